@@ -1,0 +1,68 @@
+package dev.gafail.actions;
+
+import dev.gafail.engine.Action;
+import dev.gafail.engine.Change;
+import dev.gafail.engine.StepContext;
+import dev.gafail.runbook.Durations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** {@code control.wait {duration}}: holds the runbook for a while, e.g. to let traffic settle. */
+public final class ControlWait implements Action<ControlWait.Params> {
+
+    /** @param duration how long to wait */
+    public record Params(Duration duration) {
+    }
+
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    @Override
+    public String name() {
+        return "control.wait";
+    }
+
+    @Override
+    public Class<Params> parameterType() {
+        return Params.class;
+    }
+
+    @Override
+    public String parameterSchema() {
+        return """
+                {"type": "object", "additionalProperties": false, "required": ["duration"],
+                 "properties": {"duration": {"$ref": "#/$defs/durationOrExpression"}}}""";
+    }
+
+    @Override
+    public List<String> iamActions() {
+        return List.of();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return true;
+    }
+
+    @Override
+    public Change plan(Params params, StepContext context) {
+        return Change.to("-", "waited " + Durations.format(params.duration()));
+    }
+
+    @Override
+    public Map<String, Object> apply(Params params, StepContext context) {
+        return Map.of("duration", Durations.format(params.duration()));
+    }
+
+    @Override
+    public void await(Params params, StepContext context) throws InterruptedException {
+        Instant end = context.clock().instant().plus(params.duration());
+        for (Duration left = params.duration(); !left.isNegative() && !left.isZero();
+             left = Duration.between(context.clock().instant(), end)) {
+            context.progress("waiting " + Durations.human(params.duration().minus(left)) + " of "
+                    + Durations.format(params.duration()));
+            context.sleep(left.compareTo(TICK) < 0 ? left : TICK);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.gafail.cli;
+
+import dev.gafail.engine.ActionRegistry;
+import dev.gafail.engine.StopSignal;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a command reads from its surroundings, passed in so that tests run commands
+ * in-process: the streams, whether a person is at a terminal, the environment, the clock, the
+ * step types, and the stop signal that Ctrl-C and SIGTERM raise.
+ */
+public record CliContext(PrintWriter out, PrintWriter err, InputStream in, boolean interactive,
+                         Map<String, String> env, Clock clock, ActionRegistry actions, StopSignal stop,
+                         List<String> argv) {
+
+    public CliContext {
+        env = Map.copyOf(env);
+        argv = List.copyOf(argv);
+    }
+
+    public CliContext withArgv(List<String> args) {
+        return new CliContext(out, err, in, interactive, env, clock, actions, stop, args);
+    }
+}

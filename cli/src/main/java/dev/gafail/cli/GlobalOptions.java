@@ -1,0 +1,19 @@
+package dev.gafail.cli;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** Options every command takes, before or after the subcommand's name. */
+public final class GlobalOptions {
+
+    @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "text|json",
+            description = "Output format: text (default) or json.")
+    OutputFormat output = OutputFormat.TEXT;
+
+    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colours (also: NO_COLOR=1).")
+    boolean noColor;
+
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+            description = "More detail: each change's before and after, and stack traces of internal errors.")
+    boolean verbose;
+}

@@ -1,0 +1,37 @@
+package dev.gafail.cli;
+
+import dev.gafail.actions.BuiltinActions;
+import dev.gafail.engine.StopSignal;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+
+/** The entry point: exits with what {@link #run} returns. Tests call {@code run}. */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
+                StandardCharsets.UTF_8));
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
+                StandardCharsets.UTF_8));
+        StopSignal stop = new StopSignal();
+        Signals.install(stop, err);
+        CliContext context = new CliContext(out, err, System.in, System.console() != null, System.getenv(),
+                Clock.systemUTC(), BuiltinActions.registry(), stop, List.of(args));
+        int code = run(context, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    public static int run(CliContext context, String... args) {
+        return Gafail.commandLine(context.withArgv(List.of(args))).execute(args);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.gafail.cli;
+
+import dev.gafail.runbook.Runbook;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "plan", description = {
+        "Show what a run would do: preconditions checked, every step's current -> desired.",
+        "Read-only: the same as run --dry-run."})
+final class PlanCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Gafail gafail;
+
+    @Parameters(index = "0", paramLabel = "RUNBOOK", description = "The runbook file (YAML).")
+    Path runbook;
+
+    @Mixin
+    ParameterOptions parameters;
+
+    @Override
+    public Integer call() {
+        Runbook loaded = gafail.load(runbook);
+        Map<String, Object> params = Gafail.bind(loaded, parameters.values);
+        return gafail.finish(gafail.service().plan(loaded, params, gafail.options(loaded, params,
+                new ChangeOptions()), gafail.console()));
+    }
+}

@@ -1,0 +1,50 @@
+package dev.gafail.cli;
+
+import dev.gafail.engine.ExecutionService;
+import dev.gafail.engine.RunOptions;
+import dev.gafail.runbook.Runbook;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "run", description = {
+        "Execute a runbook: preconditions, plan, approval, steps, verification;",
+        "on failure, compensate what changed. Journalled in .gafail/executions/ID/."})
+final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Gafail gafail;
+
+    @Parameters(index = "0", paramLabel = "RUNBOOK", description = "The runbook file (YAML).")
+    Path runbook;
+
+    @Mixin
+    ParameterOptions parameters;
+
+    @Mixin
+    ChangeOptions change;
+
+    @Option(names = "--dry-run", description = "Plan only: show current -> desired for every step; change nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        Runbook loaded = gafail.load(runbook);
+        Map<String, Object> params = Gafail.bind(loaded, parameters.values);
+        RunOptions options = gafail.options(loaded, params, change);
+        ExecutionService service = gafail.service();
+        if (dryRun) {
+            return gafail.finish(service.plan(loaded, params, options, gafail.console()));
+        }
+        if (change.forceUnlock) {
+            service.forceUnlock(loaded.file(), options);
+        }
+        gafail.context().stop().arm();
+        return gafail.finish(service.start(loaded, params, options, gafail.console()));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.gafail.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "schema", description = {
+        "Print the runbook JSON Schema (every step type's parameters included),",
+        "as in runbooks/schema/runbook.schema.json, for editors."})
+final class SchemaCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Gafail gafail;
+
+    @Override
+    public Integer call() {
+        gafail.context().out().print(gafail.loader().schema().text());
+        gafail.context().out().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.gafail.cli;
+
+import dev.gafail.engine.Event;
+import dev.gafail.engine.EventType;
+import dev.gafail.engine.ExecutionStore;
+import dev.gafail.engine.ExecutionSummary;
+import dev.gafail.engine.Json;
+import dev.gafail.engine.Phase;
+import dev.gafail.runbook.Durations;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "show", description = {
+        "One execution's timeline, for the incident channel and the postmortem:",
+        "each step with its times and outcome, and RTO/RPO where recorded."})
+final class ShowCommand implements Callable<Integer> {
+
+    /** Output names that carry recovery objectives, as steps report them. */
+    private static final List<String> OBJECTIVES = List.of("rtoMs", "rpoMs", "replicationLagMs");
+
+    @ParentCommand
+    Gafail gafail;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "Execution id (or a unique prefix).")
+    String id;
+
+    @Override
+    public Integer call() {
+        ExecutionStore store = gafail.store();
+        String execution = store.resolve(id);
+        List<Event> events = store.events(execution);
+        ExecutionSummary summary = ExecutionStore.summarize(execution, events, gafail.context().clock());
+        PrintWriter out = gafail.context().out();
+        if (gafail.global().output == OutputFormat.JSON) {
+            Map<String, Object> whole = new LinkedHashMap<>();
+            whole.put("summary", summary);
+            whole.put("objectives", objectives(events));
+            whole.put("events", events);
+            out.println(Json.MAPPER.writeValueAsString(whole));
+            out.flush();
+            return 0;
+        }
+        out.printf("execution %s · runbook %s · %s · %s%n", summary.id(), summary.runbook(), summary.status().wire(),
+                Durations.human(Duration.ofMillis(summary.durationMs())));
+        out.printf("started %s by %s@%s%s%n", summary.startedAt(), summary.user(), summary.host(),
+                summary.reason() == null ? "" : " · reason: " + summary.reason());
+        Instant start = summary.startedAt();
+        Map<String, Instant> begun = new LinkedHashMap<>();
+        for (Event e : events) {
+            String line = line(e, begun);
+            if (line != null) {
+                out.printf("%s  %8s  %s%n", e.time().toString().substring(11, 23),
+                        "+" + Durations.human(Duration.between(start, e.time())), line);
+            }
+        }
+        objectives(events).forEach((k, v) -> out.printf("%s: %s%n", k, v));
+        if (summary.message() != null) {
+            out.println(summary.message());
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String line(Event e, Map<String, Instant> begun) {
+        String who = e.step() == null ? "" : (e.phase() == null || e.phase() == Phase.STEP ? "" : e.phase().wire()
+                + " ") + e.step() + " ";
+        String key = e.phase() + "/" + e.step();
+        return switch (e.type()) {
+            case EXECUTION_STARTED -> "started by " + e.text("user") + "@" + e.text("host") + " pid " + e.text("pid");
+            case EXECUTION_RESUMED -> "resumed by " + e.text("user") + "@" + e.text("host") + " pid " + e.text("pid");
+            case APPROVAL_GRANTED, APPROVAL_DECLINED, NOTICE, EXECUTION_INTERRUPTED, EXECUTION_FINISHED,
+                 ROLLBACK_STARTED -> e.type().wire() + ": " + e.message();
+            case STEP_STARTED -> {
+                begun.put(key, e.time());
+                yield who + "started";
+            }
+            case STEP_RETRYING -> who + "attempt " + e.attempt() + " failed: " + e.message();
+            case STEP_SUCCEEDED, STEP_SKIPPED, STEP_FAILED -> who + e.type().wire().substring(5)
+                    + took(begun.get(key), e.time()) + (e.message() == null ? "" : ": " + e.message());
+            case ROLLBACK_SUCCEEDED, ROLLBACK_FAILED -> who + e.type().wire() + ": " + e.message();
+            case PLANNED, STEP_APPLYING, STEP_APPLIED, PROGRESS -> null;
+        };
+    }
+
+    private static String took(Instant from, Instant to) {
+        return from == null ? "" : " in " + Durations.human(Duration.between(from, to));
+    }
+
+    /** RTO, RPO and replication lag as steps recorded them in their outputs. */
+    private static Map<String, Object> objectives(List<Event> events) {
+        Map<String, Object> found = new LinkedHashMap<>();
+        for (Event e : events) {
+            if (e.type() == EventType.STEP_SUCCEEDED && e.get("outputs") instanceof Map<?, ?> outputs) {
+                for (String name : OBJECTIVES) {
+                    if (outputs.get(name) != null) {
+                        found.put(name, outputs.get(name));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.gafail.cli;
+
+import dev.gafail.engine.Event;
+import dev.gafail.engine.EventListener;
+import dev.gafail.engine.Phase;
+import dev.gafail.runbook.Durations;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * An execution as a person follows it: each step as it starts and ends, with elapsed time,
+ * and (on a terminal) one live line while a step waits.
+ */
+final class TextRenderer implements EventListener {
+
+    private final PrintWriter out;
+    private final Style style;
+    private final boolean live;
+    private final boolean verbose;
+    private final Map<String, Instant> started = new HashMap<>();
+    private boolean liveLineShown;
+
+    TextRenderer(PrintWriter out, Style style, boolean live, boolean verbose) {
+        this.out = out;
+        this.style = style;
+        this.live = live;
+        this.verbose = verbose;
+    }
+
+    @Override
+    public synchronized void on(Event e) {
+        if (e.type() == dev.gafail.engine.EventType.PROGRESS) {
+            if (live) {
+                out.print("\r\u001b[K" + style.dim("  … " + label(e) + ": " + e.message()));
+                out.flush();
+                liveLineShown = true;
+            }
+            return;
+        }
+        if (liveLineShown) {
+            out.print("\r\u001b[K");
+            liveLineShown = false;
+        }
+        String line = switch (e.type()) {
+            case EXECUTION_STARTED -> style.bold("▶ " + e.text("runbook")) + style.dim("  execution " + e.execution())
+                    + params(e);
+            case EXECUTION_RESUMED -> style.bold("▶ resuming " + e.text("runbook"))
+                    + style.dim("  execution " + e.execution() + " (" + e.text("previousStatus") + ")");
+            case PLANNED -> "  plan  " + label(e) + "  " + (e.message() != null ? style.dim(e.message())
+                    : change(e));
+            case APPROVAL_GRANTED -> style.green("✔ ") + e.message();
+            case APPROVAL_DECLINED -> style.red("✗ not approved: ") + e.message();
+            case STEP_STARTED -> {
+                started.put(key(e), e.time());
+                yield "→ " + label(e) + (e.message() != null ? style.dim("  " + e.message()) : "");
+            }
+            case STEP_APPLYING -> verbose ? style.dim("    " + change(e)) : null;
+            case STEP_RETRYING -> style.yellow("  ↻ ") + label(e) + ": attempt " + e.attempt() + " failed: "
+                    + e.message() + "; retrying in " + e.text("delay");
+            case STEP_SUCCEEDED -> style.green("✓ ") + label(e) + style.dim("  " + elapsed(e));
+            case STEP_SKIPPED -> style.green("✓ ") + label(e) + style.dim("  " + e.message() + "  " + elapsed(e));
+            case STEP_FAILED -> style.red("✗ ") + label(e) + "  " + e.message() + style.dim("  " + elapsed(e));
+            case ROLLBACK_STARTED -> style.yellow("↩ rolling back: ") + e.message();
+            case ROLLBACK_SUCCEEDED -> style.yellow("↩ ") + e.step() + " compensated";
+            case ROLLBACK_FAILED -> style.red("✗ ") + "compensating " + e.step() + " failed: " + e.message();
+            case NOTICE -> style.yellow("! ") + e.message();
+            case STEP_APPLIED, EXECUTION_INTERRUPTED, EXECUTION_FINISHED, PROGRESS -> null;
+        };
+        if (line != null) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    private static String key(Event e) {
+        return e.phase() + "/" + e.step();
+    }
+
+    private static String label(Event e) {
+        String phase = e.phase() == null || e.phase() == Phase.STEP ? "" : e.phase().wire() + " ";
+        return phase + e.step() + (e.action() == null ? "" : " (" + e.action() + ")");
+    }
+
+    private String elapsed(Event e) {
+        Instant from = started.get(key(e));
+        return from == null ? "" : Durations.human(Duration.between(from, e.time()));
+    }
+
+    private static String change(Event e) {
+        Object change = e.get("change");
+        if (change instanceof Map<?, ?> c) {
+            return c.get("current") + " → " + c.get("desired");
+        }
+        return "";
+    }
+
+    private String params(Event e) {
+        Object params = e.get("params");
+        if (params instanceof Map<?, ?> map && !map.isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            map.forEach((k, v) -> text.append(text.length() == 0 ? "" : " ").append(k).append('=').append(v));
+            return style.dim("  " + text);
+        }
+        return "";
+    }
+}

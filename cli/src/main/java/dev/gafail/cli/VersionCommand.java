@@ -1,0 +1,44 @@
+package dev.gafail.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "version", description = "Print gafail's version.")
+final class VersionCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Gafail gafail;
+
+    @Override
+    public Integer call() {
+        gafail.context().out().println(version());
+        gafail.context().out().flush();
+        return 0;
+    }
+
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = VersionCommand.class.getResourceAsStream("/dev/gafail/version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            // fall through to "unknown"
+        }
+        return "gafail " + properties.getProperty("version", "unknown") + " (Java "
+                + System.getProperty("java.version") + ")";
+    }
+
+    /** For {@code gafail --version}. */
+    static final class Provider implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {version()};
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.gafail.engine;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A step type: the contract of DESIGN.md. One class each, registered by name in {@link ActionRegistry}.
+ *
+ * @param <P> the typed parameters, bound from the step's evaluated {@code with}
+ */
+public interface Action<P> {
+
+    /** The name runbooks use, e.g. {@code control.wait}. */
+    String name();
+
+    Class<P> parameterType();
+
+    /** JSON Schema (draft 2020-12) of {@code with}; it becomes part of the runbook schema. */
+    String parameterSchema();
+
+    /** The IAM actions the step calls, for {@code gafail iam-policy}. */
+    List<String> iamActions();
+
+    /** True when the step never changes anything; only such steps may be preconditions or checks. */
+    default boolean readOnly() {
+        return false;
+    }
+
+    /** Observes live state, read-only, and says what {@code apply} would change, or that it is already done. */
+    Change plan(P params, StepContext context) throws StepFailure, InterruptedException;
+
+    /**
+     * Makes the change. Convergent: re-reads state and does only what is still missing, so running it
+     * twice, or after a crash, never repeats a destructive action.
+     *
+     * @return outputs that later steps read as {@code steps.ID.outputs.NAME}
+     */
+    Map<String, Object> apply(P params, StepContext context) throws StepFailure, InterruptedException, OperatorAbort;
+
+    /** Waits until the change has taken effect; bounded by {@link StepContext#deadline()}. */
+    default void await(P params, StepContext context) throws StepFailure, InterruptedException {
+    }
+
+    /** Whether {@link #rollback} compensates this step. */
+    default boolean compensable() {
+        return false;
+    }
+
+    /**
+     * Undoes the step, convergently, from the state {@code plan} observed before the change and
+     * the outputs of {@code apply} (empty if apply never returned).
+     */
+    default void rollback(P params, Change observed, Map<String, Object> outputs, StepContext context)
+            throws StepFailure, InterruptedException {
+    }
+}

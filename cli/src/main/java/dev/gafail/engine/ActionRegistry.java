@@ -1,0 +1,53 @@
+package dev.gafail.engine;
+
+import dev.gafail.runbook.ActionCatalog;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+
+/** The step types gafail knows, by name. */
+public final class ActionRegistry implements ActionCatalog {
+
+    private final Map<String, Action<?>> actions;
+
+    private ActionRegistry(Map<String, Action<?>> actions) {
+        this.actions = Collections.unmodifiableMap(actions);
+    }
+
+    public static ActionRegistry of(Iterable<? extends Action<?>> actions) {
+        Map<String, Action<?>> byName = new TreeMap<>();
+        for (Action<?> action : actions) {
+            if (byName.put(action.name(), action) != null) {
+                throw new IllegalArgumentException("two step types are named " + action.name());
+            }
+        }
+        return new ActionRegistry(byName);
+    }
+
+    public Optional<Action<?>> find(String name) {
+        return Optional.ofNullable(actions.get(name));
+    }
+
+    public Action<?> get(String name) {
+        return find(name).orElseThrow(() -> new IllegalArgumentException("no step type " + name));
+    }
+
+    @Override
+    public SortedSet<String> actionNames() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(actions.keySet()));
+    }
+
+    @Override
+    public boolean readOnly(String action) {
+        return find(action).map(Action::readOnly).orElse(false);
+    }
+
+    @Override
+    public Optional<JsonNode> parameterSchema(String action) {
+        return find(action).map(a -> Json.MAPPER.readTree(a.parameterSchema()));
+    }
+}

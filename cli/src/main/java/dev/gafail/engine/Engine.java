@@ -1,0 +1,323 @@
+package dev.gafail.engine;
+
+import dev.gafail.engine.StepRunner.Outcome;
+import dev.gafail.runbook.Expressions;
+import dev.gafail.runbook.OnFailure;
+import dev.gafail.runbook.Runbook;
+import dev.gafail.runbook.StepNode;
+import dev.gafail.runbook.StepSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Executes runbooks: preconditions, plan, approval, steps, verification, and on failure the
+ * compensations of what was changed, newest first. Every state change goes through the event bus,
+ * whose first listener is the journal, before the next one starts. A dry run lives here too: it
+ * calls only {@code plan}, never {@code apply}.
+ */
+public final class Engine {
+
+    private final ActionRegistry actions;
+    private final StepInputs inputs;
+    private final StepRunner runner;
+    private final Clock clock;
+
+    public Engine(ActionRegistry actions, Expressions expressions, Clock clock) {
+        this.actions = actions;
+        this.inputs = new StepInputs(expressions);
+        this.runner = new StepRunner(actions, inputs, clock);
+        this.clock = clock;
+    }
+
+    /** The dry run: plans every step, checks preconditions, changes nothing. */
+    public ExecutionResult plan(Execution x) {
+        Runbook runbook = x.runbook();
+        int unmet = 0;
+        for (StepSpec check : runbook.preconditions()) {
+            Optional<Change> change = planOne(x, Phase.PRECONDITION, check, Set.of());
+            unmet += change.isPresent() && !change.get().done() ? 1 : 0;
+        }
+        int changes = planSteps(x, runbook.flatSteps());
+        for (StepSpec check : runbook.verify()) {
+            planOne(x, Phase.VERIFY, check, idsOf(runbook.flatSteps()));
+        }
+        if (unmet > 0) {
+            return new ExecutionResult(ExecutionStatus.FAILED, ExitCode.PRECONDITIONS_NOT_MET,
+                    unmet + " precondition(s) would fail; a run would change nothing");
+        }
+        return new ExecutionResult(ExecutionStatus.SUCCEEDED, ExitCode.OK,
+                "dry run: " + changes + " of " + runbook.flatSteps().size() + " steps would act; nothing was changed");
+    }
+
+    /** Runs (or, with a replayed state, resumes) an execution to its end or to a safe stop. */
+    public ExecutionResult run(Execution x) {
+        try {
+            return x.state().rollingBack() ? rollback(x, "resuming the rollback") : forward(x);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return interrupted(x);
+        }
+    }
+
+    private ExecutionResult forward(Execution x) throws InterruptedException {
+        Runbook runbook = x.runbook();
+        ExecutionState state = x.state();
+        for (StepSpec check : runbook.preconditions()) {
+            if (state.preconditionPassed(check.id())) {
+                continue;
+            }
+            Outcome outcome = runSteps(x, Phase.PRECONDITION, List.of(check)).get(0);
+            if (!outcome.ok()) {
+                return outcome.kind() == Outcome.Kind.FAILED
+                        ? finish(x, ExecutionStatus.FAILED, ExitCode.PRECONDITIONS_NOT_MET, "precondition '"
+                                + check.id() + "' not met: " + outcome.message() + "; nothing was changed")
+                        : stopped(x, outcome);
+            }
+        }
+        List<StepSpec> remaining = runbook.flatSteps().stream().filter(s -> !done(state, s)).toList();
+        if (!state.approved()) {
+            int changes = planSteps(x, remaining);
+            try {
+                if (x.stop().requested()) {
+                    return interrupted(x);
+                }
+                x.operator().approve("Apply " + changes + " change(s) of runbook '" + runbook.name() + "'?");
+                emitExecution(x, EventType.APPROVAL_GRANTED, "approved by " + x.operator().name(),
+                        Map.of("by", x.operator().name()));
+            } catch (OperatorAbort abort) {
+                emitExecution(x, EventType.APPROVAL_DECLINED, abort.getMessage(), Map.of("by", x.operator().name()));
+                return finish(x, ExecutionStatus.ABORTED, ExitCode.ABORTED,
+                        "not approved: " + abort.getMessage() + "; nothing was changed");
+            }
+        }
+        for (StepNode node : runbook.steps()) {
+            List<StepSpec> todo = node.members().stream().filter(s -> !done(state, s)).toList();
+            if (todo.isEmpty()) {
+                continue;
+            }
+            Optional<ExecutionResult> end = settle(x, todo, runSteps(x, Phase.STEP, todo));
+            if (end.isPresent()) {
+                return end.get();
+            }
+        }
+        for (StepSpec check : runbook.verify()) {
+            if (done(state, check)) {
+                continue;
+            }
+            Optional<ExecutionResult> end = settle(x, List.of(check), runSteps(x, Phase.VERIFY, List.of(check)));
+            if (end.isPresent()) {
+                return end.get();
+            }
+        }
+        return finish(x, ExecutionStatus.SUCCEEDED, ExitCode.OK, "runbook '" + runbook.name() + "' succeeded");
+    }
+
+    /** Whether a step needs no (more) work: completed, or failed with onFailure: continue. */
+    private static boolean done(ExecutionState state, StepSpec step) {
+        return state.completed(step.id()) || state.failed(step.id()) && step.onFailure() == OnFailure.CONTINUE;
+    }
+
+    /** Decides what a batch's outcomes mean for the execution; empty to go on. */
+    private Optional<ExecutionResult> settle(Execution x, List<StepSpec> batch, List<Outcome> outcomes)
+            throws InterruptedException {
+        for (Outcome outcome : outcomes) {
+            if (outcome.kind() == Outcome.Kind.INTERRUPTED || outcome.kind() == Outcome.Kind.ABORTED) {
+                return Optional.of(stopped(x, outcome));
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            Outcome outcome = outcomes.get(i);
+            StepSpec step = batch.get(i);
+            if (outcome.ok() || step.onFailure() == OnFailure.CONTINUE) {
+                continue;
+            }
+            String cause = "step '" + step.id() + "' failed: " + outcome.message();
+            if (step.onFailure() == OnFailure.STOP) {
+                return Optional.of(finish(x, ExecutionStatus.FAILED, ExitCode.STEP_FAILED,
+                        cause + "; stopped. Fix the cause, then: gafail resume " + x.id()));
+            }
+            return Optional.of(rollback(x, cause));
+        }
+        return Optional.empty();
+    }
+
+    private ExecutionResult stopped(Execution x, Outcome outcome) {
+        if (outcome.kind() == Outcome.Kind.ABORTED) {
+            return finish(x, ExecutionStatus.ABORTED, ExitCode.ABORTED,
+                    outcome.message() + "; to continue later: gafail resume " + x.id());
+        }
+        return interrupted(x);
+    }
+
+    /** Compensates every changed step, newest first: its built-in rollback, then its rollback entries. */
+    private ExecutionResult rollback(Execution x, String cause) throws InterruptedException {
+        Runbook runbook = x.runbook();
+        ExecutionState state = x.state();
+        emitExecution(x, EventType.ROLLBACK_STARTED, cause, Map.of());
+        List<String> failures = new ArrayList<>();
+        List<String> changed = new ArrayList<>(state.changedInOrder());
+        java.util.Collections.reverse(changed);
+        for (String id : changed) {
+            if (state.compensated(id)) {
+                continue;
+            }
+            StepSpec step = runbook.find(id).orElseThrow();
+            List<String> problems = new ArrayList<>();
+            if (actions.get(step.action()).compensable()) {
+                Outcome outcome = runner.run(x, List.of(runner.compensationJob(x, step))).get(0);
+                if (outcome.kind() == Outcome.Kind.INTERRUPTED) {
+                    return interrupted(x);
+                }
+                if (!outcome.ok()) {
+                    problems.add(outcome.message());
+                }
+            }
+            for (StepSpec entry : runbook.rollback()) {
+                if (id.equals(entry.compensates()) && !state.completed(entry.id())) {
+                    Outcome outcome = runSteps(x, Phase.ROLLBACK, List.of(entry)).get(0);
+                    if (outcome.kind() == Outcome.Kind.INTERRUPTED) {
+                        return interrupted(x);
+                    }
+                    if (!outcome.ok()) {
+                        problems.add(entry.id() + ": " + outcome.message());
+                    }
+                }
+            }
+            if (problems.isEmpty()) {
+                emitFor(x, EventType.ROLLBACK_SUCCEEDED, step, "compensated");
+            } else {
+                failures.add(id);
+                emitFor(x, EventType.ROLLBACK_FAILED, step, String.join("; ", problems));
+            }
+        }
+        for (StepSpec entry : runbook.rollback()) {
+            if (entry.compensates() == null && !state.completed(entry.id())) {
+                Outcome outcome = runSteps(x, Phase.ROLLBACK, List.of(entry)).get(0);
+                if (outcome.kind() == Outcome.Kind.INTERRUPTED) {
+                    return interrupted(x);
+                }
+                if (!outcome.ok()) {
+                    failures.add(entry.id());
+                }
+            }
+        }
+        if (failures.isEmpty()) {
+            return finish(x, ExecutionStatus.ROLLED_BACK, ExitCode.STEP_FAILED,
+                    cause + "; rolled back " + changed.size() + " step(s)");
+        }
+        return finish(x, ExecutionStatus.FAILED, ExitCode.STEP_FAILED, cause + "; rollback incomplete ("
+                + String.join(", ", failures) + " failed). Fix the cause, then: gafail resume " + x.id());
+    }
+
+    /** Starts the steps together and journals each one's end. */
+    private List<Outcome> runSteps(Execution x, Phase phase, List<StepSpec> steps) throws InterruptedException {
+        List<StepRunner.Job> jobs = new ArrayList<>();
+        for (StepSpec step : steps) {
+            runner.emit(x, EventType.STEP_STARTED, phase, step, null, step.description().isEmpty() ? null
+                    : step.description(), Map.of());
+            jobs.add(runner.stepJob(x, phase, step));
+        }
+        List<Outcome> outcomes = runner.run(x, jobs);
+        for (int i = 0; i < steps.size(); i++) {
+            Outcome outcome = outcomes.get(i);
+            StepSpec step = steps.get(i);
+            Map<String, Object> data = new LinkedHashMap<>();
+            if (outcome.change() != null) {
+                data.put("change", outcome.change());
+            }
+            switch (outcome.kind()) {
+                case SUCCEEDED -> {
+                    data.put("outputs", outcome.outputs());
+                    runner.emit(x, EventType.STEP_SUCCEEDED, phase, step, null, outcome.message(), data);
+                }
+                case SKIPPED -> runner.emit(x, EventType.STEP_SKIPPED, phase, step, null,
+                        actions.get(step.action()).readOnly() ? outcome.message()
+                                : "already done: " + outcome.message(), data);
+                case FAILED, ABORTED -> runner.emit(x, EventType.STEP_FAILED, phase, step, null, outcome.message(),
+                        data);
+                case INTERRUPTED -> { }
+            }
+        }
+        return outcomes;
+    }
+
+    /** Plans the steps (PLANNED events) and counts those that would act. */
+    private int planSteps(Execution x, List<StepSpec> steps) {
+        Set<String> ran = new HashSet<>(x.state().allOutputs().keySet());
+        int changes = 0;
+        for (StepSpec step : steps) {
+            Optional<Change> change = planOne(x, Phase.STEP, step, ran);
+            changes += change.isEmpty() || !change.get().done() ? 1 : 0;
+        }
+        return changes;
+    }
+
+    /** One step's read-only plan as a PLANNED event; empty when it depends on outputs not known yet. */
+    private Optional<Change> planOne(Execution x, Phase phase, StepSpec step, Set<String> ran) {
+        try {
+            Optional<String> unknown = inputs.unknownReference(step, ran);
+            if (unknown.isPresent()) {
+                runner.emit(x, EventType.PLANNED, phase, step, null,
+                        "known after apply (reads " + unknown.get() + ")", Map.of());
+                return Optional.empty();
+            }
+            Change change = planTyped(actions.get(step.action()), x, step);
+            runner.emit(x, EventType.PLANNED, phase, step, null, null, Map.of("change", change));
+            return Optional.of(change);
+        } catch (StepFailure e) {
+            runner.emit(x, EventType.PLANNED, phase, step, null, "cannot plan: " + e.getMessage(),
+                    Map.of("error", true));
+            return Optional.of(Change.to("unknown", "cannot plan: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private <P> Change planTyped(Action<P> action, Execution x, StepSpec step)
+            throws StepFailure, InterruptedException {
+        P params = inputs.bind(action, step, StepInputs.variables(x, x.state().allOutputs()));
+        return action.plan(params, new StepScope(x, step.id(), null, clock));
+    }
+
+    private ExecutionResult interrupted(Execution x) {
+        String why = x.stop().reason() == null ? "interrupted" : x.stop().reason();
+        String message = "stopped at a safe point (" + why + "); to finish: gafail resume " + x.id();
+        emitExecution(x, EventType.EXECUTION_INTERRUPTED, message, Map.of("reason", why));
+        return new ExecutionResult(ExecutionStatus.INTERRUPTED, ExitCode.ABORTED, message);
+    }
+
+    private ExecutionResult finish(Execution x, ExecutionStatus status, ExitCode code, String message) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("status", status.wire());
+        data.put("exitCode", code.code());
+        Event started = x.state().started();
+        if (started != null) {
+            data.put("durationMs", Duration.between(started.time(), clock.instant()).toMillis());
+        }
+        emitExecution(x, EventType.EXECUTION_FINISHED, message, data);
+        return new ExecutionResult(status, code, message);
+    }
+
+    private void emitExecution(Execution x, EventType type, String message, Map<String, Object> data) {
+        x.events().on(Event.ofExecution(type, x.id(), clock.instant(), message, data));
+    }
+
+    private void emitFor(Execution x, EventType type, StepSpec step, String message) {
+        x.events().on(new Event(type, clock.instant(), x.id(), Phase.ROLLBACK, step.id(), step.action(), null,
+                message, Map.of("for", step.id())));
+    }
+
+    private static Set<String> idsOf(List<StepSpec> steps) {
+        Set<String> ids = new HashSet<>();
+        steps.forEach(s -> ids.add(s.id()));
+        return ids;
+    }
+}

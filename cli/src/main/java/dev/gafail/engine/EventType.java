@@ -1,0 +1,43 @@
+package dev.gafail.engine;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** What happened; written in journals and JSON output as kebab-case ({@code step-applying}). */
+public enum EventType {
+    EXECUTION_STARTED,
+    EXECUTION_RESUMED,
+    /** A step's plan: current -> desired. */
+    PLANNED,
+    APPROVAL_GRANTED,
+    APPROVAL_DECLINED,
+    STEP_STARTED,
+    /** Journalled before the step's change is made. */
+    STEP_APPLYING,
+    STEP_APPLIED,
+    STEP_SUCCEEDED,
+    /** Nothing to do: already in the desired state, or completed before a resume. */
+    STEP_SKIPPED,
+    STEP_RETRYING,
+    STEP_FAILED,
+    ROLLBACK_STARTED,
+    ROLLBACK_SUCCEEDED,
+    ROLLBACK_FAILED,
+    /** Something the operator should know that is not a step's doing (a stale lock taken over). */
+    NOTICE,
+    /** A live status line; shown, never journalled. */
+    PROGRESS,
+    EXECUTION_INTERRUPTED,
+    EXECUTION_FINISHED;
+
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    @JsonCreator
+    public static EventType fromWire(String wire) {
+        return valueOf(wire.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+}

@@ -1,0 +1,157 @@
+package dev.gafail.engine;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * One execution per topology (or per runbook file) at a time. The lock is an OS file lock, which
+ * the kernel releases when its process dies, so a crashed holder never blocks the next operator;
+ * the file also names the holder, for the message a second operator sees.
+ */
+public final class ExecutionLock implements AutoCloseable {
+
+    /** Who holds a lock. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Holder(String scope, String user, String host, long pid, Instant processStart, Instant since,
+                         String execution) {
+
+        String describe() {
+            return user + "@" + host + " pid " + pid + " since " + since
+                    + (execution == null ? "" : " (execution " + execution + ")");
+        }
+    }
+
+    private final Path file;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final Holder stale;
+
+    private ExecutionLock(Path file, FileChannel channel, FileLock lock, Holder stale) {
+        this.file = file;
+        this.channel = channel;
+        this.lock = lock;
+        this.stale = stale;
+    }
+
+    /** The lock file of a scope such as {@code runbook:/abs/path.yaml} or {@code topology:orders-api}. */
+    public static Path fileFor(Path locks, String scope) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(scope.getBytes(StandardCharsets.UTF_8));
+            String name = scope.replaceAll(".*[/:]", "").replaceAll("[^A-Za-z0-9._-]", "_");
+            return locks.resolve(name + "-" + HexFormat.of().formatHex(hash, 0, 6) + ".lock");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Takes the lock or fails with exit 5 naming the holder.
+     *
+     * @throws GafailException LOCKED when another live execution holds it
+     */
+    public static ExecutionLock acquire(Path locks, Holder me) {
+        Path file = fileFor(locks, me.scope());
+        try {
+            Files.createDirectories(locks);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null; // held by this very JVM
+            }
+            if (lock == null) {
+                channel.close();
+                String holder = holder(file).map(Holder::describe).orElse("an unknown process");
+                throw new GafailException(ExitCode.LOCKED, "another execution holds the lock for " + me.scope()
+                        + ": " + holder + "; wait for it, or if it is gone for good: --force-unlock");
+            }
+            Optional<Holder> previous = read(channel);
+            write(channel, me);
+            return new ExecutionLock(file, channel, lock, previous.orElse(null));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the lock file whatever holds it, for a holder on another host that will never come
+     * back. Refuses when the holder is a live process on this host: stop that process instead.
+     *
+     * @return the holder that was removed, if the file named one
+     */
+    public static Optional<Holder> forceUnlock(Path locks, String scope) {
+        Path file = fileFor(locks, scope);
+        Optional<Holder> holder = holder(file);
+        if (holder.isPresent() && holder.get().host().equals(Actor.hostName())
+                && Actor.alive(holder.get().host(), holder.get().pid(), holder.get().processStart())) {
+            throw new GafailException(ExitCode.LOCKED, "the lock for " + scope + " is held by live process "
+                    + holder.get().describe() + " on this host; stop it (kill " + holder.get().pid()
+                    + ") rather than force the lock");
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return holder;
+    }
+
+    /** The holder the file names, if any (an empty file is a free lock). */
+    public static Optional<Holder> holder(Path file) {
+        try {
+            String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+            return text.isBlank() ? Optional.empty() : Optional.of(Json.MAPPER.readValue(text, Holder.class));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A holder that died without releasing: the kernel freed the lock, but the file still named it. */
+    public Optional<Holder> staleHolder() {
+        return Optional.ofNullable(stale);
+    }
+
+    private static Optional<Holder> read(FileChannel channel) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size(), 64 * 1024));
+        channel.read(buffer, 0);
+        String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        try {
+            return text.isBlank() ? Optional.empty() : Optional.of(Json.MAPPER.readValue(text, Holder.class));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void write(FileChannel channel, Holder holder) throws IOException {
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(holder)), 0);
+        channel.force(true);
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.truncate(0);
+            lock.release();
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot release " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package dev.gafail.engine;
+
+import dev.gafail.runbook.ParameterValues;
+import dev.gafail.runbook.Runbook;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Wires an execution together: the lock, the journal, the audit trail and the caller's console
+ * on one event bus, then hands it to the engine. Also the dry run, which has none of them.
+ */
+public final class ExecutionService {
+
+    private final Engine engine;
+    private final ExecutionStore store;
+    private final Clock clock;
+    private final Actor actor;
+
+    public ExecutionService(Engine engine, ExecutionStore store, Clock clock, Actor actor) {
+        this.engine = engine;
+        this.store = store;
+        this.clock = clock;
+        this.actor = actor;
+    }
+
+    public ExecutionStore store() {
+        return store;
+    }
+
+    /** The dry run: plans, changes nothing, writes nothing. */
+    public ExecutionResult plan(Runbook runbook, Map<String, Object> params, RunOptions options, EventListener console) {
+        EventBus bus = new EventBus(new Redactor(options.secrets()), List.of(console));
+        return engine.plan(new Execution("dry-run", runbook, params, null, options.operator(), options.stop(), bus,
+                new ExecutionState(), null));
+    }
+
+    public ExecutionResult start(Runbook runbook, Map<String, Object> params, RunOptions options,
+                                 EventListener console) {
+        String id = store.newId(clock);
+        String scope = lockScope(runbook.file());
+        try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id));
+             Journal journal = store.create(id, runbook.source())) {
+            AuditTrail audit = new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(),
+                    options.reason());
+            ExecutionState state = new ExecutionState();
+            EventBus bus = new EventBus(new Redactor(options.secrets()), List.of(journal, state, audit, console));
+            Map<String, Object> data = who(options);
+            data.put("runbook", runbook.name());
+            data.put("runbookFile", absolute(runbook.file()));
+            data.put("runbookSha256", sha256(runbook.source()));
+            data.put("params", journalled(runbook, params));
+            Instant now = clock.instant();
+            bus.on(Event.ofExecution(EventType.EXECUTION_STARTED, id, now, null, data));
+            noteStaleHolder(lock, audit, bus, id);
+            return engine.run(execution(id, runbook, params, options, bus, state, now));
+        }
+    }
+
+    /** Finishes an interrupted, stopped or aborted execution without repeating what it completed. */
+    public ExecutionResult resume(String id, Runbook runbook, Map<String, Object> params, RunOptions options,
+                                  EventListener console) {
+        List<Event> journalled = store.events(id);
+        Event started = ExecutionState.replay(journalled).started();
+        String scope = lockScope(started.text("runbookFile"));
+        try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id))) {
+            // Read again under the lock: the journal is final only once nobody else holds it.
+            journalled = store.events(id);
+            ExecutionSummary summary = ExecutionStore.summarize(id, journalled, clock);
+            if (!summary.status().resumable()) {
+                throw new GafailException(ExitCode.USAGE, "execution " + id + " " + summary.status().wire()
+                        + "; there is nothing to resume");
+            }
+            try (Journal journal = Journal.open(store.journal(id))) {
+                AuditTrail audit = new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(),
+                        options.reason());
+                ExecutionState state = ExecutionState.replay(journalled);
+                EventBus bus = new EventBus(new Redactor(options.secrets()),
+                        List.of(journal, state, audit, console));
+                Map<String, Object> data = who(options);
+                data.put("runbook", runbook.name());
+                data.put("previousStatus", summary.status().wire());
+                bus.on(Event.ofExecution(EventType.EXECUTION_RESUMED, id, clock.instant(),
+                        "resuming " + summary.status().wire() + " execution", data));
+                noteStaleHolder(lock, audit, bus, id);
+                return engine.run(execution(id, runbook, params, options, bus, state, clock.instant()));
+            }
+        }
+    }
+
+    /** Parameters as the journal keeps them: text, secrets masked. */
+    public static Map<String, Object> journalled(Runbook runbook, Map<String, Object> params) {
+        Map<String, Object> out = new LinkedHashMap<>(ParameterValues.storable(runbook, params));
+        runbook.parameters().values().stream().filter(p -> p.secret() && params.containsKey(p.name()))
+                .forEach(p -> out.put(p.name(), Redactor.MASK));
+        return out;
+    }
+
+    /** Forgets the lock of {@code runbookFile} held by a process that is gone, and audits it. */
+    public void forceUnlock(String runbookFile, RunOptions options) {
+        String scope = lockScope(runbookFile);
+        ExecutionLock.forceUnlock(store.locks(), scope).ifPresent(holder -> {
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("event", "lock-forced");
+            record.put("scope", scope);
+            record.put("previousHolder", holder);
+            new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(), options.reason())
+                    .append(record);
+        });
+    }
+
+    private Execution execution(String id, Runbook runbook, Map<String, Object> params, RunOptions options,
+                                EventBus bus, ExecutionState state, Instant from) {
+        Duration timeout = options.timeout() != null ? options.timeout() : runbook.timeout();
+        return new Execution(id, runbook, params, null, options.operator(), options.stop(), bus, state,
+                timeout == null ? null : from.plus(timeout));
+    }
+
+    private void noteStaleHolder(ExecutionLock lock, AuditTrail audit, EventListener bus, String id) {
+        lock.staleHolder().ifPresent(stale -> {
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("event", "stale-lock-released");
+            record.put("execution", id);
+            record.put("previousHolder", stale);
+            audit.append(record);
+            bus.on(Event.ofExecution(EventType.NOTICE, id, clock.instant(), "took over the lock of "
+                    + stale.user() + "@" + stale.host() + " pid " + stale.pid() + ", which is no longer running",
+                    Map.of()));
+        });
+    }
+
+    private ExecutionLock.Holder holder(String scope, String id) {
+        return new ExecutionLock.Holder(scope, actor.user(), actor.host(), actor.pid(), actor.processStart(),
+                clock.instant(), id);
+    }
+
+    private Map<String, Object> who(RunOptions options) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("user", actor.user());
+        data.put("host", actor.host());
+        data.put("pid", actor.pid());
+        if (actor.processStart() != null) {
+            data.put("processStart", actor.processStart().toString());
+        }
+        if (options.reason() != null) {
+            data.put("reason", options.reason());
+        }
+        return data;
+    }
+
+    /** Locks are per runbook file until topologies exist; then per topology. */
+    static String lockScope(String runbookFile) {
+        return "runbook:" + absolute(runbookFile);
+    }
+
+    private static String absolute(String file) {
+        Path path = Path.of(file).toAbsolutePath().normalize();
+        try {
+            return Files.exists(path) ? path.toRealPath().toString() : path.toString();
+        } catch (java.io.IOException e) {
+            return path.toString();
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

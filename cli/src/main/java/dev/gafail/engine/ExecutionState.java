@@ -1,0 +1,147 @@
+package dev.gafail.engine;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What an execution has done so far, folded from its events. Live, it listens to the event
+ * stream; on resume, it is rebuilt from the journal, so both see exactly what was journalled.
+ */
+public final class ExecutionState implements EventListener {
+
+    private final Map<String, EventType> lastByStep = new HashMap<>();
+    private final Map<String, Map<String, Object>> outputs = new HashMap<>();
+    private final Map<String, Change> observed = new HashMap<>();
+    private final List<String> changedInOrder = new ArrayList<>();
+    private final Set<String> compensated = new HashSet<>();
+    private final Set<String> preconditionsPassed = new HashSet<>();
+    private Event started;
+    private Event finished;
+    private Event last;
+    private boolean approved;
+    private boolean rollingBack;
+
+    public static ExecutionState replay(List<Event> journal) {
+        ExecutionState state = new ExecutionState();
+        journal.forEach(state::on);
+        return state;
+    }
+
+    @Override
+    public synchronized void on(Event event) {
+        if (event.type() == EventType.PROGRESS) {
+            return;
+        }
+        last = event;
+        String step = event.step();
+        switch (event.type()) {
+            case EXECUTION_STARTED -> started = event;
+            case EXECUTION_RESUMED -> {
+                // A resumed execution is approved anew by whoever resumes it.
+                finished = null;
+                approved = false;
+            }
+            case EXECUTION_FINISHED -> finished = event;
+            case APPROVAL_GRANTED -> approved = true;
+            case STEP_APPLYING -> {
+                if (event.phase() == Phase.STEP && !changedInOrder.contains(step)) {
+                    changedInOrder.add(step);
+                }
+                observed.putIfAbsent(step, changeOf(event));
+            }
+            case STEP_APPLIED, STEP_SUCCEEDED -> outputs.put(step, outputsOf(event));
+            case ROLLBACK_STARTED -> rollingBack = true;
+            case ROLLBACK_SUCCEEDED -> compensated.add(event.text("for"));
+            default -> { }
+        }
+        if (step != null && event.type() != EventType.ROLLBACK_STARTED
+                && event.type() != EventType.ROLLBACK_SUCCEEDED && event.type() != EventType.ROLLBACK_FAILED) {
+            lastByStep.put(step, event.type());
+            if (event.phase() == Phase.PRECONDITION && completes(event.type())) {
+                preconditionsPassed.add(step);
+            }
+        }
+    }
+
+    private static boolean completes(EventType type) {
+        return type == EventType.STEP_SUCCEEDED || type == EventType.STEP_SKIPPED;
+    }
+
+    /** Whether the step finished its work (succeeded, or found nothing to do). */
+    public synchronized boolean completed(String step) {
+        EventType type = lastByStep.get(step);
+        return type != null && completes(type);
+    }
+
+    public synchronized boolean failed(String step) {
+        return lastByStep.get(step) == EventType.STEP_FAILED;
+    }
+
+    public synchronized boolean preconditionPassed(String step) {
+        return preconditionsPassed.contains(step);
+    }
+
+    public synchronized Map<String, Object> outputs(String step) {
+        return outputs.getOrDefault(step, Map.of());
+    }
+
+    /** Outputs of every step that produced any, for expressions ({@code steps.ID.outputs}). */
+    public synchronized Map<String, Map<String, Object>> allOutputs() {
+        return new LinkedHashMap<>(outputs);
+    }
+
+    public synchronized Change observed(String step) {
+        return observed.getOrDefault(step, Change.to("", ""));
+    }
+
+    /** Main steps whose change was started, first first: what a rollback compensates, in reverse. */
+    public synchronized List<String> changedInOrder() {
+        return List.copyOf(changedInOrder);
+    }
+
+    public synchronized boolean compensated(String step) {
+        return compensated.contains(step);
+    }
+
+    public synchronized boolean approved() {
+        return approved;
+    }
+
+    public synchronized boolean rollingBack() {
+        return rollingBack;
+    }
+
+    public synchronized Event started() {
+        return started;
+    }
+
+    public synchronized Event finished() {
+        return finished;
+    }
+
+    public synchronized Event last() {
+        return last;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> outputsOf(Event event) {
+        Object value = event.get("outputs");
+        return value instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Change changeOf(Event event) {
+        Object value = event.get("change");
+        if (!(value instanceof Map<?, ?> map)) {
+            return Change.to("", "");
+        }
+        Object state = map.get("observed");
+        return new Change(String.valueOf(map.get("current")), String.valueOf(map.get("desired")), false,
+                state instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+    }
+}

@@ -1,0 +1,25 @@
+package dev.gafail.engine;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/** Where an execution stands, as {@code gafail history} reports it. */
+public enum ExecutionStatus {
+    RUNNING, INTERRUPTED, SUCCEEDED, FAILED, ROLLED_BACK, ABORTED;
+
+    @JsonValue
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    @JsonCreator
+    public static ExecutionStatus fromWire(String wire) {
+        return valueOf(wire.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+
+    /** Whether {@code gafail resume} can finish it. */
+    public boolean resumable() {
+        return this == INTERRUPTED || this == FAILED || this == ABORTED;
+    }
+}

@@ -1,0 +1,37 @@
+package dev.gafail.engine;
+
+import java.util.List;
+
+/**
+ * The one exception that ends a command: it carries the exit code and the lines to print on stderr
+ * (one, or one per problem for invalid files). The entry point maps it; nothing below it exits.
+ */
+public class GafailException extends RuntimeException {
+
+    private final ExitCode exitCode;
+    private final List<String> lines;
+
+    public GafailException(ExitCode exitCode, String message) {
+        this(exitCode, List.of(message));
+    }
+
+    public GafailException(ExitCode exitCode, List<String> lines) {
+        super(String.join("\n", lines));
+        this.exitCode = exitCode;
+        this.lines = List.copyOf(lines);
+    }
+
+    public GafailException(ExitCode exitCode, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+        this.lines = List.of(message);
+    }
+
+    public ExitCode exitCode() {
+        return exitCode;
+    }
+
+    public List<String> lines() {
+        return lines;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.gafail.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An execution's journal: one JSON line per event, appended and fsync'd before the engine goes on,
+ * so that after a crash the file says exactly what was done. Progress lines are not journalled.
+ */
+public final class Journal implements EventListener, AutoCloseable {
+
+    private final Path file;
+    private final FileChannel channel;
+
+    private Journal(Path file, FileChannel channel) {
+        this.file = file;
+        this.channel = channel;
+    }
+
+    /** Opens {@code file} for appending, creating it (and making its directory entry durable) if needed. */
+    public static Journal open(Path file) {
+        try {
+            boolean created = !Files.exists(file);
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            if (created) {
+                channel.force(true);
+                Durable.syncDirectory(file.getParent());
+            }
+            return new Journal(file, channel);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void on(Event event) {
+        if (event.type() == EventType.PROGRESS) {
+            return;
+        }
+        byte[] line = (Json.MAPPER.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write journal " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The events of a journal. A torn last line (the process died while writing it) is ignored:
+     * the event it began was never acknowledged, so the step it belongs to is redone.
+     */
+    public static List<Event> read(Path file) throws IOException {
+        List<Event> events = new ArrayList<>();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                events.add(Json.MAPPER.readValue(line, Event.class));
+            } catch (RuntimeException e) {
+                if (i < lines.size() - 1) {
+                    throw new IOException(file + ":" + (i + 1) + ": journal line is not a valid event", e);
+                }
+            }
+        }
+        return events;
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

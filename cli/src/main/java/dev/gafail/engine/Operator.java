@@ -1,0 +1,29 @@
+package dev.gafail.engine;
+
+/** The person running gafail, as far as the engine needs them: to approve or decline. */
+public interface Operator {
+
+    /** Who approves, for the journal and the audit log. */
+    String name();
+
+    /**
+     * Asks a yes/no question; returns normally on yes.
+     *
+     * @throws OperatorAbort on no, or when there is nobody to ask (no terminal and no --yes)
+     */
+    void approve(String question) throws OperatorAbort;
+
+    /** The operator of {@code --yes}: approves everything, recorded as such. */
+    static Operator preApproved(String name) {
+        return new Operator() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void approve(String question) {
+            }
+        };
+    }
+}

@@ -1,0 +1,30 @@
+package dev.gafail.engine;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** What a step may use while it runs, besides its typed parameters. */
+public interface StepContext {
+
+    String executionId();
+
+    String stepId();
+
+    /** When the step must be done by: its timeout or the execution's, whichever comes first. */
+    Optional<Instant> deadline();
+
+    Clock clock();
+
+    Operator operator();
+
+    /**
+     * Waits, but returns early by throwing when the operator interrupts (Ctrl-C, SIGTERM), when
+     * the step times out, or when a parallel sibling failed: the step is then left to be re-run.
+     */
+    void sleep(Duration duration) throws InterruptedException;
+
+    /** A transient status line ("waiting 12s of 30s"); shown live on a terminal, never journalled. */
+    void progress(String line);
+}

@@ -1,0 +1,245 @@
+package dev.gafail.engine;
+
+import dev.gafail.runbook.Durations;
+import dev.gafail.runbook.RetryPolicy;
+import dev.gafail.runbook.StepSpec;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs steps on worker threads, bounded by their deadlines: the step contract's plan, apply and
+ * await with retries, and built-in compensations. A batch runs concurrently (a parallel group;
+ * a single step is a batch of one); the first failure cancels the others.
+ */
+final class StepRunner {
+
+    /** How long a cancelled step may take to notice before it is abandoned. */
+    private static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
+
+    record Outcome(Kind kind, String message, Change change, Map<String, Object> outputs) {
+        enum Kind { SUCCEEDED, SKIPPED, FAILED, INTERRUPTED, ABORTED }
+
+        static Outcome failed(String message) {
+            return new Outcome(Kind.FAILED, message, null, Map.of());
+        }
+
+        boolean ok() {
+            return kind == Kind.SUCCEEDED || kind == Kind.SKIPPED;
+        }
+    }
+
+    /** Work for one worker thread; throws InterruptedException when cancelled or stopped. */
+    interface Body {
+        Outcome run(StepScope scope) throws InterruptedException;
+    }
+
+    /** A body with its deadline (null: none) and what to say if the deadline passes. */
+    record Job(String id, Instant deadline, String timeoutMessage, Body body) {
+    }
+
+    private final ActionRegistry actions;
+    private final StepInputs inputs;
+    private final Clock clock;
+
+    StepRunner(ActionRegistry actions, StepInputs inputs, Clock clock) {
+        this.actions = actions;
+        this.inputs = inputs;
+        this.clock = clock;
+    }
+
+    Job stepJob(Execution execution, Phase phase, StepSpec spec) {
+        return job(execution, spec, scope -> attempts(execution, phase, spec, scope));
+    }
+
+    Job compensationJob(Execution execution, StepSpec spec) {
+        return job(execution, spec, scope -> compensate(execution, spec, scope));
+    }
+
+    private Job job(Execution execution, StepSpec spec, Body body) {
+        Instant now = clock.instant();
+        Instant stepEnd = spec.timeout() == null ? null : now.plus(spec.timeout());
+        Instant overall = execution.deadline();
+        boolean overallFirst = overall != null && (stepEnd == null || overall.isBefore(stepEnd));
+        Instant deadline = overallFirst ? overall : stepEnd;
+        String message = overallFirst ? "the execution's timeout ran out"
+                : spec.timeout() == null ? "" : "timed out after " + Durations.format(spec.timeout());
+        return new Job(spec.id(), deadline, message, body);
+    }
+
+    List<Outcome> run(Execution execution, List<Job> jobs) throws InterruptedException {
+        int n = jobs.size();
+        Outcome[] results = new Outcome[n];
+        StepScope[] scopes = new StepScope[n];
+        Thread[] threads = new Thread[n];
+        Instant[] abandonAt = new Instant[n];
+        boolean[] finished = new boolean[n];
+        BlockingQueue<Integer> done = new LinkedBlockingQueue<>();
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            Job job = jobs.get(i);
+            scopes[i] = new StepScope(execution, job.id(), job.deadline(), clock);
+            threads[i] = new Thread(() -> {
+                try {
+                    results[index] = job.body().run(scopes[index]);
+                } catch (InterruptedException e) {
+                    results[index] = null;
+                } catch (RuntimeException e) {
+                    results[index] = Outcome.failed("internal error: " + e);
+                } finally {
+                    done.add(index);
+                }
+            }, "step-" + job.id());
+            threads[i].setDaemon(true);
+            threads[i].start();
+        }
+        int remaining = n;
+        boolean cancelledSiblings = false;
+        while (remaining > 0) {
+            Instant next = null;
+            for (int i = 0; i < n; i++) {
+                if (!finished[i]) {
+                    Instant limit = abandonAt[i] != null ? abandonAt[i] : jobs.get(i).deadline();
+                    next = limit != null && (next == null || limit.isBefore(next)) ? limit : next;
+                }
+            }
+            Integer index = next == null ? done.take()
+                    : done.poll(Math.max(1, Duration.between(clock.instant(), next).toMillis()), TimeUnit.MILLISECONDS);
+            if (index == null) {
+                Instant now = clock.instant();
+                for (int i = 0; i < n; i++) {
+                    if (finished[i]) {
+                        continue;
+                    }
+                    if (abandonAt[i] != null && !now.isBefore(abandonAt[i])) {
+                        finished[i] = true;
+                        remaining--;
+                        results[i] = Outcome.failed(scopes[i].cancelDetail() + "; the step did not stop within "
+                                + Durations.format(CANCEL_GRACE) + " and was abandoned");
+                    } else if (abandonAt[i] == null && jobs.get(i).deadline() != null
+                            && !now.isBefore(jobs.get(i).deadline())) {
+                        cancel(scopes[i], threads[i], StepScope.Cancel.TIMEOUT, jobs.get(i).timeoutMessage());
+                        abandonAt[i] = now.plus(CANCEL_GRACE);
+                    }
+                }
+                continue;
+            }
+            if (finished[index]) {
+                continue;
+            }
+            finished[index] = true;
+            remaining--;
+            results[index] = settle(execution, results[index], scopes[index]);
+            if (!results[index].ok() && !cancelledSiblings) {
+                cancelledSiblings = true;
+                for (int i = 0; i < n; i++) {
+                    if (!finished[i] && abandonAt[i] == null) {
+                        cancel(scopes[i], threads[i], StepScope.Cancel.SIBLING_FAILED,
+                                "cancelled because step '" + jobs.get(index).id() + "' failed");
+                        abandonAt[i] = clock.instant().plus(CANCEL_GRACE);
+                    }
+                }
+            }
+        }
+        return List.of(results);
+    }
+
+    private static void cancel(StepScope scope, Thread thread, StepScope.Cancel why, String detail) {
+        scope.cancel(why, detail);
+        thread.interrupt();
+    }
+
+    /** Turns "the worker was interrupted" into the reason: timeout, a failed sibling, or the operator's stop. */
+    private static Outcome settle(Execution execution, Outcome result, StepScope scope) {
+        if (scope.cancelled() != null && (result == null || !result.ok())) {
+            return Outcome.failed(scope.cancelDetail());
+        }
+        if (result != null) {
+            return result;
+        }
+        if (execution.stop().requested()) {
+            return new Outcome(Outcome.Kind.INTERRUPTED, execution.stop().reason(), null, Map.of());
+        }
+        return Outcome.failed("interrupted");
+    }
+
+    private Outcome attempts(Execution execution, Phase phase, StepSpec spec, StepScope scope)
+            throws InterruptedException {
+        return typed(actions.get(spec.action()), execution, phase, spec, scope);
+    }
+
+    private <P> Outcome typed(Action<P> action, Execution execution, Phase phase, StepSpec spec, StepScope scope)
+            throws InterruptedException {
+        RetryPolicy retry = spec.retry();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                P params = inputs.bind(action, spec, StepInputs.variables(execution, execution.state().allOutputs()));
+                Change change = action.plan(params, scope);
+                if (change.done()) {
+                    return new Outcome(Outcome.Kind.SKIPPED, change.current(), change, Map.of());
+                }
+                if (execution.stop().requested()) {
+                    throw new InterruptedException("stop requested");
+                }
+                emit(execution, EventType.STEP_APPLYING, phase, spec, attempt, null, Map.of("change", change));
+                Map<String, Object> outputs = action.apply(params, scope);
+                outputs = outputs == null ? Map.of() : outputs;
+                emit(execution, EventType.STEP_APPLIED, phase, spec, attempt, null, Map.of("outputs", outputs));
+                action.await(params, scope);
+                return new Outcome(Outcome.Kind.SUCCEEDED, change.desired(), change, outputs);
+            } catch (StepFailure failure) {
+                if (!failure.retryable() || attempt >= retry.attempts()) {
+                    String tries = attempt > 1 ? " (after " + attempt + " attempts)" : "";
+                    return Outcome.failed(failure.getMessage() + tries);
+                }
+                Duration delay = backoff(retry, attempt);
+                emit(execution, EventType.STEP_RETRYING, phase, spec, attempt, failure.getMessage(),
+                        Map.of("delay", Durations.format(delay)));
+                scope.sleep(delay);
+            } catch (OperatorAbort abort) {
+                return new Outcome(Outcome.Kind.ABORTED, abort.getMessage(), null, Map.of());
+            }
+        }
+    }
+
+    private Outcome compensate(Execution execution, StepSpec spec, StepScope scope) throws InterruptedException {
+        return compensateTyped(actions.get(spec.action()), execution, spec, scope);
+    }
+
+    private <P> Outcome compensateTyped(Action<P> action, Execution execution, StepSpec spec, StepScope scope)
+            throws InterruptedException {
+        RetryPolicy retry = spec.retry();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                P params = inputs.bind(action, spec, StepInputs.variables(execution, execution.state().allOutputs()));
+                action.rollback(params, execution.state().observed(spec.id()), execution.state().outputs(spec.id()),
+                        scope);
+                return new Outcome(Outcome.Kind.SUCCEEDED, "compensated", null, Map.of());
+            } catch (StepFailure failure) {
+                if (!failure.retryable() || attempt >= retry.attempts()) {
+                    return Outcome.failed(failure.getMessage());
+                }
+                scope.sleep(backoff(retry, attempt));
+            }
+        }
+    }
+
+    /** Exponential backoff with jitter: backoff * 2^(attempt-1), capped, then scaled by a random 50-100%. */
+    static Duration backoff(RetryPolicy retry, int attempt) {
+        long base = retry.backoff().toMillis() << Math.min(20, attempt - 1);
+        long capped = Math.min(base, retry.maxBackoff().toMillis());
+        return Duration.ofMillis((long) (capped * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble())));
+    }
+
+    void emit(Execution execution, EventType type, Phase phase, StepSpec spec, Integer attempt,
+              String message, Map<String, Object> data) {
+        execution.events().on(new Event(type, clock.instant(), execution.id(), phase, spec.id(), spec.action(),
+                attempt, message, data));
+    }
+}

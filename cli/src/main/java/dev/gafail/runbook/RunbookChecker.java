@@ -1,0 +1,211 @@
+package dev.gafail.runbook;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The checks a JSON Schema cannot express: unique step ids, what expressions refer to, which
+ * step a rollback entry undoes, parameter defaults of the declared type. Tolerates a tree the
+ * schema rejected, so that one pass reports everything.
+ */
+final class RunbookChecker {
+
+    static final Set<String> ROOTS = Set.of("params", "steps", "topology");
+
+    private final PositionedTree tree;
+    private final ActionCatalog actions;
+    private final Expressions expressions;
+    private final List<Problem> problems;
+    private final Map<String, SourcePosition> ids = new HashMap<>();
+    private final Set<String> mainSteps = new HashSet<>();
+    private Set<String> parameters = Set.of();
+
+    RunbookChecker(PositionedTree tree, ActionCatalog actions, Expressions expressions, List<Problem> problems) {
+        this.tree = tree;
+        this.actions = actions;
+        this.expressions = expressions;
+        this.problems = problems;
+    }
+
+    void check() {
+        JsonNode root = tree.root();
+        parameters = new HashSet<>(root.path("parameters").propertyNames());
+        checkParameters(root.path("parameters"));
+
+        Set<String> visible = new HashSet<>();
+        forEach("/preconditions", (step, pointer) -> {
+            checkStep(step, pointer, visible, false);
+            requireReadOnly(step, pointer, "preconditions");
+            visible.add(step.path("id").asString(""));
+        });
+        JsonNode steps = root.path("steps");
+        for (int i = 0; i < steps.size(); i++) {
+            String pointer = "/steps/" + i;
+            JsonNode item = steps.get(i);
+            if (item.has("parallel")) {
+                JsonNode members = item.path("parallel");
+                Set<String> group = new HashSet<>();
+                for (int j = 0; j < members.size(); j++) {
+                    checkStep(members.get(j), pointer + "/parallel/" + j, visible, false);
+                    group.add(members.get(j).path("id").asString(""));
+                }
+                visible.addAll(group);
+                mainSteps.addAll(group);
+            } else {
+                checkStep(item, pointer, visible, false);
+                visible.add(item.path("id").asString(""));
+                mainSteps.add(item.path("id").asString(""));
+            }
+        }
+        forEach("/verify", (step, pointer) -> {
+            checkStep(step, pointer, visible, false);
+            requireReadOnly(step, pointer, "verify");
+            visible.add(step.path("id").asString(""));
+        });
+        forEach("/rollback", (step, pointer) -> checkStep(step, pointer, visible, true));
+    }
+
+    private void forEach(String arrayPointer, java.util.function.BiConsumer<JsonNode, String> check) {
+        JsonNode array = tree.root().at(arrayPointer);
+        for (int i = 0; i < array.size(); i++) {
+            check.accept(array.get(i), arrayPointer + "/" + i);
+        }
+    }
+
+    /** Preconditions and checks must not change anything: a failing precondition leaves the world as it was. */
+    private void requireReadOnly(JsonNode step, String pointer, String phase) {
+        String action = step.path("action").asString("");
+        if (actions.actionNames().contains(action) && !actions.readOnly(action)) {
+            problems.add(tree.problem(pointer + "/action", "'" + action + "' changes things; " + phase
+                    + " may only use read-only checks"));
+        }
+    }
+
+    private void checkStep(JsonNode step, String pointer, Set<String> visible, boolean inRollback) {
+        if (!step.isObject()) {
+            return;
+        }
+        JsonNode id = step.path("id");
+        if (id.isString()) {
+            SourcePosition first = ids.putIfAbsent(id.asString(), tree.valueAt(pointer + "/id"));
+            if (first != null) {
+                problems.add(tree.problem(pointer + "/id", "duplicate step id '" + id.asString()
+                        + "' (first used at line " + first.line() + ")"));
+            }
+        }
+        JsonNode target = step.path("for");
+        if (target.isString()) {
+            if (!inRollback) {
+                problems.add(new Problem(tree.keyAt(pointer + "/for"),
+                        "'for' belongs to rollback entries: it names the step an entry undoes", pointer + "/for"));
+            } else if (!mainSteps.contains(target.asString())) {
+                problems.add(tree.problem(pointer + "/for", "rollback entry is for unknown step '"
+                        + target.asString() + "'" + Suggestions.didYouMean(target.asString(), mainSteps)));
+            }
+        }
+        checkExpressions(step.path("with"), pointer + "/with", visible);
+    }
+
+    private void checkExpressions(JsonNode node, String pointer, Set<String> visible) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
+                checkExpressions(field.getValue(), PositionedTree.child(pointer, field.getKey()), visible);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkExpressions(node.get(i), PositionedTree.child(pointer, i), visible);
+            }
+        } else if (node.isString() && Expressions.mayContainExpression(node.asString())) {
+            try {
+                Expressions.Template template = expressions.parse(node.asString());
+                for (Expressions.Part part : template.parts()) {
+                    if (part.expression() != null) {
+                        for (List<String> path : Expressions.references(part)) {
+                            String wrong = checkReference(path, visible);
+                            if (wrong != null) {
+                                problems.add(new Problem(tree.insideScalar(pointer, part.offset()), wrong, pointer));
+                            }
+                        }
+                    }
+                }
+            } catch (Expressions.ExpressionException e) {
+                problems.add(new Problem(tree.insideScalar(pointer, e.offset()), e.getMessage(), pointer));
+            }
+        }
+    }
+
+    /** Null when the reference is sound, else what is wrong with it. */
+    private String checkReference(List<String> path, Set<String> visible) {
+        String root = path.get(0);
+        String dotted = String.join(".", path);
+        if (!ROOTS.contains(root)) {
+            return "unknown name '" + root + "' in expression; use params.NAME, steps.ID.outputs.NAME or topology.*"
+                    + Suggestions.didYouMean(root, ROOTS);
+        }
+        if (root.equals("params")) {
+            if (path.size() < 2) {
+                return "refer to one parameter: params.NAME";
+            }
+            if (!parameters.contains(path.get(1))) {
+                return "unknown parameter '" + path.get(1) + "' in " + dotted
+                        + Suggestions.didYouMean(path.get(1), parameters);
+            }
+        } else if (root.equals("steps")) {
+            if (path.size() < 3 || !path.get(2).equals("outputs")) {
+                return "refer to a step's outputs: steps.ID.outputs.NAME (found " + dotted + ")";
+            }
+            if (!visible.contains(path.get(1))) {
+                return ids.containsKey(path.get(1)) || mainSteps.contains(path.get(1))
+                        ? "step '" + path.get(1) + "' has not run yet at this point (" + dotted + ")"
+                        : "unknown step '" + path.get(1) + "' in " + dotted
+                                + Suggestions.didYouMean(path.get(1), visible);
+            }
+        }
+        return null;
+    }
+
+    private void checkParameters(JsonNode declared) {
+        for (Map.Entry<String, JsonNode> entry : declared.properties()) {
+            String pointer = PositionedTree.child("/parameters", entry.getKey());
+            JsonNode spec = entry.getValue();
+            String type = spec.path("type").asString("");
+            boolean isEnum = type.equals("enum");
+            if (isEnum && !spec.has("values")) {
+                problems.add(tree.problem(pointer, "an enum parameter lists its 'values'"));
+            }
+            if (!isEnum && spec.has("values")) {
+                problems.add(new Problem(tree.keyAt(pointer + "/values"), "'values' belongs to enum parameters",
+                        pointer + "/values"));
+            }
+            JsonNode defaultValue = spec.path("default");
+            if (defaultValue.isMissingNode()) {
+                continue;
+            }
+            if (spec.path("required").asBoolean(false)) {
+                problems.add(new Problem(tree.keyAt(pointer + "/default"),
+                        "a required parameter has no default", pointer + "/default"));
+            }
+            String why = defaultProblem(type, defaultValue, spec.path("values"));
+            if (why != null) {
+                problems.add(tree.problem(pointer + "/default", why));
+            }
+        }
+    }
+
+    private static String defaultProblem(String type, JsonNode value, JsonNode values) {
+        return switch (type) {
+            case "int" -> value.isIntegralNumber() ? null : "default of an int parameter must be an integer";
+            case "bool" -> value.isBoolean() ? null : "default of a bool parameter must be true or false";
+            case "duration" -> value.isString() && Durations.parse(value.asString()).isPresent() ? null
+                    : "default is not a duration (" + Durations.EXAMPLES + ")";
+            case "enum" -> values.valueStream().anyMatch(value::equals)
+                    ? null : "default must be one of the enum's values";
+            case "string" -> value.isString() ? null : "default of a string parameter must be a string";
+            default -> null;
+        };
+    }
+}

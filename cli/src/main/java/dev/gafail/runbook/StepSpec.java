@@ -1,0 +1,20 @@
+package dev.gafail.runbook;
+
+import java.time.Duration;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * One step as written: {@code with} is the parameter tree with its expressions not yet evaluated.
+ * {@code timeout} is null when unbounded; {@code compensates} (YAML {@code for}) names the step a
+ * rollback entry undoes, or is null.
+ */
+public record StepSpec(String id, String action, JsonNode with, Duration timeout, RetryPolicy retry,
+                       OnFailure onFailure, String compensates, String description, String pointer,
+                       SourcePosition position) implements StepNode {
+
+    @Override
+    public List<StepSpec> members() {
+        return List.of(this);
+    }
+}
