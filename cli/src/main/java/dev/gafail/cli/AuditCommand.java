@@ -24,8 +24,8 @@ final class AuditCommand implements Runnable {
     }
 
     @Command(name = "verify", description = {
-            "Check the audit log's hash chain: exit 0 when intact,",
-            "1 naming the line of the first record that was altered or removed."})
+            "Check the audit log's hash chain.",
+            "Exit 0 when intact; 1 naming the line of the first record altered or removed."})
     static final class Verify implements Callable<Integer> {
 
         @ParentCommand

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "history", description = {
-        "List executions, newest first. An execution whose process died shows as interrupted.",
-        "--output json prints one JSON array."})
+        "List executions, newest first.",
+        "An execution whose process died shows as interrupted; --output json prints one JSON array."})
 final class HistoryCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -10,8 +10,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "plan", description = {
-        "Show what a run would do: preconditions checked, every step's current -> desired.",
-        "Read-only: the same as run --dry-run."})
+        "Show what a run would do, changing nothing.",
+        "Checks the preconditions and prints every step's current -> desired; the same as run --dry-run."})
 final class PlanCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -18,8 +18,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "resume", description = {
-        "Finish an interrupted, stopped or aborted execution without redoing completed steps.",
-        "It runs the runbook as it was when the execution began; secret parameters must be given again."})
+        "Finish an interrupted, stopped or aborted execution.",
+        "Completed steps are not redone. It runs the runbook as it was when the execution began;",
+        "secret parameters must be given again with --set."})
 final class ResumeCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -13,8 +13,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "run", description = {
-        "Execute a runbook: preconditions, plan, approval, steps, verification;",
-        "on failure, compensate what changed. Journalled in .gafail/executions/ID/."})
+        "Execute a runbook, journalled, with approval and rollback.",
+        "Preconditions, plan, approval, steps, verification; on failure, the compensations of what",
+        "changed, newest first. The journal is in .gafail/executions/ID/."})
 final class RunCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "schema", description = {
-        "Print the runbook JSON Schema (every step type's parameters included),",
-        "as in runbooks/schema/runbook.schema.json, for editors."})
+        "Print the runbook JSON Schema.",
+        "Every step type's parameters included; runbooks/schema/runbook.schema.json is its output."})
 final class SchemaCommand implements Callable<Integer> {
 
     @ParentCommand

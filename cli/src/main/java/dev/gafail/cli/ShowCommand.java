@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "show", description = {
-        "One execution's timeline, for the incident channel and the postmortem:",
-        "each step with its times and outcome, and RTO/RPO where recorded."})
+        "Show one execution's timeline.",
+        "Each step with its times and outcome, and RTO/RPO where recorded: for the incident",
+        "channel and the postmortem."})
 final class ShowCommand implements Callable<Integer> {
 
     /** Output names that carry recovery objectives, as steps report them. */

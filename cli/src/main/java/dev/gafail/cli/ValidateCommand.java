@@ -16,8 +16,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "validate", description = {
-        "Check runbooks without running them: YAML, schema, step types, expressions, references.",
-        "Prints every problem as FILE:LINE:COLUMN: message; exit 2 if any."})
+        "Check runbooks without running them.",
+        "YAML, schema, step types, expressions and references; every problem as",
+        "FILE:LINE:COLUMN: message (at /json/pointer); exit 2 if any."})
 final class ValidateCommand implements Callable<Integer> {
 
     @ParentCommand

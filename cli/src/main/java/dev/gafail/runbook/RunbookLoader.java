@@ -63,11 +63,17 @@ public final class RunbookLoader {
             throw single(tree, "a runbook is a YAML mapping with apiVersion, kind, metadata and steps; found "
                     + SchemaProblems.show(tree.root()));
         }
-        schema.validate(tree.root()).stream()
-                .map(error -> SchemaProblems.toProblem(tree, error, actions.actionNames()))
-                .distinct()
+        List<Problem> checks = new ArrayList<>();
+        new RunbookChecker(tree, actions, expressions, checks).check();
+        // Where an expression itself is broken, its problem says more than "not a duration".
+        java.util.Set<String> broken = new java.util.HashSet<>();
+        checks.forEach(p -> broken.add(p.pointer()));
+        new SchemaProblems(tree, schema.document(), actions.actionNames())
+                .toProblems(schema.validate(tree.root())).stream()
+                .filter(p -> !broken.contains(p.pointer()) || !Expressions.mayContainExpression(
+                        tree.root().at(p.pointer()).asString("")))
                 .forEach(problems::add);
-        new RunbookChecker(tree, actions, expressions, problems).check();
+        problems.addAll(checks);
         if (!problems.isEmpty()) {
             throw sorted(problems);
         }

@@ -2,12 +2,19 @@ package dev.gafail.runbook;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.path.NodePath;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
-/** Turns JSON Schema errors into problems a runbook author can act on: plain words, a line and a column. */
+/**
+ * Turns JSON Schema errors into problems a runbook author can act on: plain words, a line and a
+ * column. The errors of one value's alternatives ("a duration or an expression") become one problem.
+ */
 final class SchemaProblems {
 
     /** Messages for the value kinds the schema defines once and uses in many places. */
@@ -18,46 +25,111 @@ final class SchemaProblems {
             "intOrExpression", "an integer or an expression ${{ ... }}",
             "expression", "an expression ${{ ... }}");
 
-    private SchemaProblems() {
+    private static final Map<String, String> TYPES = Map.of(
+            "array", "a list", "object", "a mapping", "string", "a string", "integer", "an integer",
+            "boolean", "true or false", "number", "a number", "null", "nothing");
+
+    private final PositionedTree tree;
+    private final JsonNode schema;
+    private final Collection<String> actionNames;
+
+    SchemaProblems(PositionedTree tree, JsonNode schema, Collection<String> actionNames) {
+        this.tree = tree;
+        this.schema = schema;
+        this.actionNames = actionNames;
     }
 
-    static Problem toProblem(PositionedTree tree, Error error, Collection<String> actionNames) {
-        String pointer = pointer(error.getInstanceLocation());
+    List<Problem> toProblems(List<Error> errors) {
+        Map<String, List<Error>> byPointer = new LinkedHashMap<>();
+        for (Error error : errors) {
+            byPointer.computeIfAbsent(pointer(error.getInstanceLocation()), k -> new ArrayList<>()).add(error);
+        }
+        List<Problem> problems = new ArrayList<>();
+        byPointer.forEach((pointer, group) -> {
+            Set<String> kinds = new LinkedHashSet<>();
+            group.forEach(e -> {
+                String kind = kindOf(e);
+                if (kind != null) {
+                    kinds.add(kind);
+                }
+            });
+            if (!kinds.isEmpty()) {
+                problems.add(tree.problem(pointer, "expected " + KINDS.get(union(kinds)) + ", found "
+                        + show(group.get(0).getInstanceNode())));
+            }
+            group.stream().filter(e -> kindOf(e) == null).map(e -> toProblem(pointer, e)).forEach(problems::add);
+        });
+        return problems;
+    }
+
+    /** The errors of "x or an expression" come from both branches; name the union. */
+    private static String union(Set<String> kinds) {
+        if (kinds.size() == 1) {
+            return kinds.iterator().next();
+        }
+        for (String kind : kinds) {
+            if (kind.endsWith("OrExpression")) {
+                return kind;
+            }
+        }
+        return kinds.contains("duration") ? "durationOrExpression" : kinds.iterator().next();
+    }
+
+    private Problem toProblem(String pointer, Error error) {
         JsonNode value = error.getInstanceNode();
         String keyword = error.getKeyword() == null ? "" : error.getKeyword();
-        String kind = kindOf(error);
         switch (keyword) {
-            case "required" -> {
+            case "required":
                 return tree.problem(pointer, "missing required field '" + error.getProperty() + "'");
-            }
-            case "additionalProperties" -> {
+            case "additionalProperties": {
                 String field = PositionedTree.child(pointer, error.getProperty());
                 return new Problem(tree.keyAt(field), "unknown field '" + error.getProperty() + "'", field);
             }
-            case "propertyNames" -> {
-                return tree.problem(pointer, "invalid name: " + strip(error.getMessage()));
+            case "enum":
+                if (pointer.endsWith("/action")) {
+                    String name = value.isString() ? value.asString() : show(value);
+                    return tree.problem(pointer, "unknown action '" + name + "'"
+                            + Suggestions.didYouMean(name, actionNames)
+                            + "; known actions: " + String.join(", ", actionNames));
+                }
+                return tree.problem(pointer, "must be one of " + error.getSchemaNode() + ", found " + show(value));
+            case "type":
+                return tree.problem(pointer, "expected " + typeName(error.getSchemaNode()) + ", found " + show(value));
+            case "const":
+                return tree.problem(pointer, "must be " + error.getSchemaNode() + ", found " + show(value));
+            case "pattern":
+                return tree.problem(pointer, show(value) + " is not valid: " + described(error));
+            case "propertyNames": {
+                String name = String.valueOf(error.getProperty());
+                return new Problem(tree.keyAt(PositionedTree.child(pointer, name)), "'" + name
+                        + "' is not a valid name: " + described(error), PositionedTree.child(pointer, name));
             }
-            default -> { }
+            default:
+                return tree.problem(pointer, strip(error.getMessage()));
         }
-        if (kind != null) {
-            return tree.problem(pointer, "expected " + KINDS.get(kind) + ", found " + show(value));
+    }
+
+    /** The description the schema gives at or next to the failed keyword, else the library's message. */
+    private String described(Error error) {
+        NodePath fragment = error.getSchemaLocation() == null ? null : error.getSchemaLocation().getFragment();
+        if (fragment != null) {
+            String keyword = pointer(fragment);
+            for (JsonNode owner : List.of(schema.at(keyword), schema.at(PositionedTree.parent(keyword)))) {
+                if (owner.path("description").isString()) {
+                    return owner.path("description").asString();
+                }
+            }
         }
-        if (keyword.equals("enum") && pointer.endsWith("/action")) {
-            String name = value.isString() ? value.asString() : show(value);
-            return tree.problem(pointer, "unknown action '" + name + "'" + Suggestions.didYouMean(name, actionNames)
-                    + "; known actions: " + String.join(", ", actionNames));
+        return strip(error.getMessage());
+    }
+
+    private static String typeName(JsonNode type) {
+        if (type.isArray()) {
+            List<String> names = new ArrayList<>();
+            type.forEach(t -> names.add(TYPES.getOrDefault(t.asString(), t.asString())));
+            return String.join(" or ", names);
         }
-        if (keyword.equals("type")) {
-            return tree.problem(pointer, "expected " + error.getSchemaNode().toString().replace("\"", "")
-                    + ", found " + show(value));
-        }
-        if (keyword.equals("const")) {
-            return tree.problem(pointer, "must be " + error.getSchemaNode() + ", found " + show(value));
-        }
-        if (keyword.equals("enum")) {
-            return tree.problem(pointer, "must be one of " + error.getSchemaNode() + ", found " + show(value));
-        }
-        return tree.problem(pointer, strip(error.getMessage()));
+        return TYPES.getOrDefault(type.asString(), type.asString());
     }
 
     /** The name of the schema's shared definition the error is about, if it has a message of its own. */
@@ -69,12 +141,6 @@ final class SchemaProblems {
         }
         String rest = location.substring(defs + "/$defs/".length());
         String def = rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest;
-        // Inside "durationOrExpression", report the union, not its branch "duration".
-        for (String union : List.of("durationOrExpression", "boolOrExpression", "intOrExpression")) {
-            if (error.getEvaluationPath() != null && error.getEvaluationPath().toString().contains(union)) {
-                return union;
-            }
-        }
         return KINDS.containsKey(def) ? def : null;
     }
 

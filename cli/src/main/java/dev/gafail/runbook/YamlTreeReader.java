@@ -324,7 +324,11 @@ public final class YamlTreeReader {
         String problem = e.getProblem() == null ? "" : e.getProblem();
         String context = e.getContext() == null ? "" : e.getContext();
         String message = (context.isEmpty() ? problem : context + ": " + problem).replaceAll("\\s+", " ").trim();
-        return "YAML syntax error: " + message;
+        // Where the construct began (an open quote, a block) often says more than where parsing gave up.
+        String began = e.getContextMark().filter(c -> e.getProblemMark().map(p -> p.getLine() != c.getLine())
+                .orElse(false)).map(c -> " (it began at line " + (c.getLine() + 1) + ", column " + (c.getColumn() + 1)
+                + ")").orElse("");
+        return "YAML syntax error: " + message + began;
     }
 
     /** A mapping or sequence being filled. */
