@@ -38,9 +38,10 @@ public final class ExecutionService {
 
     /** The dry run: plans, changes nothing, writes nothing. */
     public ExecutionResult plan(Runbook runbook, Map<String, Object> params, RunOptions options, EventListener console) {
-        EventBus bus = new EventBus(new Redactor(options.secrets()), List.of(console));
-        return engine.plan(new Execution("dry-run", runbook, params, null, options.operator(), options.stop(), bus,
-                new ExecutionState(), null));
+        Redactor redactor = new Redactor(options.secrets());
+        EventBus bus = new EventBus(redactor, List.of(console));
+        return masked(redactor, engine.plan(new Execution("dry-run", runbook, params, null, options.operator(),
+                options.stop(), bus, new ExecutionState(), null)));
     }
 
     public ExecutionResult start(Runbook runbook, Map<String, Object> params, RunOptions options,
@@ -52,7 +53,8 @@ public final class ExecutionService {
             AuditTrail audit = new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(),
                     options.reason());
             ExecutionState state = new ExecutionState();
-            EventBus bus = new EventBus(new Redactor(options.secrets()), List.of(journal, state, audit, console));
+            Redactor redactor = new Redactor(options.secrets());
+            EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console));
             Map<String, Object> data = who(options);
             data.put("runbook", runbook.name());
             data.put("runbookFile", absolute(runbook.file()));
@@ -61,7 +63,7 @@ public final class ExecutionService {
             Instant now = clock.instant();
             bus.on(Event.ofExecution(EventType.EXECUTION_STARTED, id, now, null, data));
             noteStaleHolder(lock, audit, bus, id);
-            return engine.run(execution(id, runbook, params, options, bus, state, now));
+            return masked(redactor, engine.run(execution(id, runbook, params, options, bus, state, now)));
         }
     }
 
@@ -83,17 +85,23 @@ public final class ExecutionService {
                 AuditTrail audit = new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(),
                         options.reason());
                 ExecutionState state = ExecutionState.replay(journalled);
-                EventBus bus = new EventBus(new Redactor(options.secrets()),
-                        List.of(journal, state, audit, console));
+                Redactor redactor = new Redactor(options.secrets());
+                EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console));
                 Map<String, Object> data = who(options);
                 data.put("runbook", runbook.name());
                 data.put("previousStatus", summary.status().wire());
                 bus.on(Event.ofExecution(EventType.EXECUTION_RESUMED, id, clock.instant(),
                         "resuming " + summary.status().wire() + " execution", data));
                 noteStaleHolder(lock, audit, bus, id);
-                return engine.run(execution(id, runbook, params, options, bus, state, clock.instant()));
+                return masked(redactor, engine.run(execution(id, runbook, params, options, bus, state,
+                        clock.instant())));
             }
         }
+    }
+
+    /** The result's message goes to the operator too, so it is masked like every event. */
+    private static ExecutionResult masked(Redactor redactor, ExecutionResult result) {
+        return new ExecutionResult(result.status(), result.exitCode(), redactor.text(result.message()));
     }
 
     /** Parameters as the journal keeps them: text, secrets masked. */

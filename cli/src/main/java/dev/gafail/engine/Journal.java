@@ -1,41 +1,40 @@
 package dev.gafail.engine;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * An execution's journal: one JSON line per event, appended and fsync'd before the engine goes on,
  * so that after a crash the file says exactly what was done. Progress lines are not journalled.
+ * Written with a plain stream, not a FileChannel: an interrupted step thread (a timeout, a failed
+ * sibling) would close a channel for everyone.
  */
 public final class Journal implements EventListener, AutoCloseable {
 
     private final Path file;
-    private final FileChannel channel;
+    private final FileOutputStream stream;
 
-    private Journal(Path file, FileChannel channel) {
+    private Journal(Path file, FileOutputStream stream) {
         this.file = file;
-        this.channel = channel;
+        this.stream = stream;
     }
 
     /** Opens {@code file} for appending, creating it (and making its directory entry durable) if needed. */
     public static Journal open(Path file) {
         try {
             boolean created = !Files.exists(file);
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            FileOutputStream stream = new FileOutputStream(file.toFile(), true);
             if (created) {
-                channel.force(true);
+                stream.getFD().sync();
                 Durable.syncDirectory(file.getParent());
             }
-            return new Journal(file, channel);
+            return new Journal(file, stream);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open journal " + file + ": " + e.getMessage(), e);
         }
@@ -48,11 +47,8 @@ public final class Journal implements EventListener, AutoCloseable {
         }
         byte[] line = (Json.MAPPER.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(line);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(false);
+            stream.write(line);
+            stream.getFD().sync();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write journal " + file + ": " + e.getMessage(), e);
         }
@@ -84,7 +80,7 @@ public final class Journal implements EventListener, AutoCloseable {
     @Override
     public void close() {
         try {
-            channel.close();
+            stream.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,290 @@
+package dev.gafail.engine;
+
+import static dev.gafail.testing.Resources.resource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gafail.actions.BuiltinActions;
+import dev.gafail.testing.CliRun;
+import dev.gafail.testing.FakeChange;
+import dev.gafail.testing.FakeWorld;
+import dev.gafail.testing.Journals;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The engine's safety properties, through the gafail command, with test step types that record every call. */
+class EngineTest {
+
+    @TempDir
+    Path home;
+
+    private final FakeWorld world = new FakeWorld();
+
+    private CliRun gafail() {
+        return CliRun.in(home).actions(BuiltinActions.registry(new FakeChange(world)));
+    }
+
+    private static String runbook(String name) {
+        return resource("runbooks/engine/" + name + ".yaml").toString();
+    }
+
+    private List<Event> journal() {
+        return Journals.events(home, Journals.only(home));
+    }
+
+    @Test
+    void dryRunMakesNoMutatingCall() {
+        CliRun.Result result = gafail().run("run", runbook("changes"), "--dry-run");
+
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(List.of(), world.mutations());
+        assertEquals(List.of("plan:a", "plan:b", "plan:c"), world.calls());
+        assertTrue(result.out().contains("plan  c (test.change)  absent → present"), result.out());
+        assertEquals(List.of(), Journals.ids(home), "a dry run leaves no execution behind");
+    }
+
+    @Test
+    void planCommandIsTheDryRun() {
+        CliRun.Result result = gafail().run("plan", runbook("changes"));
+
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(List.of(), world.mutations());
+    }
+
+    @Test
+    void failingPreconditionChangesNothingAndExits3() {
+        CliRun.Result result = gafail().run("run", runbook("changes"), "--set", "failAt=precondition", "--yes");
+
+        assertEquals(3, result.code(), result.toString());
+        assertTrue(result.err().contains("precondition 'ready' not met: the world is not ready; nothing was changed"),
+                result.err());
+        assertEquals(List.of(), world.calls(), "not even planned");
+    }
+
+    @Test
+    void dryRunReportsPreconditionsThatWouldFail() {
+        CliRun.Result result = gafail().run("plan", runbook("changes"), "--set", "failAt=precondition");
+
+        assertEquals(3, result.code(), result.toString());
+        assertEquals(List.of(), world.mutations());
+    }
+
+    @Test
+    void failingStepRollsBackCompletedStepsInReverseOrder() {
+        CliRun.Result result = gafail().run("run", runbook("changes"), "--set", "failAt=c", "--yes");
+
+        assertEquals(1, result.code(), result.toString());
+        assertEquals(List.of("apply:a", "apply:b", "apply:c",
+                        "rollback:c", "rollback:b", "apply:b-undone", "rollback:a", "apply:cleanup"),
+                world.mutations());
+        assertTrue(result.err().contains("step 'c' failed: injected failure 1 of c; rolled back 3 step(s)"),
+                result.err());
+        assertEquals(ExecutionStatus.ROLLED_BACK, summary().status());
+    }
+
+    @Test
+    void successfulRunAppliesEachStepOnceAndVerifies() {
+        CliRun.Result result = gafail().run("run", runbook("changes"), "--yes");
+
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(List.of("apply:a", "apply:b", "apply:c"), world.mutations());
+        assertTrue(result.out().contains("✓ verify all-there (control.assert)"), result.out());
+        assertEquals(ExecutionStatus.SUCCEEDED, summary().status());
+    }
+
+    @Test
+    void onlyRetryableErrorsAreRetried() {
+        CliRun.Result result = gafail().run("run", runbook("retry"), "--yes");
+
+        assertEquals(1, result.code(), result.toString());
+        assertEquals(3, world.calls().stream().filter("apply:flaky"::equals).count(), "retryable: 3 attempts");
+        assertEquals(1, world.calls().stream().filter("apply:broken"::equals).count(), "not retryable: 1 attempt");
+        assertEquals(2, journal().stream().filter(e -> e.type() == EventType.STEP_RETRYING).count());
+        assertTrue(result.out().contains("flaky (test.change): attempt 1 failed: injected failure 1 of flaky"),
+                result.out());
+    }
+
+    @Test
+    void stepTimeoutHolds() {
+        Instant start = Instant.now();
+        CliRun.Result result = gafail().run("run", runbook("timeout"), "--yes");
+
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.err().contains("step 'slow' failed: timed out after 300ms"), result.err());
+        assertTrue(Duration.between(start, Instant.now()).toSeconds() < 30, "the hanging step was cut off");
+        assertEquals(List.of("apply:quick", "apply:slow", "rollback:slow", "rollback:quick"), world.mutations());
+    }
+
+    @Test
+    void overallTimeoutHolds() {
+        CliRun.Result result = gafail().run("run", resource("runbooks/engine/waits.yaml").toString(),
+                "--set", "each=20s", "--timeout", "500ms", "--yes");
+
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.err().contains("step 'one' failed: the execution's timeout ran out"), result.err());
+    }
+
+    @Test
+    void parallelGroupRunsItsStepsConcurrently() {
+        // Each step waits at a two-party barrier, which only opens if both run at once.
+        CliRun.Result result = gafail().run("run", runbook("parallel"), "--yes");
+
+        assertEquals(0, result.code(), result.toString());
+        assertTrue(world.present("left") && world.present("right") && world.present("after"));
+    }
+
+    @Test
+    void failureInParallelGroupCancelsSiblings() {
+        CliRun.Result result = gafail().run("run", runbook("parallel-failure"), "--yes");
+
+        assertEquals(1, result.code(), result.toString());
+        Event cancelled = journal().stream()
+                .filter(e -> e.type() == EventType.STEP_FAILED && "hanging".equals(e.step())).findFirst().orElseThrow();
+        assertEquals("cancelled because step 'bad' failed", cancelled.message());
+        assertEquals(List.of("apply:bad", "apply:hanging", "rollback:bad", "rollback:hanging"),
+                world.mutations().stream().sorted().toList(), "never is not applied; both started are compensated");
+    }
+
+    @Test
+    void stopLeavesAResumableExecutionThatSkipsCompletedSteps() {
+        CliRun.Result failed = gafail().run("run", runbook("stop"), "--set", "failAt=b", "--yes");
+        assertEquals(1, failed.code(), failed.toString());
+        String id = Journals.only(home);
+        assertTrue(failed.err().contains("stopped. Fix the cause, then: gafail resume " + id), failed.err());
+        assertEquals(List.of("apply:a", "apply:b"), world.mutations(), "stopped: no rollback");
+
+        CliRun.Result resumed = gafail().run("resume", id, "--set", "failAt=none", "--yes");
+
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertEquals(List.of("apply:a", "apply:b", "apply:b", "apply:c"), world.mutations());
+        assertEquals(ExecutionStatus.SUCCEEDED, summary().status());
+    }
+
+    @Test
+    void continueRecordsTheFailureAndGoesOn() {
+        CliRun.Result result = gafail().run("run", runbook("continue"), "--yes");
+
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(List.of("apply:optional", "apply:b"), world.mutations());
+        assertTrue(result.out().contains("✗ optional (test.change)  injected failure 1 of optional"), result.out());
+    }
+
+    @Test
+    void secretsNeverReachOutputJournalOrAudit() throws Exception {
+        String token = "s3cr3t-t0ken-value";
+        CliRun.Result result = gafail().run("run", runbook("secret"), "--set", "token=" + token, "--yes",
+                "--reason", "drill");
+
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(world.calls().contains("apply:" + token), "the step itself received the real value");
+        assertFalse(result.out().contains(token), result.out());
+        assertFalse(result.err().contains(token), result.err());
+        assertTrue(result.err().contains("token *** refused"), result.err());
+        String journal = Files.readString(home.resolve("executions").resolve(Journals.only(home))
+                .resolve("journal.jsonl"));
+        assertTrue(journal.contains("***"));
+        assertFalse(journal.contains(token), journal);
+        assertFalse(Files.readString(home.resolve("audit.jsonl")).contains(token));
+    }
+
+    @Test
+    void preconditionsMayOnlyUseReadOnlySteps() {
+        CliRun.Result result = gafail().run("validate", runbook("mutating-precondition"));
+
+        assertEquals(2, result.code(), result.toString());
+        assertTrue(result.err().contains(":5:26: 'test.change' changes things; preconditions may only use read-only"
+                + " checks (at /preconditions/0/action)"), result.err());
+    }
+
+    @Test
+    void withoutTerminalOrYesNothingRunsAndExit4() {
+        CliRun.Result result = gafail().run("run", runbook("approve"));
+
+        assertEquals(4, result.code(), result.toString());
+        assertTrue(result.err().contains("pass --yes to approve non-interactively; nothing was changed"), result.err());
+        assertEquals(List.of(), world.mutations());
+        assertEquals(ExecutionStatus.ABORTED, summary().status());
+    }
+
+    @Test
+    void operatorApprovesThePlanAndEachGateAtTheTerminal() {
+        CliRun.Result result = gafail().terminal("y\nyes\n").run("run", runbook("approve"));
+
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(List.of("apply:a", "apply:b"), world.mutations());
+        assertTrue(result.err().contains("go on to b? [y/N]"), result.err());
+    }
+
+    @Test
+    void operatorDecliningAGateStopsResumably() {
+        CliRun.Result result = gafail().terminal("y\nn\n").run("run", runbook("approve"));
+
+        assertEquals(4, result.code(), result.toString());
+        assertEquals(List.of("apply:a"), world.mutations());
+        assertTrue(result.err().contains("declined by"), result.err());
+        assertEquals(ExecutionStatus.ABORTED, summary().status());
+    }
+
+    @Test
+    void stopSignalInterruptsAtASafePointAndResumeFinishes() throws Exception {
+        StopSignal stop = new StopSignal();
+        String waits = resource("runbooks/engine/waits.yaml").toString();
+        Thread operator = new Thread(() -> {
+            try {
+                Journals.awaitEvent(home, e -> e.type() == EventType.STEP_STARTED && "two".equals(e.step()),
+                        Duration.ofSeconds(20));
+                stop.request("SIGINT");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        operator.start();
+        CliRun.Result interrupted = CliRun.in(home).stop(stop).run("run", waits, "--set", "each=500ms", "--yes");
+        operator.join();
+
+        assertEquals(4, interrupted.code(), interrupted.toString());
+        String id = Journals.only(home);
+        assertTrue(interrupted.err().contains("to finish: gafail resume " + id), interrupted.err());
+        assertEquals(ExecutionStatus.INTERRUPTED, summary().status());
+
+        CliRun.Result resumed = CliRun.in(home).run("resume", id, "--yes");
+
+        assertEquals(0, resumed.code(), resumed.toString());
+        List<Event> events = journal();
+        int resumedAt = indexOf(events, EventType.EXECUTION_RESUMED);
+        assertTrue(events.subList(resumedAt, events.size()).stream()
+                .noneMatch(e -> e.type() == EventType.STEP_STARTED && "one".equals(e.step())), "one is not redone");
+        assertTrue(events.subList(resumedAt, events.size()).stream()
+                .anyMatch(e -> e.type() == EventType.STEP_SUCCEEDED && "four".equals(e.step())));
+    }
+
+    @Test
+    void resumingAFinishedExecutionIsAUsageError() {
+        gafail().run("run", runbook("changes"), "--yes");
+
+        CliRun.Result again = gafail().run("resume", Journals.only(home), "--yes");
+
+        assertEquals(2, again.code(), again.toString());
+        assertTrue(again.err().contains("succeeded; there is nothing to resume"), again.err());
+    }
+
+    private ExecutionSummary summary() {
+        String id = Journals.only(home);
+        return ExecutionStore.summarize(id, Journals.events(home, id), java.time.Clock.systemUTC());
+    }
+
+    private static int indexOf(List<Event> events, EventType type) {
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).type() == type) {
+                return i;
+            }
+        }
+        throw new AssertionError("no " + type + " in " + events);
+    }
+}

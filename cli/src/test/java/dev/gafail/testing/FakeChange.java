@@ -1,0 +1,96 @@
+package dev.gafail.testing;
+
+import dev.gafail.engine.Action;
+import dev.gafail.engine.Change;
+import dev.gafail.engine.StepContext;
+import dev.gafail.engine.StepFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code test.change {key}}: a test step type that makes a key present in a {@link FakeWorld}, can
+ * fail on demand (retryable or not), hang, or meet a sibling at a barrier; its rollback removes the key.
+ */
+public final class FakeChange implements Action<FakeChange.Params> {
+
+    /**
+     * @param failApplies how many applies fail before one succeeds
+     * @param hang        apply blocks until cancelled
+     * @param barrier     apply waits (5 s at most) for another step at the barrier of this name
+     */
+    public record Params(String key, Integer failApplies, Boolean retryable, Boolean hang, String barrier) {
+    }
+
+    private final FakeWorld world;
+
+    public FakeChange(FakeWorld world) {
+        this.world = world;
+    }
+
+    @Override
+    public String name() {
+        return "test.change";
+    }
+
+    @Override
+    public Class<Params> parameterType() {
+        return Params.class;
+    }
+
+    @Override
+    public String parameterSchema() {
+        return """
+                {"type": "object", "additionalProperties": false, "required": ["key"],
+                 "properties": {"key": {"type": "string"}, "failApplies": {"$ref": "#/$defs/intOrExpression"},
+                   "retryable": {"type": "boolean"}, "hang": {"type": "boolean"}, "barrier": {"type": "string"}}}""";
+    }
+
+    @Override
+    public List<String> iamActions() {
+        return List.of("test:Change");
+    }
+
+    @Override
+    public Change plan(Params p, StepContext context) {
+        world.record("plan:" + p.key());
+        return world.present(p.key()) ? Change.alreadyDone("present")
+                : Change.to("absent", "present").observing(Map.of("before", "absent"));
+    }
+
+    @Override
+    public Map<String, Object> apply(Params p, StepContext context) throws StepFailure, InterruptedException {
+        world.record("apply:" + p.key());
+        if (p.barrier() != null) {
+            try {
+                world.barrier(p.barrier()).await(5, TimeUnit.SECONDS);
+            } catch (BrokenBarrierException | TimeoutException e) {
+                throw StepFailure.permanent("no sibling reached barrier " + p.barrier() + ": steps ran one by one");
+            }
+        }
+        if (Boolean.TRUE.equals(p.hang())) {
+            Thread.sleep(TimeUnit.MINUTES.toMillis(10));
+        }
+        int failApplies = p.failApplies() == null ? 0 : p.failApplies();
+        if (world.failures(p.key()) < failApplies) {
+            int before = world.fail(p.key());
+            throw new StepFailure("injected failure " + (before + 1) + " of " + p.key(),
+                    Boolean.TRUE.equals(p.retryable()));
+        }
+        world.put(p.key());
+        return Map.of("key", p.key());
+    }
+
+    @Override
+    public boolean compensable() {
+        return true;
+    }
+
+    @Override
+    public void rollback(Params p, Change observed, Map<String, Object> outputs, StepContext context) {
+        world.record("rollback:" + p.key());
+        world.remove(p.key());
+    }
+}
