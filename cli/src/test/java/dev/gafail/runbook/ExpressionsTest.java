@@ -30,6 +30,15 @@ class ExpressionsTest {
     }
 
     @Test
+    void theDocumentedOperatorsWork() throws Exception {
+        for (String holds : List.of("params.to =^ 'region'", "params.to =$ '-b'", "params.to =~ ['region-a', 'region-b']",
+                "size(params.to) == 8", "!empty(params.to)", "params.count > 2 and not (params.count > 5)",
+                "params.count % 2 == 1 ? true : false", "params.holdFor >= params.holdFor")) {
+            assertEquals(true, eval("${{ " + holds + " }}"), holds);
+        }
+    }
+
+    @Test
     void expressionsInsideTextAreSplicedIn() throws Exception {
         assertEquals("move to region-b, hold 30s", eval("move to ${{ params.to }}, hold ${{ params.holdFor }}"));
     }

@@ -40,6 +40,14 @@ class RunbookLoaderTest {
     }
 
     @Test
+    void theReadmesRunbookIsValid() throws Exception {
+        String readme = Files.readString(Resources.repository().resolve("README.md"));
+        String yaml = readme.substring(readme.indexOf("```yaml\n") + 8, readme.indexOf("```", readme.indexOf("```yaml\n") + 8));
+
+        assertEquals("example", parse(yaml).name());
+    }
+
+    @Test
     void schemaFileForEditorsIsTheGeneratedSchema() throws IOException {
         Path file = Resources.repository().resolve("runbooks/schema/runbook.schema.json");
         assertEquals(loader.schema().text(), Files.readString(file),
