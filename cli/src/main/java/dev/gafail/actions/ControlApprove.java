@@ -1,6 +1,6 @@
 package dev.gafail.actions;
 
-import dev.gafail.engine.Action;
+import dev.gafail.engine.AbstractAction;
 import dev.gafail.engine.Change;
 import dev.gafail.engine.OperatorAbort;
 import dev.gafail.engine.StepContext;
@@ -11,37 +11,16 @@ import java.util.Map;
  * {@code control.approve {message}}: asks the operator before going on. {@code --yes} answers for
  * them; with no terminal and no {@code --yes} it refuses, and the execution stops with exit 4.
  */
-public final class ControlApprove implements Action<ControlApprove.Params> {
+public final class ControlApprove extends AbstractAction<ControlApprove.Params> {
 
     /** @param message the question, e.g. "Traffic is at 10% in region-b; go to 100%?" */
     public record Params(String message) {
     }
 
-    @Override
-    public String name() {
-        return "control.approve";
-    }
-
-    @Override
-    public Class<Params> parameterType() {
-        return Params.class;
-    }
-
-    @Override
-    public String parameterSchema() {
-        return """
-                {"type": "object", "additionalProperties": false, "required": ["message"],
-                 "properties": {"message": {"type": "string", "minLength": 1, "maxLength": 500}}}""";
-    }
-
-    @Override
-    public List<String> iamActions() {
-        return List.of();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return true;
+    public ControlApprove() {
+        super("control.approve", Params.class, true, List.of(), """
+                        {"type": "object", "additionalProperties": false, "required": ["message"],
+                         "properties": {"message": {"type": "string", "minLength": 1, "maxLength": 500}}}""");
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.gafail.actions;
 
-import dev.gafail.engine.Action;
+import dev.gafail.engine.AbstractAction;
 import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
@@ -11,38 +11,17 @@ import java.util.Map;
  * {@code control.assert {that, message}}: a check. {@code that} is usually an expression; with
  * {@code retry}, it is evaluated afresh on each attempt, so a check can wait for a state to converge.
  */
-public final class ControlAssert implements Action<ControlAssert.Params> {
+public final class ControlAssert extends AbstractAction<ControlAssert.Params> {
 
     /** @param that the condition; @param message what it means when it does not hold */
     public record Params(boolean that, String message) {
     }
 
-    @Override
-    public String name() {
-        return "control.assert";
-    }
-
-    @Override
-    public Class<Params> parameterType() {
-        return Params.class;
-    }
-
-    @Override
-    public String parameterSchema() {
-        return """
-                {"type": "object", "additionalProperties": false, "required": ["that"],
-                 "properties": {"that": {"$ref": "#/$defs/boolOrExpression"},
-                                "message": {"type": "string", "maxLength": 500}}}""";
-    }
-
-    @Override
-    public List<String> iamActions() {
-        return List.of();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return true;
+    public ControlAssert() {
+        super("control.assert", Params.class, true, List.of(), """
+                        {"type": "object", "additionalProperties": false, "required": ["that"],
+                         "properties": {"that": {"$ref": "#/$defs/boolOrExpression"},
+                                        "message": {"type": "string", "maxLength": 500}}}""");
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.gafail.actions;
 
-import dev.gafail.engine.Action;
+import dev.gafail.engine.AbstractAction;
 import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
 import dev.gafail.runbook.Durations;
@@ -10,40 +10,19 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code control.wait {duration}}: holds the runbook for a while, e.g. to let traffic settle. */
-public final class ControlWait implements Action<ControlWait.Params> {
+public final class ControlWait extends AbstractAction<ControlWait.Params> {
 
     /** @param duration how long to wait */
     public record Params(Duration duration) {
     }
 
+    public ControlWait() {
+        super("control.wait", Params.class, true, List.of(), """
+                        {"type": "object", "additionalProperties": false, "required": ["duration"],
+                         "properties": {"duration": {"$ref": "#/$defs/durationOrExpression"}}}""");
+    }
+
     private static final Duration TICK = Duration.ofSeconds(1);
-
-    @Override
-    public String name() {
-        return "control.wait";
-    }
-
-    @Override
-    public Class<Params> parameterType() {
-        return Params.class;
-    }
-
-    @Override
-    public String parameterSchema() {
-        return """
-                {"type": "object", "additionalProperties": false, "required": ["duration"],
-                 "properties": {"duration": {"$ref": "#/$defs/durationOrExpression"}}}""";
-    }
-
-    @Override
-    public List<String> iamActions() {
-        return List.of();
-    }
-
-    @Override
-    public boolean readOnly() {
-        return true;
-    }
 
     @Override
     public Change plan(Params params, StepContext context) {

@@ -21,12 +21,6 @@ public class GafailException extends RuntimeException {
         this.lines = List.copyOf(lines);
     }
 
-    public GafailException(ExitCode exitCode, String message, Throwable cause) {
-        super(message, cause);
-        this.exitCode = exitCode;
-        this.lines = List.of(message);
-    }
-
     public ExitCode exitCode() {
         return exitCode;
     }

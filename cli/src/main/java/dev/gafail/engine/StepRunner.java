@@ -120,11 +120,11 @@ final class StepRunner {
                     if (abandonAt[i] != null && !now.isBefore(abandonAt[i])) {
                         finished[i] = true;
                         remaining--;
-                        results[i] = Outcome.failed(scopes[i].cancelDetail() + "; the step did not stop within "
+                        results[i] = Outcome.failed(scopes[i].cancelled() + "; the step did not stop within "
                                 + Durations.format(CANCEL_GRACE) + " and was abandoned");
                     } else if (abandonAt[i] == null && jobs.get(i).deadline() != null
                             && !now.isBefore(jobs.get(i).deadline())) {
-                        cancel(scopes[i], threads[i], StepScope.Cancel.TIMEOUT, jobs.get(i).timeoutMessage());
+                        cancel(scopes[i], threads[i], jobs.get(i).timeoutMessage());
                         abandonAt[i] = now.plus(CANCEL_GRACE);
                     }
                 }
@@ -140,8 +140,7 @@ final class StepRunner {
                 cancelledSiblings = true;
                 for (int i = 0; i < n; i++) {
                     if (!finished[i] && abandonAt[i] == null) {
-                        cancel(scopes[i], threads[i], StepScope.Cancel.SIBLING_FAILED,
-                                "cancelled because step '" + jobs.get(index).id() + "' failed");
+                        cancel(scopes[i], threads[i], "cancelled because step '" + jobs.get(index).id() + "' failed");
                         abandonAt[i] = clock.instant().plus(CANCEL_GRACE);
                     }
                 }
@@ -150,15 +149,15 @@ final class StepRunner {
         return List.of(results);
     }
 
-    private static void cancel(StepScope scope, Thread thread, StepScope.Cancel why, String detail) {
-        scope.cancel(why, detail);
+    private static void cancel(StepScope scope, Thread thread, String why) {
+        scope.cancel(why);
         thread.interrupt();
     }
 
     /** Turns "the worker was interrupted" into the reason: timeout, a failed sibling, or the operator's stop. */
     private static Outcome settle(Execution execution, Outcome result, StepScope scope) {
         if (scope.cancelled() != null && (result == null || !result.ok())) {
-            return Outcome.failed(scope.cancelDetail());
+            return Outcome.failed(scope.cancelled());
         }
         if (result != null) {
             return result;

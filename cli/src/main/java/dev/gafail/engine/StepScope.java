@@ -9,14 +9,11 @@ import java.util.Optional;
 /** The {@link StepContext} of one running step: its deadline, and why it was cancelled, if it was. */
 final class StepScope implements StepContext {
 
-    enum Cancel { TIMEOUT, SIBLING_FAILED }
-
     private final Execution execution;
     private final String stepId;
     private final Instant deadline;
     private final Clock clock;
-    private volatile Cancel cancelled;
-    private volatile String cancelDetail;
+    private volatile String cancelled;
 
     StepScope(Execution execution, String stepId, Instant deadline, Clock clock) {
         this.execution = execution;
@@ -25,17 +22,14 @@ final class StepScope implements StepContext {
         this.clock = clock;
     }
 
-    void cancel(Cancel why, String detail) {
-        cancelDetail = detail;
+    /** Marks the step cancelled, saying why (a timeout, a failed sibling); its thread is interrupted next. */
+    void cancel(String why) {
         cancelled = why;
     }
 
-    Cancel cancelled() {
+    /** Why the step was cancelled, or null. */
+    String cancelled() {
         return cancelled;
-    }
-
-    String cancelDetail() {
-        return cancelDetail;
     }
 
     @Override

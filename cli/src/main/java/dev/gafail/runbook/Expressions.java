@@ -44,10 +44,6 @@ public final class Expressions {
         public boolean isSingleExpression() {
             return parts.size() == 1 && parts.get(0).expression() != null;
         }
-
-        public boolean hasExpressions() {
-            return parts.stream().anyMatch(p -> p.expression() != null);
-        }
     }
 
     /** Literal text, or an expression whose source starts at {@code offset} in the raw string. */

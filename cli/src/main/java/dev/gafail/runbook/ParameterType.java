@@ -7,10 +7,6 @@ import java.util.Optional;
 public enum ParameterType {
     STRING, INT, BOOL, DURATION, ENUM;
 
-    public String yamlName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
-    }
-
     /** Parses {@code text} for this type; empty with a reason in {@code why} when it is not one. */
     public Optional<Object> parse(String text, List<String> enumValues, StringBuilder why) {
         switch (this) {

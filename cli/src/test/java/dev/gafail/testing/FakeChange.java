@@ -1,6 +1,6 @@
 package dev.gafail.testing;
 
-import dev.gafail.engine.Action;
+import dev.gafail.engine.AbstractAction;
 import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
  * {@code test.change {key}}: a test step type that makes a key present in a {@link FakeWorld}, can
  * fail on demand (retryable or not), hang, or meet a sibling at a barrier; its rollback removes the key.
  */
-public final class FakeChange implements Action<FakeChange.Params> {
+public final class FakeChange extends AbstractAction<FakeChange.Params> {
 
     /**
      * @param failApplies how many applies fail before one succeeds
@@ -27,30 +27,11 @@ public final class FakeChange implements Action<FakeChange.Params> {
     private final FakeWorld world;
 
     public FakeChange(FakeWorld world) {
+        super("test.change", Params.class, false, List.of("test:Change"), """
+                        {"type": "object", "additionalProperties": false, "required": ["key"],
+                         "properties": {"key": {"type": "string"}, "failApplies": {"$ref": "#/$defs/intOrExpression"},
+                           "retryable": {"type": "boolean"}, "hang": {"type": "boolean"}, "barrier": {"type": "string"}}}""");
         this.world = world;
-    }
-
-    @Override
-    public String name() {
-        return "test.change";
-    }
-
-    @Override
-    public Class<Params> parameterType() {
-        return Params.class;
-    }
-
-    @Override
-    public String parameterSchema() {
-        return """
-                {"type": "object", "additionalProperties": false, "required": ["key"],
-                 "properties": {"key": {"type": "string"}, "failApplies": {"$ref": "#/$defs/intOrExpression"},
-                   "retryable": {"type": "boolean"}, "hang": {"type": "boolean"}, "barrier": {"type": "string"}}}""";
-    }
-
-    @Override
-    public List<String> iamActions() {
-        return List.of("test:Change");
     }
 
     @Override
