@@ -77,7 +77,7 @@ public final class ExecutionLock implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                String holder = holder(file).map(Holder::describe).orElse("an unknown process");
+                String holder = awaitHolder(file).map(Holder::describe).orElse("an unknown process");
                 throw new GafailException(ExitCode.LOCKED, "another execution holds the lock for " + me.scope()
                         + ": " + holder + "; wait for it, or if it is gone for good: --force-unlock");
             }
@@ -110,6 +110,23 @@ public final class ExecutionLock implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return holder;
+    }
+
+    /** The holder of a lock just found taken; it may not have written its name yet, so give it a moment. */
+    private static Optional<Holder> awaitHolder(Path file) {
+        for (int attempt = 0; attempt < 40; attempt++) {
+            Optional<Holder> holder = holder(file);
+            if (holder.isPresent()) {
+                return holder;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return Optional.empty();
     }
 
     /** The holder the file names, if any (an empty file is a free lock). */
