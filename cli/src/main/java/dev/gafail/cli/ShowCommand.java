@@ -84,11 +84,17 @@ final class ShowCommand implements Callable<Integer> {
                 yield who + "started";
             }
             case STEP_RETRYING -> who + "attempt " + e.attempt() + " failed: " + e.message();
-            case STEP_SUCCEEDED, STEP_SKIPPED, STEP_FAILED -> who + e.type().wire().substring(5)
-                    + took(begun.get(key), e.time()) + (e.message() == null ? "" : ": " + e.message());
+            case STEP_SUCCEEDED, STEP_SKIPPED, STEP_FAILED -> who + outcome(e) + took(begun.get(key), e.time())
+                    + (e.message() == null ? "" : ": " + e.message());
             case ROLLBACK_SUCCEEDED, ROLLBACK_FAILED -> who + e.type().wire() + ": " + e.message();
             case PLANNED, STEP_APPLYING, STEP_APPLIED, PROGRESS -> null;
         };
+    }
+
+    /** "succeeded", "failed", "skipped"; a check that found its condition true "passed". */
+    private static String outcome(Event e) {
+        boolean check = e.phase() == Phase.PRECONDITION || e.phase() == Phase.VERIFY;
+        return check && e.type() == EventType.STEP_SKIPPED ? "passed" : e.type().wire().substring("step-".length());
     }
 
     private static String took(Instant from, Instant to) {

@@ -1,6 +1,7 @@
 package dev.gafail.engine;
 
 import dev.gafail.engine.StepRunner.Outcome;
+import dev.gafail.runbook.Durations;
 import dev.gafail.runbook.Expressions;
 import dev.gafail.runbook.OnFailure;
 import dev.gafail.runbook.Runbook;
@@ -116,7 +117,9 @@ public final class Engine {
                 return end.get();
             }
         }
-        return finish(x, ExecutionStatus.SUCCEEDED, ExitCode.OK, "runbook '" + runbook.name() + "' succeeded");
+        Event started = state.started();
+        String took = started == null ? "" : " in " + Durations.human(Duration.between(started.time(), clock.instant()));
+        return finish(x, ExecutionStatus.SUCCEEDED, ExitCode.OK, "runbook '" + runbook.name() + "' succeeded" + took);
     }
 
     /** Whether a step needs no (more) work: completed, or failed with onFailure: continue. */

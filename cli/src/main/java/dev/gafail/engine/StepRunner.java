@@ -183,8 +183,8 @@ final class StepRunner {
                 if (change.done()) {
                     return new Outcome(Outcome.Kind.SKIPPED, change.current(), change, Map.of());
                 }
-                if (execution.stop().requested()) {
-                    throw new InterruptedException("stop requested");
+                if (execution.stop().requested() || scope.cancelled() != null) {
+                    throw new InterruptedException("stopped before the change");
                 }
                 emit(execution, EventType.STEP_APPLYING, phase, spec, attempt, null, Map.of("change", change));
                 Map<String, Object> outputs = action.apply(params, scope);

@@ -10,7 +10,9 @@ public final class Durations {
 
     /** Also in the runbook JSON Schema, so editors flag bad durations too. */
     public static final String PATTERN = "^([0-9]+(ms|s|m|h))+$";
-    public static final String EXAMPLES = "e.g. 500ms, 30s, 5m, 1h30m";
+    /** Longer than any failover or drill should wait; also keeps deadlines far from overflow. */
+    public static final Duration MAX = Duration.ofDays(30);
+    public static final String EXAMPLES = "e.g. 500ms, 30s, 5m, 1h30m; at most 720h";
 
     private static final Pattern WHOLE = Pattern.compile(PATTERN);
     private static final Pattern PART = Pattern.compile("([0-9]+)(ms|s|m|h)");
@@ -37,7 +39,7 @@ public final class Durations {
         } catch (ArithmeticException | NumberFormatException e) {
             return Optional.empty();
         }
-        return Optional.of(total);
+        return total.compareTo(MAX) > 0 ? Optional.empty() : Optional.of(total);
     }
 
     /** The shortest runbook spelling of {@code d}, so that {@code parse(format(d))} gives d back. */

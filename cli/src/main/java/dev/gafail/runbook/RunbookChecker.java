@@ -35,6 +35,7 @@ final class RunbookChecker {
         JsonNode root = tree.root();
         parameters = new HashSet<>(root.path("parameters").propertyNames());
         checkParameters(root.path("parameters"));
+        checkDuration(root.path("timeout"), "/timeout", true);
 
         Set<String> visible = new HashSet<>();
         forEach("/preconditions", (step, pointer) -> {
@@ -108,6 +109,23 @@ final class RunbookChecker {
             }
         }
         checkExpressions(step.path("with"), pointer + "/with", visible);
+        checkDuration(step.path("timeout"), pointer + "/timeout", true);
+        checkDuration(step.path("retry").path("backoff"), pointer + "/retry/backoff", false);
+        checkDuration(step.path("retry").path("maxBackoff"), pointer + "/retry/maxBackoff", false);
+    }
+
+    /** What the schema's pattern cannot say: too long, or a zero timeout that could never be met. */
+    private void checkDuration(JsonNode value, String pointer, boolean positive) {
+        if (!value.isString() || !value.asString().matches(Durations.PATTERN)) {
+            return; // absent, or the schema reports it
+        }
+        java.util.Optional<java.time.Duration> parsed = Durations.parse(value.asString());
+        if (parsed.isEmpty()) {
+            problems.add(tree.problem(pointer, "duration " + value.asString() + " is too long ("
+                    + Durations.EXAMPLES + ")"));
+        } else if (positive && parsed.get().isZero()) {
+            problems.add(tree.problem(pointer, "a timeout of 0 could never be met; leave it out for no timeout"));
+        }
     }
 
     private void checkExpressions(JsonNode node, String pointer, Set<String> visible) {

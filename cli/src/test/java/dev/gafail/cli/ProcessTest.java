@@ -60,7 +60,7 @@ class ProcessTest {
 
     @Test
     void twoRunsRaceForOneRunbookAndTheSecondExits5NamingTheHolder() throws Exception {
-        try (GafailProcess first = GafailProcess.start(home(), "run", waits, "--yes", "--set", "each=1s");
+        try (GafailProcess first = GafailProcess.start(home(), "run", waits, "--yes", "--set", "each=2s");
              GafailProcess second = GafailProcess.start(home(), "run", waits, "--yes", "--set", "each=1s")) {
             int a = first.exitCode();
             int b = second.exitCode();
