@@ -32,7 +32,8 @@ final class HistoryCommand implements Callable<Integer> {
         } else if (shown.isEmpty()) {
             out.println("no executions yet in " + gafail.store().home());
         } else {
-            String format = "%-21s  %-12s  %-24s  %-20s  %9s  %s%n";
+            int width = shown.stream().mapToInt(s -> String.valueOf(s.runbook()).length()).max().orElse(7);
+            String format = "%-21s  %-12s  %-" + Math.max(7, width) + "s  %-20s  %9s  %s%n";
             out.printf(format, "ID", "STATUS", "RUNBOOK", "STARTED", "DURATION", "BY");
             for (ExecutionSummary s : shown) {
                 out.printf(format, s.id(), s.status().wire(), s.runbook(), s.startedAt().toString().substring(0, 19)

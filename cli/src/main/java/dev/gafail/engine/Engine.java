@@ -10,6 +10,7 @@ import dev.gafail.runbook.StepSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class Engine {
         try {
             return x.state().rollingBack() ? rollback(x, "resuming the rollback") : forward(x);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // The operator's stop reached a safe point; the journal has all that was done.
             return interrupted(x);
         }
     }
@@ -166,7 +167,7 @@ public final class Engine {
         emitExecution(x, EventType.ROLLBACK_STARTED, cause, Map.of());
         List<String> failures = new ArrayList<>();
         List<String> changed = new ArrayList<>(state.changedInOrder());
-        java.util.Collections.reverse(changed);
+        Collections.reverse(changed);
         for (String id : changed) {
             if (state.compensated(id)) {
                 continue;
@@ -174,23 +175,12 @@ public final class Engine {
             StepSpec step = runbook.find(id).orElseThrow();
             List<String> problems = new ArrayList<>();
             if (actions.get(step.action()).compensable()) {
-                Outcome outcome = runner.run(x, List.of(runner.compensationJob(x, step))).get(0);
-                if (outcome.kind() == Outcome.Kind.INTERRUPTED) {
-                    return interrupted(x);
-                }
-                if (!outcome.ok()) {
-                    problems.add(outcome.message());
-                }
+                failure(runner.run(x, List.of(runner.compensationJob(x, step))).get(0)).ifPresent(problems::add);
             }
             for (StepSpec entry : runbook.rollback()) {
                 if (id.equals(entry.compensates()) && !state.completed(entry.id())) {
-                    Outcome outcome = runSteps(x, Phase.ROLLBACK, List.of(entry)).get(0);
-                    if (outcome.kind() == Outcome.Kind.INTERRUPTED) {
-                        return interrupted(x);
-                    }
-                    if (!outcome.ok()) {
-                        problems.add(entry.id() + ": " + outcome.message());
-                    }
+                    failure(runSteps(x, Phase.ROLLBACK, List.of(entry)).get(0))
+                            .ifPresent(why -> problems.add(entry.id() + ": " + why));
                 }
             }
             if (problems.isEmpty()) {
@@ -201,14 +191,9 @@ public final class Engine {
             }
         }
         for (StepSpec entry : runbook.rollback()) {
-            if (entry.compensates() == null && !state.completed(entry.id())) {
-                Outcome outcome = runSteps(x, Phase.ROLLBACK, List.of(entry)).get(0);
-                if (outcome.kind() == Outcome.Kind.INTERRUPTED) {
-                    return interrupted(x);
-                }
-                if (!outcome.ok()) {
-                    failures.add(entry.id());
-                }
+            if (entry.compensates() == null && !state.completed(entry.id())
+                    && failure(runSteps(x, Phase.ROLLBACK, List.of(entry)).get(0)).isPresent()) {
+                failures.add(entry.id());
             }
         }
         if (failures.isEmpty()) {
@@ -217,6 +202,14 @@ public final class Engine {
         }
         return finish(x, ExecutionStatus.FAILED, ExitCode.STEP_FAILED, cause + "; rollback incomplete ("
                 + String.join(", ", failures) + " failed). Fix the cause, then: gafail resume " + x.id());
+    }
+
+    /** Why a compensation failed, if it did; an operator's stop ends the rollback here, resumably. */
+    private static Optional<String> failure(Outcome outcome) throws InterruptedException {
+        if (outcome.kind() == Outcome.Kind.INTERRUPTED) {
+            throw new InterruptedException(outcome.message());
+        }
+        return outcome.ok() ? Optional.empty() : Optional.of(outcome.message());
     }
 
     /** Starts the steps together and journals each one's end. */
