@@ -99,6 +99,21 @@ class EngineTest {
     }
 
     @Test
+    void eachChangeIsInTheJournalBeforeItIsMade() {
+        List<String> lastJournalledAtApply = new java.util.ArrayList<>();
+        world.onApply(key -> {
+            List<Event> events = journal();
+            Event last = events.get(events.size() - 1);
+            lastJournalledAtApply.add(last.type().wire() + ":" + last.step());
+        });
+
+        CliRun.Result result = gafail().run("run", runbook("changes"), "--yes");
+
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(List.of("step-applying:a", "step-applying:b", "step-applying:c"), lastJournalledAtApply);
+    }
+
+    @Test
     void onlyRetryableErrorsAreRetried() {
         CliRun.Result result = gafail().run("run", runbook("retry"), "--yes");
 

@@ -44,6 +44,7 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
     @Override
     public Map<String, Object> apply(Params p, StepContext context) throws StepFailure, InterruptedException {
         world.record("apply:" + p.key());
+        world.applyProbe().accept(p.key());
         if (p.barrier() != null) {
             try {
                 world.barrier(p.barrier()).await(5, TimeUnit.SECONDS);

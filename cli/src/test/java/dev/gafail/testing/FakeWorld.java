@@ -16,6 +16,17 @@ public final class FakeWorld {
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, CyclicBarrier> barriers = new HashMap<>();
 
+    private java.util.function.Consumer<String> onApply = key -> { };
+
+    /** Runs {@code probe} with the key at the start of every apply, e.g. to look at the journal. */
+    public synchronized void onApply(java.util.function.Consumer<String> probe) {
+        this.onApply = probe;
+    }
+
+    synchronized java.util.function.Consumer<String> applyProbe() {
+        return onApply;
+    }
+
     public synchronized void record(String call) {
         calls.add(call);
     }
