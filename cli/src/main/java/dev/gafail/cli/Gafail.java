@@ -105,7 +105,9 @@ public final class Gafail implements Runnable {
             context.err().flush();
             return g.exitCode().code();
         }
-        context.err().println("gafail: internal error: " + e + (global.verbose ? "" : " (rerun with -v for details)"));
+        // A file gafail cannot read or write is the operator's to fix, not a bug.
+        String what = e instanceof java.io.UncheckedIOException io ? io.getMessage() : "internal error: " + e;
+        context.err().println("gafail: " + what + (global.verbose ? "" : " (rerun with -v for details)"));
         if (global.verbose) {
             e.printStackTrace(context.err());
         }

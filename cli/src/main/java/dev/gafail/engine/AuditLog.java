@@ -66,7 +66,7 @@ public final class AuditLog {
                 Files.move(head, headFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the audit log " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the audit log " + file + ": " + IoErrors.reason(e), e);
         }
     }
 

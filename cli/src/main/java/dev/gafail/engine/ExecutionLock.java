@@ -85,7 +85,7 @@ public final class ExecutionLock implements AutoCloseable {
             write(channel, me);
             return new ExecutionLock(file, channel, lock, previous.orElse(null));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot lock " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot lock " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -168,7 +168,7 @@ public final class ExecutionLock implements AutoCloseable {
             lock.release();
             channel.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot release " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot release " + file + ": " + IoErrors.reason(e), e);
         }
     }
 }

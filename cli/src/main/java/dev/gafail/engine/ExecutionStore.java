@@ -74,7 +74,7 @@ public final class ExecutionStore {
             Files.createDirectory(dir);
             Files.writeString(dir.resolve(RUNBOOK_COPY), runbookSource, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create " + dir + ": " + IoErrors.reason(e), e);
         }
         return Journal.open(dir.resolve(JOURNAL));
     }
@@ -101,7 +101,7 @@ public final class ExecutionStore {
             return Journal.read(journal(id));
         } catch (IOException e) {
             throw new GafailException(ExitCode.STEP_FAILED, "cannot read the journal of " + id + ": "
-                    + e.getMessage());
+                    + IoErrors.reason(e));
         }
     }
 

@@ -36,7 +36,7 @@ public final class Journal implements EventListener, AutoCloseable {
             }
             return new Journal(file, stream);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot open journal " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot open journal " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
@@ -50,7 +50,7 @@ public final class Journal implements EventListener, AutoCloseable {
             stream.write(line);
             stream.getFD().sync();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write journal " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write journal " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
