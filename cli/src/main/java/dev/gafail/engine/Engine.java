@@ -104,6 +104,9 @@ public final class Engine {
             if (todo.isEmpty()) {
                 continue;
             }
+            if (x.stop().requested()) {
+                return interrupted(x);
+            }
             Optional<ExecutionResult> end = settle(x, todo, runSteps(x, Phase.STEP, todo));
             if (end.isPresent()) {
                 return end.get();
@@ -112,6 +115,9 @@ public final class Engine {
         for (StepSpec check : runbook.verify()) {
             if (done(state, check)) {
                 continue;
+            }
+            if (x.stop().requested()) {
+                return interrupted(x);
             }
             Optional<ExecutionResult> end = settle(x, List.of(check), runSteps(x, Phase.VERIFY, List.of(check)));
             if (end.isPresent()) {

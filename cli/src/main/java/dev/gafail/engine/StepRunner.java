@@ -55,17 +55,18 @@ final class StepRunner {
     }
 
     Job stepJob(Execution execution, Phase phase, StepSpec spec) {
-        return job(execution, spec, scope -> attempts(execution, phase, spec, scope));
+        return job(execution, spec, phase != Phase.ROLLBACK, scope -> attempts(execution, phase, spec, scope));
     }
 
     Job compensationJob(Execution execution, StepSpec spec) {
-        return job(execution, spec, scope -> compensate(execution, spec, scope));
+        return job(execution, spec, false, scope -> compensate(execution, spec, scope));
     }
 
-    private Job job(Execution execution, StepSpec spec, Body body) {
+    /** Compensations are not cut short by the execution's timeout: undoing matters most when time ran out. */
+    private Job job(Execution execution, StepSpec spec, boolean boundByExecution, Body body) {
         Instant now = clock.instant();
         Instant stepEnd = spec.timeout() == null ? null : now.plus(spec.timeout());
-        Instant overall = execution.deadline();
+        Instant overall = boundByExecution ? execution.deadline() : null;
         boolean overallFirst = overall != null && (stepEnd == null || overall.isBefore(stepEnd));
         Instant deadline = overallFirst ? overall : stepEnd;
         String message = overallFirst ? "the execution's timeout ran out"

@@ -146,6 +146,16 @@ class EngineTest {
     }
 
     @Test
+    void compensationsRunEvenWhenTheExecutionsTimeoutRanOut() {
+        CliRun.Result result = gafail().run("run", runbook("timeout"), "--timeout", "200ms", "--yes");
+
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.err().contains("step 'slow' failed: the execution's timeout ran out; rolled back 2 step(s)"),
+                result.err());
+        assertEquals(List.of("apply:quick", "apply:slow", "rollback:slow", "rollback:quick"), world.mutations());
+    }
+
+    @Test
     void parallelGroupRunsItsStepsConcurrently() {
         // Each step waits at a two-party barrier, which only opens if both run at once.
         CliRun.Result result = gafail().run("run", runbook("parallel"), "--yes");
