@@ -1,0 +1,95 @@
+package dev.gafail.sample;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The service, assembled from its configuration; tests start it in-process on a free port. */
+public final class App implements AutoCloseable {
+
+    private final Database database;
+    private final NoteCache cache;
+    private final RoleMonitor monitor;
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final RequestLog log;
+    private final AtomicBoolean draining = new AtomicBoolean();
+
+    private App(Config config, PrintStream logOut, Clock clock, Duration checkEvery) {
+        this.log = new RequestLog(logOut, config.region(), clock);
+        this.database = new Database(config);
+        this.cache = new NoteCache(config.valkeyUrl());
+        this.monitor = new RoleMonitor(database, cache, clock);
+        Api api = new Api(config, new Auth(config), new Notes(database.dataSource(), config.region(), clock), cache,
+                monitor, log, draining::get, version());
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 256);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
+        }
+        this.workers = Executors.newFixedThreadPool(32, r -> {
+            Thread thread = new Thread(r, "http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.createContext("/", api);
+        server.setExecutor(workers);
+        monitor.start(checkEvery);
+        server.start();
+        log.event("INFO", "listening on " + config.bindAddress() + ":" + port() + " as " + config.region());
+    }
+
+    public static App start(Config config, PrintStream logOut) {
+        return new App(config, logOut, Clock.systemUTC(), Duration.ofMillis(500));
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /**
+     * What ECS's SIGTERM asks: readiness turns 503 at once, so traffic moves away during
+     * {@code announce}; then in-flight requests get up to {@code grace} to finish.
+     */
+    public void drain(Duration announce, Duration grace) {
+        draining.set(true);
+        log.event("INFO", "draining");
+        try {
+            Thread.sleep(announce.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop((int) Math.max(0, grace.toSeconds()));
+        close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+        monitor.close();
+        cache.close();
+        database.close();
+    }
+
+    static String version() {
+        Properties properties = new Properties();
+        try (InputStream in = App.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            // unknown, below
+        }
+        return properties.getProperty("version", "unknown");
+    }
+}

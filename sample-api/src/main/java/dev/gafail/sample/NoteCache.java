@@ -1,0 +1,85 @@
+package dev.gafail.sample;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Cache-aside for single notes in the region's Valkey. Every failure degrades to "no cache": the
+ * service is slower without it, never wrong or down because of it.
+ */
+final class NoteCache implements AutoCloseable {
+
+    private static final Duration TTL = Duration.ofSeconds(60);
+
+    private final RedisClient valkey;
+    private final AtomicBoolean healthy = new AtomicBoolean(true);
+
+    NoteCache(Optional<URI> url) {
+        this.valkey = url.map(u -> RedisClient.builder().hostAndPort(new HostAndPort(u.getHost(), u.getPort()))
+                .clientConfig(DefaultJedisClientConfig.builder().ssl("rediss".equals(u.getScheme()))
+                        .connectionTimeoutMillis(500).socketTimeoutMillis(500).build())
+                .build()).orElse(null);
+    }
+
+    boolean configured() {
+        return valkey != null;
+    }
+
+    /** "ok", "degraded" (configured but failing) or "disabled". */
+    String state() {
+        return valkey == null ? "disabled" : healthy.get() ? "ok" : "degraded";
+    }
+
+    Optional<String> get(String owner, UUID id) {
+        return call(() -> valkey.get(key(owner, id)));
+    }
+
+    void put(String owner, UUID id, String json) {
+        call(() -> valkey.setex(key(owner, id), TTL.toSeconds(), json));
+    }
+
+    void evict(String owner, UUID id) {
+        call(() -> valkey.del(key(owner, id)));
+    }
+
+    /** Forgets everything: on becoming the writer, since this region's cache never saw the other region's writes. */
+    void flush() {
+        call(valkey::flushDB);
+    }
+
+    void ping() {
+        call(valkey::ping);
+    }
+
+    private <T> Optional<T> call(java.util.function.Supplier<T> command) {
+        if (valkey == null) {
+            return Optional.empty();
+        }
+        try {
+            T value = command.get();
+            healthy.set(true);
+            return Optional.ofNullable(value);
+        } catch (RuntimeException e) {
+            healthy.set(false);
+            return Optional.empty();
+        }
+    }
+
+    /** Notes are their owner's: the key names the owner (hashed), so a hit never serves someone else's note. */
+    private static String key(String owner, UUID id) {
+        return "note:" + Hashes.sha256(owner).substring(0, 16) + ":" + id;
+    }
+
+    @Override
+    public void close() {
+        if (valkey != null) {
+            valkey.close();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.gafail.sample;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** Starting the service in-process against the test's servers, and waiting for it to reach a state. */
+final class Instances {
+
+    private Instances() {
+    }
+
+    /** A running instance and everything it logged. */
+    record Instance(App app, Client client, ByteArrayOutputStream log) implements AutoCloseable {
+        String logText() {
+            synchronized (log) {
+                return log.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        @Override
+        public void close() {
+            app.close();
+        }
+    }
+
+    static Instance start(String region, Postgres database, Valkey cache) {
+        Map<String, String> env = new HashMap<>();
+        env.put("BIND_ADDRESS", "127.0.0.1");
+        env.put("PORT", "0");
+        env.put("REGION", region);
+        env.put("DATABASE_URL", database.jdbcUrl());
+        env.put("DATABASE_USER", "postgres");
+        env.put("AUTH_JWT_SECRET", Client.SECRET);
+        env.put("AUTH_JWT_AUDIENCE", Client.AUDIENCE);
+        if (cache != null) {
+            env.put("VALKEY_URL", cache.url());
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        App app = App.start(Config.fromEnvironment(env), new PrintStream(log, true, StandardCharsets.UTF_8));
+        return new Instance(app, new Client(app.port()), log);
+    }
+
+    /** Waits until {@code condition} holds, at most {@code within}; fails the test otherwise. */
+    static void await(String what, Duration within, BooleanSupplier condition) {
+        Instant end = Instant.now().plus(within);
+        while (Instant.now().isBefore(end)) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("not within " + within + ": " + what);
+    }
+}
