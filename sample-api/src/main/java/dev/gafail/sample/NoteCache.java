@@ -50,11 +50,11 @@ final class NoteCache implements AutoCloseable {
 
     /** Forgets everything: on becoming the writer, since this region's cache never saw the other region's writes. */
     void flush() {
-        call(valkey::flushDB);
+        call(() -> valkey.flushDB());
     }
 
     void ping() {
-        call(valkey::ping);
+        call(() -> valkey.ping());
     }
 
     private <T> Optional<T> call(java.util.function.Supplier<T> command) {

@@ -75,10 +75,11 @@ final class RoleMonitor implements AutoCloseable {
         return "no answer for " + Duration.between(seen.at(), clock.instant()).toMillis() + " ms";
     }
 
+    /** One look; never throws, since an exception would end the scheduled task for good. */
     private void observe() {
-        cache.ping();
         Instant start = clock.instant();
         try {
+            cache.ping();
             Role seen = database.inRecovery() ? Role.READER : Role.WRITER;
             if (seen == Role.WRITER && role != Role.WRITER) {
                 cache.flush();
@@ -87,13 +88,13 @@ final class RoleMonitor implements AutoCloseable {
             role = seen;
             last = new Observation(seen, true, "ok", clock.instant(), Duration.between(start, clock.instant())
                     .toMillis());
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             last = new Observation(role, false, "unreachable: " + firstLine(e), clock.instant(),
                     Duration.between(start, clock.instant()).toMillis());
         }
     }
 
-    private static String firstLine(Exception e) {
+    private static String firstLine(Throwable e) {
         String message = String.valueOf(e.getMessage());
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);

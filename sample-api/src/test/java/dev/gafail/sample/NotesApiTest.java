@@ -264,6 +264,22 @@ class NotesApiTest {
     }
 
     @Test
+    void drainingTurnsReadinessOffAtOnceWhileTheInstanceStillAnswers() throws Exception {
+        try (Instances.Instance draining = Instances.start("region-a", database, null)) {
+            Instances.await("ready", Duration.ofSeconds(30),
+                    () -> draining.client().send(draining.client().request("/healthz").GET()).status() == 200);
+            Thread drain = new Thread(() -> draining.app().drain(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+            drain.start();
+
+            Instances.await("readiness off", Duration.ofSeconds(1), () -> "draining".equals(
+                    draining.client().send(draining.client().request("/healthz").GET()).json().get("status")
+                            .asString()));
+            assertEquals(200, draining.client().get("/api/v1/notes", "judy").status(), "requests are still served");
+            drain.join();
+        }
+    }
+
+    @Test
     void openApiDocumentIsServed() {
         Client.Response doc = client.send(client.request("/api/v1/openapi.json").GET());
 
