@@ -74,6 +74,23 @@ final class Postgres implements AutoCloseable {
         pid = 0;
     }
 
+    /** SIGSTOP (or SIGCONT) to the server and its backends: a database that hangs instead of failing. */
+    void freeze(boolean frozen) {
+        ProcessHandle server = ProcessHandle.of(pid).orElseThrow();
+        List<String> command = new ArrayList<>(List.of("kill", frozen ? "-STOP" : "-CONT",
+                String.valueOf(server.pid())));
+        server.descendants().forEach(p -> command.add(String.valueOf(p.pid())));
+        try {
+            if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
+                throw new IllegalStateException("failed: " + command);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         try {
