@@ -20,6 +20,8 @@ public final class App implements AutoCloseable {
         // The JDK server writes headers and body separately; with Nagle's algorithm the body then
         // waits for the client's delayed ACK, 40 ms a response. Read once, when the server class loads.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // A client that sends its request slower than this is cut off, so slow clients cannot hold workers.
+        System.setProperty("sun.net.httpserver.maxReqTime", "30");
     }
 
     private final Database database;
@@ -29,19 +31,21 @@ public final class App implements AutoCloseable {
     private final ExecutorService workers;
     private final RequestLog log;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private App(Config config, PrintStream logOut, Clock clock, Duration checkEvery) {
+        // Bind first: if the port is taken, nothing else has been started that would need stopping.
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 256);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
+        }
         this.log = new RequestLog(logOut, config.region(), clock);
         this.database = new Database(config);
         this.cache = new NoteCache(config.valkeyUrl());
         this.monitor = new RoleMonitor(database, cache, clock);
         Api api = new Api(config, new Auth(config), new Notes(database.dataSource(), config.region(), clock), cache,
                 monitor, log, draining::get, version());
-        try {
-            this.server = HttpServer.create(new InetSocketAddress(config.bindAddress(), config.port()), 256);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
-        }
         this.workers = Executors.newFixedThreadPool(32, r -> {
             Thread thread = new Thread(r, "http");
             thread.setDaemon(true);
@@ -74,12 +78,17 @@ public final class App implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop((int) Math.max(0, grace.toSeconds()));
+        if (!closed.get()) {
+            server.stop((int) Math.max(0, grace.toSeconds()));
+        }
         close();
     }
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         server.stop(0);
         workers.shutdownNow();
         monitor.close();

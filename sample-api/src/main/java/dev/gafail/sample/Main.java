@@ -17,7 +17,14 @@ public final class Main {
             System.exit(2);
             return;
         }
-        App app = App.start(config, System.out);
+        App app;
+        try {
+            app = App.start(config, System.out);
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("sample-api: " + e.getMessage() + ": " + e.getCause().getMessage());
+            System.exit(1);
+            return;
+        }
         Duration announce = Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("DRAIN_SECONDS", "5")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> app.drain(announce, Duration.ofSeconds(20)),
                 "drain"));

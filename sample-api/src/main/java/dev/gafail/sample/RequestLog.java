@@ -30,7 +30,8 @@ final class RequestLog {
 
     void failure(Call call, RuntimeException e) {
         Map<String, Object> line = line("ERROR", call);
-        line.put("error", e.getClass().getName());
+        String detail = String.valueOf(e.getMessage());
+        line.put("error", e.getClass().getName() + ": " + detail.lines().findFirst().orElse(""));
         print(line);
     }
 
