@@ -109,8 +109,14 @@ final class Api implements HttpHandler {
             throw ApiException.badRequest("the Idempotency-Key must be 1-255 visible ASCII characters");
         }
         NoteInput input = call.body(NoteInput.class).validated();
-        requireWriter();
-        Notes.Created created = notes.create(new Notes.Caller(subject, call.requestId()), key, input);
+        Notes.Caller caller = new Notes.Caller(subject, call.requestId());
+        Notes.Created created;
+        if (monitor.role() == RoleMonitor.Role.READER) {
+            created = notes.previous(caller, key, input).orElseThrow(ApiException::readOnly);
+        } else {
+            requireWriter();
+            created = notes.create(caller, key, input);
+        }
         call.json(created.status(), created.body(), created.replayed() ? Map.of("Idempotent-Replayed", "true")
                 : Map.of());
     }

@@ -48,7 +48,7 @@ final class Notes {
     }
 
     Created create(Caller caller, String key, NoteInput input) {
-        String hash = Hashes.sha256(Json.MAPPER.writeValueAsString(input));
+        String hash = hash(input);
         return transaction(connection -> {
             // Waits for a concurrent claim of the same key to commit; then finds it claimed.
             try (PreparedStatement claim = connection.prepareStatement("INSERT INTO idempotency_keys "
@@ -84,6 +84,28 @@ final class Notes {
             }
             return new Created(201, body, false);
         });
+    }
+
+    /**
+     * The stored answer to a POST that already succeeded, for a region that cannot write: a client
+     * retrying there gets its answer instead of waiting for the failover.
+     */
+    Optional<Created> previous(Caller caller, String key, NoteInput input) {
+        String hash = hash(input);
+        return transaction(connection -> {
+            try (PreparedStatement find = connection.prepareStatement(
+                    "SELECT 1 FROM idempotency_keys WHERE subject = ? AND key = ? AND status <> 0")) {
+                find.setString(1, caller.subject());
+                find.setString(2, key);
+                try (ResultSet row = find.executeQuery()) {
+                    return row.next() ? Optional.of(replay(connection, caller, key, hash)) : Optional.<Created>empty();
+                }
+            }
+        });
+    }
+
+    private static String hash(NoteInput input) {
+        return Hashes.sha256(Json.MAPPER.writeValueAsString(input));
     }
 
     private static Created replay(Connection connection, Caller caller, String key, String hash) throws SQLException {

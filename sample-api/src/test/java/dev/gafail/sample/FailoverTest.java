@@ -74,6 +74,11 @@ class FailoverTest {
         assertEquals("REGION_READ_ONLY", refused.errorCode());
         assertEquals("5", refused.header("Retry-After"));
 
+        Client.Response answeredByReplica = b.client().post("/api/v1/notes", "alice", keyBeforeFailover,
+                "{\"title\": \"before\", \"body\": \"written in region-a\"}");
+        assertEquals(written.body(), answeredByReplica.body(), "a retry of a POST that succeeded gets its answer"
+                + " even from the replica region");
+
         primary.stop();
         Instant stopped = Instant.now();
         Instances.await("region-a's /healthz turns 503 within 5 s", Duration.ofSeconds(5), () -> healthStatus(a) == 503);
