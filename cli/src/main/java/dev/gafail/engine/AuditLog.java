@@ -47,6 +47,7 @@ public final class AuditLog {
     }
 
     /** Appends one record, chained to the last; safe against concurrent gafail processes. */
+    @SuppressWarnings("try") // the lock is held for the block's length; the block need not name it
     public void append(Map<String, Object> fields) {
         try {
             Files.createDirectories(file.getParent());

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One execution per runbook at a time; a dead holder never blocks; forcing is audited. */
+@SuppressWarnings("try") // locks and sockets held open for a block
 class LockTest {
 
     @TempDir

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Cache-aside for single notes in the region's Valkey. Every failure degrades to "no cache": the
@@ -21,10 +23,17 @@ final class NoteCache implements AutoCloseable {
     private final AtomicBoolean healthy = new AtomicBoolean(true);
 
     NoteCache(Optional<URI> url) {
-        this.valkey = url.map(u -> RedisClient.builder().hostAndPort(new HostAndPort(u.getHost(), u.getPort()))
-                .clientConfig(DefaultJedisClientConfig.builder().ssl("rediss".equals(u.getScheme()))
-                        .connectionTimeoutMillis(500).socketTimeoutMillis(500).build())
-                .build()).orElse(null);
+        this.valkey = url.map(NoteCache::connect).orElse(null);
+    }
+
+    private static RedisClient connect(URI url) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(500).socketTimeoutMillis(500);
+        if ("rediss".equals(url.getScheme())) {
+            config.sslOptions(SslOptions.defaults()); // ElastiCache Serverless speaks TLS only
+        }
+        return RedisClient.builder().hostAndPort(new HostAndPort(url.getHost(), url.getPort()))
+                .clientConfig(config.build()).build();
     }
 
     boolean configured() {
@@ -41,7 +50,7 @@ final class NoteCache implements AutoCloseable {
     }
 
     void put(String owner, UUID id, String json) {
-        call(() -> valkey.setex(key(owner, id), TTL.toSeconds(), json));
+        call(() -> valkey.set(key(owner, id), json, SetParams.setParams().ex(TTL.toSeconds())));
     }
 
     void evict(String owner, UUID id) {

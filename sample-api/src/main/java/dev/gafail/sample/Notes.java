@@ -138,24 +138,9 @@ final class Notes {
     }
 
     Page<Note> list(String subject, Optional<String> cursor, int limit) {
-        return transaction(connection -> {
-            Cursor after = cursor.map(Cursor::decode).orElse(Cursor.START);
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, title, body, region, created_at,"
-                    + " updated_at FROM notes WHERE owner = ? AND (created_at, id) > (?, ?)"
-                    + " ORDER BY created_at, id LIMIT ?")) {
-                select.setString(1, subject);
-                select.setTimestamp(2, Timestamp.from(after.time()));
-                select.setObject(3, after.id());
-                select.setInt(4, limit + 1);
-                List<Note> notes = new ArrayList<>();
-                try (ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        notes.add(note(row));
-                    }
-                }
-                return page(notes, limit, n -> new Cursor(n.createdAt(), n.id()));
-            }
-        });
+        return page("SELECT id, title, body, region, created_at, updated_at FROM notes"
+                + " WHERE owner = ? AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?",
+                subject, cursor, limit, Notes::note, n -> new Cursor(n.createdAt(), n.id()));
     }
 
     Optional<Note> update(Caller caller, UUID id, NotePatch patch) {
@@ -196,24 +181,43 @@ final class Notes {
     }
 
     Page<AuditEvent> auditEvents(String subject, Optional<String> cursor, int limit) {
+        return page("SELECT id, time, region, request_id, subject, action, entity, entity_id FROM audit_events"
+                + " WHERE subject = ? AND (time, id) > (?, ?) ORDER BY time, id LIMIT ?",
+                subject, cursor, limit, row -> new AuditEvent(row.getObject(1, UUID.class),
+                        row.getTimestamp(2).toInstant(), row.getString(3), row.getString(4), row.getString(5),
+                        row.getString(6), row.getString(7), row.getString(8)),
+                e -> new Cursor(e.time(), e.id()));
+    }
+
+    /** Reads one row of a result. */
+    interface Row<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * One page of a keyset query whose parameters are (subject, after time, after id, limit), in
+     * that order; one row more than the page tells whether there is a next one.
+     */
+    private <T> Page<T> page(String sql, String subject, Optional<String> cursor, int limit, Row<T> read,
+                             java.util.function.Function<T, Cursor> cursorOf) {
+        Cursor after = cursor.map(Cursor::decode).orElse(Cursor.START);
         return transaction(connection -> {
-            Cursor after = cursor.map(Cursor::decode).orElse(Cursor.START);
-            try (PreparedStatement select = connection.prepareStatement("SELECT id, time, region, request_id,"
-                    + " subject, action, entity, entity_id FROM audit_events WHERE subject = ? AND (time, id) > (?, ?)"
-                    + " ORDER BY time, id LIMIT ?")) {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
                 select.setString(1, subject);
                 select.setTimestamp(2, Timestamp.from(after.time()));
                 select.setObject(3, after.id());
                 select.setInt(4, limit + 1);
-                List<AuditEvent> events = new ArrayList<>();
+                List<T> rows = new ArrayList<>();
                 try (ResultSet row = select.executeQuery()) {
                     while (row.next()) {
-                        events.add(new AuditEvent(row.getObject(1, UUID.class), row.getTimestamp(2).toInstant(),
-                                row.getString(3), row.getString(4), row.getString(5), row.getString(6),
-                                row.getString(7), row.getString(8)));
+                        rows.add(read.read(row));
                     }
                 }
-                return page(events, limit, e -> new Cursor(e.time(), e.id()));
+                if (rows.size() <= limit) {
+                    return new Page<>(rows, null);
+                }
+                List<T> items = List.copyOf(rows.subList(0, limit));
+                return new Page<>(items, cursorOf.apply(items.get(limit - 1)).encode());
             }
         });
     }
@@ -240,14 +244,6 @@ final class Notes {
     private static Note note(ResultSet row) throws SQLException {
         return new Note(row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getString(4),
                 row.getTimestamp(5).toInstant(), row.getTimestamp(6).toInstant());
-    }
-
-    private static <T> Page<T> page(List<T> rows, int limit, java.util.function.Function<T, Cursor> cursorOf) {
-        if (rows.size() <= limit) {
-            return new Page<>(rows, null);
-        }
-        List<T> items = rows.subList(0, limit);
-        return new Page<>(List.copyOf(items), cursorOf.apply(items.get(limit - 1)).encode());
     }
 
     /** Where a page ends: the (time, id) of its last row, opaque to clients. */

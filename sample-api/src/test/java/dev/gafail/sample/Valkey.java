@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A real Valkey (or Redis) server for tests, on 127.0.0.1 and a free port, stopped by pid. */
+@SuppressWarnings("try") // locks and sockets held open for a block
 final class Valkey implements AutoCloseable {
 
     private final Process process;
