@@ -97,7 +97,11 @@ final class Call {
             throw ApiException.badRequest("a JSON body is required");
         }
         try {
-            return Json.MAPPER.readValue(bytes, type);
+            T value = Json.MAPPER.readValue(bytes, type);
+            if (value == null) {
+                throw ApiException.badRequest("the body must be a JSON object");
+            }
+            return value;
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.badRequest("unknown field '" + e.getPropertyName() + "'");
         } catch (JacksonException e) {

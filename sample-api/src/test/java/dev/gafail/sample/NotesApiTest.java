@@ -139,11 +139,13 @@ class NotesApiTest {
         Client.Response empty = client.post("/api/v1/notes", "erin", key, "{\"title\": \"\", \"body\": \"b\"}");
         Client.Response wrongType = client.post("/api/v1/notes", "erin", key, "{\"title\": 5, \"body\": {}}");
         Client.Response tooLong = client.post("/api/v1/notes", "erin", key, note("x".repeat(201)));
+        Client.Response nothing = client.post("/api/v1/notes", "erin", key, "null");
+        Client.Response list = client.post("/api/v1/notes", "erin", key, "[]");
         Client.Response huge = client.post("/api/v1/notes", "erin", key,
                 "{\"title\": \"t\", \"body\": \"" + "x".repeat(70_000) + "\"}");
 
-        assertEquals(List.of(400, 400, 400, 400, 413), List.of(unknown.status(), empty.status(), wrongType.status(),
-                tooLong.status(), huge.status()));
+        assertEquals(List.of(400, 400, 400, 400, 400, 400, 413), List.of(unknown.status(), empty.status(),
+                wrongType.status(), tooLong.status(), nothing.status(), list.status(), huge.status()));
         assertTrue(unknown.json().at("/error/message").asString().contains("unknown field 'tags'"), unknown.body());
         assertEquals("PAYLOAD_TOO_LARGE", huge.errorCode());
     }
