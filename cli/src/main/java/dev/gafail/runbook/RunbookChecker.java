@@ -44,13 +44,13 @@ final class RunbookChecker {
             visible.add(step.path("id").asString(""));
         });
         JsonNode steps = root.path("steps");
-        for (int i = 0; i < steps.size(); i++) {
+        for (int i = 0; steps.isArray() && i < steps.size(); i++) {
             String pointer = "/steps/" + i;
             JsonNode item = steps.get(i);
             if (item.has("parallel")) {
                 JsonNode members = item.path("parallel");
                 Set<String> group = new HashSet<>();
-                for (int j = 0; j < members.size(); j++) {
+                for (int j = 0; members.isArray() && j < members.size(); j++) {
                     checkStep(members.get(j), pointer + "/parallel/" + j, visible, false);
                     group.add(members.get(j).path("id").asString(""));
                 }
@@ -72,7 +72,7 @@ final class RunbookChecker {
 
     private void forEach(String arrayPointer, java.util.function.BiConsumer<JsonNode, String> check) {
         JsonNode array = tree.root().at(arrayPointer);
-        for (int i = 0; i < array.size(); i++) {
+        for (int i = 0; array.isArray() && i < array.size(); i++) {
             check.accept(array.get(i), arrayPointer + "/" + i);
         }
     }
