@@ -270,7 +270,7 @@ class EngineTest {
             }
         });
         operator.start();
-        CliRun.Result interrupted = CliRun.in(home).stop(stop).run("run", waits, "--set", "each=500ms", "--yes");
+        CliRun.Result interrupted = CliRun.in(home).stop(stop).run("run", waits, "--set", "each=1s", "--yes");
         operator.join();
 
         assertEquals(4, interrupted.code(), interrupted.toString());
