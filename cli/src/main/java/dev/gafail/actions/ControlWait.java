@@ -16,13 +16,13 @@ public final class ControlWait extends AbstractAction<ControlWait.Params> {
     public record Params(Duration duration) {
     }
 
+    private static final Duration TICK = Duration.ofSeconds(1);
+
     public ControlWait() {
         super("control.wait", Params.class, true, List.of(), """
                         {"type": "object", "additionalProperties": false, "required": ["duration"],
                          "properties": {"duration": {"$ref": "#/$defs/durationOrExpression"}}}""");
     }
-
-    private static final Duration TICK = Duration.ofSeconds(1);
 
     @Override
     public Change plan(Params params, StepContext context) {

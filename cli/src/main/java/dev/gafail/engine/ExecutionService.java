@@ -50,8 +50,7 @@ public final class ExecutionService {
         String scope = lockScope(runbook.file());
         try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id));
              Journal journal = store.create(id, runbook.source())) {
-            AuditTrail audit = new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(),
-                    options.reason());
+            AuditTrail audit = auditTrail(options);
             ExecutionState state = new ExecutionState();
             Redactor redactor = new Redactor(options.secrets());
             EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console));
@@ -82,8 +81,7 @@ public final class ExecutionService {
                         + "; there is nothing to resume");
             }
             try (Journal journal = Journal.open(store.journal(id))) {
-                AuditTrail audit = new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(),
-                        options.reason());
+                AuditTrail audit = auditTrail(options);
                 ExecutionState state = ExecutionState.replay(journalled);
                 Redactor redactor = new Redactor(options.secrets());
                 EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console));
@@ -120,9 +118,12 @@ public final class ExecutionService {
             record.put("event", "lock-forced");
             record.put("scope", scope);
             record.put("previousHolder", holder);
-            new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(), options.reason())
-                    .append(record);
+            auditTrail(options).append(record);
         });
+    }
+
+    private AuditTrail auditTrail(RunOptions options) {
+        return new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(), options.reason());
     }
 
     private Execution execution(String id, Runbook runbook, Map<String, Object> params, RunOptions options,

@@ -1,10 +1,13 @@
 package dev.gafail.runbook;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -70,7 +73,7 @@ final class RunbookChecker {
         forEach("/rollback", (step, pointer) -> checkStep(step, pointer, visible, true));
     }
 
-    private void forEach(String arrayPointer, java.util.function.BiConsumer<JsonNode, String> check) {
+    private void forEach(String arrayPointer, BiConsumer<JsonNode, String> check) {
         JsonNode array = tree.root().at(arrayPointer);
         for (int i = 0; array.isArray() && i < array.size(); i++) {
             check.accept(array.get(i), arrayPointer + "/" + i);
@@ -119,7 +122,7 @@ final class RunbookChecker {
         if (!value.isString() || !value.asString().matches(Durations.PATTERN)) {
             return; // absent, or the schema reports it
         }
-        java.util.Optional<java.time.Duration> parsed = Durations.parse(value.asString());
+        Optional<Duration> parsed = Durations.parse(value.asString());
         if (parsed.isEmpty()) {
             problems.add(tree.problem(pointer, "duration " + value.asString() + " is too long ("
                     + Durations.EXAMPLES + ")"));

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -66,9 +68,9 @@ public final class RunbookLoader {
         List<Problem> checks = new ArrayList<>();
         new RunbookChecker(tree, actions, expressions, checks).check();
         // Where an expression itself is broken, its problem says more than "not a duration".
-        java.util.Set<String> broken = new java.util.HashSet<>();
+        Set<String> broken = new HashSet<>();
         checks.forEach(p -> broken.add(p.pointer()));
-        new SchemaProblems(tree, schema.document(), actions.actionNames())
+        new SchemaProblems(tree, schema, actions.actionNames())
                 .toProblems(schema.validate(tree.root())).stream()
                 .filter(p -> !broken.contains(p.pointer()) || !Expressions.mayContainExpression(
                         tree.root().at(p.pointer()).asString("")))

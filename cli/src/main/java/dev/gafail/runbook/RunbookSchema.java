@@ -31,9 +31,9 @@ public final class RunbookSchema {
         this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(document);
     }
 
-    /** The schema as JSON; read it, do not change it. */
-    public ObjectNode document() {
-        return document;
+    /** The schema's node at {@code pointer} (a copy), e.g. to read the description next to a failed keyword. */
+    public JsonNode at(String pointer) {
+        return document.at(pointer).deepCopy();
     }
 
     public String text() {

@@ -30,10 +30,10 @@ final class SchemaProblems {
             "boolean", "true or false", "number", "a number", "null", "nothing");
 
     private final PositionedTree tree;
-    private final JsonNode schema;
+    private final RunbookSchema schema;
     private final Collection<String> actionNames;
 
-    SchemaProblems(PositionedTree tree, JsonNode schema, Collection<String> actionNames) {
+    SchemaProblems(PositionedTree tree, RunbookSchema schema, Collection<String> actionNames) {
         this.tree = tree;
         this.schema = schema;
         this.actionNames = actionNames;
