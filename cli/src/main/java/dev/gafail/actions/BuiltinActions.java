@@ -4,6 +4,7 @@ import dev.gafail.engine.Action;
 import dev.gafail.engine.ActionRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** The step types that ship with gafail. */
 public final class BuiltinActions {
@@ -11,14 +12,29 @@ public final class BuiltinActions {
     private BuiltinActions() {
     }
 
-    public static List<Action<?>> all() {
-        return List.of(new ControlWait(), new ControlAssert(), new ControlApprove());
+    /** Every step type; those that act on AWS get their {@link Target} from {@code target} when they run. */
+    public static List<Action<?>> all(Supplier<Target> target) {
+        AuroraLag lag = new AuroraLag(target);
+        HttpProbe probe = new HttpProbe(target);
+        CloudWatchAlarms alarms = new CloudWatchAlarms(target);
+        CloudWatchMetric metric = new CloudWatchMetric(target);
+        return List.of(new ControlWait(), new ControlAssert(), new ControlApprove(),
+                new TrafficSet(target), new TrafficShift(target, List.of(alarms, metric, probe, lag)),
+                new AuroraSwitchover(target), new AuroraFailover(target), lag,
+                new EcsScale(target), probe, alarms, metric, new CloudWatchPut(target));
     }
 
     /** The built-in step types plus {@code extra} (tests add fakes this way). */
-    public static ActionRegistry registry(Action<?>... extra) {
-        List<Action<?>> actions = new ArrayList<>(all());
+    public static ActionRegistry registry(Supplier<Target> target, Action<?>... extra) {
+        List<Action<?>> actions = new ArrayList<>(all(target));
         actions.addAll(List.of(extra));
         return ActionRegistry.of(actions);
+    }
+
+    /** For reading and validating runbooks, which never runs a step and so needs no topology. */
+    public static ActionRegistry registry(Action<?>... extra) {
+        return registry(() -> {
+            throw new IllegalStateException("no topology to act on");
+        }, extra);
     }
 }

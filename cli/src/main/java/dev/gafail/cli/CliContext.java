@@ -1,9 +1,9 @@
 package dev.gafail.cli;
 
-import dev.gafail.engine.ActionRegistry;
 import dev.gafail.engine.StopSignal;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -11,11 +11,11 @@ import java.util.Map;
 /**
  * Everything a command reads from its surroundings, passed in so that tests run commands
  * in-process: the streams, whether a person is at a terminal, the environment, the clock, the
- * step types, and the stop signal that Ctrl-C and SIGTERM raise.
+ * working directory (where ./gafail.yaml is looked for), the step types, and the stop signal that Ctrl-C and SIGTERM raise.
  */
 public record CliContext(PrintWriter out, PrintWriter err, InputStream in, boolean interactive,
-                         Map<String, String> env, Clock clock, ActionRegistry actions, StopSignal stop,
-                         List<String> argv) {
+                         Map<String, String> env, Path workingDirectory, Clock clock, StepTypes actions,
+                         StopSignal stop, List<String> argv) {
 
     public CliContext {
         env = Map.copyOf(env);
@@ -23,6 +23,6 @@ public record CliContext(PrintWriter out, PrintWriter err, InputStream in, boole
     }
 
     public CliContext withArgv(List<String> args) {
-        return new CliContext(out, err, in, interactive, env, clock, actions, stop, args);
+        return new CliContext(out, err, in, interactive, env, workingDirectory, clock, actions, stop, args);
     }
 }

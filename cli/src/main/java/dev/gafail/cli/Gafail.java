@@ -1,5 +1,12 @@
 package dev.gafail.cli;
 
+import dev.gafail.actions.Target;
+import dev.gafail.actions.TargetedAction;
+import dev.gafail.aws.AwsClients;
+import dev.gafail.aws.AwsSettings;
+import dev.gafail.aws.CallerIdentity;
+import dev.gafail.engine.Action;
+import dev.gafail.engine.ActionRegistry;
 import dev.gafail.engine.Actor;
 import dev.gafail.engine.Engine;
 import dev.gafail.engine.EventListener;
@@ -11,6 +18,7 @@ import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Operator;
 import dev.gafail.engine.Redactor;
 import dev.gafail.engine.RunOptions;
+import dev.gafail.engine.StepFailure;
 import dev.gafail.runbook.Durations;
 import dev.gafail.runbook.Expressions;
 import dev.gafail.runbook.InvalidFileException;
@@ -18,10 +26,23 @@ import dev.gafail.runbook.ParameterValues;
 import dev.gafail.runbook.Problem;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.runbook.RunbookLoader;
+import dev.gafail.runbook.StepSpec;
+import dev.gafail.topology.Topology;
+import dev.gafail.topology.TopologyLoader;
+import dev.gafail.topology.TopologyLocator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,10 +62,14 @@ import picocli.CommandLine.Spec;
         footer = {"  0 success", "  1 a step failed (rolled back or stopped; the message says how to resume)",
                 "  2 usage or validation error (nothing executed)", "  3 preconditions not met (nothing changed)",
                 "  4 aborted by the operator (or interrupted; resumable)", "  5 another execution holds the lock"},
-        subcommands = {RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class,
-                HistoryCommand.class, ShowCommand.class, AuditCommand.class, SchemaCommand.class,
+        subcommands = {FailoverCommand.class, StatusCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class,
+                HistoryCommand.class, ShowCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, SchemaCommand.class,
                 VersionCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Gafail implements Runnable {
+
+    /** How often to poll a change in progress: at AWS, and on this machine (the lab, an emulator). */
+    private static final Duration AWS_POLL = Duration.ofSeconds(5);
+    private static final Duration LOCAL_POLL = Duration.ofMillis(200);
 
     private final CliContext context;
 
@@ -55,6 +80,10 @@ public final class Gafail implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     private RunbookLoader loader;
+    private ActionRegistry stepTypes;
+    private Path topologyFallback;
+    private Topology topology;
+    private Target target;
 
     Gafail(CliContext context) {
         this.context = context;
@@ -122,9 +151,27 @@ public final class Gafail implements Runnable {
 
     RunbookLoader loader() {
         if (loader == null) {
-            loader = new RunbookLoader(context.actions(), new Expressions());
+            loader = new RunbookLoader(stepTypes(), new Expressions());
         }
         return loader;
+    }
+
+    /** The step types as validation sees them: they describe themselves and run nothing. */
+    private ActionRegistry stepTypes() {
+        if (stepTypes == null) {
+            stepTypes = context.actions().registry(() -> {
+                throw new IllegalStateException("validation runs no step");
+            });
+        }
+        return stepTypes;
+    }
+
+    /** The IAM actions a step calls: its step type's, and those of the checks in its {@code abortIf}. */
+    Set<String> iamActions(StepSpec step) {
+        Set<String> actions = new TreeSet<>(stepTypes().get(step.action()).iamActions());
+        step.with().path("abortIf").forEach(check -> stepTypes().find(check.path("action").asString())
+                .ifPresent(a -> actions.addAll(a.iamActions())));
+        return actions;
     }
 
     /** The runbook at {@code file}, or exit 2 with every problem in it, one per line. */
@@ -149,7 +196,8 @@ public final class Gafail implements Runnable {
     }
 
     ExecutionService service() {
-        return new ExecutionService(new Engine(context.actions(), new Expressions(), context.clock()), store(),
+        return new ExecutionService(new Engine(context.actions().registry(this::target), new Expressions(),
+                context.clock()), store(),
                 context.clock(), Actor.current());
     }
 
@@ -169,7 +217,111 @@ public final class Gafail implements Runnable {
                 : new ConsoleOperator(user, context.err(), context.in(), context.interactive(), context.stop());
         List<String> secrets = ParameterValues.secrets(runbook, params);
         String command = new Redactor(secrets).text("gafail " + String.join(" ", context.argv()));
-        return new RunOptions(operator, context.stop(), change.reason, command, timeout, secrets);
+        Optional<Topology> acted = needs(runbook, a -> true) ? Optional.of(topology()) : optionalTopology();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        acted.ifPresent(t -> {
+            facts.put("topology", t.name());
+            facts.put("topologyFile", Path.of(t.file()).toAbsolutePath().normalize().toString());
+        });
+        if (needs(runbook, a -> !a.iamActions().isEmpty())) {
+            facts.put("identity", identity().fields());
+        }
+        return new RunOptions(operator, context.stop(), change.reason, command, timeout, secrets,
+                acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts);
+    }
+
+    /** Whether a step of {@code runbook} acts on the topology through a step type that {@code test} accepts. */
+    private boolean needs(Runbook runbook, Predicate<Action<?>> test) {
+        ActionRegistry registry = stepTypes();
+        return runbook.allSteps().stream().map(s -> registry.get(s.action()))
+                .anyMatch(a -> a instanceof TargetedAction<?> && test.test(a));
+    }
+
+    /** The topology file to use when none is named (resume: the one the execution began with). */
+    void topologyFallback(Path file) {
+        topologyFallback = file;
+    }
+
+    /** The topology, or exit 2: with every problem in it, or with how to get one. */
+    Topology topology() {
+        return optionalTopology().orElseThrow(() -> new GafailException(ExitCode.USAGE, TopologyLocator.HOW_TO_GET_ONE));
+    }
+
+    Optional<Topology> optionalTopology() {
+        if (topology == null) {
+            Optional<Path> file = TopologyLocator.locate(global.topology != null ? global.topology : topologyFallback,
+                    context.env(), context.workingDirectory());
+            if (file.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                topology = new TopologyLoader().load(file.get());
+            } catch (InvalidFileException e) {
+                throw new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList());
+            }
+        }
+        return Optional.of(topology);
+    }
+
+    /** What the AWS step types act on; built once per command, its clients on first use. */
+    Target target() {
+        if (target == null) {
+            Topology t = topology();
+            AwsClients aws = new AwsClients(new AwsSettings(global.profile, t.endpoints(), context.env(),
+                    Path.of(context.env().getOrDefault("HOME", System.getProperty("user.home"))),
+                    VersionCommand.number()));
+            target = new Target(t, aws, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+                    aws.offline() ? LOCAL_POLL : AWS_POLL, context.clock());
+        }
+        return target;
+    }
+
+    /** Who the credentials are, checked against the topology's account: the wrong profile stops here, exit 3. */
+    CallerIdentity identity() {
+        Target t = target();
+        CallerIdentity identity;
+        try {
+            identity = CallerIdentity.of(t.aws(), t.topology());
+        } catch (StepFailure e) {
+            throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "cannot tell which AWS identity gafail acts"
+                    + " as: " + e.getMessage() + "; nothing was changed");
+        }
+        if (!identity.matches(t.topology())) {
+            throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "the AWS credentials are for account "
+                    + identity.account() + " (" + identity.arn() + "), but topology " + t.topology().name()
+                    + " is in account " + t.topology().account() + "; check --profile or AWS_PROFILE."
+                    + " Nothing was changed");
+        }
+        return identity;
+    }
+
+    /** Runs {@code runbook} (or, with {@code dryRun}, plans it) and returns the exit code. */
+    int execute(Runbook runbook, Map<String, String> values, ChangeOptions change, boolean dryRun) {
+        Map<String, Object> params = bind(runbook, values);
+        RunOptions options = options(runbook, params, change);
+        ExecutionService service = service();
+        if (dryRun) {
+            return finish(service.plan(runbook, params, options, console()));
+        }
+        if (change.forceUnlock) {
+            service.forceUnlock(runbook.file(), options);
+        }
+        context.stop().arm();
+        return finish(service.start(runbook, params, options, console()));
+    }
+
+    /** A runbook that ships inside gafail ({@code runbooks/NAME} of the repository). */
+    Runbook bundled(String name) {
+        try (InputStream in = Gafail.class.getResourceAsStream("/dev/gafail/runbooks/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the bundled runbook " + name + " is missing from the gafail jar");
+            }
+            return loader().parse("bundled:" + name, in.readAllBytes());
+        } catch (InvalidFileException e) {
+            throw new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Prints how an execution ended (stdout on success, stderr otherwise) and returns its exit code. */

@@ -1,5 +1,6 @@
 package dev.gafail.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -16,4 +17,12 @@ public final class GlobalOptions {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
             description = "More detail: each change's before and after, and stack traces of internal errors.")
     boolean verbose;
+
+    @Option(names = "--topology", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "The topology (gafail.yaml); default: $GAFAIL_TOPOLOGY, then ./gafail.yaml.")
+    Path topology;
+
+    @Option(names = "--profile", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "The AWS profile to use; default: the SDK's credential chain (AWS_PROFILE, SSO, roles).")
+    String profile;
 }

@@ -7,6 +7,7 @@ import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 
@@ -24,7 +25,7 @@ public final class Main {
         StopSignal stop = new StopSignal();
         Signals.install(stop, err);
         CliContext context = new CliContext(out, err, System.in, System.console() != null, System.getenv(),
-                Clock.systemUTC(), BuiltinActions.registry(), stop, List.of(args));
+                Path.of("").toAbsolutePath(), Clock.systemUTC(), BuiltinActions::registry, stop, List.of(args));
         int code = run(context, args);
         out.flush();
         err.flush();

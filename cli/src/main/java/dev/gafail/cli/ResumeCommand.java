@@ -9,6 +9,7 @@ import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Redactor;
 import dev.gafail.engine.RunOptions;
 import dev.gafail.runbook.Runbook;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -42,6 +43,9 @@ final class ResumeCommand implements Callable<Integer> {
         Event started = ExecutionState.replay(store.events(execution)).started();
         if (started == null) {
             throw new GafailException(ExitCode.USAGE, "execution " + execution + " has no start in its journal");
+        }
+        if (started.text("topologyFile") != null) {
+            gafail.topologyFallback(Path.of(started.text("topologyFile")));
         }
         Runbook runbook = gafail.load(store.directory(execution).resolve(ExecutionStore.RUNBOOK_COPY));
         Map<String, String> values = new LinkedHashMap<>();

@@ -1,10 +1,6 @@
 package dev.gafail.cli;
 
-import dev.gafail.engine.ExecutionService;
-import dev.gafail.engine.RunOptions;
-import dev.gafail.runbook.Runbook;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,17 +31,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Runbook loaded = gafail.load(runbook);
-        Map<String, Object> params = Gafail.bind(loaded, parameters.values);
-        RunOptions options = gafail.options(loaded, params, change);
-        ExecutionService service = gafail.service();
-        if (dryRun) {
-            return gafail.finish(service.plan(loaded, params, options, gafail.console()));
-        }
-        if (change.forceUnlock) {
-            service.forceUnlock(loaded.file(), options);
-        }
-        gafail.context().stop().arm();
-        return gafail.finish(service.start(loaded, params, options, gafail.console()));
+        return gafail.execute(gafail.load(runbook), parameters.values, change, dryRun);
     }
 }

@@ -22,6 +22,11 @@ final class VersionCommand implements Callable<Integer> {
     }
 
     static String version() {
+        return "gafail " + number() + " (Java " + System.getProperty("java.version") + ")";
+    }
+
+    /** gafail's version number, e.g. {@code 0.1.0-SNAPSHOT}. */
+    static String number() {
         Properties properties = new Properties();
         try (InputStream in = VersionCommand.class.getResourceAsStream("/dev/gafail/version.properties")) {
             if (in != null) {
@@ -30,8 +35,7 @@ final class VersionCommand implements Callable<Integer> {
         } catch (IOException e) {
             // fall through to "unknown"
         }
-        return "gafail " + properties.getProperty("version", "unknown") + " (Java "
-                + System.getProperty("java.version") + ")";
+        return properties.getProperty("version", "unknown");
     }
 
     /** For {@code gafail --version}. */

@@ -35,8 +35,8 @@ public final class AuditTrail implements EventListener {
         fields.put("event", event.type().wire());
         fields.put("execution", event.execution());
         fields.put("time", event.time().toString());
-        for (String key : new String[] {"runbook", "runbookFile", "runbookSha256", "params", "status", "exitCode",
-                "by"}) {
+        for (String key : new String[] {"runbook", "runbookFile", "runbookSha256", "params", "topology", "identity", "status",
+                "exitCode", "by"}) {
             if (event.get(key) != null) {
                 fields.put(key, event.get(key));
             }

@@ -175,10 +175,11 @@ public final class Engine {
         List<String> changed = new ArrayList<>(state.changedInOrder());
         Collections.reverse(changed);
         for (String id : changed) {
-            if (state.compensated(id)) {
+            StepSpec step = runbook.find(id).orElseThrow();
+            // A check that ran as a step changed nothing, so there is nothing to compensate.
+            if (state.compensated(id) || actions.get(step.action()).readOnly()) {
                 continue;
             }
-            StepSpec step = runbook.find(id).orElseThrow();
             List<String> problems = new ArrayList<>();
             if (actions.get(step.action()).compensable()) {
                 failure(runner.run(x, List.of(runner.compensationJob(x, step))).get(0)).ifPresent(problems::add);

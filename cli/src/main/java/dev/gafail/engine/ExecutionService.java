@@ -40,14 +40,14 @@ public final class ExecutionService {
     public ExecutionResult plan(Runbook runbook, Map<String, Object> params, RunOptions options, EventListener console) {
         Redactor redactor = new Redactor(options.secrets());
         EventBus bus = new EventBus(redactor, List.of(console));
-        return masked(redactor, engine.plan(new Execution("dry-run", runbook, params, null, options.operator(),
+        return masked(redactor, engine.plan(new Execution("dry-run", runbook, params, options.topology(), options.operator(),
                 options.stop(), bus, new ExecutionState(), null)));
     }
 
     public ExecutionResult start(Runbook runbook, Map<String, Object> params, RunOptions options,
                                  EventListener console) {
         String id = store.newId(clock);
-        String scope = lockScope(runbook.file());
+        String scope = lockScope(options, runbook.file());
         try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id));
              Journal journal = store.create(id, runbook.source())) {
             AuditTrail audit = auditTrail(options);
@@ -59,6 +59,8 @@ public final class ExecutionService {
             data.put("runbookFile", absolute(runbook.file()));
             data.put("runbookSha256", sha256(runbook.source()));
             data.put("params", journalled(runbook, params));
+            data.put("lockScope", scope);
+            data.putAll(options.target());
             Instant now = clock.instant();
             bus.on(Event.ofExecution(EventType.EXECUTION_STARTED, id, now, null, data));
             noteStaleHolder(lock, audit, bus, id);
@@ -71,7 +73,8 @@ public final class ExecutionService {
                                   EventListener console) {
         List<Event> journalled = store.events(id);
         Event started = ExecutionState.replay(journalled).started();
-        String scope = lockScope(started.text("runbookFile"));
+        String scope = started.text("lockScope") != null ? started.text("lockScope")
+                : lockScope(options, started.text("runbookFile"));
         try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id))) {
             // Read again under the lock: the journal is final only once nobody else holds it.
             journalled = store.events(id);
@@ -88,6 +91,7 @@ public final class ExecutionService {
                 Map<String, Object> data = who(options);
                 data.put("runbook", runbook.name());
                 data.put("previousStatus", summary.status().wire());
+                data.putAll(options.target());
                 bus.on(Event.ofExecution(EventType.EXECUTION_RESUMED, id, clock.instant(),
                         "resuming " + summary.status().wire() + " execution", data));
                 noteStaleHolder(lock, audit, bus, id);
@@ -110,9 +114,9 @@ public final class ExecutionService {
         return out;
     }
 
-    /** Forgets the lock of {@code runbookFile} held by a process that is gone, and audits it. */
+    /** Forgets the lock of {@code options}' scope (else of {@code runbookFile}) held by a process that is gone, and audits it. */
     public void forceUnlock(String runbookFile, RunOptions options) {
-        String scope = lockScope(runbookFile);
+        String scope = lockScope(options, runbookFile);
         ExecutionLock.forceUnlock(store.locks(), scope).ifPresent(holder -> {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("event", "lock-forced");
@@ -129,7 +133,7 @@ public final class ExecutionService {
     private Execution execution(String id, Runbook runbook, Map<String, Object> params, RunOptions options,
                                 EventBus bus, ExecutionState state, Instant from) {
         Duration timeout = options.timeout() != null ? options.timeout() : runbook.timeout();
-        return new Execution(id, runbook, params, null, options.operator(), options.stop(), bus, state,
+        return new Execution(id, runbook, params, options.topology(), options.operator(), options.stop(), bus, state,
                 timeout == null ? null : from.plus(timeout));
     }
 
@@ -165,7 +169,11 @@ public final class ExecutionService {
         return data;
     }
 
-    /** Locks are per runbook file until topologies exist; then per topology. */
+    /** One execution per topology at a time; without a topology, per runbook file. */
+    static String lockScope(RunOptions options, String runbookFile) {
+        return options.lockScope() != null ? options.lockScope() : lockScope(runbookFile);
+    }
+
     static String lockScope(String runbookFile) {
         return "runbook:" + absolute(runbookFile);
     }

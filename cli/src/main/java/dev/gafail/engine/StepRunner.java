@@ -181,7 +181,8 @@ final class StepRunner {
             try {
                 P params = inputs.bind(action, spec, StepInputs.variables(execution, execution.state().allOutputs()));
                 Change change = action.plan(params, scope);
-                if (change.done()) {
+                // A check's plan is only a prediction; its apply is the check (a probe wants several successes).
+                if (change.done() && !action.readOnly()) {
                     return new Outcome(Outcome.Kind.SKIPPED, change.current(), change, Map.of());
                 }
                 if (execution.stop().requested() || scope.cancelled() != null) {

@@ -35,13 +35,18 @@ public record Runbook(String file, Metadata metadata, Map<String, ParameterSpec>
         return all;
     }
 
-    /** Every step of every phase, by id. */
-    public Optional<StepSpec> find(String id) {
+    /** Every step of every phase: preconditions, steps, verify, rollback. */
+    public List<StepSpec> allSteps() {
         List<StepSpec> all = new ArrayList<>(preconditions);
         all.addAll(flatSteps());
         all.addAll(verify);
         all.addAll(rollback);
-        return all.stream().filter(s -> s.id().equals(id)).findFirst();
+        return all;
+    }
+
+    /** Every step of every phase, by id. */
+    public Optional<StepSpec> find(String id) {
+        return allSteps().stream().filter(s -> s.id().equals(id)).findFirst();
     }
 
     public record Metadata(String name, String description) {

@@ -1,13 +1,9 @@
 package dev.gafail.runbook;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +22,8 @@ public final class RunbookLoader {
     private final ActionCatalog actions;
     private final RunbookSchema schema;
     private final Expressions expressions;
+    private static final String SHAPE = "a runbook is a YAML mapping with apiVersion, kind, metadata and steps";
+
     private final YamlTreeReader reader = new YamlTreeReader();
 
     public RunbookLoader(ActionCatalog actions, Expressions expressions) {
@@ -39,62 +37,27 @@ public final class RunbookLoader {
     }
 
     public Runbook load(Path file) throws InvalidFileException {
-        String label = file.toString();
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw single(label, "no such file");
-        } catch (IOException e) {
-            throw single(label, "cannot read: " + e.getMessage());
-        }
-        return parse(label, bytes);
+        return parse(file.toString(), YamlDocuments.bytes(file));
     }
 
     public Runbook parse(String file, byte[] bytes) throws InvalidFileException {
+        PositionedTree tree = YamlDocuments.mapping(reader, file, bytes, SHAPE);
         List<Problem> problems = new ArrayList<>();
-        PositionedTree tree = reader.read(file, bytes, problems);
-        if (tree == null || !problems.isEmpty()) {
-            if (tree == null && problems.isEmpty()) {
-                problems.add(new Problem(SourcePosition.start(file), "file is empty; a runbook is a YAML mapping"
-                        + " with apiVersion, kind, metadata and steps", ""));
-            }
-            throw sorted(problems);
-        }
-        if (!tree.root().isObject()) {
-            throw single(tree, "a runbook is a YAML mapping with apiVersion, kind, metadata and steps; found "
-                    + SchemaProblems.show(tree.root()));
-        }
         List<Problem> checks = new ArrayList<>();
         new RunbookChecker(tree, actions, expressions, checks).check();
         // Where an expression itself is broken, its problem says more than "not a duration".
         Set<String> broken = new HashSet<>();
         checks.forEach(p -> broken.add(p.pointer()));
-        new SchemaProblems(tree, schema, actions.actionNames())
+        new SchemaProblems(tree, schema::at, actions.actionNames())
                 .toProblems(schema.validate(tree.root())).stream()
                 .filter(p -> !broken.contains(p.pointer()) || !Expressions.mayContainExpression(
                         tree.root().at(p.pointer()).asString("")))
                 .forEach(problems::add);
         problems.addAll(checks);
         if (!problems.isEmpty()) {
-            throw sorted(problems);
+            throw YamlDocuments.sorted(problems);
         }
         return bind(tree, new String(bytes, StandardCharsets.UTF_8));
-    }
-
-    private static InvalidFileException single(String file, String message) {
-        return new InvalidFileException(List.of(new Problem(SourcePosition.start(file), message, "")));
-    }
-
-    private static InvalidFileException single(PositionedTree tree, String message) {
-        return new InvalidFileException(List.of(tree.problem("", message)));
-    }
-
-    private static InvalidFileException sorted(List<Problem> problems) {
-        List<Problem> ordered = new ArrayList<>(problems.stream().distinct().toList());
-        ordered.sort(Comparator.comparingInt((Problem p) -> p.position().line())
-                .thenComparingInt(p -> p.position().column()));
-        return new InvalidFileException(ordered);
     }
 
     /** Builds the model from a tree that passed every check, so values are of the expected shapes. */

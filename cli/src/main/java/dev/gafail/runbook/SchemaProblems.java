@@ -9,13 +9,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Turns JSON Schema errors into problems a runbook author can act on: plain words, a line and a
  * column. The errors of one value's alternatives ("a duration or an expression") become one problem.
  */
-final class SchemaProblems {
+public final class SchemaProblems {
 
     /** Messages for the value kinds the schema defines once and uses in many places. */
     private static final Map<String, String> KINDS = Map.of(
@@ -30,16 +31,17 @@ final class SchemaProblems {
             "boolean", "true or false", "number", "a number", "null", "nothing");
 
     private final PositionedTree tree;
-    private final RunbookSchema schema;
+    private final Function<String, JsonNode> schemaAt;
     private final Collection<String> actionNames;
 
-    SchemaProblems(PositionedTree tree, RunbookSchema schema, Collection<String> actionNames) {
+    /** @param schemaAt the schema's node at a JSON pointer, for the descriptions next to failed keywords */
+    public SchemaProblems(PositionedTree tree, Function<String, JsonNode> schemaAt, Collection<String> actionNames) {
         this.tree = tree;
-        this.schema = schema;
+        this.schemaAt = schemaAt;
         this.actionNames = actionNames;
     }
 
-    List<Problem> toProblems(List<Error> errors) {
+    public List<Problem> toProblems(List<Error> errors) {
         Map<String, List<Error>> byPointer = new LinkedHashMap<>();
         for (Error error : errors) {
             byPointer.computeIfAbsent(pointer(error.getInstanceLocation()), k -> new ArrayList<>()).add(error);
@@ -114,7 +116,7 @@ final class SchemaProblems {
         NodePath fragment = error.getSchemaLocation() == null ? null : error.getSchemaLocation().getFragment();
         if (fragment != null) {
             String keyword = pointer(fragment);
-            for (JsonNode owner : List.of(schema.at(keyword), schema.at(PositionedTree.parent(keyword)))) {
+            for (JsonNode owner : List.of(schemaAt.apply(keyword), schemaAt.apply(PositionedTree.parent(keyword)))) {
                 if (owner.path("description").isString()) {
                     return owner.path("description").asString();
                 }
@@ -153,7 +155,7 @@ final class SchemaProblems {
         return out.toString();
     }
 
-    static String show(JsonNode value) {
+    public static String show(JsonNode value) {
         if (value == null || value.isMissingNode()) {
             return "nothing";
         }

@@ -27,7 +27,7 @@ class EngineTest {
     private final FakeWorld world = new FakeWorld();
 
     private CliRun gafail() {
-        return CliRun.in(home).actions(BuiltinActions.registry(new FakeChange(world)));
+        return CliRun.in(home).actions(target -> BuiltinActions.registry(target, new FakeChange(world)));
     }
 
     private static String runbook(String name) {

@@ -3,7 +3,7 @@ package dev.gafail.testing;
 import dev.gafail.actions.BuiltinActions;
 import dev.gafail.cli.CliContext;
 import dev.gafail.cli.Main;
-import dev.gafail.engine.ActionRegistry;
+import dev.gafail.cli.StepTypes;
 import dev.gafail.engine.StopSignal;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,9 @@ public final class CliRun {
     }
 
     private final Path home;
-    private ActionRegistry actions = BuiltinActions.registry();
+    private StepTypes actions = BuiltinActions::registry;
+    private final Map<String, String> env = new HashMap<>();
+    private Path workingDirectory;
     private boolean interactive;
     private String input = "";
     private StopSignal stop = new StopSignal();
@@ -40,8 +43,20 @@ public final class CliRun {
         return new CliRun(home);
     }
 
-    public CliRun actions(ActionRegistry registry) {
-        this.actions = registry;
+    public CliRun actions(StepTypes types) {
+        this.actions = types;
+        return this;
+    }
+
+    /** An environment variable the command sees (GAFAIL_HOME is always set). */
+    public CliRun env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
+    /** Where {@code ./gafail.yaml} is looked for; default: {@code home}. */
+    public CliRun workingDirectory(Path directory) {
+        this.workingDirectory = directory;
         return this;
     }
 
@@ -57,12 +72,21 @@ public final class CliRun {
         return this;
     }
 
+    private Map<String, String> environment() {
+        Map<String, String> all = new HashMap<>(env);
+        all.put("GAFAIL_HOME", home.toString());
+        // Nothing a developer's shell says about AWS may reach a test.
+        all.put("HOME", home.toString());
+        return all;
+    }
+
     public Result run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CliContext context = new CliContext(new PrintWriter(out), new PrintWriter(err),
                 new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), interactive,
-                Map.of("GAFAIL_HOME", home.toString()), Clock.systemUTC(), actions, stop, List.of());
+                environment(), workingDirectory == null ? home : workingDirectory, Clock.systemUTC(), actions, stop,
+                List.of());
         int code = Main.run(context, args);
         return new Result(code, out.toString(), err.toString());
     }

@@ -1,0 +1,42 @@
+package dev.gafail.actions;
+
+import dev.gafail.engine.StepFailure;
+import dev.gafail.topology.Region;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * {@code aurora.failover {to, allowDataLoss: true}}: the unplanned move of the writer, when the
+ * primary's region is lost (FailoverGlobalCluster with AllowDataLoss, sent to the target's region).
+ * What the old primary had not replicated is lost; the lag measured at the decision says how much
+ * time that was. There is no rollback: going back would lose more.
+ */
+public final class AuroraFailover extends AuroraWriterChange<AuroraFailover.Params> {
+
+    public record Params(String to, boolean allowDataLoss) implements Writer {
+    }
+
+    public AuroraFailover(Supplier<Target> target) {
+        super("aurora.failover", Params.class, List.of("rds:DescribeGlobalClusters", "rds:FailoverGlobalCluster",
+                "cloudwatch:GetMetricData"), """
+                {"type": "object", "additionalProperties": false, "required": ["to", "allowDataLoss"],
+                 "properties": {"to": {"type": "string", "minLength": 1},
+                                "allowDataLoss": {"anyOf": [{"const": true}, {"$ref": "#/$defs/expression"}],
+                                                  "description": "must be true: this failover may lose data"}}}""",
+                target);
+    }
+
+    @Override
+    String operation() {
+        return "FailoverGlobalCluster (AllowDataLoss)";
+    }
+
+    @Override
+    void start(Params params, Target target, Region from, Region to) throws StepFailure {
+        if (!params.allowDataLoss()) {
+            throw StepFailure.permanent("refusing an unplanned failover without allowDataLoss: it may lose"
+                    + " acknowledged writes (gafail failover --mode unplanned --allow-data-loss)");
+        }
+        target.database().failover(to.awsRegion(), to.dbClusterArn());
+    }
+}

@@ -1,0 +1,130 @@
+package dev.gafail.actions;
+
+import dev.gafail.aws.GlobalDatabase;
+import dev.gafail.engine.Change;
+import dev.gafail.engine.StepContext;
+import dev.gafail.engine.StepFailure;
+import dev.gafail.topology.Region;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Supplier;
+
+/**
+ * Moves the Aurora global database's writer to {@code to}: the shared half of
+ * {@code aurora.switchover} and {@code aurora.failover}. Done only when DescribeGlobalClusters shows
+ * no FailoverState and the target member IsWriter. Records the replication lag measured at the
+ * moment of the decision. A transition already in flight to the target (a resumed execution) is
+ * awaited, never started twice; one to another cluster stops the step.
+ */
+abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer> extends TargetedAction<P> {
+
+    /** The parameters both share. */
+    interface Writer {
+        String to();
+    }
+
+    static final Duration LIMIT = Duration.ofMinutes(30);
+
+    protected AuroraWriterChange(String name, Class<P> type, List<String> iamActions, String schema,
+                                 Supplier<Target> target) {
+        super(name, type, false, iamActions, schema, target);
+    }
+
+    /** Calls the API that starts the transition. */
+    abstract void start(P params, Target target, Region from, Region to) throws StepFailure;
+
+    /** The operation, for the plan. */
+    abstract String operation();
+
+    @Override
+    public Change plan(P params, StepContext context) throws StepFailure {
+        Target target = target();
+        Region to = target.region(params.to());
+        GlobalDatabase.State state = target.database().describe(to.awsRegion());
+        String current = describe(target, state);
+        if (state.settledOn(to.dbClusterArn())) {
+            return Change.alreadyDone(current);
+        }
+        checkTransition(state, to);
+        Map<String, Object> observed = new LinkedHashMap<>();
+        writerRegion(target, state).ifPresent(r -> observed.put("writer", r.name()));
+        return Change.to(current, "writer " + to.name() + " (" + operation() + " " + target.topology().globalDatabase()
+                + " -> " + to.dbClusterId() + ")").observing(observed);
+    }
+
+    @Override
+    public Map<String, Object> apply(P params, StepContext context) throws StepFailure {
+        Target target = target();
+        Region to = target.region(params.to());
+        GlobalDatabase.State state = target.database().describe(to.awsRegion());
+        Map<String, Object> outputs = new LinkedHashMap<>();
+        outputs.put("to", to.name());
+        if (state.settledOn(to.dbClusterArn())) {
+            return outputs;
+        }
+        checkTransition(state, to);
+        Optional<Region> from = writerRegion(target, state);
+        from.ifPresent(r -> outputs.put("from", r.name()));
+        OptionalDouble lag = AuroraLag.lagMillis(target, to);
+        outputs.put("rpoLag", lag.isPresent() ? Math.round(lag.getAsDouble()) + " ms" : "unknown");
+        if (lag.isPresent()) {
+            outputs.put("rpoLagMs", Math.round(lag.getAsDouble()));
+        }
+        outputs.put("decidedAt", context.clock().instant().toString());
+        if (state.transition().isEmpty()) {
+            start(params, target, from.orElse(null), to);
+        }
+        return outputs;
+    }
+
+    @Override
+    public void await(P params, StepContext context) throws StepFailure, InterruptedException {
+        Target target = target();
+        Region to = target.region(params.to());
+        awaitWriter(target, context, to);
+    }
+
+    static void awaitWriter(Target target, StepContext context, Region to) throws StepFailure, InterruptedException {
+        Instant start = context.clock().instant();
+        Poll.until(context, target.pollInterval(), LIMIT, "writer " + to.name(), () -> {
+            GlobalDatabase.State state = target.database().describe(to.awsRegion());
+            if (state.settledOn(to.dbClusterArn())) {
+                return Optional.empty();
+            }
+            if (state.transition().isEmpty() && Duration.between(start, context.clock().instant())
+                    .compareTo(target.pollInterval().multipliedBy(3)) > 0) {
+                throw StepFailure.permanent("the global database settled with "
+                        + describe(target, state) + " instead of " + to.name() + " (the transition was cancelled?)");
+            }
+            return Optional.of(describe(target, state));
+        });
+    }
+
+    /** Refuses when another transition is in flight, to a cluster other than the target. */
+    private static void checkTransition(GlobalDatabase.State state, Region to) throws StepFailure {
+        Optional<GlobalDatabase.Transition> transition = state.transition();
+        if (transition.isPresent() && !to.dbClusterArn().equals(transition.get().to())) {
+            throw StepFailure.permanent("the global database is already " + transition.get().status().toLowerCase()
+                    + " from " + transition.get().from() + " to " + transition.get().to()
+                    + "; wait for it to finish, then run again");
+        }
+    }
+
+    static Optional<Region> writerRegion(Target target, GlobalDatabase.State state) {
+        return state.writer().flatMap(arn -> target.topology().regions().values().stream()
+                .filter(r -> r.dbClusterArn().equals(arn)).findFirst());
+    }
+
+    static String describe(Target target, GlobalDatabase.State state) {
+        String writer = state.writer().map(arn -> writerRegion(target, state).map(Region::name).orElse(arn))
+                .orElse("none");
+        return "writer " + writer + state.transition().map(t -> " (" + t.status().toLowerCase() + " to "
+                + target.topology().regions().values().stream().filter(r -> r.dbClusterArn().equals(t.to()))
+                .map(Region::name).findFirst().orElse(t.to()) + ")").orElse("");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.gafail.actions;
+
+import dev.gafail.engine.Change;
+import dev.gafail.engine.Json;
+import dev.gafail.engine.StepContext;
+import dev.gafail.engine.StepFailure;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A read-only step type that evaluates a condition: as a precondition, a verification, a step, or
+ * an {@code abortIf} of {@code traffic.shift}. A check that fails or cannot tell fails the step
+ * retryably, so {@code retry} makes it wait for a state to converge.
+ */
+abstract class CheckAction<P> extends TargetedAction<P> {
+
+    protected CheckAction(String name, Class<P> parameterType, List<String> iamActions, String parameterSchema,
+                          Supplier<Target> target) {
+        super(name, parameterType, true, iamActions, parameterSchema, target);
+    }
+
+    /** One observation of the condition. */
+    abstract Verdict evaluate(P params, StepContext context) throws StepFailure, InterruptedException;
+
+    /** One observation with parameters not yet bound, as {@code abortIf} gives them. */
+    Verdict evaluateWith(Map<String, Object> with, StepContext context) throws StepFailure, InterruptedException {
+        P params;
+        try {
+            params = Json.MAPPER.convertValue(with, parameterType());
+        } catch (RuntimeException e) {
+            throw StepFailure.permanent("parameters of " + name() + " do not fit: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+        return evaluate(params, context);
+    }
+
+    /** What holding looks like, for the plan's "current -> desired". */
+    abstract String expectation(P params);
+
+    @Override
+    public Change plan(P params, StepContext context) throws StepFailure, InterruptedException {
+        Verdict verdict = evaluate(params, context);
+        return verdict.holds() ? Change.alreadyDone(verdict.detail())
+                : Change.to(verdict.detail(), expectation(params));
+    }
+
+    @Override
+    public Map<String, Object> apply(P params, StepContext context) throws StepFailure, InterruptedException {
+        return require(evaluate(params, context));
+    }
+
+    static Map<String, Object> require(Verdict verdict) throws StepFailure {
+        if (!verdict.holds()) {
+            throw StepFailure.transientFailure((verdict.kind() == Verdict.Kind.UNKNOWN ? "cannot tell: " : "")
+                    + verdict.detail());
+        }
+        return verdict.outputs();
+    }
+}

@@ -1,0 +1,81 @@
+package dev.gafail.actions;
+
+import dev.gafail.engine.StepContext;
+import dev.gafail.engine.StepFailure;
+import dev.gafail.topology.Region;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code cloudwatch.alarms {names | prefix, state, regions}}: the alarms (by default the topology's
+ * {@code alarms}) are all in {@code state} (default OK) in every region where they exist. An alarm
+ * that exists nowhere, or has INSUFFICIENT_DATA, means "cannot tell", never OK.
+ */
+public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params> {
+
+    public record Params(List<String> names, String prefix, String state, List<String> regions) {
+
+        String wanted() {
+            return state == null ? "OK" : state;
+        }
+    }
+
+    public CloudWatchAlarms(Supplier<Target> target) {
+        super("cloudwatch.alarms", Params.class, List.of("cloudwatch:DescribeAlarms"), """
+                {"type": "object", "additionalProperties": false,
+                 "not": {"required": ["names", "prefix"]},
+                 "properties": {
+                   "names": {"type": "array", "items": {"type": "string", "minLength": 1}, "maxItems": 100},
+                   "prefix": {"type": "string", "minLength": 1},
+                   "state": {"enum": ["OK", "ALARM"]},
+                   "regions": {"type": "array", "items": {"type": "string", "minLength": 1}}}}""", target);
+    }
+
+    @Override
+    String expectation(Params params) {
+        return "every alarm " + params.wanted();
+    }
+
+    @Override
+    Verdict evaluate(Params params, StepContext context) throws StepFailure {
+        Target target = target();
+        List<String> names = params.names() != null ? params.names() : target.topology().alarms();
+        if (params.prefix() == null && names.isEmpty()) {
+            return Verdict.holds("no alarms configured", Map.of("alarms", Map.of()));
+        }
+        List<Region> regions = new ArrayList<>();
+        for (String name : params.regions() != null ? params.regions() : List.copyOf(target.topology().regions().keySet())) {
+            regions.add(target.region(name));
+        }
+        Map<String, String> states = new LinkedHashMap<>();
+        for (Region region : regions) {
+            target.telemetry().alarms(region.awsRegion(), names, params.prefix())
+                    .forEach((alarm, state) -> states.merge(region.name() + "/" + alarm, state, (a, b) -> a));
+        }
+        List<String> off = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        states.forEach((alarm, state) -> {
+            if (state.equals("INSUFFICIENT_DATA")) {
+                unknown.add(alarm + " has insufficient data");
+            } else if (!state.equals(params.wanted())) {
+                off.add(alarm + " is " + state);
+            }
+        });
+        if (params.prefix() == null) {
+            names.stream().filter(n -> states.keySet().stream().noneMatch(k -> k.endsWith("/" + n)))
+                    .forEach(n -> unknown.add("alarm " + n + " does not exist"));
+        } else if (states.isEmpty()) {
+            unknown.add("no alarm's name starts with " + params.prefix());
+        }
+        if (!off.isEmpty()) {
+            return Verdict.fails(String.join("; ", off));
+        }
+        if (!unknown.isEmpty()) {
+            return Verdict.unknown(String.join("; ", unknown));
+        }
+        return Verdict.holds(states.size() + " alarm(s) " + params.wanted(), Map.of("alarms", states));
+    }
+}

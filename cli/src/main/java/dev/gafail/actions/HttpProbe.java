@@ -1,0 +1,168 @@
+package dev.gafail.actions;
+
+import dev.gafail.engine.StepContext;
+import dev.gafail.engine.StepFailure;
+import dev.gafail.runbook.Durations;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import dev.gafail.engine.Json;
+
+/**
+ * {@code http.probe {url | region, expectStatus, expectJson, successes, interval, timeout, within}}:
+ * GETs a URL (a region's {@code /healthz} when given {@code region}) until it answers as expected
+ * {@code successes} times in a row, {@code interval} apart; a miss starts the count again. Gives up
+ * after {@code within}.
+ */
+public final class HttpProbe extends CheckAction<HttpProbe.Params> {
+
+    /**
+     * @param expectJson top-level fields the JSON body must have, e.g. {@code {role: writer}}
+     * @param timeout    for one request
+     */
+    public record Params(String url, String region, Integer expectStatus, Map<String, Object> expectJson,
+                         Integer successes, Duration interval, Duration timeout, Duration within) {
+
+        int status() {
+            return expectStatus == null ? 200 : expectStatus;
+        }
+
+        int needed() {
+            return successes == null ? 3 : successes;
+        }
+
+        Duration every() {
+            return interval == null ? Duration.ofSeconds(2) : interval;
+        }
+
+        Duration requestTimeout() {
+            return timeout == null ? Duration.ofSeconds(5) : timeout;
+        }
+
+        Duration giveUpAfter() {
+            return within == null ? Duration.ofMinutes(2) : within;
+        }
+
+        Map<String, Object> fields() {
+            return expectJson == null ? Map.of() : expectJson;
+        }
+    }
+
+    public HttpProbe(Supplier<Target> target) {
+        super("http.probe", Params.class, List.of(), """
+                {"type": "object", "additionalProperties": false,
+                 "oneOf": [{"required": ["url"]}, {"required": ["region"]}],
+                 "properties": {
+                   "url": {"type": "string", "minLength": 1},
+                   "region": {"type": "string", "minLength": 1},
+                   "expectStatus": {"anyOf": [{"type": "integer", "minimum": 100, "maximum": 599},
+                                              {"$ref": "#/$defs/expression"}]},
+                   "expectJson": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
+                   "successes": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 100},
+                                           {"$ref": "#/$defs/expression"}]},
+                   "interval": {"$ref": "#/$defs/durationOrExpression"},
+                   "timeout": {"$ref": "#/$defs/durationOrExpression"},
+                   "within": {"$ref": "#/$defs/durationOrExpression"}}}""", target);
+    }
+
+    @Override
+    String expectation(Params params) {
+        return "HTTP " + params.status() + expected(params) + (params.needed() > 1 ? " " + params.needed()
+                + " times in a row" : "");
+    }
+
+    private static String expected(Params params) {
+        StringBuilder out = new StringBuilder();
+        params.fields().forEach((k, v) -> out.append(", ").append(k).append('=').append(v));
+        return out.toString();
+    }
+
+    @Override
+    Verdict evaluate(Params params, StepContext context) throws StepFailure, InterruptedException {
+        URI uri = uri(params);
+        HttpResponse<String> response;
+        try {
+            response = target().http().send(HttpRequest.newBuilder(uri).timeout(params.requestTimeout())
+                    .header("Accept", "application/json").header("User-Agent", "gafail-probe").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            return Verdict.fails(uri + ": no answer within " + Durations.format(params.requestTimeout()));
+        } catch (IOException e) {
+            return Verdict.fails(uri + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+        Map<String, Object> seen = new LinkedHashMap<>();
+        seen.put("status", response.statusCode());
+        String observed = "HTTP " + response.statusCode() + observedFields(params, response.body(), seen);
+        boolean matches = response.statusCode() == params.status() && params.fields().entrySet().stream()
+                .allMatch(e -> Objects.equals(String.valueOf(e.getValue()), String.valueOf(seen.get(e.getKey()))));
+        return matches ? Verdict.holds(observed, seen) : Verdict.fails(uri + ": " + observed + ", expected "
+                + expectation(params));
+    }
+
+    /** The expected fields as the body has them, recorded in {@code seen}. */
+    private static String observedFields(Params params, String body, Map<String, Object> seen) {
+        if (params.fields().isEmpty()) {
+            return "";
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(body);
+        } catch (JacksonException e) {
+            return ", body is not JSON";
+        }
+        StringBuilder out = new StringBuilder();
+        for (String field : params.fields().keySet()) {
+            JsonNode value = json.path(field);
+            String text = value.isValueNode() ? value.asString() : value.isMissingNode() ? "(none)" : value.toString();
+            seen.put(field, text);
+            out.append(", ").append(field).append('=').append(text);
+        }
+        return out.toString();
+    }
+
+    private URI uri(Params params) throws StepFailure {
+        if (params.url() != null) {
+            try {
+                URI uri = URI.create(params.url());
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+                    throw StepFailure.permanent("url " + params.url() + " is not http:// or https://");
+                }
+                return uri;
+            } catch (IllegalArgumentException e) {
+                throw StepFailure.permanent("url " + params.url() + " is not a URL: " + e.getMessage());
+            }
+        }
+        return target().region(params.region()).healthz();
+    }
+
+    @Override
+    public Map<String, Object> apply(Params params, StepContext context) throws StepFailure, InterruptedException {
+        Instant giveUp = context.clock().instant().plus(params.giveUpAfter());
+        int row = 0;
+        Verdict last;
+        while (true) {
+            last = evaluate(params, context);
+            row = last.holds() ? row + 1 : 0;
+            if (row >= params.needed()) {
+                return last.outputs();
+            }
+            if (!context.clock().instant().plus(params.every()).isBefore(giveUp)) {
+                throw StepFailure.transientFailure(last.holds() ? "only " + row + " of " + params.needed()
+                        + " successes in a row within " + Durations.format(params.giveUpAfter()) : last.detail());
+            }
+            context.progress(row + "/" + params.needed() + " successes; " + last.detail());
+            context.sleep(params.every());
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.gafail.actions;
+
+import dev.gafail.aws.Accelerator;
+import dev.gafail.aws.AwsClients;
+import dev.gafail.aws.EcsServices;
+import dev.gafail.aws.GlobalDatabase;
+import dev.gafail.aws.Telemetry;
+import dev.gafail.engine.StepFailure;
+import dev.gafail.topology.Region;
+import dev.gafail.topology.Topology;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * What the AWS step types act on: the topology, the SDK clients, an HTTP client for probes, and
+ * how often to poll while a change takes effect (seconds at AWS, less against the lab).
+ */
+public record Target(Topology topology, AwsClients aws, HttpClient http, Duration pollInterval, Clock clock) {
+
+    public Accelerator accelerator() {
+        return new Accelerator(aws.globalAccelerator(), topology.acceleratorArn());
+    }
+
+    public GlobalDatabase database() {
+        return new GlobalDatabase(aws, topology.globalDatabase());
+    }
+
+    public EcsServices ecs() {
+        return new EcsServices(aws);
+    }
+
+    public Telemetry telemetry() {
+        return new Telemetry(aws, clock);
+    }
+
+    public Region region(String name) throws StepFailure {
+        try {
+            return topology.require(name);
+        } catch (IllegalArgumentException e) {
+            throw StepFailure.permanent(e.getMessage());
+        }
+    }
+}

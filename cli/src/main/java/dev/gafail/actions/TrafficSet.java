@@ -1,0 +1,76 @@
+package dev.gafail.actions;
+
+import dev.gafail.engine.Change;
+import dev.gafail.engine.StepContext;
+import dev.gafail.engine.StepFailure;
+import dev.gafail.topology.Region;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code traffic.set {region, dial, allowFullDrain}}: sets one endpoint group's traffic dial
+ * (UpdateEndpointGroup TrafficDialPercentage), after the accelerator is DEPLOYED, and waits until it
+ * is DEPLOYED again and the dial reads back. Refuses to leave every region at 0 unless
+ * {@code allowFullDrain: true}. Rollback restores the dial it found.
+ */
+public final class TrafficSet extends TargetedAction<TrafficSet.Params> {
+
+    public record Params(String region, int dial, boolean allowFullDrain) {
+    }
+
+    public TrafficSet(Supplier<Target> target) {
+        super("traffic.set", Params.class, false, TrafficShift.IAM_ACTIONS, """
+                {"type": "object", "additionalProperties": false, "required": ["region", "dial"],
+                 "properties": {
+                   "region": {"type": "string", "minLength": 1},
+                   "dial": {"anyOf": [{"type": "integer", "minimum": 0, "maximum": 100}, {"$ref": "#/$defs/expression"}]},
+                   "allowFullDrain": {"$ref": "#/$defs/boolOrExpression"}}}""", target);
+    }
+
+    @Override
+    public Change plan(Params params, StepContext context) throws StepFailure {
+        Target target = target();
+        Region region = target.region(params.region());
+        checkDial(params.dial());
+        Map<String, Integer> dials = Dials.read(target);
+        Map<String, Integer> after = new LinkedHashMap<>(dials);
+        after.put(region.name(), params.dial());
+        Change change = dials.get(region.name()) == params.dial() ? Change.alreadyDone(Dials.show(dials))
+                : Change.to(Dials.show(dials), Dials.show(after) + " (UpdateEndpointGroup " + region.name() + " "
+                        + dials.get(region.name()) + " -> " + params.dial() + ")");
+        if (!change.done()) {
+            Dials.guardDrain(after, params.allowFullDrain());
+        }
+        return change.observing(Map.of("dials", dials));
+    }
+
+    static void checkDial(int dial) throws StepFailure {
+        if (dial < 0 || dial > 100) {
+            throw StepFailure.permanent("dial " + dial + " is not between 0 and 100");
+        }
+    }
+
+    @Override
+    public Map<String, Object> apply(Params params, StepContext context) throws StepFailure, InterruptedException {
+        Target target = target();
+        Region region = target.region(params.region());
+        Map<String, Integer> after = new LinkedHashMap<>(Dials.read(target));
+        after.put(region.name(), params.dial());
+        Dials.guardDrain(after, params.allowFullDrain());
+        Dials.set(target, context, region, params.dial());
+        return Map.of("region", region.name(), "dial", params.dial());
+    }
+
+    @Override
+    public boolean compensable() {
+        return true;
+    }
+
+    @Override
+    public void rollback(Params params, Change observed, Map<String, Object> outputs, StepContext context)
+            throws StepFailure, InterruptedException {
+        TrafficShift.restore(target(), context, observed);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.gafail.actions;
+
+import dev.gafail.engine.Change;
+import dev.gafail.engine.StepContext;
+import dev.gafail.engine.StepFailure;
+import dev.gafail.runbook.Durations;
+import dev.gafail.topology.Region;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code traffic.shift {to, stages, holdFor, abortIf}}: moves traffic to {@code to} in stages. The
+ * target's dial goes to 100 first; at stage {@code p} the other region's dial is {@code 100 - p}, so
+ * {@code p}% of the traffic it would take goes to the target. Between stages it holds for
+ * {@code holdFor}, running the {@code abortIf} checks: one that fails aborts the shift (and the
+ * engine rolls back), one that cannot tell (telemetry missing) stops the hold's clock until it can.
+ * Rollback restores the dials found, raising before lowering.
+ */
+public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
+
+    static final List<String> IAM_ACTIONS = List.of("globalaccelerator:DescribeAccelerator",
+            "globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup");
+
+    /** One {@code abortIf} entry: a check step type and its parameters. */
+    public record Check(String action, Map<String, Object> with) {
+    }
+
+    public record Params(String to, List<Integer> stages, Duration holdFor, List<Check> abortIf) {
+
+        List<Integer> steps() {
+            return stages == null ? List.of(10, 50, 100) : stages;
+        }
+
+        Duration hold() {
+            return holdFor == null ? Duration.ZERO : holdFor;
+        }
+
+        List<Check> checks() {
+            return abortIf == null ? List.of() : abortIf;
+        }
+    }
+
+    private final Map<String, CheckAction<?>> checks = new LinkedHashMap<>();
+
+    public TrafficShift(Supplier<Target> target, List<CheckAction<?>> checks) {
+        super("traffic.shift", Params.class, false, IAM_ACTIONS, schema(checks), target);
+        checks.forEach(c -> this.checks.put(c.name(), c));
+    }
+
+    private static String schema(List<CheckAction<?>> checks) {
+        StringBuilder rules = new StringBuilder();
+        List<String> names = new ArrayList<>();
+        for (CheckAction<?> check : checks) {
+            names.add("\"" + check.name() + "\"");
+            rules.append(rules.isEmpty() ? "" : ",\n").append("{\"if\": {\"properties\": {\"action\": {\"const\": \"")
+                    .append(check.name()).append("\"}}}, \"then\": {\"properties\": {\"with\": {\"$ref\": \"#/$defs/with.")
+                    .append(check.name()).append("\"}}}}");
+        }
+        return """
+                {"type": "object", "additionalProperties": false, "required": ["to"],
+                 "properties": {
+                   "to": {"type": "string", "minLength": 1},
+                   "stages": {"type": "array", "minItems": 1, "maxItems": 20,
+                              "items": {"type": "integer", "minimum": 1, "maximum": 100}},
+                   "holdFor": {"$ref": "#/$defs/durationOrExpression"},
+                   "abortIf": {"type": "array", "items": {
+                     "type": "object", "additionalProperties": false, "required": ["action"],
+                     "properties": {"action": {"enum": [%s]}, "with": {"type": "object"}},
+                     "allOf": [%s]}}}}""".formatted(String.join(", ", names), rules);
+    }
+
+    @Override
+    public Change plan(Params params, StepContext context) throws StepFailure {
+        Target target = target();
+        Region to = target.region(params.to());
+        checkStages(params.steps());
+        Map<String, Integer> dials = Dials.read(target);
+        Map<String, Integer> end = stage(target, to, params.steps().get(params.steps().size() - 1));
+        StringBuilder path = new StringBuilder();
+        for (int p : params.steps()) {
+            path.append(path.isEmpty() ? "" : " -> ").append(p).append('%');
+        }
+        Change change = reached(dials, end) ? Change.alreadyDone(Dials.show(dials))
+                : Change.to(Dials.show(dials), Dials.show(end) + " (UpdateEndpointGroup, stages " + path
+                        + (params.hold().isZero() ? "" : ", holding " + Durations.format(params.hold())) + ")");
+        return change.observing(Map.of("dials", dials));
+    }
+
+    private static void checkStages(List<Integer> stages) throws StepFailure {
+        for (int i = 0; i < stages.size(); i++) {
+            if (stages.get(i) < 1 || stages.get(i) > 100 || i > 0 && stages.get(i) <= stages.get(i - 1)) {
+                throw StepFailure.permanent("stages " + stages + " must rise, each between 1 and 100");
+            }
+        }
+    }
+
+    /** The dials at stage {@code percent}: the target at 100, every other region at 100 - percent. */
+    private static Map<String, Integer> stage(Target target, Region to, int percent) {
+        Map<String, Integer> dials = new LinkedHashMap<>();
+        target.topology().regions().values().forEach(r -> dials.put(r.name(), r.equals(to) ? 100 : 100 - percent));
+        return dials;
+    }
+
+    /** Whether the dials are at least as far along as {@code wanted}. */
+    private static boolean reached(Map<String, Integer> dials, Map<String, Integer> wanted) {
+        return wanted.entrySet().stream().allMatch(e -> e.getValue() == 100 ? dials.get(e.getKey()) == 100
+                : dials.get(e.getKey()) <= e.getValue());
+    }
+
+    @Override
+    public Map<String, Object> apply(Params params, StepContext context) throws StepFailure, InterruptedException {
+        Target target = target();
+        Region to = target.region(params.to());
+        checkStages(params.steps());
+        Instant start = context.clock().instant();
+        List<Integer> stages = params.steps();
+        for (int i = 0; i < stages.size(); i++) {
+            Map<String, Integer> wanted = stage(target, to, stages.get(i));
+            if (!reached(Dials.read(target), wanted)) {
+                Dials.turn(target, context, wanted);
+            }
+            if (i < stages.size() - 1) {
+                hold(params, target, context, stages.get(i));
+            }
+        }
+        Map<String, Object> outputs = new LinkedHashMap<>();
+        outputs.put("to", to.name());
+        outputs.put("dials", Dials.read(target));
+        outputs.put("seconds", Duration.between(start, context.clock().instant()).toSeconds());
+        return outputs;
+    }
+
+    private void hold(Params params, Target target, StepContext context, int percent)
+            throws StepFailure, InterruptedException {
+        Duration held = Duration.ZERO;
+        Instant last = context.clock().instant();
+        while (true) {
+            List<String> unknown = new ArrayList<>();
+            for (Check check : params.checks()) {
+                Verdict verdict = evaluate(check, context);
+                if (verdict.kind() == Verdict.Kind.FAILS) {
+                    throw StepFailure.permanent("aborted at " + percent + "%: " + check.action() + ": "
+                            + verdict.detail());
+                }
+                if (verdict.kind() == Verdict.Kind.UNKNOWN) {
+                    unknown.add(check.action() + ": " + verdict.detail());
+                }
+            }
+            Instant now = context.clock().instant();
+            if (unknown.isEmpty()) {
+                held = held.plus(Duration.between(last, now));
+            }
+            last = now;
+            Duration left = params.hold().minus(held);
+            if (left.isNegative() || left.isZero()) {
+                return;
+            }
+            context.progress(unknown.isEmpty() ? "holding at " + percent + "%: " + Durations.human(held) + " of "
+                    + Durations.format(params.hold()) : "holding at " + percent + "%, telemetry missing: "
+                    + String.join("; ", unknown));
+            Duration interval = target.pollInterval();
+            context.sleep(left.compareTo(interval) < 0 ? left : interval);
+        }
+    }
+
+    private Verdict evaluate(Check check, StepContext context) throws StepFailure, InterruptedException {
+        CheckAction<?> action = checks.get(check.action());
+        if (action == null) {
+            throw StepFailure.permanent("abortIf: unknown check " + check.action());
+        }
+        return action.evaluateWith(check.with() == null ? Map.of() : check.with(), context);
+    }
+
+    @Override
+    public boolean compensable() {
+        return true;
+    }
+
+    @Override
+    public void rollback(Params params, Change observed, Map<String, Object> outputs, StepContext context)
+            throws StepFailure, InterruptedException {
+        restore(target(), context, observed);
+    }
+
+    /** Turns the dials back to those a step's plan found. */
+    static void restore(Target target, StepContext context, Change observed) throws StepFailure, InterruptedException {
+        if (observed == null || !(observed.observed().get("dials") instanceof Map<?, ?> found)) {
+            return;
+        }
+        Map<String, Integer> dials = new LinkedHashMap<>();
+        found.forEach((region, dial) -> dials.put(String.valueOf(region), ((Number) dial).intValue()));
+        Dials.turn(target, context, dials);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.gafail.aws;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How to reach AWS: the profile ({@code --profile}), the endpoint overrides of the topology, the
+ * environment (for the SDK's own {@code AWS_ENDPOINT_URL} settings and for credentials), and
+ * gafail's version for the user agent.
+ */
+public record AwsSettings(String profile, Map<String, URI> endpoints, Map<String, String> env, Path home,
+                          String version) {
+
+    /** The services gafail calls, by the names the topology's {@code endpoints} use. */
+    public static final List<String> SERVICES = List.of("globalaccelerator", "rds", "ecs", "cloudwatch", "sts");
+
+    /** The SDK's name for each service in {@code AWS_ENDPOINT_URL_<NAME>}. */
+    private static final Map<String, String> ENV_NAMES = Map.of("globalaccelerator", "GLOBAL_ACCELERATOR",
+            "rds", "RDS", "ecs", "ECS", "cloudwatch", "CLOUDWATCH", "sts", "STS");
+
+    private static final List<String> CREDENTIAL_VARIABLES = List.of("AWS_ACCESS_KEY_ID", "AWS_PROFILE",
+            "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI");
+
+    public AwsSettings {
+        endpoints = Map.copyOf(endpoints);
+        env = Map.copyOf(env);
+    }
+
+    /**
+     * Where {@code service} is reached: the topology's override for it, its default override, then
+     * {@code AWS_ENDPOINT_URL_<SERVICE>} and {@code AWS_ENDPOINT_URL}; empty for AWS itself.
+     */
+    public Optional<URI> endpoint(String service) {
+        URI configured = endpoints.getOrDefault(service, endpoints.get("default"));
+        if (configured != null) {
+            return Optional.of(configured);
+        }
+        for (String name : List.of("AWS_ENDPOINT_URL_" + ENV_NAMES.get(service), "AWS_ENDPOINT_URL")) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                return Optional.of(URI.create(value.trim()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every service goes to this machine (the lab, an emulator): nothing may leave it. */
+    public boolean allLoopback() {
+        return SERVICES.stream().allMatch(s -> endpoint(s).map(AwsSettings::loopback).orElse(false));
+    }
+
+    /** Whether the default credential chain has anything to find, without asking the instance metadata. */
+    public boolean credentialsConfigured() {
+        if (profile != null || CREDENTIAL_VARIABLES.stream().anyMatch(v -> env.get(v) != null)) {
+            return true;
+        }
+        Path aws = home.resolve(".aws");
+        return Files.exists(aws.resolve("credentials")) || Files.exists(aws.resolve("config"));
+    }
+
+    private static boolean loopback(URI uri) {
+        String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+    }
+}

@@ -1,0 +1,64 @@
+package dev.gafail.aws;
+
+import static dev.gafail.aws.AwsErrors.call;
+
+import dev.gafail.engine.StepFailure;
+import dev.gafail.topology.Region;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/** A region's ECS service: its counts and its deployments' rollout. */
+public final class EcsServices {
+
+    private final AwsClients aws;
+
+    public EcsServices(AwsClients aws) {
+        this.aws = aws;
+    }
+
+    /** One deployment of the service: PRIMARY is the one ECS converges to. */
+    public record Rollout(String id, String status, String state, String reason, int desired, int running) {
+    }
+
+    /** @param primary the PRIMARY deployment, if ECS reported one */
+    public record State(int desired, int running, int pending, Optional<Rollout> primary, List<Rollout> deployments) {
+
+        /** At the desired count, its primary deployment's rollout completed. */
+        public boolean steadyAt(int count) {
+            return desired == count && running == count && pending == 0
+                    && primary.map(p -> "COMPLETED".equals(p.state()) || p.state() == null).orElse(false);
+        }
+
+        public String summary() {
+            return "desired " + desired + ", running " + running + (pending > 0 ? ", pending " + pending : "")
+                    + primary.map(p -> ", rollout " + (p.state() == null ? "unknown" : p.state())).orElse("");
+        }
+    }
+
+    public State describe(Region region) throws StepFailure {
+        DescribeServicesResponse response = call("DescribeServices", () -> aws.ecs(region.awsRegion())
+                .describeServices(r -> r.cluster(region.ecs().cluster()).services(region.ecs().service())));
+        if (response.services().isEmpty()) {
+            String reason = response.failures().isEmpty() ? "not found" : response.failures().get(0).reason();
+            throw StepFailure.permanent("DescribeServices: service " + region.ecs().service() + " in cluster "
+                    + region.ecs().cluster() + " (" + region.awsRegion() + "): " + reason);
+        }
+        Service service = response.services().get(0);
+        List<Rollout> deployments = service.deployments().stream().map(EcsServices::rollout).toList();
+        return new State(service.desiredCount(), service.runningCount(), service.pendingCount(),
+                deployments.stream().filter(d -> "PRIMARY".equals(d.status())).findFirst(), deployments);
+    }
+
+    public void setDesired(Region region, int count) throws StepFailure {
+        call("UpdateService", () -> aws.ecs(region.awsRegion()).updateService(r -> r.cluster(region.ecs().cluster())
+                .service(region.ecs().service()).desiredCount(count)));
+    }
+
+    private static Rollout rollout(Deployment d) {
+        return new Rollout(d.id(), d.status(), d.rolloutStateAsString(), d.rolloutStateReason(),
+                d.desiredCount() == null ? 0 : d.desiredCount(), d.runningCount() == null ? 0 : d.runningCount());
+    }
+}

@@ -1,0 +1,43 @@
+package dev.gafail.cli;
+
+import dev.gafail.aws.IamPolicy;
+import dev.gafail.engine.Json;
+import dev.gafail.runbook.Runbook;
+import dev.gafail.runbook.StepSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "iam-policy", description = {
+        "Print the least-privilege IAM policy (JSON) that these runbooks need.",
+        "Exactly the actions their steps call; resources scoped to the topology's ARNs where the API",
+        "allows it (every resource is * when no topology is configured). sts:GetCallerIdentity, which",
+        "gafail calls before any change, needs no permission."})
+final class IamPolicyCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Gafail gafail;
+
+    @Parameters(arity = "1..*", paramLabel = "RUNBOOK", description = "The runbook files (YAML).")
+    List<Path> runbooks;
+
+    @Override
+    public Integer call() {
+        Set<String> actions = new TreeSet<>();
+        for (Path file : runbooks) {
+            Runbook runbook = gafail.load(file);
+            for (StepSpec step : runbook.allSteps()) {
+                actions.addAll(gafail.iamActions(step));
+            }
+        }
+        gafail.context().out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
+                IamPolicy.document(actions, gafail.optionalTopology().orElse(null))));
+        gafail.context().out().flush();
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.gafail.topology;
+
+import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What gafail acts on ({@code gafail.yaml}): the accelerator, the Aurora global database, the two
+ * regions, the alarms that gate changes, and where to reach the AWS APIs when not at AWS.
+ *
+ * @param file      where it was read from, for messages
+ * @param regions   in the file's order
+ * @param endpoints endpoint overrides by service ({@code default}, {@code rds}, ...); empty at AWS
+ */
+public record Topology(String file, String name, URI endpoint, String acceleratorArn, String globalDatabase,
+                       Map<String, Region> regions, List<String> alarms, Map<String, URI> endpoints) {
+
+    public Topology {
+        regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
+        alarms = List.copyOf(alarms);
+        endpoints = Map.copyOf(endpoints);
+    }
+
+    public Optional<Region> region(String name) {
+        return Optional.ofNullable(regions.get(name));
+    }
+
+    /** The region called {@code name}, or an exception naming the ones there are. */
+    public Region require(String name) {
+        return region(name).orElseThrow(() -> new IllegalArgumentException("no region '" + name
+                + "' in topology " + this.name + "; its regions are " + String.join(", ", regions.keySet())));
+    }
+
+    /** The other region of the pair. */
+    public Region peer(String name) {
+        require(name);
+        return regions.values().stream().filter(r -> !r.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The AWS account every ARN of the topology belongs to (the loader checks they agree). */
+    public String account() {
+        return Arns.account(acceleratorArn);
+    }
+
+    /** One execution per topology at a time. */
+    public String lockScope() {
+        return "topology:" + name;
+    }
+
+    /** The topology as runbook expressions see it: {@code topology.regions['region-b'].healthz}, {@code topology.peer[params.to]}. */
+    public Map<String, Object> variables() {
+        Map<String, Object> regionVariables = new LinkedHashMap<>();
+        Map<String, Object> peers = new LinkedHashMap<>();
+        regions.values().forEach(r -> {
+            regionVariables.put(r.name(), r.variables());
+            peers.put(r.name(), peer(r.name()).name());
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", name);
+        out.put("endpoint", endpoint.toString());
+        out.put("accelerator", Map.of("arn", acceleratorArn));
+        out.put("globalDatabase", globalDatabase);
+        out.put("regions", regionVariables);
+        out.put("peer", peers);
+        out.put("alarms", alarms);
+        return out;
+    }
+}

@@ -1,0 +1,132 @@
+package dev.gafail.topology;
+
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.gafail.runbook.InvalidFileException;
+import dev.gafail.runbook.PositionedTree;
+import dev.gafail.runbook.Problem;
+import dev.gafail.runbook.SchemaProblems;
+import dev.gafail.runbook.YamlDocuments;
+import dev.gafail.runbook.YamlTreeReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads {@code gafail.yaml} into a {@link Topology}, or reports every problem in it at once, with
+ * line and column: YAML, then the JSON Schema, then what the schema cannot say (one account, the
+ * database clusters in their regions, the endpoint groups under the accelerator).
+ */
+public final class TopologyLoader {
+
+    private static final String SHAPE = "a topology is a YAML mapping with apiVersion, kind, metadata, endpoint,"
+            + " accelerator, globalDatabase and regions";
+
+    private final YamlTreeReader reader = new YamlTreeReader();
+    private final JsonNode document;
+    private final Schema schema;
+
+    public TopologyLoader() {
+        try (InputStream in = TopologyLoader.class.getResourceAsStream("topology.schema.json")) {
+            document = JsonMapper.builder().build().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the topology schema is missing from the gafail jar", e);
+        }
+        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(document);
+    }
+
+    public Topology load(Path file) throws InvalidFileException {
+        return parse(file.toString(), YamlDocuments.bytes(file));
+    }
+
+    public Topology parse(String file, byte[] bytes) throws InvalidFileException {
+        PositionedTree tree = YamlDocuments.mapping(reader, file, bytes, SHAPE);
+        List<Problem> problems = new ArrayList<>(new SchemaProblems(tree, p -> document.at(p).deepCopy(), Set.of())
+                .toProblems(schema.validate(tree.root())));
+        if (problems.isEmpty()) {
+            check(tree, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw YamlDocuments.sorted(problems);
+        }
+        return bind(tree);
+    }
+
+    private static void check(PositionedTree tree, List<Problem> problems) {
+        JsonNode root = tree.root();
+        List<String> urls = new ArrayList<>(List.of("/endpoint"));
+        root.path("regions").propertyNames().forEach(r -> urls.add("/regions/" + r + "/healthz"));
+        root.path("endpoints").propertyNames().forEach(e -> urls.add("/endpoints/" + e));
+        for (String url : urls) {
+            try {
+                URI.create(root.at(url).asString());
+            } catch (IllegalArgumentException e) {
+                problems.add(tree.problem(url, "not a valid URL: " + e.getMessage()));
+            }
+        }
+        String accelerator = root.at("/accelerator/arn").asString();
+        String account = Arns.account(accelerator);
+        Map<String, String> awsRegions = new HashMap<>();
+        for (Map.Entry<String, JsonNode> entry : root.path("regions").properties()) {
+            String at = "/regions/" + entry.getKey();
+            JsonNode region = entry.getValue();
+            String awsRegion = region.path("awsRegion").asString();
+            String group = region.path("endpointGroupArn").asString();
+            String cluster = region.path("dbClusterArn").asString();
+            for (String[] arn : new String[][] {{"endpointGroupArn", group}, {"dbClusterArn", cluster}}) {
+                if (!Arns.account(arn[1]).equals(account)) {
+                    problems.add(tree.problem(at + "/" + arn[0], "account " + Arns.account(arn[1])
+                            + " differs from the accelerator's account " + account + "; one topology is one account"));
+                }
+            }
+            if (!group.startsWith(accelerator + "/listener/")) {
+                problems.add(tree.problem(at + "/endpointGroupArn", "not an endpoint group of accelerator "
+                        + accelerator));
+            }
+            if (!Arns.region(cluster).equals(awsRegion)) {
+                problems.add(tree.problem(at + "/dbClusterArn", "cluster is in " + Arns.region(cluster)
+                        + ", but the region's awsRegion is " + awsRegion));
+            }
+            String other = awsRegions.put(awsRegion, entry.getKey());
+            if (other != null) {
+                problems.add(tree.problem(at + "/awsRegion", "regions " + other + " and " + entry.getKey()
+                        + " are both in " + awsRegion + "; a global database spans two AWS regions"));
+            }
+            if (region.at("/ecs/warmCount").asInt() > region.at("/ecs/activeCount").asInt()) {
+                problems.add(tree.problem(at + "/ecs/warmCount", "warmCount " + region.at("/ecs/warmCount").asInt()
+                        + " is more than activeCount " + region.at("/ecs/activeCount").asInt()));
+            }
+        }
+    }
+
+    private static Topology bind(PositionedTree tree) {
+        JsonNode root = tree.root();
+        Map<String, Region> regions = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> entry : root.path("regions").properties()) {
+            JsonNode r = entry.getValue();
+            JsonNode ecs = r.path("ecs");
+            regions.put(entry.getKey(), new Region(entry.getKey(), r.path("awsRegion").asString(),
+                    r.path("endpointGroupArn").asString(), r.path("dbClusterArn").asString(),
+                    new Region.EcsService(ecs.path("cluster").asString(), ecs.path("service").asString(),
+                            ecs.path("activeCount").asInt(), ecs.path("warmCount").asInt()),
+                    URI.create(r.path("healthz").asString())));
+        }
+        List<String> alarms = new ArrayList<>();
+        root.path("alarms").forEach(a -> alarms.add(a.asString()));
+        Map<String, URI> endpoints = new LinkedHashMap<>();
+        root.path("endpoints").properties().forEach(e -> endpoints.put(e.getKey(), URI.create(e.getValue().asString())));
+        return new Topology(tree.file(), root.at("/metadata/name").asString(), URI.create(root.path("endpoint").asString()),
+                root.at("/accelerator/arn").asString(), root.path("globalDatabase").asString(), regions, alarms, endpoints);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.gafail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gafail.testing.CliRun;
+import dev.gafail.testing.FakeAws;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gafail failover} end to end: the real SDK clients against the wire-level stub of AWS. */
+class FailoverTest {
+
+    private static final String[] QUICK = {"--set", "holdFor=0s", "--set", "probeInterval=10ms"};
+
+    @TempDir
+    Path home;
+
+    private FakeAws aws;
+
+    @BeforeEach
+    void start() throws IOException {
+        aws = new FakeAws();
+        aws.writeTopology(home);
+    }
+
+    @AfterEach
+    void stop() {
+        aws.close();
+    }
+
+    private CliRun.Result gafail(String... args) {
+        return CliRun.in(home).run(args);
+    }
+
+    private CliRun.Result failover(String... extra) {
+        String[] args = new String[4 + QUICK.length + extra.length];
+        System.arraycopy(new String[] {"failover", "--to", "region-b", "--yes"}, 0, args, 0, 4);
+        System.arraycopy(QUICK, 0, args, 4, QUICK.length);
+        System.arraycopy(extra, 0, args, 4 + QUICK.length, extra.length);
+        return gafail(args);
+    }
+
+    @Test
+    void plannedFailoverMakesTheRunbooksChangesInOrder() {
+        CliRun.Result result = failover();
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(List.of("UpdateService@eu-west-1", "SwitchoverGlobalCluster@us-east-1",
+                "UpdateEndpointGroup@us-west-2", "UpdateEndpointGroup@us-west-2", "UpdateEndpointGroup@us-west-2",
+                "UpdateEndpointGroup@us-west-2", "UpdateService@us-east-1", "PutMetricData@eu-west-1"), aws.mutations());
+        assertEquals("region-b", aws.writer());
+        assertEquals(100, aws.dial(aws.b));
+        assertEquals(0, aws.dial(aws.a));
+        assertEquals(4, aws.desired(aws.b));
+        assertEquals(1, aws.desired(aws.a));
+    }
+
+    @Test
+    void dryRunMakesNoMutatingCallAndShowsEveryOne() {
+        CliRun.Result result = failover("--dry-run");
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(List.of(), aws.mutations());
+        int scale = result.out().indexOf("UpdateService");
+        int switchover = result.out().indexOf("SwitchoverGlobalCluster");
+        int dials = result.out().indexOf("UpdateEndpointGroup");
+        assertTrue(scale > 0 && switchover > scale && dials > switchover, result.toString());
+    }
+
+    @Test
+    void lagAboveTheLimitChangesNothing() {
+        aws.lag("orders-b", 60_000.0);
+        CliRun.Result result = failover();
+        assertEquals(3, result.code(), result.toString());
+        assertTrue(result.err().contains("replication-lag"), result.toString());
+        assertEquals(List.of(), aws.mutations());
+    }
+
+    @Test
+    void unknownLagIsNotZero() {
+        aws.lag("orders-b", null);
+        CliRun.Result result = failover();
+        assertEquals(3, result.code(), result.toString());
+        assertTrue(result.err().contains("unknown"), result.toString());
+        assertEquals(List.of(), aws.mutations());
+    }
+
+    @Test
+    void wrongAccountStopsBeforeAnything() {
+        aws.account("999999999999");
+        CliRun.Result result = failover();
+        assertEquals(3, result.code(), result.toString());
+        assertTrue(result.err().contains("999999999999") && result.err().contains("--profile"), result.toString());
+        assertEquals(List.of(), aws.mutations());
+    }
+
+    @Test
+    void aFailedDialShiftRollsBackDialsWriterAndScaling() {
+        aws.refuse("UpdateEndpointGroup", "\"TrafficDialPercentage\":50.0");
+        CliRun.Result result = failover();
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.err().contains("ValidationException") && result.err().contains("request id"),
+                result.toString());
+        assertEquals("region-a", aws.writer());
+        assertEquals(100, aws.dial(aws.a));
+        assertEquals(0, aws.dial(aws.b));
+        assertEquals(1, aws.desired(aws.b));
+        List<String> mutations = aws.mutations();
+        assertEquals("SwitchoverGlobalCluster@eu-west-1", mutations.stream()
+                .filter(m -> m.startsWith("Switchover")).reduce((x, y) -> y).orElseThrow(), mutations.toString());
+    }
+
+    @Test
+    void unplannedRefusesWithoutAllowDataLoss() {
+        CliRun.Result result = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--yes");
+        assertEquals(2, result.code(), result.toString());
+        assertTrue(result.err().contains("--allow-data-loss"), result.toString());
+        assertEquals(List.of(), aws.mutations());
+    }
+
+    @Test
+    void unplannedFailoverPromotesFromTheTargetsRegion() {
+        CliRun.Result result = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--allow-data-loss",
+                "--yes", "--set", "probeInterval=10ms");
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(List.of("UpdateService@eu-west-1", "FailoverGlobalCluster@eu-west-1",
+                "UpdateEndpointGroup@us-west-2", "UpdateEndpointGroup@us-west-2"), aws.mutations());
+        assertEquals("region-b", aws.writer());
+    }
+
+    @Test
+    void statusShowsEachRegion() {
+        CliRun.Result result = gafail("status");
+        assertEquals(0, result.code(), result.toString());
+        assertTrue(result.out().contains("writer") && result.out().contains("reader"), result.toString());
+    }
+}
