@@ -4,14 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.testing.CliRun;
+import dev.gafail.engine.Json;
 import dev.gafail.testing.FakeAws;
+import dev.gafail.testing.Resources;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 /** {@code gafail failover} end to end: the real SDK clients against the wire-level stub of AWS. */
 class FailoverTest {
@@ -130,6 +137,26 @@ class FailoverTest {
         assertEquals(List.of("UpdateService@eu-west-1", "FailoverGlobalCluster@eu-west-1",
                 "UpdateEndpointGroup@us-west-2", "UpdateEndpointGroup@us-west-2"), aws.mutations());
         assertEquals("region-b", aws.writer());
+    }
+
+    @Test
+    void iamPolicyListsExactlyTheActionsUsedScopedToTheTopology() throws Exception {
+        CliRun.Result result = gafail("iam-policy", Resources.repository().resolve("runbooks/failover.yaml").toString());
+        assertEquals(0, result.code(), result.toString());
+        JsonNode policy = Json.MAPPER.readTree(result.out());
+        Set<String> actions = new TreeSet<>();
+        Map<String, JsonNode> resources = new HashMap<>();
+        policy.path("Statement").forEach(s -> s.path("Action").forEach(a -> {
+            actions.add(a.asString());
+            resources.put(a.asString(), s.path("Resource"));
+        }));
+        assertEquals(Set.of("cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:PutMetricData",
+                "ecs:DescribeServices", "ecs:UpdateService", "globalaccelerator:DescribeAccelerator",
+                "globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup",
+                "rds:DescribeGlobalClusters", "rds:SwitchoverGlobalCluster"), actions);
+        assertTrue(actions.stream().noneMatch(a -> a.contains("*")));
+        assertTrue(resources.get("globalaccelerator:UpdateEndpointGroup").toString().contains(aws.b.group()));
+        assertTrue(resources.get("ecs:UpdateService").toString().contains(":service/orders/api"));
     }
 
     @Test

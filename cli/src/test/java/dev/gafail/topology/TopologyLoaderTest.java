@@ -1,0 +1,68 @@
+package dev.gafail.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gafail.runbook.InvalidFileException;
+import dev.gafail.runbook.Problem;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TopologyLoaderTest {
+
+    private final TopologyLoader loader = new TopologyLoader();
+
+    private static String example() throws IOException {
+        try (InputStream in = TopologyLoader.class.getResourceAsStream("example.gafail.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void theExampleIsValid() throws Exception {
+        Topology topology = loader.parse("gafail.yaml", example().getBytes(StandardCharsets.UTF_8));
+        assertEquals("orders-api", topology.name());
+        assertEquals("111122223333", topology.account());
+        assertEquals(List.of("region-a", "region-b"), List.copyOf(topology.regions().keySet()));
+        assertEquals("region-b", topology.peer("region-a").name());
+        assertEquals("orders-b", topology.require("region-b").dbClusterId());
+        assertEquals("topology:orders-api", topology.lockScope());
+    }
+
+    /** Each broken example gives one problem, at the line and column of the bad value. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "us-west-2:111122223333:cluster:orders-b|us-west-2:444455556666:cluster:orders-b|account 444455556666 differs",
+        "us-west-2:111122223333:cluster:orders-b|eu-west-1:111122223333:cluster:orders-b|cluster is in eu-west-1",
+        "activeCount: 4, warmCount: 1}\\n    healthz: https://b|activeCount: 2, warmCount: 3}\\n    healthz: https://b|warmCount 3 is more than activeCount 2",
+        "endpoint: https://api.example.com|endpoint: ftp://api.example.com|an http:// or https:// URL",
+        "awsRegion: us-west-2|awsRegion: us-east-1|both in us-east-1",
+        "globalDatabase: orders-global|globalDatabase: 9lives|an Aurora global cluster identifier",
+        "    healthz: https://b.api.example.com/healthz|    healthz: https://b.api.example.com/healthz\\n    extra: 1|unknown field 'extra'",
+    })
+    void problemsArePositioned(String from, String to, String words) throws Exception {
+        String original = example();
+        String broken = original.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
+        assertTrue(!broken.equals(original), "the edit applies");
+        InvalidFileException e = assertThrows(InvalidFileException.class,
+                () -> loader.parse("gafail.yaml", broken.getBytes(StandardCharsets.UTF_8)));
+        Problem problem = e.problems().stream().filter(p -> p.message().contains(words)).findFirst()
+                .orElseThrow(() -> new AssertionError(e.problems().toString()));
+        assertTrue(problem.format().matches("gafail\\.yaml:\\d+:\\d+: .*"), problem.format());
+        String line = broken.lines().toList().get(problem.position().line() - 1);
+        String key = problem.pointer().substring(problem.pointer().lastIndexOf('/') + 1);
+        assertTrue(line.contains(key + ":"), "points at the line of " + key + ": " + line);
+    }
+
+    @Test
+    void anEmptyFileSaysWhatATopologyIs() {
+        InvalidFileException e = assertThrows(InvalidFileException.class, () -> loader.parse("t.yaml", new byte[0]));
+        assertTrue(e.problems().get(0).format().contains("a topology is a YAML mapping"));
+    }
+}
