@@ -8,6 +8,7 @@ import dev.gafail.engine.Json;
 import dev.gafail.testing.FakeAws;
 import dev.gafail.testing.Resources;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -122,6 +123,53 @@ class FailoverTest {
     }
 
     @Test
+    void anAlarmDuringAHoldAbortsTheShiftAndRollsBack() {
+        // A check reads each region's alarms; the precondition reads them to plan and to check (4 reads).
+        aws.alarmAfter(4, "orders-5xx", "ALARM");
+        CliRun.Result result = failover("--set", "holdFor=5s");
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.err().contains("aborted at 10%: cloudwatch.alarms: region-a/orders-5xx is ALARM"),
+                result.toString());
+        assertEquals(100, aws.dial(aws.a));
+        assertEquals(0, aws.dial(aws.b));
+        assertEquals("region-a", aws.writer());
+    }
+
+    @Test
+    void missingTelemetryHoldsTheShiftInsteadOfPassingIt() {
+        aws.alarmAfter(4, "orders-p95", "INSUFFICIENT_DATA");
+        aws.alarmAfter(14, "orders-p95", "OK");
+        CliRun.Result result = failover("--set", "holdFor=50ms");
+        assertEquals(0, result.code(), result.toString());
+        List<FakeAws.Call> calls = aws.calls();
+        int dataAgain = -1;
+        int stage50 = -1;
+        for (int i = 0, reads = 0; i < calls.size(); i++) {
+            if (calls.get(i).operation().equals("DescribeAlarms") && ++reads == 15) {
+                dataAgain = i;
+            }
+            if (stage50 < 0 && calls.get(i).body().contains("\"TrafficDialPercentage\":50.0")) {
+                stage50 = i;
+            }
+        }
+        assertTrue(dataAgain > 0 && stage50 > dataAgain, "the 50% stage waited for the alarm's data");
+        assertEquals("region-b", aws.writer());
+    }
+
+    @Test
+    void theCallersIdentityAndTheTopologyLockAreRecorded() throws IOException {
+        assertEquals(0, failover().code());
+        String audit = Files.readString(home.resolve("audit.jsonl"));
+        assertTrue(audit.contains("\"identity\":{\"account\":\"111122223333\",\"arn\":\"arn:aws:sts::111122223333:"
+                + "assumed-role/oncall/alice\"}"), audit);
+        assertTrue(audit.contains("\"topology\":\"orders-api\""), audit);
+        try (var journals = Files.walk(home.resolve("executions"))) {
+            String journal = Files.readString(journals.filter(p -> p.endsWith("journal.jsonl")).findFirst().orElseThrow());
+            assertTrue(journal.contains("\"lockScope\":\"topology:orders-api\""), journal);
+        }
+    }
+
+    @Test
     void unplannedRefusesWithoutAllowDataLoss() {
         CliRun.Result result = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--yes");
         assertEquals(2, result.code(), result.toString());
@@ -157,6 +205,18 @@ class FailoverTest {
         assertTrue(actions.stream().noneMatch(a -> a.contains("*")));
         assertTrue(resources.get("globalaccelerator:UpdateEndpointGroup").toString().contains(aws.b.group()));
         assertTrue(resources.get("ecs:UpdateService").toString().contains(":service/orders/api"));
+    }
+
+    @Test
+    void statusShowsAFailingServiceInItsCellAndTheRestAsIs() {
+        aws.serverError("DescribeServices", 1000);
+        CliRun.Result result = gafail("status", "--output", "json");
+        assertEquals(0, result.code(), result.toString());
+        JsonNode a = Json.MAPPER.readTree(result.out()).path("regions").path("region-a");
+        assertTrue(a.path("ecs").asString().startsWith("error: DescribeServices: InternalServerException"),
+                a.toString());
+        assertEquals("writer", a.path("database").asString());
+        assertEquals("100%", a.path("dial").asString());
     }
 
     @Test

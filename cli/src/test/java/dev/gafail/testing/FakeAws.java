@@ -73,6 +73,8 @@ public final class FakeAws implements AutoCloseable {
     private final Map<String, Integer> serverErrors = new HashMap<>();
     private final Map<String, String> rolloutFailures = new HashMap<>();
     private final Map<String, String> refusals = new HashMap<>();
+    private final Map<Integer, String[]> alarmChanges = new HashMap<>();
+    private int alarmReads;
     private int settleReads = 2;
 
     public FakeAws() {
@@ -148,6 +150,11 @@ public final class FakeAws implements AutoCloseable {
     /** The next {@code times} calls of {@code operation} fail with HTTP 500. */
     public synchronized void serverError(String operation, int times) {
         serverErrors.put(operation, times);
+    }
+
+    /** When DescribeAlarms has been called {@code calls} times, alarm {@code name} turns {@code state}. */
+    public synchronized void alarmAfter(int calls, String name, String state) {
+        alarmChanges.put(calls, new String[] {name, state});
     }
 
     /** Calls of {@code operation} whose body contains {@code text} are refused with a ValidationException. */
@@ -349,6 +356,10 @@ public final class FakeAws implements AutoCloseable {
     }
 
     private String alarms(Map<String, String> params) {
+        String[] change = alarmChanges.remove(alarmReads++);
+        if (change != null) {
+            alarms.put(change[0], change[1]);
+        }
         StringBuilder out = new StringBuilder("<MetricAlarms>");
         alarms.forEach((name, state) -> {
             boolean wanted = params.containsValue(name) || params.get("AlarmNamePrefix") != null
