@@ -1,8 +1,6 @@
 package dev.gafail.cli;
 
-import dev.gafail.runbook.Runbook;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,9 +23,6 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Runbook loaded = gafail.load(runbook);
-        Map<String, Object> params = Gafail.bind(loaded, parameters.values);
-        return gafail.finish(gafail.service().plan(loaded, params, gafail.options(loaded, params,
-                new ChangeOptions()), gafail.console()));
+        return gafail.execute(gafail.load(runbook), parameters.values, new ChangeOptions(), true);
     }
 }
