@@ -29,12 +29,17 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.globalaccelerator.GlobalAcceleratorClient;
+import software.amazon.awssdk.services.globalaccelerator.model.DescribeAcceleratorResponse;
 import software.amazon.awssdk.services.globalaccelerator.model.DescribeEndpointGroupRequest;
+import software.amazon.awssdk.services.globalaccelerator.model.GlobalAcceleratorException;
+import software.amazon.awssdk.services.globalaccelerator.model.UpdateEndpointGroupResponse;
 import software.amazon.awssdk.services.globalaccelerator.model.DescribeEndpointGroupResponse;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DescribeGlobalClustersResponse;
@@ -165,6 +170,48 @@ class StepTypesTest {
         assertTrue(failure.getMessage().contains("allowFullDrain"), failure.getMessage());
         assertFalse(set.plan(new TrafficSet.Params("region-b", 0, true), context(null)).done());
         verify(ga, never()).updateEndpointGroup(any(Consumer.class));
+    }
+
+    @Test
+    void aDialChangeWaitsOutADeployAndThrottlingThenIsNotRepeated() throws Exception {
+        int[] b = {0};
+        when(ga.describeEndpointGroup(any(Consumer.class))).thenAnswer(call -> DescribeEndpointGroupResponse.builder()
+                .endpointGroup(g -> g.trafficDialPercentage((float) b[0])).build());
+        when(ga.updateEndpointGroup(any(Consumer.class))).thenAnswer(call -> {
+            b[0] = 100;
+            return UpdateEndpointGroupResponse.builder().build();
+        });
+        AwsServiceException throttled = GlobalAcceleratorException.builder().statusCode(400).requestId("r-1")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ThrottlingException").errorMessage("Rate exceeded")
+                        .build()).build();
+        when(ga.describeAccelerator(any(Consumer.class)))
+                .thenReturn(accelerator("IN_PROGRESS"))
+                .thenThrow(throttled)
+                .thenReturn(accelerator("DEPLOYED"));
+        TrafficSet set = new TrafficSet(() -> target);
+        TrafficSet.Params params = new TrafficSet.Params("region-b", 100, false);
+        set.apply(params, context(null));
+        verify(ga, times(1)).updateEndpointGroup(any(Consumer.class));
+        assertTrue(set.plan(params, context(null)).done());
+        set.apply(params, context(null));
+        verify(ga, times(1)).updateEndpointGroup(any(Consumer.class));
+    }
+
+    @Test
+    void anAwsErrorNamesTheOperationTheCodeAndTheRequestId() {
+        AwsServiceException denied = GlobalAcceleratorException.builder().statusCode(400).requestId("r-42")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException")
+                        .errorMessage("not authorized").build()).build();
+        when(ga.describeEndpointGroup(any(Consumer.class))).thenThrow(denied);
+        StepFailure failure = assertThrows(StepFailure.class, () -> new TrafficSet(() -> target)
+                .plan(new TrafficSet.Params("region-b", 100, false), context(null)));
+        assertEquals("DescribeEndpointGroup: AccessDeniedException: not authorized (HTTP 400, request id r-42)",
+                failure.getMessage());
+        assertFalse(failure.retryable());
+    }
+
+    private static DescribeAcceleratorResponse accelerator(String status) {
+        return DescribeAcceleratorResponse.builder().accelerator(a -> a.status(status)).build();
     }
 
     private void globalCluster(String writer, String transitionTo) {

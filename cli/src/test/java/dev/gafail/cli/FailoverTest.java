@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.testing.CliRun;
 import dev.gafail.engine.Json;
+import dev.gafail.engine.StopSignal;
 import dev.gafail.testing.FakeAws;
+import dev.gafail.testing.Journals;
 import dev.gafail.testing.Resources;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -167,6 +169,39 @@ class FailoverTest {
             String journal = Files.readString(journals.filter(p -> p.endsWith("journal.jsonl")).findFirst().orElseThrow());
             assertTrue(journal.contains("\"lockScope\":\"topology:orders-api\""), journal);
         }
+    }
+
+    @Test
+    void anInterruptedShiftResumesWithoutRepeatingWhatWasDone(@TempDir Path elsewhere) throws Exception {
+        StopSignal stop = new StopSignal();
+        Thread operator = new Thread(() -> {
+            try {
+                while (aws.dial(aws.a) != 90) {
+                    Thread.sleep(20);
+                }
+                stop.request("SIGINT");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        operator.start();
+        CliRun.Result interrupted = CliRun.in(home).stop(stop).run("failover", "--to", "region-b", "--yes",
+                "--set", "holdFor=30s", "--set", "probeInterval=10ms");
+        operator.join();
+        assertEquals(4, interrupted.code(), interrupted.toString());
+        int before = aws.mutations().size();
+        String id = Journals.only(home);
+
+        // From another folder: the execution remembers its topology file.
+        CliRun.Result resumed = CliRun.in(home).workingDirectory(elsewhere).run("resume", id, "--yes",
+                "--set", "holdFor=0s");
+
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertEquals(List.of("UpdateEndpointGroup@us-west-2", "UpdateEndpointGroup@us-west-2",
+                "UpdateService@us-east-1", "PutMetricData@eu-west-1"), aws.mutations().subList(before,
+                aws.mutations().size()), "no scaling, switchover or dial change repeated");
+        assertEquals(0, aws.dial(aws.a));
+        assertEquals("region-b", aws.writer());
     }
 
     @Test
