@@ -1,11 +1,13 @@
 package dev.gafail.actions;
 
+import dev.gafail.aws.GlobalDatabase;
 import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -65,9 +67,9 @@ public final class AuroraSwitchover extends AuroraWriterChange<AuroraSwitchover.
     private static void awaitSettled(Target target, StepContext context, Region to, Region back)
             throws StepFailure, InterruptedException {
         Poll.until(context, target.pollInterval(), LIMIT, "the switchover to " + to.name() + " to settle", () -> {
-            var state = target.database().describe(back.awsRegion());
-            return state.transition().isEmpty() ? java.util.Optional.empty()
-                    : java.util.Optional.of(describe(target, state));
+            GlobalDatabase.State state = target.database().describe(back.awsRegion());
+            return state.transition().isEmpty() ? Optional.empty()
+                    : Optional.of(describe(target, state));
         });
     }
 }

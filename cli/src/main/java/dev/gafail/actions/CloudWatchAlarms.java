@@ -53,7 +53,7 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params>
         Map<String, String> states = new LinkedHashMap<>();
         for (Region region : regions) {
             target.telemetry().alarms(region.awsRegion(), names, params.prefix())
-                    .forEach((alarm, state) -> states.merge(region.name() + "/" + alarm, state, (a, b) -> a));
+                    .forEach((alarm, state) -> states.put(region.name() + "/" + alarm, state));
         }
         List<String> off = new ArrayList<>();
         List<String> unknown = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.gafail.actions;
 
+import dev.gafail.engine.Json;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.runbook.Durations;
@@ -17,7 +18,6 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import dev.gafail.engine.Json;
 
 /**
  * {@code http.probe {url | region, expectStatus, expectJson, successes, interval, timeout, within}}:

@@ -56,6 +56,7 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params> {
     public Map<String, Object> apply(Params params, StepContext context) throws StepFailure, InterruptedException {
         Target target = target();
         Region region = target.region(params.region());
+        checkDial(params.dial());
         Map<String, Integer> after = new LinkedHashMap<>(Dials.read(target));
         after.put(region.name(), params.dial());
         Dials.guardDrain(after, params.allowFullDrain());

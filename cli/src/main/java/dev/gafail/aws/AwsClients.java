@@ -3,6 +3,7 @@ package dev.gafail.aws;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -89,7 +90,7 @@ public final class AwsClients implements AutoCloseable {
 
     @SuppressWarnings("unchecked")
     private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(
-            String service, String region, java.util.function.Supplier<B> builder) {
+            String service, String region, Supplier<B> builder) {
         return (C) clients.computeIfAbsent(service + "@" + region, key -> {
             B b = builder.get().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
                     .overrideConfiguration(ClientOverrideConfiguration.builder()

@@ -1,9 +1,8 @@
 package dev.gafail.aws;
 
-import static dev.gafail.aws.AwsErrors.call;
-
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
+import static dev.gafail.aws.AwsErrors.call;
 
 /** CloudWatch as gafail reads it: the newest datapoint of a metric, alarm states, and what drills publish. */
 public final class Telemetry {
@@ -25,9 +25,9 @@ public final class Telemetry {
     public static final Duration WINDOW = Duration.ofMinutes(5);
 
     private final AwsClients aws;
-    private final java.time.Clock clock;
+    private final Clock clock;
 
-    public Telemetry(AwsClients aws, java.time.Clock clock) {
+    public Telemetry(AwsClients aws, Clock clock) {
         this.aws = aws;
         this.clock = clock;
     }

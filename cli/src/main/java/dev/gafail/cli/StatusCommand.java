@@ -4,6 +4,7 @@ import dev.gafail.actions.Target;
 import dev.gafail.actions.TopologyStatus;
 import dev.gafail.engine.Json;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void table(PrintWriter out, Map<String, Map<String, String>> rows) {
-        List<String> headers = new java.util.ArrayList<>(List.of("region"));
+        List<String> headers = new ArrayList<>(List.of("region"));
         headers.addAll(TopologyStatus.COLUMNS);
         int[] widths = new int[headers.size()];
         for (int i = 0; i < headers.size(); i++) {
@@ -53,7 +54,7 @@ final class StatusCommand implements Callable<Integer> {
         });
         line(out, headers, widths);
         rows.forEach((region, cells) -> {
-            List<String> values = new java.util.ArrayList<>(List.of(region));
+            List<String> values = new ArrayList<>(List.of(region));
             TopologyStatus.COLUMNS.forEach(c -> values.add(cells.get(c)));
             line(out, values, widths);
         });

@@ -1,9 +1,14 @@
 package dev.gafail.cli;
 
 import dev.gafail.topology.Topology;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "topology", description = "Check the topology file (gafail.yaml) or print an example.",
         subcommands = {TopologyCommand.Validate.class, TopologyCommand.Example.class})
@@ -12,8 +17,8 @@ final class TopologyCommand implements Runnable {
     @ParentCommand
     Gafail gafail;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
@@ -44,9 +49,9 @@ final class TopologyCommand implements Runnable {
         TopologyCommand parent;
 
         @Override
-        public Integer call() throws java.io.IOException {
-            try (var in = TopologyCommand.class.getResourceAsStream("/dev/gafail/topology/example.gafail.yaml")) {
-                parent.gafail.context().out().print(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        public Integer call() throws IOException {
+            try (InputStream in = TopologyCommand.class.getResourceAsStream("/dev/gafail/topology/example.gafail.yaml")) {
+                parent.gafail.context().out().print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
             parent.gafail.context().out().flush();
             return 0;

@@ -205,6 +205,25 @@ class FailoverTest {
     }
 
     @Test
+    void withoutATopologyOneLineSaysHowToGetOne(@TempDir Path elsewhere) {
+        CliRun.Result result = CliRun.in(elsewhere).run("failover", "--to", "region-b", "--yes");
+        assertEquals(2, result.code(), result.toString());
+        assertEquals("gafail: no topology: pass --topology FILE, set GAFAIL_TOPOLOGY, or write ./gafail.yaml"
+                + " (`gafail topology example` prints one)", result.err().strip());
+    }
+
+    @Test
+    void aBrokenTopologyIsPositionedAndChangesNothing() throws IOException {
+        Path broken = home.resolve("broken.yaml");
+        Files.writeString(broken, Files.readString(home.resolve("gafail.yaml")).replace("warmCount: 1", "warmCount: 9"));
+        CliRun.Result result = gafail("--topology", broken.toString(), "failover", "--to", "region-b", "--yes");
+        assertEquals(2, result.code(), result.toString());
+        assertTrue(result.err().matches("(?s).*broken\\.yaml:\\d+:\\d+: warmCount 9 is more than activeCount 4.*"),
+                result.toString());
+        assertEquals(List.of(), aws.calls());
+    }
+
+    @Test
     void unplannedRefusesWithoutAllowDataLoss() {
         CliRun.Result result = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--yes");
         assertEquals(2, result.code(), result.toString());
