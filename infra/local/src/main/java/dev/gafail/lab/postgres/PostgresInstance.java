@@ -1,0 +1,189 @@
+package dev.gafail.lab.postgres;
+
+import dev.gafail.lab.os.Unprivileged;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One PostgreSQL server of the lab: its data folder, its port on 127.0.0.1 and its process, which
+ * the lab starts itself (not through pg_ctl), so it knows the process id and can stop it gently,
+ * fast, or abruptly as a crash would.
+ */
+public final class PostgresInstance {
+
+    /** The superuser the lab connects as; trust authentication, loopback only. */
+    public static final String USER = "lab";
+
+    private static final Duration START_LIMIT = Duration.ofSeconds(60);
+
+    private final PostgresBinaries binaries;
+    private final Unprivileged as;
+    private final Path data;
+    private final int port;
+    private Process process;
+
+    public PostgresInstance(PostgresBinaries binaries, Unprivileged as, Path data, int port) {
+        this.binaries = binaries;
+        this.as = as;
+        this.data = data;
+        this.port = port;
+    }
+
+    public Path data() {
+        return data;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl(int viaPort, String database) {
+        return "jdbc:postgresql://127.0.0.1:" + viaPort + "/" + database;
+    }
+
+    /** A new cluster: initdb, then settings for streaming replication on loopback. */
+    public void initialize() throws IOException, InterruptedException {
+        Files.createDirectories(data);
+        as.own(data);
+        run(List.of(binaries.bin("initdb").toString(), "-D", data.toString(), "-U", USER, "-A", "trust",
+                "-E", "UTF8", "--locale=C", "--no-sync"), "initdb");
+        Files.writeString(data.resolve("pg_hba.conf"), """
+                # the lab: loopback only, trust (nothing here leaves 127.0.0.1)
+                host all all 127.0.0.1/32 trust
+                host replication all 127.0.0.1/32 trust
+                """);
+        Files.writeString(data.resolve("postgresql.conf"), """
+                listen_addresses = '127.0.0.1'
+                unix_socket_directories = ''
+                max_connections = 60
+                shared_buffers = 32MB
+                wal_level = replica
+                max_wal_senders = 8
+                max_replication_slots = 8
+                wal_keep_size = 128MB
+                hot_standby = on
+                hot_standby_feedback = on
+                track_commit_timestamp = on
+                wal_receiver_timeout = 5s
+                wal_retrieve_retry_interval = 500ms
+                # a lab database survives a killed process, not a lost machine: no fsync
+                fsync = off
+                full_page_writes = off
+                logging_collector = off
+                include_if_exists = 'lab.conf'
+                """);
+        writeLabSettings(Map.of());
+    }
+
+    /** The settings of this instance's role (port, and for a replica, its primary); rewritten whole. */
+    public void writeLabSettings(Map<String, String> settings) throws IOException {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("port", Integer.toString(port));
+        all.putAll(settings);
+        StringBuilder text = new StringBuilder("# written by the gafail lab for this instance's role\n");
+        all.forEach((k, v) -> text.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
+        Files.writeString(data.resolve("lab.conf"), text);
+        as.own(data);
+    }
+
+    /** Starts the server and waits until it accepts connections (a replica: read-only ones). */
+    public void start(Path log) throws IOException, InterruptedException {
+        List<String> command = as.command(List.of(binaries.bin("postgres").toString(), "-D", data.toString()));
+        Files.deleteIfExists(data.resolve("postmaster.pid"));
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Instant end = Instant.now().plus(START_LIMIT);
+        SQLException last = null;
+        while (Instant.now().isBefore(end)) {
+            if (!process.isAlive()) {
+                throw new IOException("postgres on port " + port + " exited with " + process.exitValue()
+                        + "; see " + log);
+            }
+            try (Connection c = connect(port, "postgres")) {
+                return;
+            } catch (SQLException e) {
+                last = e;
+                Thread.sleep(100);
+            }
+        }
+        throw new IOException("postgres on port " + port + " did not accept connections within " + START_LIMIT
+                + ": " + (last == null ? "" : last.getMessage()));
+    }
+
+    public Optional<Long> pid() {
+        return process != null && process.isAlive() ? Optional.of(process.pid()) : Optional.empty();
+    }
+
+    public boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Stops with a fast shutdown (SIGINT): sessions end, and a primary first sends every WAL record
+     * to its connected replicas.
+     */
+    public void stop() throws InterruptedException {
+        if (!running()) {
+            return;
+        }
+        signal("INT");
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    /** Ends the server and its backends at once, as a crash or a lost region would. */
+    public void kill() throws InterruptedException {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle handle : all) {
+            handle.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> handle).join();
+        }
+    }
+
+    private void signal(String name) throws InterruptedException {
+        try {
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Connection connect() throws SQLException {
+        return connect(port, "postgres");
+    }
+
+    static Connection connect(int port, String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("socketTimeout", "30");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, properties);
+    }
+
+    private void run(List<String> command, String what) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(as.command(command)).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException(what + " failed with " + p.exitValue() + ": " + output.strip());
+        }
+    }
+}
