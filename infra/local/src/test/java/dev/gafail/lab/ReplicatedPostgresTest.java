@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.lab.os.Trees;
 import dev.gafail.lab.os.Unprivileged;
 import dev.gafail.lab.postgres.LostTransaction;
 import dev.gafail.lab.postgres.PostgresBinaries;
@@ -61,7 +62,7 @@ class ReplicatedPostgresTest {
         for (long pid : pids) {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "postgres " + pid + " left");
         }
-        deleteTree(base);
+        Trees.delete(base);
     }
 
     private static Connection connect(String region) throws SQLException {
@@ -171,17 +172,6 @@ class ReplicatedPostgresTest {
              ResultSet r = sql.executeQuery("SELECT count(*) FROM orders WHERE id BETWEEN 31 AND 33")) {
             r.next();
             assertEquals(0, r.getInt(1), "the lost rows are gone from the rebuilt replica too");
-        }
-    }
-
-    private static void deleteTree(Path tree) throws Exception {
-        if (tree == null || !Files.exists(tree)) {
-            return;
-        }
-        try (var paths = Files.walk(tree)) {
-            for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gafail.lab.postgres;
 
+import dev.gafail.lab.os.Ports;
 import dev.gafail.lab.os.Unprivileged;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ final class LostTransactions {
         if (!Files.exists(oldServer.data().resolve("PG_VERSION"))) {
             return List.of();
         }
-        PostgresInstance reader = new PostgresInstance(binaries, as, oldServer.data(), ReplicatedPostgres.freePort());
+        PostgresInstance reader = new PostgresInstance(binaries, as, oldServer.data(), Ports.free());
         reader.writeLabSettings(Map.of());
         reader.start(log);
         try {

@@ -1,5 +1,6 @@
 package dev.gafail.lab.postgres;
 
+import dev.gafail.lab.os.Trees;
 import dev.gafail.lab.os.Unprivileged;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -53,12 +53,12 @@ public final class PostgresBinaries {
                 Files.move(partial, home, StandardCopyOption.ATOMIC_MOVE);
             } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
                 // Another lab unpacked the same version meanwhile; theirs is as good.
-                deleteTree(partial);
+                Trees.delete(partial);
             } catch (IOException e) {
                 if (!Files.isExecutable(home.resolve("bin/postgres"))) {
                     throw e;
                 }
-                deleteTree(partial);
+                Trees.delete(partial);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack PostgreSQL into " + cache, e);
@@ -108,16 +108,5 @@ public final class PostgresBinaries {
                     PosixFilePermission.OTHERS_EXECUTE));
         }
         return out;
-    }
-
-    static void deleteTree(Path tree) throws IOException {
-        if (!Files.exists(tree)) {
-            return;
-        }
-        try (var paths = Files.walk(tree)) {
-            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,8 +1,8 @@
 package dev.gafail.lab.postgres;
 
+import dev.gafail.lab.os.ChildProcess;
 import dev.gafail.lab.os.Unprivileged;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,13 +10,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One PostgreSQL server of the lab: its data folder, its port on 127.0.0.1 and its process, which
@@ -34,7 +32,7 @@ public final class PostgresInstance {
     private final Unprivileged as;
     private final Path data;
     private final int port;
-    private Process process;
+    private ChildProcess process;
 
     public PostgresInstance(PostgresBinaries binaries, Unprivileged as, Path data, int port) {
         this.binaries = binaries;
@@ -104,12 +102,11 @@ public final class PostgresInstance {
     public void start(Path log) throws IOException, InterruptedException {
         List<String> command = as.command(List.of(binaries.bin("postgres").toString(), "-D", data.toString()));
         Files.deleteIfExists(data.resolve("postmaster.pid"));
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        process = ChildProcess.start(command, Map.of(), log);
         Instant end = Instant.now().plus(START_LIMIT);
         SQLException last = null;
         while (Instant.now().isBefore(end)) {
-            if (!process.isAlive()) {
+            if (!process.alive()) {
                 throw new IOException("postgres on port " + port + " exited with " + process.exitValue()
                         + "; see " + log);
             }
@@ -125,11 +122,11 @@ public final class PostgresInstance {
     }
 
     public Optional<Long> pid() {
-        return process != null && process.isAlive() ? Optional.of(process.pid()) : Optional.empty();
+        return running() ? Optional.of(process.pid()) : Optional.empty();
     }
 
     public boolean running() {
-        return process != null && process.isAlive();
+        return process != null && process.alive();
     }
 
     /**
@@ -137,33 +134,15 @@ public final class PostgresInstance {
      * to its connected replicas.
      */
     public void stop() throws InterruptedException {
-        if (!running()) {
-            return;
-        }
-        signal("INT");
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            kill();
+        if (running()) {
+            process.stop("INT", 30);
         }
     }
 
     /** Ends the server and its backends at once, as a crash or a lost region would. */
-    public void kill() throws InterruptedException {
-        if (process == null) {
-            return;
-        }
-        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-        all.add(process.toHandle());
-        all.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle handle : all) {
-            handle.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> handle).join();
-        }
-    }
-
-    private void signal(String name) throws InterruptedException {
-        try {
-            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    public void kill() {
+        if (process != null) {
+            process.kill();
         }
     }
 

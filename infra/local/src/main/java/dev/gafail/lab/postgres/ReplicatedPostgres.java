@@ -1,10 +1,10 @@
 package dev.gafail.lab.postgres;
 
 import dev.gafail.lab.net.TcpProxy;
+import dev.gafail.lab.os.Ports;
+import dev.gafail.lab.os.Trees;
 import dev.gafail.lab.os.Unprivileged;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -112,7 +112,7 @@ public final class ReplicatedPostgres implements AutoCloseable {
         Path data = base.resolve(region).resolve("data");
         Path log = base.resolve(region).resolve("postgres.log");
         Files.createDirectories(log.getParent());
-        int port = freePort();
+        int port = Ports.free();
         PostgresInstance server = new PostgresInstance(binaries, as, data, port);
         return new Member(region, server, new TcpProxy(region + "-db", 0, port),
                 new TcpProxy(region + "-replication", 0, port), log);
@@ -145,7 +145,7 @@ public final class ReplicatedPostgres implements AutoCloseable {
             throw new IllegalArgumentException(region + " is the primary");
         }
         target.server.kill();
-        PostgresBinaries.deleteTree(target.server.data());
+        Trees.delete(target.server.data());
         Files.createDirectories(target.server.data());
         String slot = slot(region);
         try (Connection c = source.server.connect()) {
@@ -262,12 +262,6 @@ public final class ReplicatedPostgres implements AutoCloseable {
                 }
             }
             Thread.sleep(50);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

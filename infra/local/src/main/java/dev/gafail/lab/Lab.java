@@ -1,0 +1,360 @@
+package dev.gafail.lab;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gafail.lab.edge.Edge;
+import dev.gafail.lab.os.Ports;
+import dev.gafail.lab.os.Trees;
+import dev.gafail.lab.os.Unprivileged;
+import dev.gafail.lab.postgres.LostTransaction;
+import dev.gafail.lab.postgres.PostgresBinaries;
+import dev.gafail.lab.postgres.ReplicatedPostgres;
+import dev.gafail.lab.services.KeyValueServer;
+import dev.gafail.lab.services.RegionServices;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The two-region topology on one machine, made of real parts: a PostgreSQL primary and streaming
+ * replica, sample-api processes per region (the ECS desired count is a number of processes), a
+ * Valkey or Redis per region when one is installed, and the edge with its traffic dials. One lab
+ * per folder; everything on 127.0.0.1, stopped by process id.
+ */
+public final class Lab implements AutoCloseable {
+
+    public static final List<String> REGIONS = List.of("region-a", "region-b");
+    public static final String TOPOLOGY = "gafail.yaml";
+    private static final String DATABASE = "notes";
+
+    private final LabConfig config;
+    private final FileChannel lockFile;
+    private final FileLock lock;
+    private final Path data;
+    private final String secret;
+    private final Map<String, RegionServices> services = new LinkedHashMap<>();
+    private final Map<String, KeyValueServer> caches = new ConcurrentHashMap<>();
+    private final Map<String, Integer> desired = new ConcurrentHashMap<>();
+    private final List<String> notes = new ArrayList<>();
+    private ReplicatedPostgres database;
+    private Edge edge;
+
+    private Lab(LabConfig config, FileChannel lockFile, FileLock lock, Path data, String secret) {
+        this.config = config;
+        this.lockFile = lockFile;
+        this.lock = lock;
+        this.data = data;
+        this.secret = secret;
+    }
+
+    /** Starts every part and returns when each is healthy and the edge routes. */
+    public static Lab up(LabConfig config) throws LabException, InterruptedException {
+        Path dir = config.dir();
+        if (!Files.isRegularFile(config.sampleApiJar())) {
+            throw new LabException("no sample-api jar at " + config.sampleApiJar() + "; build it with"
+                    + " `mvn -pl sample-api package` or set " + LabConfig.JAR_ENV);
+        }
+        FileChannel channel;
+        FileLock lock;
+        try {
+            Files.createDirectories(dir);
+            channel = FileChannel.open(dir.resolve("lab.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = tryLock(channel);
+        } catch (IOException e) {
+            throw new LabException("cannot use " + dir + ": " + e.getMessage(), e);
+        }
+        if (lock == null) {
+            throw new LabException("a lab is already running in " + dir + "; `gafail lab down --dir " + dir
+                    + "` stops it, or choose another --dir");
+        }
+        Unprivileged as = Unprivileged.detect();
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        // The database user (nobody, when gafail runs as root) must reach its folders: a root home it cannot.
+        Path data = as.dropsPrivileges() ? tmp.resolve("gafail-lab-" + Integer.toHexString(dir.toString().hashCode()))
+                : dir.resolve("data");
+        Lab lab = new Lab(config, channel, lock, data, newSecret());
+        try {
+            lab.start(as, PostgresBinaries.unpackedIn(tmp.resolve("gafail-cache")));
+            return lab;
+        } catch (IOException | SQLException | RuntimeException e) {
+            lab.close();
+            throw new LabException("the lab did not start: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    /** The folder's lock, or null when another lab holds it (in this process or another). */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+            }
+            return lock;
+        } catch (OverlappingFileLockException e) {
+            channel.close();
+            return null;
+        }
+    }
+
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private void start(Unprivileged as, PostgresBinaries binaries) throws IOException, SQLException, InterruptedException {
+        Trees.delete(data);
+        Unprivileged.openDirectory(data);
+        Path logs = Files.createDirectories(config.dir().resolve("logs"));
+        database = ReplicatedPostgres.start(binaries, as, data, REGIONS);
+        try (Connection c = database.member(REGIONS.get(0), true).server().connect(); Statement sql = c.createStatement()) {
+            sql.execute("CREATE DATABASE " + DATABASE);
+        }
+        Optional<Path> cache = KeyValueServer.binary();
+        if (cache.isEmpty()) {
+            notes.add("no valkey-server or redis-server on the PATH: the regions run without a cache");
+        }
+        Map<String, Integer> dials = new LinkedHashMap<>();
+        for (String region : REGIONS) {
+            dials.put(region, region.equals(REGIONS.get(0)) ? 100 : 0);
+            Map<String, String> env = new LinkedHashMap<>();
+            env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + database.member(region, true).clients().port()
+                    + "/" + DATABASE);
+            env.put("DATABASE_USER", "lab");
+            env.put("AUTH_JWT_SECRET", secret);
+            if (cache.isPresent()) {
+                KeyValueServer kv = KeyValueServer.start(cache.get(), Ports.free(), logs.resolve(region + "-cache.log"));
+                caches.put(region, kv);
+                env.put("VALKEY_URL", "redis://127.0.0.1:" + kv.port());
+            }
+            services.put(region, new RegionServices(region, config.sampleApiJar(), env,
+                    Files.createDirectories(logs.resolve(region))));
+        }
+        edge = new Edge(dials, config.healthInterval(), config.healthThreshold());
+        awaitReplicated();
+        List<Thread> scaling = new ArrayList<>();
+        List<Exception> failures = new ArrayList<>();
+        for (String region : REGIONS) {
+            int count = region.equals(REGIONS.get(0)) ? config.instances() : config.warm();
+            Thread t = new Thread(() -> {
+                try {
+                    scale(region, count);
+                } catch (IOException | InterruptedException e) {
+                    synchronized (failures) {
+                        failures.add(e);
+                    }
+                }
+            }, "lab-scale-" + region);
+            t.start();
+            scaling.add(t);
+        }
+        for (Thread t : scaling) {
+            t.join();
+        }
+        if (!failures.isEmpty()) {
+            throw new IOException(failures.get(0).getMessage(), failures.get(0));
+        }
+        awaitEdge();
+        Map<String, Integer> regionPorts = new LinkedHashMap<>();
+        REGIONS.forEach(r -> regionPorts.put(r, edge.regionPort(r)));
+        Files.writeString(topologyFile(), TopologyFile.text(edge.port(), regionPorts, config.instances(), config.warm()));
+        Path token = config.dir().resolve("jwt.secret");
+        Files.writeString(token, secret);
+        Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** The replica has the notes database before region-b's processes connect to it. */
+    private void awaitReplicated() throws SQLException, InterruptedException {
+        Instant end = Instant.now().plus(Duration.ofSeconds(30));
+        for (String region : REGIONS.subList(1, REGIONS.size())) {
+            while (true) {
+                try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
+                        + database.member(region, true).server().port() + "/" + DATABASE + "?user=lab")) {
+                    break;
+                } catch (SQLException e) {
+                    if (Instant.now().isAfter(end)) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
+
+    /** The edge has seen a healthy endpoint and routes a request. */
+    private void awaitEdge() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        Instant end = Instant.now().plus(Duration.ofSeconds(30));
+        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/healthz"))
+                .timeout(Duration.ofSeconds(2)).build();
+        while (Instant.now().isBefore(end)) {
+            try {
+                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not yet
+            }
+            Thread.sleep(100);
+        }
+        throw new IOException("the edge did not route to a healthy region within 30s");
+    }
+
+    public LabConfig config() {
+        return config;
+    }
+
+    public Path topologyFile() {
+        return config.dir().resolve(TOPOLOGY);
+    }
+
+    /** What the lab wants the operator to know (a missing cache server). */
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    public Edge edge() {
+        return edge;
+    }
+
+    public ReplicatedPostgres database() {
+        return database;
+    }
+
+    public RegionServices services(String region) {
+        RegionServices s = services.get(region);
+        if (s == null) {
+            throw new IllegalArgumentException("no region " + region + "; regions: " + REGIONS);
+        }
+        return s;
+    }
+
+    /** A bearer token the lab's sample-api accepts, valid for {@code validity}. */
+    public String token(Duration validity) {
+        return token(secret, validity);
+    }
+
+    /** A token signed with a lab's secret (as {@code gafail lab token} does from the lab folder). */
+    public static String token(String secret, Duration validity) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
+                    .subject("lab-user").issueTime(new java.util.Date())
+                    .expirationTime(java.util.Date.from(Instant.now().plus(validity))).build());
+            jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a lab token", e);
+        }
+    }
+
+    /** Runs {@code count} processes in {@code region}, and tells the edge. */
+    public void scale(String region, int count) throws IOException, InterruptedException {
+        RegionServices s = services(region);
+        desired.put(region, count);
+        s.scale(count);
+        edge.endpoints(region, s.tasks().stream().map(RegionServices.Task::port).toList());
+    }
+
+    public void dial(String region, int dial) {
+        edge.dial(region, dial);
+    }
+
+    /** The planned database switch (Aurora's SwitchoverGlobalCluster). */
+    public void switchover(String to) throws IOException, SQLException, InterruptedException {
+        database.switchover(to);
+    }
+
+    /** The unplanned database switch (FailoverGlobalCluster with AllowDataLoss); what it lost. */
+    public List<LostTransaction> failover(String to) throws IOException, SQLException, InterruptedException {
+        return database.failover(to);
+    }
+
+    /** Loses a region abruptly: its processes, its cache and its database are killed, its database cut off. */
+    public void fail(String region) {
+        services(region).kill();
+        edge.endpoints(region, List.of());
+        Optional.ofNullable(caches.get(region)).ifPresent(kv -> kv.process().kill());
+        ReplicatedPostgres.Member member = database.member(region, true);
+        member.clients().cut();
+        member.server().kill();
+    }
+
+    /** The region's database answers slowly, as a dependency that times out. */
+    public void degrade(String region, Duration latency) {
+        database.member(region, true).clients().latency(latency);
+    }
+
+    /** Undoes {@code fail} and {@code degrade}: a lost database comes back as a replica of the primary. */
+    public void heal(String region) throws IOException, SQLException, InterruptedException {
+        ReplicatedPostgres.Member member = database.member(region, true);
+        member.clients().restore();
+        if (!member.server().running() && !region.equals(database.primary())) {
+            database.rebuild(region);
+        } else if (!member.server().running()) {
+            member.server().start(data.resolve(region).resolve("postgres.log"));
+        }
+        Optional<Path> cache = KeyValueServer.binary();
+        KeyValueServer kv = caches.get(region);
+        if (kv != null && !kv.process().alive() && cache.isPresent()) {
+            caches.put(region, KeyValueServer.start(cache.get(), kv.port(),
+                    config.dir().resolve("logs").resolve(region + "-cache.log")));
+        }
+        scale(region, desired.getOrDefault(region, config.warm()));
+    }
+
+    /** Stops every part by process id; frees the folder for another lab. */
+    @Override
+    public void close() throws InterruptedException {
+        if (edge != null) {
+            edge.close();
+        }
+        for (RegionServices s : services.values()) {
+            s.stop();
+        }
+        caches.values().forEach(kv -> kv.process().kill());
+        if (database != null) {
+            database.close();
+        }
+        try {
+            Trees.delete(data);
+        } catch (IOException e) {
+            // left for the next `lab up`, which clears it
+        }
+        try {
+            lock.release();
+            lockFile.close();
+        } catch (IOException e) {
+            // the lock goes with the process anyway
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.gafail.lab;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How to start a lab: its folder, how many sample-api processes the active region runs (the
+ * passive one runs {@code warm}), the sample-api jar, and the edge's health checks (lab defaults:
+ * every 2 s, 2 in a row, so drills are quick).
+ */
+public record LabConfig(Path dir, int instances, int warm, Path sampleApiJar, Duration healthInterval,
+                        int healthThreshold) {
+
+    public static final String JAR_ENV = "GAFAIL_SAMPLE_API_JAR";
+    private static final Path JAR_IN_REPOSITORY = Path.of("sample-api", "target", "sample-api.jar");
+
+    public LabConfig {
+        if (instances < 1 || instances > 16) {
+            throw new IllegalArgumentException("--instances " + instances + ": between 1 and 16");
+        }
+        if (warm < 0 || warm > instances) {
+            throw new IllegalArgumentException("warm " + warm + ": between 0 and --instances");
+        }
+        dir = dir.toAbsolutePath().normalize();
+    }
+
+    public static LabConfig defaults(Path dir, int instances, Path sampleApiJar) {
+        return new LabConfig(dir, instances, 1, sampleApiJar, Duration.ofSeconds(2), 2);
+    }
+
+    /**
+     * The sample-api jar: {@code $GAFAIL_SAMPLE_API_JAR}, else {@code sample-api/target/sample-api.jar}
+     * in {@code from} or a folder above it (the repository).
+     */
+    public static Optional<Path> findSampleApiJar(Map<String, String> env, Path from) {
+        String configured = env.get(JAR_ENV);
+        if (configured != null && !configured.isBlank()) {
+            return Optional.of(Path.of(configured));
+        }
+        for (Path dir = from.toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path jar = dir.resolve(JAR_IN_REPOSITORY);
+            if (Files.isRegularFile(jar)) {
+                return Optional.of(jar);
+            }
+        }
+        return Optional.empty();
+    }
+}

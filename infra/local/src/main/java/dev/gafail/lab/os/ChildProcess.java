@@ -1,0 +1,73 @@
+package dev.gafail.lab.os;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A process the lab started: its output appended to a log, stopped by its id (and its children's). */
+public final class ChildProcess {
+
+    private final Process process;
+    private final Path log;
+
+    private ChildProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    public static ChildProcess start(List<String> command, Map<String, String> env, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        return new ChildProcess(builder.start(), log);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** SIGTERM, then SIGKILL if it has not ended within {@code graceSeconds}. */
+    public void stop(int graceSeconds) throws InterruptedException {
+        stop("TERM", graceSeconds);
+    }
+
+    /** Sends {@code signal} (e.g. INT: PostgreSQL's fast shutdown), then SIGKILL after {@code graceSeconds}. */
+    public void stop(String signal, int graceSeconds) throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        try {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+        } catch (IOException e) {
+            process.destroy();
+        }
+        if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+            kill();
+        }
+    }
+
+    /** The exit code, once it has ended. */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
+    /** SIGKILL to the process and everything it started. */
+    public void kill() {
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroyForcibly);
+        all.forEach(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> h).join());
+    }
+}
