@@ -277,6 +277,39 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /** One region as {@code lab status} shows it. */
+    public record RegionStatus(String region, String database, int processes, int dial, int healthyEndpoints,
+                               long requests, long serverErrors, String databaseLatency, String loadBalancer) {
+    }
+
+    /** The lab as {@code lab status} shows it. */
+    public record Status(String topology, String edge, List<RegionStatus> regions, List<String> notes) {
+    }
+
+    public Status status() {
+        List<RegionStatus> regions = new ArrayList<>();
+        for (Edge.RegionView view : edge.view()) {
+            ReplicatedPostgres.Member member = database.member(view.region(), true);
+            String role = !member.server().running() ? "down" : member.diverged() ? "diverged"
+                    : view.region().equals(database.primary()) ? "writer" : "reader";
+            Duration latency = member.clients().latency();
+            regions.add(new RegionStatus(view.region(), role, services(view.region()).count(), view.dial(),
+                    view.healthyEndpoints(), view.requests(), view.serverErrors(),
+                    member.clients().isCut() ? "cut" : latency.isZero() ? "-" : "+" + latency.toMillis() + "ms",
+                    "http://127.0.0.1:" + view.port()));
+        }
+        return new Status(topologyFile().toString(), "http://127.0.0.1:" + edge.port(), regions, notes);
+    }
+
+    /** Every process the lab runs now (for a cleanup after the supervisor itself died). */
+    public List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        services.values().forEach(s -> s.tasks().forEach(t -> pids.add(t.process().pid())));
+        caches.values().forEach(kv -> pids.add(kv.process().pid()));
+        database.members().values().forEach(m -> m.server().pid().ifPresent(pids::add));
+        return pids;
+    }
+
     /** Runs {@code count} processes in {@code region}, and tells the edge. */
     public void scale(String region, int count) throws IOException, InterruptedException {
         RegionServices s = services(region);

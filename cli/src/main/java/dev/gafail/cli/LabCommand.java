@@ -1,0 +1,259 @@
+package dev.gafail.cli;
+
+import dev.gafail.engine.ExitCode;
+import dev.gafail.engine.GafailException;
+import dev.gafail.engine.Json;
+import dev.gafail.lab.Lab;
+import dev.gafail.lab.LabConfig;
+import dev.gafail.lab.LabControl;
+import dev.gafail.lab.LabException;
+import dev.gafail.runbook.Durations;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+
+@Command(name = "lab", description = {
+        "A real two-region environment on this machine: PostgreSQL primary and replica, sample-api",
+        "processes per region, Valkey/Redis when installed, and an edge with traffic dials.",
+        "Everything listens on 127.0.0.1; `lab up` runs a supervisor in the background."},
+        subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Down.class, LabCommand.Token.class,
+                LabCommand.Fail.class, LabCommand.Degrade.class, LabCommand.Heal.class})
+final class LabCommand implements Runnable {
+
+    private static final Duration UP_LIMIT = Duration.ofMinutes(3);
+
+    @ParentCommand
+    Gafail gafail;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(gafail.context().out());
+    }
+
+    /** The options every lab command takes. */
+    static final class Folder {
+        @Option(names = "--dir", paramLabel = "DIR", description = "The lab's folder (default: .gafail/lab).")
+        Path dir;
+    }
+
+    Path dir(Folder folder) {
+        return (folder.dir != null ? folder.dir : gafail.store().home().resolve("lab")).toAbsolutePath().normalize();
+    }
+
+    LabControl control(Folder folder) {
+        try {
+            return LabControl.of(dir(folder));
+        } catch (LabException e) {
+            throw new GafailException(ExitCode.USAGE, e.getMessage());
+        }
+    }
+
+    String call(Folder folder, String operation, Map<String, String> query) {
+        try {
+            return control(folder).call(operation, query);
+        } catch (LabException e) {
+            throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
+        }
+    }
+
+    /** Prints the lab's status answer as a table, or as it is with --output json. */
+    void show(String json) {
+        PrintWriter out = gafail.context().out();
+        if (gafail.global().output == OutputFormat.JSON) {
+            out.println(json.strip());
+        } else {
+            JsonNode status = Json.MAPPER.readTree(json);
+            out.println("edge " + status.path("edge").asString() + "   topology " + status.path("topology").asString());
+            out.printf("%-10s %-9s %-9s %-5s %-8s %-9s %-6s %-9s %s%n", "region", "database", "processes", "dial",
+                    "healthy", "requests", "5xx", "db delay", "load balancer");
+            for (JsonNode r : status.path("regions")) {
+                out.printf("%-10s %-9s %-9d %-5s %-8s %-9d %-6d %-9s %s%n", r.path("region").asString(),
+                        r.path("database").asString(), r.path("processes").asInt(), r.path("dial").asInt() + "%",
+                        r.path("healthyEndpoints").asInt() + "/" + r.path("processes").asInt(),
+                        r.path("requests").asLong(), r.path("serverErrors").asLong(),
+                        r.path("databaseLatency").asString(), r.path("loadBalancer").asString());
+            }
+            status.path("notes").forEach(n -> out.println("note: " + n.asString()));
+        }
+        out.flush();
+    }
+
+    @Command(name = "up", description = "Start a lab and wait until every part is healthy and the edge routes.")
+    static final class Up implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Option(names = "--instances", paramLabel = "N", description = "sample-api processes in the active region"
+                + " (default: 2); the passive one runs 1.")
+        int instances = 2;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Path dir = lab.dir(folder);
+            CliContext context = lab.gafail.context();
+            Path jar = LabConfig.findSampleApiJar(context.env(), context.workingDirectory()).orElseThrow(
+                    () -> new GafailException(ExitCode.USAGE, "no sample-api jar: set " + LabConfig.JAR_ENV
+                            + ", or run from the repository after `mvn -pl sample-api package` (./gafail does it)"));
+            if (instances < 1 || instances > 16) {
+                throw new GafailException(ExitCode.USAGE, "--instances " + instances + ": between 1 and 16");
+            }
+            Instant start = context.clock().instant();
+            List<String> cleaned;
+            try {
+                cleaned = LabControl.start(dir, instances, jar, UP_LIMIT);
+            } catch (LabException e) {
+                throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
+            }
+            PrintWriter out = context.out();
+            cleaned.forEach(line -> out.println("note: " + line));
+            out.println("lab ready in " + Durations.human(Duration.between(start, context.clock().instant())) + " ("
+                    + dir + ")");
+            lab.show(lab.call(folder, "status", Map.of()));
+            out.println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" " + "<edge>/api/v1/notes"
+                    + " | gafail lab fail region-a | gafail lab heal region-a | gafail lab down");
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "The lab's parts: database roles, processes, dials, health, requests.")
+    static final class Status implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Override
+        public Integer call() {
+            lab.show(lab.call(folder, "status", Map.of()));
+            return 0;
+        }
+    }
+
+    @Command(name = "down", description = "Stop every part of the lab by process id.")
+    static final class Down implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Override
+        public Integer call() throws InterruptedException {
+            try {
+                LabControl.down(lab.dir(folder), Duration.ofSeconds(60)).forEach(lab.gafail.context().out()::println);
+            } catch (LabException e) {
+                throw new GafailException(ExitCode.USAGE, e.getMessage());
+            }
+            lab.gafail.context().out().println("lab stopped (" + lab.dir(folder) + ")");
+            lab.gafail.context().out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "token", description = "Print a bearer token the lab's sample-api accepts for 24 hours, alone on one line.")
+    static final class Token implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Override
+        public Integer call() {
+            Path secret = lab.dir(folder).resolve("jwt.secret");
+            try {
+                lab.gafail.context().out().println(Lab.token(Files.readString(secret).strip(), Duration.ofHours(24)));
+            } catch (NoSuchFileException e) {
+                throw new GafailException(ExitCode.USAGE, "no lab in " + lab.dir(folder) + "; start one with"
+                        + " `gafail lab up`");
+            } catch (IOException e) {
+                throw new GafailException(ExitCode.STEP_FAILED, "cannot read " + secret + ": " + e.getMessage());
+            }
+            lab.gafail.context().out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "fail", description = "Lose a region abruptly: kill its processes and its database.")
+    static final class Fail implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Parameters(paramLabel = "REGION")
+        String region;
+
+        @Override
+        public Integer call() {
+            lab.show(lab.call(folder, "fail", Map.of("region", region)));
+            return 0;
+        }
+    }
+
+    @Command(name = "degrade", description = "Make a region's database answer slowly (a dependency that times out).")
+    static final class Degrade implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Parameters(paramLabel = "REGION")
+        String region;
+
+        @Option(names = "--latency", paramLabel = "DURATION", description = "Delay per database request (default 2s).")
+        String latency = "2s";
+
+        @Override
+        public Integer call() {
+            Duration delay = Durations.parse(latency).orElseThrow(() -> new GafailException(ExitCode.USAGE,
+                    "--latency " + latency + ": not a duration (" + Durations.EXAMPLES + ")"));
+            lab.show(lab.call(folder, "degrade", Map.of("region", region, "latencyMs",
+                    Long.toString(delay.toMillis()))));
+            return 0;
+        }
+    }
+
+    @Command(name = "heal", description = "Undo fail and degrade: the region's parts come back (its database as a replica).")
+    static final class Heal implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Parameters(paramLabel = "REGION")
+        String region;
+
+        @Override
+        public Integer call() {
+            lab.show(lab.call(folder, "heal", Map.of("region", region)));
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.gafail.lab;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+
+/**
+ * The background process that owns a lab ({@code gafail lab up} starts it): it starts every part,
+ * says in {@code lab.json} when it is ready (or why it failed), and takes the lab's operations on a
+ * control port on 127.0.0.1, one at a time. It stops everything on {@code /down}, SIGTERM or Ctrl-C.
+ */
+public final class Supervisor {
+
+    private final Lab lab;
+    private final Path dir;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile int controlPort;
+
+    private Supervisor(Lab lab, Path dir) {
+        this.lab = lab;
+        this.dir = dir;
+    }
+
+    /** {@code DIR INSTANCES SAMPLE_API_JAR} */
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]).toAbsolutePath();
+        LabConfig config = LabConfig.defaults(dir, Integer.parseInt(args[1]), Path.of(args[2]));
+        long pid = ProcessHandle.current().pid();
+        new LabState(LabState.STARTING, pid, 0, "", List.of()).write(dir);
+        Lab lab;
+        try {
+            lab = Lab.up(config);
+        } catch (LabException e) {
+            new LabState(LabState.FAILED, pid, 0, e.getMessage(), List.of()).write(dir);
+            System.err.println("gafail lab: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Supervisor supervisor = new Supervisor(lab, dir);
+        Runtime.getRuntime().addShutdownHook(new Thread(supervisor::stop, "lab-down"));
+        HttpServer control = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        control.createContext("/", supervisor::handle);
+        control.setExecutor(Executors.newSingleThreadExecutor());
+        control.start();
+        supervisor.controlPort = control.getAddress().getPort();
+        supervisor.publish();
+        supervisor.done.await();
+        control.stop(0);
+        System.exit(0);
+    }
+
+    /** Ready, with the process ids of every part as they are now. */
+    private synchronized void publish() throws IOException {
+        new LabState(LabState.READY, ProcessHandle.current().pid(), controlPort, "", lab.pids()).write(dir);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        String operation = exchange.getRequestURI().getPath().substring(1);
+        int status = 200;
+        Object body;
+        try {
+            body = operate(operation, query);
+            publish();
+        } catch (IllegalArgumentException e) {
+            status = 400;
+            body = Map.of("error", e.getMessage());
+        } catch (Exception e) {
+            status = 500;
+            body = Map.of("error", String.valueOf(e.getMessage()));
+        }
+        byte[] json = LabState.JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, json.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(json);
+        }
+        if (operation.equals("down")) {
+            stop();
+        }
+    }
+
+    private Object operate(String operation, Map<String, String> query) throws Exception {
+        return switch (operation) {
+            case "status" -> lab.status();
+            case "fail" -> {
+                lab.fail(region(query));
+                yield lab.status();
+            }
+            case "degrade" -> {
+                lab.degrade(region(query), Duration.ofMillis(Long.parseLong(required(query, "latencyMs"))));
+                yield lab.status();
+            }
+            case "heal" -> {
+                lab.heal(region(query));
+                yield lab.status();
+            }
+            case "scale" -> {
+                lab.scale(region(query), Integer.parseInt(required(query, "count")));
+                yield lab.status();
+            }
+            case "dial" -> {
+                lab.dial(region(query), Integer.parseInt(required(query, "dial")));
+                yield lab.status();
+            }
+            case "switchover" -> {
+                lab.switchover(region(query));
+                yield lab.status();
+            }
+            case "failover" -> Map.of("lost", lab.failover(region(query)));
+            case "down" -> Map.of("stopping", true);
+            default -> throw new IllegalArgumentException("no lab operation " + operation);
+        };
+    }
+
+    private static String region(Map<String, String> query) {
+        String region = required(query, "region");
+        if (!Lab.REGIONS.contains(region)) {
+            throw new IllegalArgumentException("no region " + region + "; the lab's regions are " + Lab.REGIONS);
+        }
+        return region;
+    }
+
+    private static String required(Map<String, String> query, String name) {
+        String value = query.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("missing " + name);
+        }
+        return value;
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Stops every part, once, and lets the process end. */
+    private synchronized void stop() {
+        if (done.getCount() == 0) {
+            return;
+        }
+        try {
+            lab.close();
+            new LabState("stopped", ProcessHandle.current().pid(), 0, "", List.of()).write(dir);
+        } catch (InterruptedException | IOException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            done.countDown();
+        }
+    }
+}
