@@ -12,6 +12,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The service, assembled from its configuration; tests start it in-process on a free port. */
 public final class App implements AutoCloseable {
@@ -32,6 +33,7 @@ public final class App implements AutoCloseable {
     private final RequestLog log;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private App(Config config, PrintStream logOut, Clock clock, Duration checkEvery) {
         // Bind first: if the port is taken, nothing else has been started that would need stopping.
@@ -51,7 +53,14 @@ public final class App implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        server.createContext("/", api);
+        server.createContext("/", exchange -> {
+            inFlight.incrementAndGet();
+            try {
+                api.handle(exchange);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
         server.setExecutor(workers);
         monitor.start(checkEvery);
         server.start();
@@ -78,8 +87,16 @@ public final class App implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!closed.get()) {
-            server.stop((int) Math.max(0, grace.toSeconds()));
+        // Wait for the requests in flight ourselves: on Java 17, HttpServer.stop(delay) always waits the
+        // whole delay, even with nothing left to finish.
+        long end = System.nanoTime() + grace.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < end && !closed.get()) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         close();
     }

@@ -58,6 +58,18 @@ public final class ChildProcess {
         }
     }
 
+    /** SIGTERM to all at once, then SIGKILL to those still running after {@code graceSeconds}. */
+    public static void stopAll(List<ChildProcess> processes, int graceSeconds) throws InterruptedException {
+        processes.forEach(p -> p.process.destroy());
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(graceSeconds);
+        for (ChildProcess p : processes) {
+            long left = end - System.nanoTime();
+            if (left <= 0 || !p.process.waitFor(left, TimeUnit.NANOSECONDS)) {
+                p.kill();
+            }
+        }
+    }
+
     /** The exit code, once it has ended. */
     public int exitValue() {
         return process.exitValue();

@@ -76,9 +76,7 @@ public final class RegionServices {
                 failed = failed == null ? e : failed;
             }
         }
-        for (Task task : draining) {
-            task.process().stop(15);
-        }
+        ChildProcess.stopAll(draining.stream().map(Task::process).toList(), 15);
         if (failed != null) {
             throw failed;
         }
@@ -128,16 +126,14 @@ public final class RegionServices {
         all.forEach(t -> t.process().kill());
     }
 
-    /** Drains and stops every process. */
+    /** Drains and stops every process, all at once. */
     public void stop() throws InterruptedException {
         List<Task> all;
         synchronized (this) {
             all = List.copyOf(tasks);
             tasks.clear();
         }
-        for (Task t : all) {
-            t.process().stop(15);
-        }
+        ChildProcess.stopAll(all.stream().map(Task::process).toList(), 15);
     }
 
     private static String javaBinary() {
