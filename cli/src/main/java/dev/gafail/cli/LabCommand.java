@@ -129,8 +129,10 @@ final class LabCommand implements Runnable {
             cleaned.forEach(line -> out.println("note: " + line));
             out.println("lab ready in " + Durations.human(Duration.between(start, context.clock().instant())) + " ("
                     + dir + ")");
-            lab.show(lab.call(folder, "status", Map.of()));
-            out.println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" " + "<edge>/api/v1/notes"
+            String status = lab.call(folder, "status", Map.of());
+            lab.show(status);
+            out.println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" "
+                    + Json.MAPPER.readTree(status).path("edge").asString() + "/api/v1/notes"
                     + " | gafail lab fail region-a | gafail lab heal region-a | gafail lab down");
             out.flush();
             return 0;

@@ -238,11 +238,6 @@ public final class Lab implements AutoCloseable {
         return config.dir().resolve(TOPOLOGY);
     }
 
-    /** What the lab wants the operator to know (a missing cache server). */
-    public List<String> notes() {
-        return List.copyOf(notes);
-    }
-
     public Edge edge() {
         return edge;
     }

@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket listener;
-    private volatile int upstreamPort;
+    private final int upstreamPort;
     private volatile Duration latency = Duration.ZERO;
     private volatile boolean cut;
     private final Object pauseLock = new Object();
@@ -41,11 +41,6 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return listener.getLocalPort();
-    }
-
-    /** Points new connections at another upstream (a rebuilt server on a new port). */
-    public void upstream(int port) {
-        upstreamPort = port;
     }
 
     public void latency(Duration delay) {

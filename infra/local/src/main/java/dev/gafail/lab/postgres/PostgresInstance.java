@@ -49,10 +49,6 @@ public final class PostgresInstance {
         return port;
     }
 
-    public String jdbcUrl(int viaPort, String database) {
-        return "jdbc:postgresql://127.0.0.1:" + viaPort + "/" + database;
-    }
-
     /** A new cluster: initdb, then settings for streaming replication on loopback. */
     public void initialize() throws IOException, InterruptedException {
         Files.createDirectories(data);
