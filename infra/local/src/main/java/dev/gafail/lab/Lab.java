@@ -342,10 +342,14 @@ public final class Lab implements AutoCloseable {
         database.member(region, true).clients().latency(latency);
     }
 
-    /** Undoes {@code fail} and {@code degrade}: a lost database comes back as a replica of the primary. */
+    /**
+     * Undoes {@code fail} and {@code degrade} (and a paused replication stream): a lost database comes
+     * back as a replica of the primary, the region's processes and cache come back.
+     */
     public void heal(String region) throws IOException, SQLException, InterruptedException {
         ReplicatedPostgres.Member member = database.member(region, true);
         member.clients().restore();
+        member.replication().restore();
         if (!member.server().running() && !region.equals(database.primary())) {
             database.rebuild(region);
         } else if (!member.server().running()) {
