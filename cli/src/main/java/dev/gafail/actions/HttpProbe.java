@@ -6,6 +6,7 @@ import dev.gafail.engine.StepFailure;
 import dev.gafail.runbook.Durations;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -93,7 +94,10 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params> {
         URI uri = uri(params);
         HttpResponse<String> response;
         try {
-            response = target().http().send(HttpRequest.newBuilder(uri).timeout(params.requestTimeout())
+            // A new client, so a new connection, each time: as a new user would, since an accelerator
+            // keeps an established connection where it first sent it.
+            HttpClient client = HttpClient.newBuilder().connectTimeout(params.requestTimeout()).build();
+            response = client.send(HttpRequest.newBuilder(uri).timeout(params.requestTimeout())
                     .header("Accept", "application/json").header("User-Agent", "gafail-probe").GET().build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (HttpTimeoutException e) {

@@ -8,15 +8,14 @@ import dev.gafail.aws.Telemetry;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
 import dev.gafail.topology.Topology;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 
 /**
- * What the AWS step types act on: the topology, the SDK clients, an HTTP client for probes, and
- * how often to poll while a change takes effect (seconds at AWS, less against the lab).
+ * What the AWS step types act on: the topology, the SDK clients, and how often to poll while a
+ * change takes effect (seconds at AWS, less against the lab).
  */
-public record Target(Topology topology, AwsClients aws, HttpClient http, Duration pollInterval, Clock clock) {
+public record Target(Topology topology, AwsClients aws, Duration pollInterval, Clock clock) {
 
     public Accelerator accelerator() {
         return new Accelerator(aws.globalAccelerator(), topology.acceleratorArn());

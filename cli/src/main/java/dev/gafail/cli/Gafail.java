@@ -33,7 +33,6 @@ import dev.gafail.topology.TopologyLocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -270,8 +269,7 @@ public final class Gafail implements Runnable {
             AwsClients aws = new AwsClients(new AwsSettings(global.profile, t.endpoints(), context.env(),
                     Path.of(context.env().getOrDefault("HOME", System.getProperty("user.home"))),
                     VersionCommand.number()));
-            target = new Target(t, aws, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
-                    aws.offline() ? LOCAL_POLL : AWS_POLL, context.clock());
+            target = new Target(t, aws, aws.offline() ? LOCAL_POLL : AWS_POLL, context.clock());
         }
         return target;
     }

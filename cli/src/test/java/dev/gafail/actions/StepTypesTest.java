@@ -20,7 +20,6 @@ import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyLoader;
 import java.io.InputStream;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +68,7 @@ class StepTypesTest {
         when(aws.ecs(anyString())).thenReturn(ecs);
         when(aws.rds(anyString())).thenReturn(rds);
         when(aws.globalAccelerator()).thenReturn(ga);
-        target = new Target(topology, aws, HttpClient.newHttpClient(), Duration.ofMillis(1), Clock.systemUTC());
+        target = new Target(topology, aws, Duration.ofMillis(1), Clock.systemUTC());
     }
 
     private static StepContext context(Instant deadline) {

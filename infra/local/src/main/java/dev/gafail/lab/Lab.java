@@ -6,6 +6,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gafail.lab.aws.ControlPlane;
+import dev.gafail.lab.aws.LabApi;
 import dev.gafail.lab.edge.Edge;
 import dev.gafail.lab.os.Ports;
 import dev.gafail.lab.os.Trees;
@@ -65,6 +67,7 @@ public final class Lab implements AutoCloseable {
     private final List<String> notes = new ArrayList<>();
     private ReplicatedPostgres database;
     private Edge edge;
+    private ControlPlane controlPlane;
 
     private Lab(LabConfig config, FileChannel lockFile, FileLock lock, Path data, String secret) {
         this.config = config;
@@ -185,9 +188,10 @@ public final class Lab implements AutoCloseable {
             throw new IOException(failures.get(0).getMessage(), failures.get(0));
         }
         awaitEdge();
+        controlPlane = new ControlPlane(new LabApi(this));
         Map<String, Integer> regionPorts = new LinkedHashMap<>();
         REGIONS.forEach(r -> regionPorts.put(r, edge.regionPort(r)));
-        Files.writeString(topologyFile(), TopologyFile.text(edge.port(), regionPorts, config.instances(), config.warm()));
+        Files.writeString(topologyFile(), TopologyFile.text(edge.port(), controlPlane.port(), regionPorts, config.instances(), config.warm()));
         Path token = config.dir().resolve("jwt.secret");
         Files.writeString(token, secret);
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
@@ -367,6 +371,9 @@ public final class Lab implements AutoCloseable {
     /** Stops every part by process id; frees the folder for another lab. */
     @Override
     public void close() throws InterruptedException {
+        if (controlPlane != null) {
+            controlPlane.close();
+        }
         if (edge != null) {
             edge.close();
         }

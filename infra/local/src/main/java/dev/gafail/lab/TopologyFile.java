@@ -1,30 +1,37 @@
 package dev.gafail.lab;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The lab's {@code gafail.yaml}, in the topology format gafail documents (docs/TOPOLOGY.md),
  * written here without depending on gafail's code: resource names in the lab's pretend account,
  * the edge as the accelerator endpoint, each region's load balancer as its health URL.
  */
-final class TopologyFile {
+public final class TopologyFile {
 
-    static final String ACCOUNT = "000000000000";
-    static final String ACCELERATOR = "arn:aws:globalaccelerator::" + ACCOUNT + ":accelerator/gafail-lab";
-    static final Map<String, String> AWS_REGIONS = Map.of("region-a", "us-east-1", "region-b", "us-west-2");
+    public static final String ACCOUNT = "000000000000";
+    public static final String ACCELERATOR = "arn:aws:globalaccelerator::" + ACCOUNT + ":accelerator/gafail-lab";
+    public static final Map<String, String> AWS_REGIONS = Map.of("region-a", "us-east-1", "region-b", "us-west-2");
 
     private TopologyFile() {
     }
 
-    static String endpointGroupArn(String region) {
+    /** The lab region an AWS region stands for, or empty. */
+    public static Optional<String> labRegion(String awsRegion) {
+        return AWS_REGIONS.entrySet().stream().filter(e -> e.getValue().equals(awsRegion)).map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    public static String endpointGroupArn(String region) {
         return ACCELERATOR + "/listener/lab/endpoint-group/" + region;
     }
 
-    static String clusterArn(String region) {
+    public static String clusterArn(String region) {
         return "arn:aws:rds:" + AWS_REGIONS.get(region) + ":" + ACCOUNT + ":cluster:lab-" + region;
     }
 
-    static String text(int edgePort, Map<String, Integer> regionPorts, int active, int warm) {
+    static String text(int edgePort, int controlPlanePort, Map<String, Integer> regionPorts, int active, int warm) {
         StringBuilder yaml = new StringBuilder("""
                 # Written by `gafail lab up`: the lab's two regions on this machine.
                 apiVersion: gafail.dev/v1
@@ -34,8 +41,10 @@ final class TopologyFile {
                 accelerator: {arn: "%s"}
                 globalDatabase: lab-global
                 alarms: [lab-5xx]
+                # the lab's control plane answers the AWS APIs gafail calls
+                endpoints: {default: "http://127.0.0.1:%d"}
                 regions:
-                """.formatted(edgePort, ACCELERATOR));
+                """.formatted(edgePort, ACCELERATOR, controlPlanePort));
         regionPorts.forEach((region, port) -> yaml.append("""
                   %s:
                     awsRegion: %s

@@ -2,6 +2,7 @@ package dev.gafail.lab.edge;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.gafail.lab.net.TcpProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,13 +30,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The lab's Global Accelerator: one listener on 127.0.0.1, an endpoint group per region with a
- * traffic dial, health checks on each endpoint's {@code /healthz}. Clients are taken to be nearest
- * the first region: a new connection goes there with the probability of its dial, and what it
- * declines flows to the next region by that one's dial. A region without a healthy endpoint takes
- * nothing while another has one, and takes everything when it is the only one with one, even at
- * dial 0, as the accelerator spills over. A connection stays with the region it was given (the
- * accelerator does not move established connections). Per region, a load balancer port of its own
- * (the ALB) serves that region's health URL. Requests and 5xx are counted per region.
+ * traffic dial, health checks on each endpoint's {@code /healthz}. Like the accelerator, the
+ * listener works on connections (TCP): it hands each new one to a region's load balancer, and a
+ * connection stays there (the accelerator does not move established connections). Clients are
+ * taken to be nearest the first region: a new connection goes there with the probability of its
+ * dial, and what it declines flows to the next region by that one's dial. A region without a
+ * healthy endpoint takes nothing while another has one, and everything when it is the only one
+ * with one, even at dial 0, as the accelerator spills over. Each region's load balancer (its ALB,
+ * whose port is also the region's health URL) spreads requests over the region's processes and
+ * counts requests and 5xx.
  */
 public final class Edge implements AutoCloseable {
 
@@ -77,17 +79,11 @@ public final class Edge implements AutoCloseable {
     }
 
     private final Map<String, Group> groups = new LinkedHashMap<>();
-    private final HttpServer listener;
+    private final TcpProxy listener;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final ExecutorService workers = Executors.newFixedThreadPool(32, daemon("edge"));
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(daemon("edge-health"));
-    private final Map<String, String> connections = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > 10_000;
-        }
-    });
     private final int threshold;
 
     /**
@@ -98,10 +94,10 @@ public final class Edge implements AutoCloseable {
     public Edge(Map<String, Integer> dials, Duration interval, int threshold) throws IOException {
         this.threshold = threshold;
         dials.forEach((region, dial) -> groups.put(region, new Group(region, dial)));
-        listener = server(exchange -> forward(exchange, route(exchange), true));
         for (Group group : groups.values()) {
-            group.balancer = server(exchange -> forward(exchange, group, false));
+            group.balancer = server(exchange -> forward(exchange, group));
         }
+        listener = new TcpProxy("edge", 0, () -> choose().balancer.getAddress().getPort());
         checker.scheduleWithFixedDelay(this::checkAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -122,7 +118,7 @@ public final class Edge implements AutoCloseable {
     }
 
     public int port() {
-        return listener.getAddress().getPort();
+        return listener.port();
     }
 
     /** The region's own load balancer port (its ALB): its health URL is served there. */
@@ -171,13 +167,6 @@ public final class Edge implements AutoCloseable {
         return group;
     }
 
-    /** The region of this request's connection: the one it was given, or a new choice by dials and health. */
-    private Group route(HttpExchange exchange) {
-        String connection = String.valueOf(exchange.getRemoteAddress());
-        String region = connections.computeIfAbsent(connection, c -> choose().region);
-        return groups.get(region);
-    }
-
     private Group choose() {
         List<Group> healthy = groups.values().stream().filter(Group::healthy).toList();
         List<Group> candidates = healthy.isEmpty() ? List.copyOf(groups.values()) : healthy;
@@ -194,7 +183,7 @@ public final class Edge implements AutoCloseable {
         return best;
     }
 
-    private void forward(HttpExchange exchange, Group group, boolean count) throws IOException {
+    private void forward(HttpExchange exchange, Group group) throws IOException {
         try (exchange) {
             Endpoint endpoint = group.pick();
             int status;
@@ -224,11 +213,9 @@ public final class Edge implements AutoCloseable {
                     return;
                 }
             }
-            if (count) {
-                group.requests.incrementAndGet();
-                if (status >= 500) {
-                    group.serverErrors.incrementAndGet();
-                }
+            group.requests.incrementAndGet();
+            if (status >= 500) {
+                group.serverErrors.incrementAndGet();
             }
             exchange.getResponseHeaders().putAll(headers);
             if (!headers.containsKey("Content-Type") && !headers.containsKey("content-type")) {
@@ -284,7 +271,7 @@ public final class Edge implements AutoCloseable {
     @Override
     public void close() {
         checker.shutdownNow();
-        listener.stop(0);
+        listener.close();
         groups.values().forEach(g -> g.balancer.stop(0));
         workers.shutdownNow();
     }

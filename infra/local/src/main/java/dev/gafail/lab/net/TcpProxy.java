@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 
 /**
  * A lab-owned TCP proxy on 127.0.0.1 in front of a server, so that faults can be made on demand:
@@ -19,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket listener;
-    private final int upstreamPort;
+    private final IntSupplier upstream;
     private volatile Duration latency = Duration.ZERO;
     private volatile boolean cut;
     private final Object pauseLock = new Object();
@@ -29,8 +30,13 @@ public final class TcpProxy implements AutoCloseable {
 
     /** Listens on {@code port} (0: a free one) and forwards to 127.0.0.1:{@code upstreamPort}. */
     public TcpProxy(String name, int port, int upstreamPort) throws IOException {
+        this(name, port, () -> upstreamPort);
+    }
+
+    /** Forwards each new connection to the port {@code upstream} gives at that moment (the edge's routing). */
+    public TcpProxy(String name, int port, IntSupplier upstream) throws IOException {
         this.name = name;
-        this.upstreamPort = upstreamPort;
+        this.upstream = upstream;
         this.listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -101,7 +107,7 @@ public final class TcpProxy implements AutoCloseable {
                 continue;
             }
             try {
-                Socket server = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                Socket server = new Socket(InetAddress.getLoopbackAddress(), upstream.getAsInt());
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
                 open.add(client);

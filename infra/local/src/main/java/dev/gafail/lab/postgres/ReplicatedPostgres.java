@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The lab's stand-in for an Aurora global database: a PostgreSQL primary in one region and a
@@ -159,6 +160,26 @@ public final class ReplicatedPostgres implements AutoCloseable {
         target.server.start(target.log);
         target.clients.restore();
         target.diverged = false;
+    }
+
+    /**
+     * How far {@code replica} is behind the primary, in milliseconds, as the primary sees its stream
+     * ({@code pg_stat_replication.replay_lag}, empty while it is caught up and idle: 0); empty when
+     * the replica is not streaming at all (unknown, never 0).
+     */
+    public OptionalLong replicationLagMillis(String replica) {
+        Member source = members.get(primary);
+        if (source == null || replica.equals(primary) || !source.server.running()) {
+            return OptionalLong.empty();
+        }
+        try (Connection c = source.server.connect(); Statement sql = c.createStatement();
+             ResultSet r = sql.executeQuery("SELECT coalesce(extract(epoch FROM replay_lag) * 1000, 0)::bigint"
+                     + " FROM pg_stat_replication WHERE application_name = '" + slot(replica) + "'"
+                     + " AND state = 'streaming'")) {
+            return r.next() ? OptionalLong.of(r.getLong(1)) : OptionalLong.empty();
+        } catch (SQLException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static String slot(String region) {

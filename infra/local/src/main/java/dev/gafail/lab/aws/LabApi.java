@@ -1,0 +1,304 @@
+package dev.gafail.lab.aws;
+
+import dev.gafail.lab.Lab;
+import dev.gafail.lab.TopologyFile;
+import dev.gafail.lab.edge.Edge;
+import dev.gafail.lab.postgres.LostTransaction;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The AWS operations gafail calls, answered from the lab's real state: the edge's dials and health
+ * (Global Accelerator), the PostgreSQL roles (Aurora global database), the sample-api processes
+ * (ECS), replication lag (CloudWatch), and a caller identity (STS). Changes run in the background and
+ * read as in progress until the lab has made them, as AWS's do.
+ */
+public final class LabApi {
+
+    private static final String GLOBAL_CLUSTER = "lab-global";
+    private static final String RDS_NS = "http://rds.amazonaws.com/doc/2014-10-31/";
+    private static final String CLOUDWATCH_NS = "http://monitoring.amazonaws.com/doc/2010-08-01/";
+    private static final String STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/";
+    /** How long the accelerator reads IN_PROGRESS after a dial change (the edge applies it at once). */
+    private static final Duration DEPLOYING = Duration.ofMillis(500);
+
+    /** A writer change in flight, as Aurora's FailoverState shows it. */
+    private record Transition(String status, String from, String to, boolean dataLoss) {
+    }
+
+    private final Lab lab;
+    private volatile Instant deployedAt = Instant.EPOCH;
+    private volatile Transition transition;
+    private volatile List<LostTransaction> lastLoss = List.of();
+    private final Map<String, Integer> desired = new ConcurrentHashMap<>();
+    private final Map<String, Thread> scaling = new ConcurrentHashMap<>();
+
+    public LabApi(Lab lab) {
+        this.lab = lab;
+        Lab.REGIONS.forEach(r -> desired.put(r, lab.services(r).count()));
+    }
+
+    /** What the last unplanned failover lost (for the lab's report). */
+    public List<LostTransaction> lastLoss() {
+        return lastLoss;
+    }
+
+    AwsReply answer(AwsCall call) {
+        try {
+            return switch (call.operation()) {
+                case "DescribeAccelerator" -> describeAccelerator();
+                case "DescribeEndpointGroup" -> AwsReply.json(wrap("EndpointGroup", group(groupRegion(call))));
+                case "UpdateEndpointGroup" -> updateEndpointGroup(call);
+                case "DescribeGlobalClusters" -> describeGlobalClusters();
+                case "DescribeDBClusters" -> describeDbClusters();
+                case "SwitchoverGlobalCluster" -> changeWriter(call, false);
+                case "FailoverGlobalCluster" -> changeWriter(call, true);
+                case "DescribeServices" -> describeServices(call);
+                case "UpdateService" -> updateService(call);
+                case "GetMetricData" -> getMetricData(call);
+                case "DescribeAlarms" -> describeAlarms(call);
+                case "PutMetricData" -> AwsReply.query("PutMetricData", CLOUDWATCH_NS, "");
+                case "GetCallerIdentity" -> AwsReply.query("GetCallerIdentity", STS_NS, "<Arn>arn:aws:iam::"
+                        + TopologyFile.ACCOUNT + ":root</Arn><UserId>" + TopologyFile.ACCOUNT + "</UserId><Account>"
+                        + TopologyFile.ACCOUNT + "</Account>");
+                default -> AwsReply.error(call.json(), 400, call.json() ? "UnknownOperationException" : "InvalidAction",
+                        "the lab does not answer " + call.service() + " " + call.operation());
+            };
+        } catch (NotFound e) {
+            return AwsReply.error(call.json(), 400, e.code, e.getMessage());
+        }
+    }
+
+    /** A resource the lab does not have, with the error code its service uses. */
+    private static final class NotFound extends RuntimeException {
+        final String code;
+
+        NotFound(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+    }
+
+    // --- Global Accelerator
+
+    private AwsReply describeAccelerator() {
+        String status = Instant.now().isBefore(deployedAt) ? "IN_PROGRESS" : "DEPLOYED";
+        ObjectNode accelerator = AwsCall.JSON.createObjectNode().put("AcceleratorArn", TopologyFile.ACCELERATOR)
+                .put("Name", "gafail-lab").put("Status", status).put("Enabled", true);
+        return AwsReply.json(wrap("Accelerator", accelerator));
+    }
+
+    private String groupRegion(AwsCall call) {
+        String arn = call.text("EndpointGroupArn");
+        return Lab.REGIONS.stream().filter(r -> TopologyFile.endpointGroupArn(r).equals(arn)).findFirst()
+                .orElseThrow(() -> new NotFound("EndpointGroupNotFoundException", "no endpoint group " + arn));
+    }
+
+    private ObjectNode group(String region) {
+        Edge.RegionView view = lab.edge().view().stream().filter(v -> v.region().equals(region)).findFirst()
+                .orElseThrow();
+        ObjectNode group = AwsCall.JSON.createObjectNode().put("EndpointGroupArn", TopologyFile.endpointGroupArn(region))
+                .put("EndpointGroupRegion", TopologyFile.AWS_REGIONS.get(region))
+                .put("TrafficDialPercentage", (float) view.dial()).put("HealthCheckPath", "/healthz")
+                .put("HealthCheckIntervalSeconds", 2).put("ThresholdCount", 2);
+        group.putArray("EndpointDescriptions").addObject().put("EndpointId", "lab-" + region)
+                .put("HealthState", view.healthyEndpoints() > 0 ? "HEALTHY" : "UNHEALTHY");
+        return group;
+    }
+
+    private AwsReply updateEndpointGroup(AwsCall call) {
+        String region = groupRegion(call);
+        if (call.body().has("TrafficDialPercentage")) {
+            double dial = call.body().path("TrafficDialPercentage").asDouble();
+            if (dial < 0 || dial > 100) {
+                return AwsReply.error(true, 400, "InvalidArgumentException", "TrafficDialPercentage must be 0-100");
+            }
+            deployedAt = Instant.now().plus(DEPLOYING);
+            lab.dial(region, (int) Math.round(dial));
+        }
+        return AwsReply.json(wrap("EndpointGroup", group(region)));
+    }
+
+    // --- RDS
+
+    private AwsReply describeGlobalClusters() {
+        Transition t = transition;
+        String writer = lab.database().primary();
+        StringBuilder members = new StringBuilder();
+        for (String region : Lab.REGIONS) {
+            members.append("<GlobalClusterMember><DBClusterArn>").append(TopologyFile.clusterArn(region))
+                    .append("</DBClusterArn><IsWriter>").append(region.equals(writer)).append("</IsWriter>")
+                    .append("</GlobalClusterMember>");
+        }
+        String failover = t == null ? "" : "<FailoverState><Status>" + t.status() + "</Status><FromDbClusterArn>"
+                + TopologyFile.clusterArn(t.from()) + "</FromDbClusterArn><ToDbClusterArn>"
+                + TopologyFile.clusterArn(t.to()) + "</ToDbClusterArn><IsDataLossAllowed>" + t.dataLoss()
+                + "</IsDataLossAllowed></FailoverState>";
+        return AwsReply.query("DescribeGlobalClusters", RDS_NS, "<GlobalClusters><GlobalClusterMember>"
+                + "<GlobalClusterIdentifier>" + GLOBAL_CLUSTER + "</GlobalClusterIdentifier>"
+                + "<GlobalClusterArn>arn:aws:rds::" + TopologyFile.ACCOUNT + ":global-cluster:" + GLOBAL_CLUSTER
+                + "</GlobalClusterArn><Status>" + (t == null ? "available" : "modifying") + "</Status>"
+                + "<Engine>aurora-postgresql</Engine><GlobalClusterMembers>" + members + "</GlobalClusterMembers>"
+                + failover + "</GlobalClusterMember></GlobalClusters>");
+    }
+
+    private AwsReply describeDbClusters() {
+        StringBuilder clusters = new StringBuilder();
+        for (String region : Lab.REGIONS) {
+            boolean up = lab.database().member(region, true).server().running();
+            clusters.append("<DBCluster><DBClusterIdentifier>lab-").append(region).append("</DBClusterIdentifier>")
+                    .append("<DBClusterArn>").append(TopologyFile.clusterArn(region)).append("</DBClusterArn>")
+                    .append("<Status>").append(up ? "available" : "inaccessible-encryption-credentials-recoverable")
+                    .append("</Status><Engine>aurora-postgresql</Engine></DBCluster>");
+        }
+        return AwsReply.query("DescribeDBClusters", RDS_NS, "<DBClusters>" + clusters + "</DBClusters>");
+    }
+
+    private AwsReply changeWriter(AwsCall call, boolean unplanned) {
+        String operation = unplanned ? "FailoverGlobalCluster" : "SwitchoverGlobalCluster";
+        if (!GLOBAL_CLUSTER.equals(call.text("GlobalClusterIdentifier"))) {
+            throw new NotFound("GlobalClusterNotFoundFault", "no global cluster " + call.text("GlobalClusterIdentifier"));
+        }
+        String targetArn = call.text("TargetDbClusterIdentifier");
+        String to = Lab.REGIONS.stream().filter(r -> TopologyFile.clusterArn(r).equals(targetArn)
+                || ("lab-" + r).equals(targetArn)).findFirst()
+                .orElseThrow(() -> new NotFound("DBClusterNotFoundFault", "no cluster " + targetArn));
+        boolean dataLoss = unplanned && "true".equals(call.text("AllowDataLoss"));
+        synchronized (this) {
+            if (transition != null) {
+                return AwsReply.error(false, 400, "InvalidGlobalClusterStateFault", "the global cluster is already "
+                        + transition.status());
+            }
+            String from = lab.database().primary();
+            if (!to.equals(from)) {
+                transition = new Transition(unplanned ? "failing-over" : "switching-over", from, to, dataLoss);
+                Thread change = new Thread(() -> {
+                    try {
+                        if (unplanned) {
+                            lastLoss = lab.failover(to);
+                        } else {
+                            lab.switchover(to);
+                        }
+                    } catch (Exception e) {
+                        System.err.println("lab: " + operation + " to " + to + " failed: " + e.getMessage());
+                    } finally {
+                        transition = null;
+                    }
+                }, "lab-" + operation);
+                change.setDaemon(true);
+                change.start();
+            }
+        }
+        return AwsReply.query(operation, RDS_NS, "<GlobalCluster><GlobalClusterIdentifier>" + GLOBAL_CLUSTER
+                + "</GlobalClusterIdentifier></GlobalCluster>");
+    }
+
+    // --- ECS
+
+    private String ecsRegion(AwsCall call) {
+        return TopologyFile.labRegion(call.region()).orElseThrow(() -> new NotFound("ClusterNotFoundException",
+                "the lab has no ECS cluster in " + call.region()));
+    }
+
+    private ObjectNode service(String region) {
+        int want = desired.getOrDefault(region, 0);
+        int running = lab.edge().view().stream().filter(v -> v.region().equals(region)).findFirst()
+                .map(Edge.RegionView::healthyEndpoints).orElse(0);
+        Thread busy = scaling.get(region);
+        boolean rolling = busy != null && busy.isAlive() || running != want;
+        ObjectNode service = AwsCall.JSON.createObjectNode().put("serviceName", "api").put("clusterArn",
+                        "arn:aws:ecs:" + TopologyFile.AWS_REGIONS.get(region) + ":" + TopologyFile.ACCOUNT + ":cluster/lab")
+                .put("status", "ACTIVE").put("desiredCount", want).put("runningCount", running).put("pendingCount",
+                        Math.max(0, want - running));
+        ArrayNode deployments = service.putArray("deployments");
+        deployments.addObject().put("id", "ecs-svc/lab-" + region).put("status", "PRIMARY")
+                .put("desiredCount", want).put("runningCount", running)
+                .put("rolloutState", rolling ? "IN_PROGRESS" : "COMPLETED");
+        return service;
+    }
+
+    private AwsReply describeServices(AwsCall call) {
+        String region = ecsRegion(call);
+        ObjectNode reply = AwsCall.JSON.createObjectNode();
+        ArrayNode services = reply.putArray("services");
+        ArrayNode failures = reply.putArray("failures");
+        for (var name : call.body().path("services")) {
+            if (name.asString().equals("api") || name.asString().endsWith("/api")) {
+                services.add(service(region));
+            } else {
+                failures.addObject().put("arn", name.asString()).put("reason", "MISSING");
+            }
+        }
+        return AwsReply.json(reply.toString());
+    }
+
+    private AwsReply updateService(AwsCall call) {
+        String region = ecsRegion(call);
+        if (call.body().has("desiredCount")) {
+            int count = call.body().path("desiredCount").asInt();
+            if (count < 0 || count > 16) {
+                return AwsReply.error(true, 400, "InvalidParameterException", "the lab runs 0 to 16 tasks per region");
+            }
+            desired.put(region, count);
+            Thread scale = new Thread(() -> {
+                try {
+                    lab.scale(region, count);
+                } catch (Exception e) {
+                    System.err.println("lab: scaling " + region + " to " + count + " failed: " + e.getMessage());
+                }
+            }, "lab-scale-" + region);
+            scale.setDaemon(true);
+            scaling.put(region, scale);
+            scale.start();
+        }
+        return AwsReply.json(wrap("service", service(region)));
+    }
+
+    // --- CloudWatch
+
+    private AwsReply getMetricData(AwsCall call) {
+        StringBuilder results = new StringBuilder("<MetricDataResults>");
+        for (int i = 1; call.params().containsKey("MetricDataQueries.member." + i + ".Id"); i++) {
+            String prefix = "MetricDataQueries.member." + i + ".";
+            String name = call.params().getOrDefault(prefix + "MetricStat.Metric.MetricName", "");
+            String cluster = call.params().getOrDefault(prefix + "MetricStat.Metric.Dimensions.member.1.Value", "");
+            results.append("<member><Id>").append(AwsReply.xml(call.params().get(prefix + "Id")))
+                    .append("</Id><StatusCode>Complete</StatusCode>");
+            Optional<Long> value = name.equals("AuroraGlobalDBRPOLag") ? lag(cluster) : Optional.empty();
+            value.ifPresent(v -> results.append("<Timestamps><member>").append(Instant.now())
+                    .append("</member></Timestamps><Values><member>").append(v).append("</member></Values>"));
+            results.append("</member>");
+        }
+        return AwsReply.query("GetMetricData", CLOUDWATCH_NS, results + "</MetricDataResults>");
+    }
+
+    private Optional<Long> lag(String clusterId) {
+        Optional<String> region = Lab.REGIONS.stream().filter(r -> ("lab-" + r).equals(clusterId)).findFirst();
+        if (region.isEmpty()) {
+            return Optional.empty();
+        }
+        OptionalLong lag = lab.database().replicationLagMillis(region.get());
+        return lag.isPresent() ? Optional.of(lag.getAsLong()) : Optional.empty();
+    }
+
+    private AwsReply describeAlarms(AwsCall call) {
+        boolean wanted = call.params().containsValue("lab-5xx")
+                || "lab-5xx".startsWith(call.params().getOrDefault("AlarmNamePrefix", "\u0000"));
+        String alarm = wanted ? "<member><AlarmName>lab-5xx</AlarmName><StateValue>OK</StateValue>"
+                + "<MetricName>HTTPCode_Target_5XX_Count</MetricName></member>" : "";
+        return AwsReply.query("DescribeAlarms", CLOUDWATCH_NS, "<MetricAlarms>" + alarm + "</MetricAlarms>");
+    }
+
+    private static String wrap(String name, ObjectNode value) {
+        ObjectNode out = AwsCall.JSON.createObjectNode();
+        out.set(name, value);
+        return out.toString();
+    }
+}
