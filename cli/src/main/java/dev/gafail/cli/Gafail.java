@@ -249,7 +249,7 @@ public final class Gafail implements Runnable {
     Optional<Topology> optionalTopology() {
         if (topology == null) {
             Optional<Path> file = TopologyLocator.locate(global.topology != null ? global.topology : topologyFallback,
-                    context.env(), context.workingDirectory());
+                    context.env(), context.workingDirectory(), labHome());
             if (file.isEmpty()) {
                 return Optional.empty();
             }
@@ -260,6 +260,11 @@ public final class Gafail implements Runnable {
             }
         }
         return Optional.of(topology);
+    }
+
+    /** The default lab folder: {@code lab} in gafail's state folder. */
+    Path labHome() {
+        return store().home().resolve("lab").toAbsolutePath().normalize();
     }
 
     /** What the AWS step types act on; built once per command, its clients on first use. */

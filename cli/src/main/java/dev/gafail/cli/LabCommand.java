@@ -55,7 +55,7 @@ final class LabCommand implements Runnable {
     }
 
     Path dir(Folder folder) {
-        return (folder.dir != null ? folder.dir : gafail.store().home().resolve("lab")).toAbsolutePath().normalize();
+        return folder.dir != null ? folder.dir.toAbsolutePath().normalize() : gafail.labHome();
     }
 
     LabControl control(Folder folder) {

@@ -208,8 +208,8 @@ class FailoverTest {
     void withoutATopologyOneLineSaysHowToGetOne(@TempDir Path elsewhere) {
         CliRun.Result result = CliRun.in(elsewhere).run("failover", "--to", "region-b", "--yes");
         assertEquals(2, result.code(), result.toString());
-        assertEquals("gafail: no topology: pass --topology FILE, set GAFAIL_TOPOLOGY, or write ./gafail.yaml"
-                + " (`gafail topology example` prints one)", result.err().strip());
+        assertEquals("gafail: no topology: pass --topology FILE, set GAFAIL_TOPOLOGY, write ./gafail.yaml"
+                + " (`gafail topology example` prints one), or start a lab (`gafail lab up`)", result.err().strip());
     }
 
     @Test

@@ -44,6 +44,9 @@ class LabCommandTest {
         assertTrue(up.out().contains("lab ready in"), up.out());
 
         new TopologyLoader().load(dir.resolve("gafail.yaml"));
+        CliRun.Result topology = gafail("topology", "validate");
+        assertTrue(topology.out().contains(dir.resolve("gafail.yaml") + ": topology lab is valid"),
+                "a running lab is the topology when no other is configured: " + topology);
         JsonNode status = Json.MAPPER.readTree(gafail("lab", "status", "--output", "json").out());
         String edge = status.path("edge").asString();
         String token = gafail("lab", "token").out().strip();
