@@ -110,8 +110,8 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params> {
         String observed = "HTTP " + response.statusCode() + observedFields(params, response.body(), seen);
         boolean matches = response.statusCode() == params.status() && params.fields().entrySet().stream()
                 .allMatch(e -> Objects.equals(String.valueOf(e.getValue()), String.valueOf(seen.get(e.getKey()))));
-        return matches ? Verdict.holds(observed, seen) : Verdict.fails(uri + ": " + observed + ", expected "
-                + expectation(params));
+        return matches ? Verdict.holds(observed, seen) : new Verdict(Verdict.Kind.FAILS, uri + ": " + observed
+                + ", expected " + expectation(params), seen);
     }
 
     /** The expected fields as the body has them, recorded in {@code seen}. */
