@@ -9,6 +9,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabApi;
 import dev.gafail.lab.edge.Edge;
+import dev.gafail.lab.os.Await;
 import dev.gafail.lab.os.Ports;
 import dev.gafail.lab.os.Trees;
 import dev.gafail.lab.os.Unprivileged;
@@ -19,9 +20,6 @@ import dev.gafail.lab.services.KeyValueServer;
 import dev.gafail.lab.services.RegionServices;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -32,6 +30,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -198,40 +197,26 @@ public final class Lab implements AutoCloseable {
     }
 
     /** The replica has the notes database before region-b's processes connect to it. */
-    private void awaitReplicated() throws SQLException, InterruptedException {
-        Instant end = Instant.now().plus(Duration.ofSeconds(30));
+    private void awaitReplicated() throws IOException, InterruptedException {
         for (String region : REGIONS.subList(1, REGIONS.size())) {
-            while (true) {
-                try (Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
-                        + database.member(region, true).server().port() + "/" + DATABASE + "?user=lab")) {
-                    break;
-                } catch (SQLException e) {
-                    if (Instant.now().isAfter(end)) {
-                        throw e;
-                    }
-                    Thread.sleep(100);
-                }
-            }
+            String url = "jdbc:postgresql://127.0.0.1:" + database.member(region, true).server().port() + "/" + DATABASE
+                    + "?user=lab";
+            Await.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the " + DATABASE + " database did not reach "
+                    + region, () -> {
+                        try (Connection c = DriverManager.getConnection(url)) {
+                            return true;
+                        } catch (SQLException e) {
+                            return false;
+                        }
+                    });
         }
     }
 
     /** The edge has seen a healthy endpoint and routes a request. */
     private void awaitEdge() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newHttpClient();
-        Instant end = Instant.now().plus(Duration.ofSeconds(30));
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port() + "/healthz"))
-                .timeout(Duration.ofSeconds(2)).build();
-        while (Instant.now().isBefore(end)) {
-            try {
-                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not yet
-            }
-            Thread.sleep(100);
-        }
-        throw new IOException("the edge did not route to a healthy region within 30s");
+        URI health = URI.create("http://127.0.0.1:" + edge.port() + "/healthz");
+        Await.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the edge did not route to a healthy region",
+                () -> Await.ok(health));
     }
 
     public LabConfig config() {

@@ -1,5 +1,6 @@
 package dev.gafail.lab;
 
+import dev.gafail.lab.os.ChildProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a lab's supervisor in the background, talks to it, and stops it: what the {@code gafail lab}
@@ -105,19 +105,17 @@ public final class LabControl {
     /** Kills the parts a dead supervisor left running (and what they started), by id, if they are still the lab's. */
     private static List<String> killStale(LabState state) {
         List<String> killed = new ArrayList<>();
-        List<ProcessHandle> ending = new ArrayList<>();
+        List<ProcessHandle> stale = new ArrayList<>();
         for (long pid : state.pids()) {
             ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(p -> {
                 String command = p.info().commandLine().orElse("");
                 if (PARTS.stream().anyMatch(command::contains)) {
-                    ending.addAll(p.descendants().toList());
-                    ending.add(p);
+                    stale.add(p);
                     killed.add("stopped pid " + pid + " left by a lab whose supervisor died: " + command);
                 }
             });
         }
-        ending.forEach(ProcessHandle::destroyForcibly);
-        ending.forEach(p -> p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join());
+        ChildProcess.killTrees(stale);
         return killed;
     }
 

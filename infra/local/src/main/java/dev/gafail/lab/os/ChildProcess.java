@@ -77,8 +77,16 @@ public final class ChildProcess {
 
     /** SIGKILL to the process and everything it started. */
     public void kill() {
-        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-        all.add(process.toHandle());
+        killTrees(List.of(process.toHandle()));
+    }
+
+    /** SIGKILL to each of {@code roots} and everything they started; returns once they have ended. */
+    public static void killTrees(List<ProcessHandle> roots) {
+        List<ProcessHandle> all = new ArrayList<>();
+        for (ProcessHandle root : roots) {
+            all.addAll(root.descendants().toList());
+            all.add(root);
+        }
         all.forEach(ProcessHandle::destroyForcibly);
         all.forEach(h -> h.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> h).join());
     }

@@ -1,5 +1,6 @@
 package dev.gafail.lab.postgres;
 
+import dev.gafail.lab.os.Await;
 import dev.gafail.lab.os.ChildProcess;
 import dev.gafail.lab.os.Unprivileged;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,22 +99,18 @@ public final class PostgresInstance {
         List<String> command = as.command(List.of(binaries.bin("postgres").toString(), "-D", data.toString()));
         Files.deleteIfExists(data.resolve("postmaster.pid"));
         process = ChildProcess.start(command, Map.of(), log);
-        Instant end = Instant.now().plus(START_LIMIT);
-        SQLException last = null;
-        while (Instant.now().isBefore(end)) {
-            if (!process.alive()) {
-                throw new IOException("postgres on port " + port + " exited with " + process.exitValue()
-                        + "; see " + log);
-            }
-            try (Connection c = connect(port, "postgres")) {
-                return;
-            } catch (SQLException e) {
-                last = e;
-                Thread.sleep(100);
-            }
-        }
-        throw new IOException("postgres on port " + port + " did not accept connections within " + START_LIMIT
-                + ": " + (last == null ? "" : last.getMessage()));
+        Await.until(START_LIMIT, Duration.ofMillis(100), "postgres on port " + port + " did not accept connections"
+                + " (see " + log + ")", () -> {
+                    if (!process.alive()) {
+                        throw new IOException("postgres on port " + port + " exited with " + process.exitValue()
+                                + "; see " + log);
+                    }
+                    try (Connection c = connect(port, "postgres")) {
+                        return true;
+                    } catch (SQLException e) {
+                        return false;
+                    }
+                });
     }
 
     public Optional<Long> pid() {

@@ -1,14 +1,12 @@
 package dev.gafail.lab.services;
 
+import dev.gafail.lab.os.Await;
 import dev.gafail.lab.os.ChildProcess;
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,19 +39,19 @@ public final class KeyValueServer {
     public static KeyValueServer start(Path binary, int port, Path log) throws IOException, InterruptedException {
         ChildProcess process = ChildProcess.start(List.of(binary.toString(), "--bind", "127.0.0.1", "--port",
                 Integer.toString(port), "--save", "", "--appendonly", "no", "--protected-mode", "yes"), Map.of(), log);
-        Instant end = Instant.now().plus(Duration.ofSeconds(10));
-        while (Instant.now().isBefore(end)) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                return new KeyValueServer(process, port);
-            } catch (IOException e) {
-                if (!process.alive()) {
-                    break;
-                }
-                Thread.sleep(50);
-            }
+        try {
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(50), binary.getFileName() + " did not start on port "
+                    + port + " (see " + log + ")", () -> {
+                        if (!process.alive()) {
+                            throw new IOException(binary.getFileName() + " exited at start; see " + log);
+                        }
+                        return Await.listening(port);
+                    });
+            return new KeyValueServer(process, port);
+        } catch (IOException e) {
+            process.kill();
+            throw e;
         }
-        process.kill();
-        throw new IOException(binary.getFileName() + " did not start on port " + port + "; see " + log);
     }
 
     public int port() {

@@ -1,15 +1,12 @@
 package dev.gafail.lab.services;
 
+import dev.gafail.lab.os.Await;
 import dev.gafail.lab.os.ChildProcess;
 import dev.gafail.lab.os.Ports;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +29,6 @@ public final class RegionServices {
     private final Path jar;
     private final Map<String, String> env;
     private final Path logs;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final List<Task> tasks = new ArrayList<>();
     private int started;
 
@@ -96,24 +92,14 @@ public final class RegionServices {
     }
 
     private void awaitHealthy(Task task) throws IOException, InterruptedException {
-        Instant end = Instant.now().plus(READY_LIMIT);
-        HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + task.port() + "/healthz"))
-                .timeout(Duration.ofSeconds(2)).build();
-        while (Instant.now().isBefore(end)) {
-            if (!task.process().alive()) {
-                throw new IOException("sample-api in " + region + " exited at start; see " + task.process().log());
-            }
-            try {
-                if (http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IOException("sample-api in " + region + " was not healthy within " + READY_LIMIT.toSeconds()
-                + "s; see " + task.process().log());
+        URI health = URI.create("http://127.0.0.1:" + task.port() + "/healthz");
+        Await.until(READY_LIMIT, Duration.ofMillis(200), "sample-api in " + region + " was not healthy (see "
+                + task.process().log() + ")", () -> {
+                    if (!task.process().alive()) {
+                        throw new IOException("sample-api in " + region + " exited at start; see " + task.process().log());
+                    }
+                    return Await.ok(health);
+                });
     }
 
     /** Ends every process at once, as a lost region. */
