@@ -89,4 +89,25 @@ class LabFailoverTest {
         assertEquals(100, lab.edge().dial("region-a"));
         assertFalse(lab.database().member("region-b", true).diverged());
     }
+
+    @Test
+    @Order(4)
+    void anUnplannedFailoverAfterTheWritersRegionIsLost() throws Exception {
+        lab.fail("region-a");
+        CliRun.Result refused = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--yes");
+        assertEquals(2, refused.code(), refused.toString());
+        assertEquals("region-a", lab.database().primary());
+
+        CliRun.Result result = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--allow-data-loss",
+                "--yes", "--set", "probeInterval=200ms");
+
+        assertEquals(0, result.code(), result.toString());
+        assertEquals("region-b", lab.database().primary());
+        assertEquals(100, lab.edge().dial("region-b"));
+        assertEquals(0, lab.edge().dial("region-a"));
+        assertEquals(2, processes("region-b"));
+        assertTrue(lab.database().member("region-a", true).diverged(), "the lost region must be rebuilt to serve");
+        lab.heal("region-a");
+        assertFalse(lab.database().member("region-a", true).diverged());
+    }
 }
