@@ -36,6 +36,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -252,8 +253,8 @@ public final class Lab implements AutoCloseable {
     public static String token(String secret, Duration validity) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), new JWTClaimsSet.Builder()
-                    .subject("lab-user").issueTime(new java.util.Date())
-                    .expirationTime(java.util.Date.from(Instant.now().plus(validity))).build());
+                    .subject("lab-user").issueTime(new Date())
+                    .expirationTime(Date.from(Instant.now().plus(validity))).build());
             jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
             return jwt.serialize();
         } catch (JOSEException e) {

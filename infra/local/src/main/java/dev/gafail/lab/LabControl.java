@@ -1,6 +1,7 @@
 package dev.gafail.lab;
 
 import dev.gafail.lab.os.ChildProcess;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -78,7 +79,7 @@ public final class LabControl {
             Files.deleteIfExists(dir.resolve(LabState.FILE));
             supervisor = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve(SUPERVISOR_LOG).toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         } catch (IOException e) {
             throw new LabException("cannot start the lab's supervisor: " + e.getMessage(), e);
         }
