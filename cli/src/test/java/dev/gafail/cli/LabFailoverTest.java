@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
 import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.os.Trees;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.Resources;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
 
 /**
  * gafail's own failover, through the real SDK clients, against a lab: the lab's control plane
@@ -92,6 +98,25 @@ class LabFailoverTest {
 
     @Test
     @Order(4)
+    void fiveHundredsRaiseTheLabAlarmWhereTheyHappen() throws Exception {
+        lab.fail("region-b");
+        URI health = URI.create(lab.status().regions().get(1).loadBalancer() + "/healthz");
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(health).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            assertEquals(503, r.statusCode());
+        }
+        JsonNode status = Json.MAPPER.readTree(gafail("status", "--output", "json").out()).path("regions");
+        assertEquals("lab-5xx ALARM", status.path("region-b").path("alarms").asString(), status.toString());
+        assertEquals("OK", status.path("region-a").path("alarms").asString(), status.toString());
+        CliRun.Result gated = gafail("failover", "--to", "region-a", "--dry-run");
+        assertEquals(3, gated.code(), gated.toString());
+        assertTrue(gated.out().contains("region-b/lab-5xx is ALARM"), "the alarm gates a failover: " + gated);
+        lab.heal("region-b");
+    }
+
+    @Test
+    @Order(5)
     void anUnplannedFailoverAfterTheWritersRegionIsLost() throws Exception {
         lab.fail("region-a");
         CliRun.Result refused = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--yes");

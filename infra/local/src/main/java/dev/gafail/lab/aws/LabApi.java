@@ -28,12 +28,15 @@ public final class LabApi {
     private static final String STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/";
     /** How long the accelerator reads IN_PROGRESS after a dial change (the edge applies it at once). */
     private static final Duration DEPLOYING = Duration.ofMillis(500);
+    private static final String ALARM = "lab-5xx";
+    private static final int ALARM_5XX = 5;
 
     /** A writer change in flight, as Aurora's FailoverState shows it. */
     private record Transition(String status, String from, String to, boolean dataLoss) {
     }
 
     private final Lab lab;
+    private final EdgeMetrics edge;
     private volatile Instant deployedAt = Instant.EPOCH;
     private volatile Transition transition;
     private volatile List<LostTransaction> lastLoss = List.of();
@@ -42,6 +45,7 @@ public final class LabApi {
 
     public LabApi(Lab lab) {
         this.lab = lab;
+        this.edge = new EdgeMetrics(lab.edge());
         Lab.REGIONS.forEach(r -> desired.put(r, lab.services(r).count()));
     }
 
@@ -271,7 +275,13 @@ public final class LabApi {
             String cluster = call.params().getOrDefault(prefix + "MetricStat.Metric.Dimensions.member.1.Value", "");
             results.append("<member><Id>").append(AwsReply.xml(call.params().get(prefix + "Id")))
                     .append("</Id><StatusCode>Complete</StatusCode>");
-            Optional<Long> value = name.equals("AuroraGlobalDBRPOLag") ? lag(cluster) : Optional.empty();
+            int period = Integer.parseInt(call.params().getOrDefault(prefix + "MetricStat.Period", "60"));
+            Optional<Long> value = switch (name) {
+                case "AuroraGlobalDBRPOLag" -> lag(cluster);
+                case "RequestCount", "HTTPCode_Target_5XX_Count" -> loadBalancerRegion(cluster).map(r -> edge.sum(r,
+                        name.startsWith("HTTPCode"), Duration.ofSeconds(period)));
+                default -> Optional.empty();
+            };
             value.ifPresent(v -> results.append("<Timestamps><member>").append(Instant.now())
                     .append("</member></Timestamps><Values><member>").append(v).append("</member></Values>"));
             results.append("</member>");
@@ -288,11 +298,27 @@ public final class LabApi {
         return lag.isPresent() ? Optional.of(lag.getAsLong()) : Optional.empty();
     }
 
+    /** The region of a load balancer dimension, {@code app/lab-region-a/lab}. */
+    private static Optional<String> loadBalancerRegion(String dimension) {
+        return Lab.REGIONS.stream().filter(r -> ("app/lab-" + r + "/lab").equals(dimension)).findFirst();
+    }
+
+    /**
+     * {@code lab-5xx}, in each region: ALARM when its load balancer answered {@value #ALARM_5XX} or more
+     * 5xx in the last minute, as a CloudWatch alarm on {@code HTTPCode_Target_5XX_Count} (Sum, 60 s) would.
+     */
     private AwsReply describeAlarms(AwsCall call) {
-        boolean wanted = call.params().containsValue("lab-5xx")
-                || "lab-5xx".startsWith(call.params().getOrDefault("AlarmNamePrefix", "\u0000"));
-        String alarm = wanted ? "<member><AlarmName>lab-5xx</AlarmName><StateValue>OK</StateValue>"
-                + "<MetricName>HTTPCode_Target_5XX_Count</MetricName></member>" : "";
+        boolean wanted = call.params().containsValue(ALARM)
+                || ALARM.startsWith(call.params().getOrDefault("AlarmNamePrefix", "\u0000"));
+        Optional<String> region = TopologyFile.labRegion(call.region());
+        String alarm = "";
+        if (wanted && region.isPresent()) {
+            long errors = edge.sum(region.get(), true, Duration.ofMinutes(1));
+            alarm = "<member><AlarmName>" + ALARM + "</AlarmName><StateValue>" + (errors >= ALARM_5XX ? "ALARM" : "OK")
+                    + "</StateValue><StateReason>" + errors + " 5xx in the last minute (threshold " + ALARM_5XX
+                    + ")</StateReason><Namespace>AWS/ApplicationELB</Namespace>"
+                    + "<MetricName>HTTPCode_Target_5XX_Count</MetricName></member>";
+        }
         return AwsReply.query("DescribeAlarms", CLOUDWATCH_NS, "<MetricAlarms>" + alarm + "</MetricAlarms>");
     }
 
