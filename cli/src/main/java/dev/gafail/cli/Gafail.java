@@ -46,6 +46,7 @@ import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
@@ -54,7 +55,7 @@ import picocli.CommandLine.Spec;
  * error handling: a {@link GafailException} becomes its lines on stderr and its exit code; anything
  * else is one line (a stack trace only with {@code -v}) and exit 1.
  */
-@Command(name = "gafail", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
+@Command(name = "gafail", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = VersionCommand.Provider.class,
         usageHelpAutoWidth = true, sortOptions = false,
         description = "Failover orchestration for an API in two AWS regions behind Global Accelerator.",
         footerHeading = "%nExit codes:%n",

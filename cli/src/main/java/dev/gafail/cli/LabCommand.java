@@ -48,6 +48,33 @@ final class LabCommand implements Runnable {
         spec.commandLine().usage(gafail.context().out());
     }
 
+    /** What every lab subcommand has: this command, and the lab's folder. */
+    abstract static class Subcommand implements Callable<Integer> {
+        @ParentCommand
+        LabCommand lab;
+
+        @Mixin
+        Folder folder = new Folder();
+    }
+
+    /** A fault or its cure, for one region, answered with the lab's status. */
+    abstract static class RegionOperation extends Subcommand {
+        @Parameters(paramLabel = "REGION")
+        String region;
+
+        abstract String operation();
+
+        Map<String, String> query() {
+            return Map.of("region", region);
+        }
+
+        @Override
+        public Integer call() {
+            lab.show(lab.call(folder, operation(), query()));
+            return 0;
+        }
+    }
+
     /** The options every lab command takes. */
     static final class Folder {
         @Option(names = "--dir", paramLabel = "DIR", description = "The lab's folder (default: .gafail/lab).")
@@ -69,6 +96,8 @@ final class LabCommand implements Runnable {
     String call(Folder folder, String operation, Map<String, String> query) {
         try {
             return control(folder).call(operation, query);
+        } catch (IllegalArgumentException e) {
+            throw new GafailException(ExitCode.USAGE, e.getMessage());
         } catch (LabException e) {
             throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
         }
@@ -97,12 +126,7 @@ final class LabCommand implements Runnable {
     }
 
     @Command(name = "up", description = "Start a lab and wait until every part is healthy and the edge routes.")
-    static final class Up implements Callable<Integer> {
-        @ParentCommand
-        LabCommand lab;
-
-        @Mixin
-        Folder folder = new Folder();
+    static final class Up extends Subcommand {
 
         @Option(names = "--instances", paramLabel = "N", description = "sample-api processes in the active region"
                 + " (default: 2); the passive one runs 1.")
@@ -140,12 +164,7 @@ final class LabCommand implements Runnable {
     }
 
     @Command(name = "status", description = "The lab's parts: database roles, processes, dials, health, requests.")
-    static final class Status implements Callable<Integer> {
-        @ParentCommand
-        LabCommand lab;
-
-        @Mixin
-        Folder folder = new Folder();
+    static final class Status extends Subcommand {
 
         @Override
         public Integer call() {
@@ -155,12 +174,7 @@ final class LabCommand implements Runnable {
     }
 
     @Command(name = "down", description = "Stop every part of the lab by process id.")
-    static final class Down implements Callable<Integer> {
-        @ParentCommand
-        LabCommand lab;
-
-        @Mixin
-        Folder folder = new Folder();
+    static final class Down extends Subcommand {
 
         @Override
         public Integer call() throws InterruptedException {
@@ -176,12 +190,7 @@ final class LabCommand implements Runnable {
     }
 
     @Command(name = "token", description = "Print a bearer token the lab's sample-api accepts for 24 hours, alone on one line.")
-    static final class Token implements Callable<Integer> {
-        @ParentCommand
-        LabCommand lab;
-
-        @Mixin
-        Folder folder = new Folder();
+    static final class Token extends Subcommand {
 
         @Override
         public Integer call() {
@@ -200,62 +209,36 @@ final class LabCommand implements Runnable {
     }
 
     @Command(name = "fail", description = "Lose a region abruptly: kill its processes and its database.")
-    static final class Fail implements Callable<Integer> {
-        @ParentCommand
-        LabCommand lab;
-
-        @Mixin
-        Folder folder = new Folder();
-
-        @Parameters(paramLabel = "REGION")
-        String region;
-
+    static final class Fail extends RegionOperation {
         @Override
-        public Integer call() {
-            lab.show(lab.call(folder, "fail", Map.of("region", region)));
-            return 0;
+        String operation() {
+            return "fail";
         }
     }
 
     @Command(name = "degrade", description = "Make a region's database answer slowly (a dependency that times out).")
-    static final class Degrade implements Callable<Integer> {
-        @ParentCommand
-        LabCommand lab;
-
-        @Mixin
-        Folder folder = new Folder();
-
-        @Parameters(paramLabel = "REGION")
-        String region;
-
+    static final class Degrade extends RegionOperation {
         @Option(names = "--latency", paramLabel = "DURATION", description = "Delay per database request (default 2s).")
         String latency = "2s";
 
         @Override
-        public Integer call() {
+        String operation() {
+            return "degrade";
+        }
+
+        @Override
+        Map<String, String> query() {
             Duration delay = Durations.parse(latency).orElseThrow(() -> new GafailException(ExitCode.USAGE,
                     "--latency " + latency + ": not a duration (" + Durations.EXAMPLES + ")"));
-            lab.show(lab.call(folder, "degrade", Map.of("region", region, "latencyMs",
-                    Long.toString(delay.toMillis()))));
-            return 0;
+            return Map.of("region", region, "latencyMs", Long.toString(delay.toMillis()));
         }
     }
 
     @Command(name = "heal", description = "Undo fail and degrade: the region's parts come back (its database as a replica).")
-    static final class Heal implements Callable<Integer> {
-        @ParentCommand
-        LabCommand lab;
-
-        @Mixin
-        Folder folder = new Folder();
-
-        @Parameters(paramLabel = "REGION")
-        String region;
-
+    static final class Heal extends RegionOperation {
         @Override
-        public Integer call() {
-            lab.show(lab.call(folder, "heal", Map.of("region", region)));
-            return 0;
+        String operation() {
+            return "heal";
         }
     }
 }

@@ -39,6 +39,18 @@ class CommandsTest {
         assertTrue(result.out().contains("5 another execution holds the lock"), result.out());
     }
 
+    /** Every error says "Try 'gafail X --help'", so every subcommand must answer --help. */
+    @Test
+    void everySubcommandAnswersHelp() {
+        for (String[] command : List.of(new String[] {"run", "--help"}, new String[] {"lab", "fail", "--help"},
+                new String[] {"topology", "validate", "--help"}, new String[] {"failover", "--help"})) {
+            CliRun.Result result = gafail().run(command);
+            String name = String.join(" ", List.of(command).subList(0, command.length - 1));
+            assertEquals(0, result.code(), result.toString());
+            assertTrue(result.out().startsWith("Usage: gafail " + name + " "), result.out());
+        }
+    }
+
     @Test
     void bundledRunbooksValidate() {
         Path example = Resources.repository().resolve("runbooks/example.yaml");

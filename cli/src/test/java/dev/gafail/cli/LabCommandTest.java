@@ -62,6 +62,9 @@ class LabCommandTest {
         CliRun.Result failed = gafail("lab", "fail", "region-b");
         assertEquals(0, failed.code(), failed.toString());
         assertTrue(failed.out().matches("(?s).*region-b\\s+down\\s+0.*"), failed.out());
+        CliRun.Result unknown = gafail("lab", "fail", "region-z");
+        assertEquals(2, unknown.code(), unknown.toString());
+        assertTrue(unknown.err().contains("the lab's regions are [region-a, region-b]"), unknown.err());
         CliRun.Result healed = gafail("lab", "heal", "region-b");
         assertTrue(healed.out().matches("(?s).*region-b\\s+reader\\s+1.*"), healed.out());
 

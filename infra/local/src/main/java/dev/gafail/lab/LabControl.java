@@ -158,8 +158,13 @@ public final class LabControl {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(3))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                String error = LabState.JSON.readTree(response.body()).path("error").asString(response.body());
-                throw new LabException(operation + ": " + error);
+                String error = operation + ": " + LabState.JSON.readTree(response.body()).path("error")
+                        .asString(response.body());
+                // 400: what was asked makes no sense (an unknown region), as opposed to a lab that failed at it.
+                if (response.statusCode() == 400) {
+                    throw new IllegalArgumentException(error);
+                }
+                throw new LabException(error);
             }
             return response.body();
         } catch (IOException e) {
