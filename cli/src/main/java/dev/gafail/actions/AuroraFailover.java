@@ -1,7 +1,10 @@
 package dev.gafail.actions;
 
+import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -9,16 +12,20 @@ import java.util.function.Supplier;
  * {@code aurora.failover {to, allowDataLoss: true}}: the unplanned move of the writer, when the
  * primary's region is lost (FailoverGlobalCluster with AllowDataLoss, sent to the target's region).
  * What the old primary had not replicated is lost; the lag measured at the decision says how much
- * time that was. There is no rollback: going back would lose more.
+ * time that was. There is no rollback: going back would lose more. Once the target writes, the
+ * step shows what RDS reported about the failover (in the lab: every lost transaction).
  */
 public final class AuroraFailover extends AuroraWriterChange<AuroraFailover.Params> {
 
     public record Params(String to, boolean allowDataLoss) implements Writer {
     }
 
+    /** RDS's clock and ours may disagree a little; an event a moment before the wait is still this failover's. */
+    private static final Duration CLOCK_SLACK = Duration.ofSeconds(5);
+
     public AuroraFailover(Supplier<Target> target) {
         super("aurora.failover", Params.class, List.of("rds:DescribeGlobalClusters", "rds:FailoverGlobalCluster",
-                "cloudwatch:GetMetricData"), """
+                "rds:DescribeEvents", "cloudwatch:GetMetricData"), """
                 {"type": "object", "additionalProperties": false, "required": ["to", "allowDataLoss"],
                  "properties": {"to": {"type": "string", "minLength": 1},
                                 "allowDataLoss": {"anyOf": [{"const": true}, {"$ref": "#/$defs/expression"}],
@@ -38,5 +45,20 @@ public final class AuroraFailover extends AuroraWriterChange<AuroraFailover.Para
                     + " acknowledged writes (gafail failover --mode unplanned --allow-data-loss)");
         }
         target.database().failover(to.awsRegion(), to.dbClusterArn());
+    }
+
+    @Override
+    public void await(Params params, StepContext context) throws StepFailure, InterruptedException {
+        Instant since = context.clock().instant().minus(CLOCK_SLACK);
+        super.await(params, context);
+        Target target = target();
+        Region to = target.region(params.to());
+        try {
+            target.database().events(to.awsRegion(), to.dbClusterId(), since)
+                    .forEach(message -> context.notice(to.dbClusterId() + ": " + message));
+        } catch (StepFailure e) {
+            context.notice(to.dbClusterId() + " writes, but its RDS events could not be read (" + e.getMessage()
+                    + "); read them in the RDS console to see what the failover reported");
+        }
     }
 }

@@ -3,10 +3,12 @@ package dev.gafail.aws;
 import static dev.gafail.aws.AwsErrors.call;
 
 import dev.gafail.engine.StepFailure;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.GlobalCluster;
+import software.amazon.awssdk.services.rds.model.SourceType;
 
 /** The Aurora global database: which member writes, and the switchover or failover in flight. */
 public final class GlobalDatabase {
@@ -60,5 +62,15 @@ public final class GlobalDatabase {
     public void failover(String targetAwsRegion, String targetClusterArn) throws StepFailure {
         call("FailoverGlobalCluster", () -> aws.rds(targetAwsRegion).failoverGlobalCluster(r -> r
                 .globalClusterIdentifier(identifier).targetDbClusterIdentifier(targetClusterArn).allowDataLoss(true)));
+    }
+
+    /**
+     * What RDS reported about the member cluster {@code clusterId} since {@code since}, oldest first:
+     * "Global failover to DB cluster ... completed" and, in the lab, what the failover lost.
+     */
+    public List<String> events(String awsRegion, String clusterId, Instant since) throws StepFailure {
+        return call("DescribeEvents", () -> aws.rds(awsRegion).describeEventsPaginator(r -> r
+                .sourceType(SourceType.DB_CLUSTER).sourceIdentifier(clusterId).startTime(since)).events().stream()
+                .map(e -> e.message()).toList());
     }
 }

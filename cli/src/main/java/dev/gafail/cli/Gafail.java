@@ -183,9 +183,12 @@ public final class Gafail implements Runnable {
         }
     }
 
-    static Map<String, Object> bind(Runbook runbook, Map<String, String> values) {
+    /** The parameters' values: {@code --set}, then the topology's {@code parameters} (a lab's short holds), then defaults. */
+    Map<String, Object> bind(Runbook runbook, Map<String, String> values) {
+        Optional<Topology> presets = needs(runbook, a -> true) ? optionalTopology() : Optional.empty();
         try {
-            return ParameterValues.bind(runbook, values);
+            return ParameterValues.bind(runbook, values, presets.map(Topology::parameters).orElse(Map.of()),
+                    presets.map(Topology::file).orElse(""));
         } catch (ParameterValues.InvalidParameters e) {
             throw new GafailException(ExitCode.USAGE, e.lines());
         }

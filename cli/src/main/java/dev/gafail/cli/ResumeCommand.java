@@ -57,7 +57,7 @@ final class ResumeCommand implements Callable<Integer> {
             });
         }
         values.putAll(parameters.values);
-        Map<String, Object> params = Gafail.bind(runbook, values);
+        Map<String, Object> params = gafail.bind(runbook, values);
         RunOptions options = gafail.options(runbook, params, change);
         ExecutionService service = gafail.service();
         if (change.forceUnlock) {

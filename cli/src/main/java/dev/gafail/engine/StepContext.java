@@ -27,4 +27,7 @@ public interface StepContext {
 
     /** A transient status line ("waiting 12s of 30s"); shown live on a terminal, never journalled. */
     void progress(String line);
+
+    /** Something the operator must read, such as what a failover lost: shown and journalled. */
+    void notice(String line);
 }

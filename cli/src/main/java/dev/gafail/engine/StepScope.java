@@ -67,7 +67,16 @@ final class StepScope implements StepContext {
 
     @Override
     public void progress(String line) {
-        execution.events().on(new Event(EventType.PROGRESS, clock.instant(), execution.id(), null, stepId,
-                null, null, line, Map.of()));
+        emit(EventType.PROGRESS, line);
+    }
+
+    @Override
+    public void notice(String line) {
+        emit(EventType.NOTICE, line);
+    }
+
+    private void emit(EventType type, String line) {
+        execution.events().on(new Event(type, clock.instant(), execution.id(), null, stepId, null, null, line,
+                Map.of()));
     }
 }

@@ -27,6 +27,16 @@ public final class ParameterValues {
 
     /** @return values by name, of the Java class of each type (String, Long, Boolean, Duration) */
     public static Map<String, Object> bind(Runbook runbook, Map<String, String> given) throws InvalidParameters {
+        return bind(runbook, given, Map.of(), "");
+    }
+
+    /**
+     * As {@link #bind(Runbook, Map)}, with {@code presets} between {@code --set} and the runbook's
+     * defaults: values for the parameters of these names, from {@code presetSource} (a topology's
+     * {@code parameters}). A preset the runbook does not declare is not its business, so it is ignored.
+     */
+    public static Map<String, Object> bind(Runbook runbook, Map<String, String> given, Map<String, String> presets,
+                                           String presetSource) throws InvalidParameters {
         List<String> problems = new ArrayList<>();
         for (String name : given.keySet()) {
             if (!runbook.parameters().containsKey(name)) {
@@ -38,7 +48,8 @@ public final class ParameterValues {
         }
         Map<String, Object> values = new LinkedHashMap<>();
         for (ParameterSpec spec : runbook.parameters().values()) {
-            String text = given.get(spec.name());
+            boolean preset = !given.containsKey(spec.name()) && presets.containsKey(spec.name());
+            String text = preset ? presets.get(spec.name()) : given.get(spec.name());
             if (text == null) {
                 if (spec.defaultValue() != null) {
                     values.put(spec.name(), spec.defaultValue());
@@ -48,10 +59,11 @@ public final class ParameterValues {
                 }
                 continue;
             }
+            String origin = preset ? presetSource + " parameters." : "--set ";
             StringBuilder why = new StringBuilder();
             spec.type().parse(text, spec.values(), why).ifPresentOrElse(
                     value -> values.put(spec.name(), value),
-                    () -> problems.add("--set " + spec.name() + "=" + (spec.secret() ? "***" : text) + ": " + why));
+                    () -> problems.add(origin + spec.name() + "=" + (spec.secret() ? "***" : text) + ": " + why));
         }
         if (!problems.isEmpty()) {
             throw new InvalidParameters(problems);

@@ -13,15 +13,18 @@ import java.util.Optional;
  *
  * @param file      where it was read from, for messages
  * @param regions   in the file's order
- * @param endpoints endpoint overrides by service ({@code default}, {@code rds}, ...); empty at AWS
+ * @param endpoints  endpoint overrides by service ({@code default}, {@code rds}, ...); empty at AWS
+ * @param parameters values for runbook parameters of these names when {@code --set} gives none, as text
  */
 public record Topology(String file, String name, URI endpoint, String acceleratorArn, String globalDatabase,
-                       Map<String, Region> regions, List<String> alarms, Map<String, URI> endpoints) {
+                       Map<String, Region> regions, List<String> alarms, Map<String, URI> endpoints,
+                       Map<String, String> parameters) {
 
     public Topology {
         regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));
         alarms = List.copyOf(alarms);
         endpoints = Map.copyOf(endpoints);
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
     public Optional<Region> region(String name) {

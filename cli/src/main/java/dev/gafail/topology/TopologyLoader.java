@@ -126,7 +126,10 @@ public final class TopologyLoader {
         root.path("alarms").forEach(a -> alarms.add(a.asString()));
         Map<String, URI> endpoints = new LinkedHashMap<>();
         root.path("endpoints").properties().forEach(e -> endpoints.put(e.getKey(), URI.create(e.getValue().asString())));
+        Map<String, String> parameters = new LinkedHashMap<>();
+        root.path("parameters").properties().forEach(e -> parameters.put(e.getKey(), e.getValue().asString()));
         return new Topology(tree.file(), root.at("/metadata/name").asString(), URI.create(root.path("endpoint").asString()),
-                root.at("/accelerator/arn").asString(), root.path("globalDatabase").asString(), regions, alarms, endpoints);
+                root.at("/accelerator/arn").asString(), root.path("globalDatabase").asString(), regions, alarms, endpoints,
+                parameters);
     }
 }

@@ -99,6 +99,9 @@ class StepTypesTest {
 
             public void progress(String line) {
             }
+
+            public void notice(String line) {
+            }
         };
     }
 

@@ -205,6 +205,34 @@ class FailoverTest {
     }
 
     @Test
+    void theTopologysParametersComeBetweenSetAndTheRunbooksDefaults() throws IOException {
+        Path topology = home.resolve("gafail.yaml");
+        Files.writeString(topology, Files.readString(topology)
+                + "parameters: {holdFor: 0s, probeInterval: 10ms, probeSuccesses: 2, unrelated: x}\n");
+        CliRun.Result result = gafail("failover", "--to", "region-b", "--yes", "--set", "probeSuccesses=1");
+        assertEquals(0, result.code(), result.toString());
+        Map<?, ?> params = (Map<?, ?>) Journals.events(home, Journals.only(home)).get(0).get("params");
+        assertEquals("0s", params.get("holdFor"));
+        assertEquals("10ms", params.get("probeInterval"));
+        assertEquals("1", String.valueOf(params.get("probeSuccesses")), "--set wins");
+        assertEquals("5s", params.get("maxLag"), "the runbook's default where the topology is silent");
+    }
+
+    @Test
+    void aBadTopologyParameterIsOneLineNamingTheFile() throws IOException {
+        Path topology = home.resolve("gafail.yaml");
+        Files.writeString(topology, Files.readString(topology) + "parameters: {holdFor: soon}\n");
+        CliRun.Result result = failover("--set", "holdFor=soon-ish");
+        assertEquals(0, aws.mutations().size());
+        CliRun.Result fromTopology = gafail("failover", "--to", "region-b", "--yes");
+        assertEquals(2, fromTopology.code(), fromTopology.toString());
+        assertTrue(fromTopology.err().startsWith("gafail: " + topology + " parameters.holdFor=soon: "),
+                fromTopology.toString());
+        assertEquals(2, result.code(), result.toString());
+        assertTrue(result.err().contains("--set holdFor=soon-ish"), result.toString());
+    }
+
+    @Test
     void withoutATopologyOneLineSaysHowToGetOne(@TempDir Path elsewhere) {
         CliRun.Result result = CliRun.in(elsewhere).run("failover", "--to", "region-b", "--yes");
         assertEquals(2, result.code(), result.toString());
@@ -239,6 +267,7 @@ class FailoverTest {
         assertEquals(List.of("UpdateService@eu-west-1", "FailoverGlobalCluster@eu-west-1",
                 "UpdateEndpointGroup@us-west-2", "UpdateEndpointGroup@us-west-2"), aws.mutations());
         assertEquals("region-b", aws.writer());
+        assertTrue(result.out().contains("Global failover to DB cluster"), "RDS's events are shown: " + result.out());
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,6 +66,7 @@ public final class FakeAws implements AutoCloseable {
     private int acceleratorBusy;
     private String writer;
     private String transitionTo;
+    private final List<String> databaseEvents = new CopyOnWriteArrayList<>();
     private int transitionLeft;
     private final Map<String, int[]> services = new HashMap<>();
     private final Map<String, Double> lag = new HashMap<>();
@@ -258,8 +260,12 @@ public final class FakeAws implements AutoCloseable {
                 yield json("{\"service\": " + service(r) + "}");
             }
             case "DescribeGlobalClusters" -> xml("DescribeGlobalClusters", globalCluster());
+            case "DescribeEvents" -> xml("DescribeEvents", "<Events>" + String.join("", databaseEvents) + "</Events>");
             case "SwitchoverGlobalCluster", "FailoverGlobalCluster" -> {
                 transitionTo = params.get("TargetDbClusterIdentifier");
+                databaseEvents.add("<Event><SourceType>db-cluster</SourceType><Message>Global "
+                        + (operation.startsWith("Failover") ? "failover" : "switchover") + " to DB cluster "
+                        + transitionTo + " started.</Message></Event>");
                 transitionLeft = settleReads;
                 yield xml(operation, "<GlobalCluster><GlobalClusterIdentifier>orders-global</GlobalClusterIdentifier>"
                         + "</GlobalCluster>");

@@ -43,6 +43,8 @@ public final class TopologyFile {
                 alarms: [lab-5xx]
                 # the lab's control plane answers the AWS APIs gafail calls
                 endpoints: {default: "http://127.0.0.1:%d"}
+                # the lab's edge and database settle in seconds: shorter holds and probes than at AWS
+                parameters: {holdFor: 5s, probeInterval: 500ms}
                 regions:
                 """.formatted(edgePort, ACCELERATOR, controlPlanePort));
         regionPorts.forEach((region, port) -> yaml.append("""

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -39,7 +40,7 @@ public final class LabApi {
     private final EdgeMetrics edge;
     private volatile Instant deployedAt = Instant.EPOCH;
     private volatile Transition transition;
-    private volatile List<LostTransaction> lastLoss = List.of();
+    private final List<DatabaseEvent> events = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> desired = new ConcurrentHashMap<>();
     private final Map<String, Thread> scaling = new ConcurrentHashMap<>();
 
@@ -49,9 +50,8 @@ public final class LabApi {
         Lab.REGIONS.forEach(r -> desired.put(r, lab.services(r).count()));
     }
 
-    /** What the last unplanned failover lost (for the lab's report). */
-    public List<LostTransaction> lastLoss() {
-        return lastLoss;
+    /** An RDS event of a member cluster, as DescribeEvents lists it. */
+    private record DatabaseEvent(Instant time, String region, String category, String message) {
     }
 
     AwsReply answer(AwsCall call) {
@@ -64,6 +64,7 @@ public final class LabApi {
                 case "DescribeDBClusters" -> describeDbClusters();
                 case "SwitchoverGlobalCluster" -> changeWriter(call, false);
                 case "FailoverGlobalCluster" -> changeWriter(call, true);
+                case "DescribeEvents" -> describeEvents(call);
                 case "DescribeServices" -> describeServices(call);
                 case "UpdateService" -> updateService(call);
                 case "GetMetricData" -> getMetricData(call);
@@ -183,14 +184,19 @@ public final class LabApi {
             String from = lab.database().primary();
             if (!to.equals(from)) {
                 transition = new Transition(unplanned ? "failing-over" : "switching-over", from, to, dataLoss);
+                String kind = unplanned ? "Global failover" : "Global switchover";
+                String what = kind + " to DB cluster lab-" + to + " in Region " + TopologyFile.AWS_REGIONS.get(to);
+                event(to, what + " started.");
                 Thread change = new Thread(() -> {
                     try {
                         if (unplanned) {
-                            lastLoss = lab.failover(to);
+                            reportLoss(from, to, lab.failover(to));
                         } else {
                             lab.switchover(to);
                         }
+                        event(to, what + " completed.");
                     } catch (Exception e) {
+                        event(to, what + " failed: " + e.getMessage());
                         System.err.println("lab: " + operation + " to " + to + " failed: " + e.getMessage());
                     } finally {
                         transition = null;
@@ -202,6 +208,50 @@ public final class LabApi {
         }
         return AwsReply.query(operation, RDS_NS, "<GlobalCluster><GlobalClusterIdentifier>" + GLOBAL_CLUSTER
                 + "</GlobalClusterIdentifier></GlobalCluster>");
+    }
+
+    private void event(String region, String message) {
+        events.add(new DatabaseEvent(Instant.now(), region, "global-failover", message));
+    }
+
+    /**
+     * What the unplanned failover lost, as events of the new writer's cluster. Aurora cannot list
+     * lost transactions; the lab can, because it still has the old primary's files.
+     */
+    private void reportLoss(String from, String to, List<LostTransaction> lost) {
+        String old = "lab-" + from;
+        if (lost.isEmpty()) {
+            events.add(new DatabaseEvent(Instant.now(), to, "notification", "Data loss: none; every transaction"
+                    + " committed on " + old + " had reached lab-" + to + "."));
+            return;
+        }
+        events.add(new DatabaseEvent(Instant.now(), to, "notification", "Data loss: " + lost.size()
+                + " transaction(s) committed on " + old + " never reached lab-" + to + " and are lost."));
+        for (LostTransaction t : lost) {
+            events.add(new DatabaseEvent(Instant.now(), to, "notification", "Lost transaction " + t.xid()
+                    + (t.committedAt() == null ? "" : " committed at " + t.committedAt()) + " on " + old + ": "
+                    + String.join("; ", t.changes())));
+        }
+    }
+
+    /** DescribeEvents of a member cluster ({@code SourceType=db-cluster}) since {@code StartTime}. */
+    private AwsReply describeEvents(AwsCall call) {
+        String source = call.text("SourceIdentifier");
+        Instant since = call.text("StartTime").isEmpty() ? Instant.EPOCH : Instant.parse(call.text("StartTime"));
+        StringBuilder out = new StringBuilder("<Events>");
+        for (DatabaseEvent e : events) {
+            String id = "lab-" + e.region();
+            boolean wanted = source.isEmpty() || source.equals(id) || source.equals(TopologyFile.clusterArn(e.region()));
+            if (wanted && !e.time().isBefore(since)) {
+                out.append("<Event><SourceIdentifier>").append(id).append("</SourceIdentifier>")
+                        .append("<SourceType>db-cluster</SourceType><SourceArn>")
+                        .append(TopologyFile.clusterArn(e.region())).append("</SourceArn><Date>").append(e.time())
+                        .append("</Date><EventCategories><EventCategory>").append(e.category())
+                        .append("</EventCategory></EventCategories><Message>").append(AwsReply.xml(e.message()))
+                        .append("</Message></Event>");
+            }
+        }
+        return AwsReply.query("DescribeEvents", RDS_NS, out + "</Events>");
     }
 
     // --- ECS
