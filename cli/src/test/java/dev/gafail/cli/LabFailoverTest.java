@@ -109,9 +109,9 @@ class LabFailoverTest {
         JsonNode status = Json.MAPPER.readTree(gafail("status", "--output", "json").out()).path("regions");
         assertEquals("lab-5xx ALARM", status.path("region-b").path("alarms").asString(), status.toString());
         assertEquals("OK", status.path("region-a").path("alarms").asString(), status.toString());
-        CliRun.Result gated = gafail("failover", "--to", "region-a", "--dry-run");
+        CliRun.Result gated = gafail("failover", "--to", "region-b", "--dry-run");
         assertEquals(3, gated.code(), gated.toString());
-        assertTrue(gated.out().contains("region-b/lab-5xx is ALARM"), "the alarm gates a failover: " + gated);
+        assertTrue(gated.out().contains("region-b/lab-5xx is ALARM"), "the alarm gates a failover to it: " + gated);
         lab.heal("region-b");
     }
 

@@ -68,6 +68,7 @@ public final class LabApi {
                 case "DescribeServices" -> describeServices(call);
                 case "UpdateService" -> updateService(call);
                 case "GetMetricData" -> getMetricData(call);
+                case "GetMetricStatistics" -> getMetricStatistics(call);
                 case "DescribeAlarms" -> describeAlarms(call);
                 case "PutMetricData" -> AwsReply.query("PutMetricData", CLOUDWATCH_NS, "");
                 case "GetCallerIdentity" -> AwsReply.query("GetCallerIdentity", STS_NS, "<Arn>arn:aws:iam::"
@@ -326,17 +327,44 @@ public final class LabApi {
             results.append("<member><Id>").append(AwsReply.xml(call.params().get(prefix + "Id")))
                     .append("</Id><StatusCode>Complete</StatusCode>");
             int period = Integer.parseInt(call.params().getOrDefault(prefix + "MetricStat.Period", "60"));
-            Optional<Long> value = switch (name) {
-                case "AuroraGlobalDBRPOLag" -> lag(cluster);
-                case "RequestCount", "HTTPCode_Target_5XX_Count" -> loadBalancerRegion(cluster).map(r -> edge.sum(r,
-                        name.startsWith("HTTPCode"), Duration.ofSeconds(period)));
-                default -> Optional.empty();
-            };
-            value.ifPresent(v -> results.append("<Timestamps><member>").append(Instant.now())
+            metric(name, cluster, period).ifPresent(v -> results.append("<Timestamps><member>").append(Instant.now())
                     .append("</member></Timestamps><Values><member>").append(v).append("</member></Values>"));
             results.append("</member>");
         }
         return AwsReply.query("GetMetricData", CLOUDWATCH_NS, results + "</MetricDataResults>");
+    }
+
+    /**
+     * GetMetricStatistics: one datapoint, now, carrying each requested statistic (the lab keeps no
+     * history; a sum over the period and the latest value are what gafail and the AWS CLI ask for).
+     */
+    private AwsReply getMetricStatistics(AwsCall call) {
+        String name = call.text("MetricName");
+        String dimension = call.params().getOrDefault("Dimensions.member.1.Value", "");
+        int period = Integer.parseInt(call.params().getOrDefault("Period", "60"));
+        StringBuilder points = new StringBuilder("<Datapoints>");
+        metric(name, dimension, period).ifPresent(value -> {
+            points.append("<member><Timestamp>").append(Instant.now()).append("</Timestamp>");
+            for (int i = 1; call.params().containsKey("Statistics.member." + i); i++) {
+                String statistic = call.params().get("Statistics.member." + i);
+                points.append('<').append(statistic).append('>').append(statistic.equals("SampleCount") ? 1 : value)
+                        .append("</").append(statistic).append('>');
+            }
+            points.append("<Unit>").append(name.startsWith("Aurora") ? "Milliseconds" : "Count")
+                    .append("</Unit></member>");
+        });
+        return AwsReply.query("GetMetricStatistics", CLOUDWATCH_NS, "<Label>" + AwsReply.xml(name) + "</Label>"
+                + points + "</Datapoints>");
+    }
+
+    /** A metric the lab measures, for its dimension's value, over the last {@code period} seconds; empty if none. */
+    private Optional<Long> metric(String name, String dimension, int period) {
+        return switch (name) {
+            case "AuroraGlobalDBRPOLag" -> lag(dimension);
+            case "RequestCount", "HTTPCode_Target_5XX_Count" -> loadBalancerRegion(dimension).map(r -> edge.sum(r,
+                    name.startsWith("HTTPCode"), Duration.ofSeconds(period)));
+            default -> Optional.empty();
+        };
     }
 
     private Optional<Long> lag(String clusterId) {
