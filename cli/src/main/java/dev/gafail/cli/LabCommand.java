@@ -125,6 +125,44 @@ final class LabCommand implements Runnable {
         out.flush();
     }
 
+    /** Starts a lab in the folder, waits until it is ready, shows its status and returns it (JSON). */
+    String up(Folder folder, int instances) throws InterruptedException {
+        Path dir = dir(folder);
+        CliContext context = gafail.context();
+        Path jar = LabConfig.findSampleApiJar(context.env(), context.workingDirectory()).orElseThrow(
+                () -> new GafailException(ExitCode.USAGE, "no sample-api jar: set " + LabConfig.JAR_ENV
+                        + ", or run from the repository after `mvn -pl sample-api package` (./gafail does it)"));
+        if (instances < 1 || instances > 16) {
+            throw new GafailException(ExitCode.USAGE, "--instances " + instances + ": between 1 and 16");
+        }
+        Instant start = context.clock().instant();
+        List<String> cleaned;
+        try {
+            cleaned = LabControl.start(dir, instances, jar, UP_LIMIT);
+        } catch (LabException e) {
+            throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
+        }
+        PrintWriter out = context.out();
+        cleaned.forEach(line -> out.println("note: " + line));
+        out.println("lab ready in " + Durations.human(Duration.between(start, context.clock().instant())) + " ("
+                + dir + ")");
+        String status = call(folder, "status", Map.of());
+        show(status);
+        return status;
+    }
+
+    /** A bearer token the lab's sample-api accepts for {@code validity}. */
+    String token(Folder folder, Duration validity) {
+        Path secret = dir(folder).resolve("jwt.secret");
+        try {
+            return Lab.token(Files.readString(secret).strip(), validity);
+        } catch (NoSuchFileException e) {
+            throw new GafailException(ExitCode.USAGE, "no lab in " + dir(folder) + "; start one with `gafail lab up`");
+        } catch (IOException e) {
+            throw new GafailException(ExitCode.STEP_FAILED, "cannot read " + secret + ": " + e.getMessage());
+        }
+    }
+
     @Command(name = "up", description = "Start a lab and wait until every part is healthy and the edge routes.")
     static final class Up extends Subcommand {
 
@@ -134,31 +172,11 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            Path dir = lab.dir(folder);
-            CliContext context = lab.gafail.context();
-            Path jar = LabConfig.findSampleApiJar(context.env(), context.workingDirectory()).orElseThrow(
-                    () -> new GafailException(ExitCode.USAGE, "no sample-api jar: set " + LabConfig.JAR_ENV
-                            + ", or run from the repository after `mvn -pl sample-api package` (./gafail does it)"));
-            if (instances < 1 || instances > 16) {
-                throw new GafailException(ExitCode.USAGE, "--instances " + instances + ": between 1 and 16");
-            }
-            Instant start = context.clock().instant();
-            List<String> cleaned;
-            try {
-                cleaned = LabControl.start(dir, instances, jar, UP_LIMIT);
-            } catch (LabException e) {
-                throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
-            }
-            PrintWriter out = context.out();
-            cleaned.forEach(line -> out.println("note: " + line));
-            out.println("lab ready in " + Durations.human(Duration.between(start, context.clock().instant())) + " ("
-                    + dir + ")");
-            String status = lab.call(folder, "status", Map.of());
-            lab.show(status);
-            out.println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" "
+            String status = lab.up(folder, instances);
+            lab.gafail.context().out().println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" "
                     + Json.MAPPER.readTree(status).path("edge").asString() + "/api/v1/notes"
                     + " | gafail lab fail region-a | gafail lab heal region-a | gafail lab down");
-            out.flush();
+            lab.gafail.context().out().flush();
             return 0;
         }
     }
@@ -194,15 +212,7 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Path secret = lab.dir(folder).resolve("jwt.secret");
-            try {
-                lab.gafail.context().out().println(Lab.token(Files.readString(secret).strip(), Duration.ofHours(24)));
-            } catch (NoSuchFileException e) {
-                throw new GafailException(ExitCode.USAGE, "no lab in " + lab.dir(folder) + "; start one with"
-                        + " `gafail lab up`");
-            } catch (IOException e) {
-                throw new GafailException(ExitCode.STEP_FAILED, "cannot read " + secret + ": " + e.getMessage());
-            }
+            lab.gafail.context().out().println(lab.token(folder, Duration.ofHours(24)));
             lab.gafail.context().out().flush();
             return 0;
         }

@@ -1,0 +1,158 @@
+package dev.gafail.cli;
+
+import dev.gafail.engine.ExitCode;
+import dev.gafail.engine.GafailException;
+import dev.gafail.engine.Json;
+import dev.gafail.lab.LabControl;
+import dev.gafail.lab.LabException;
+import dev.gafail.lab.load.ClientLoad;
+import dev.gafail.lab.load.LoadReport;
+import dev.gafail.runbook.Durations;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import tools.jackson.databind.JsonNode;
+
+@Command(name = "demo", description = {
+        "gafail's main job on this machine: start a lab (or use the running one), send it steady client",
+        "traffic through the edge (reads, and idempotent writes retried until acknowledged), run",
+        "`gafail failover` to the region that is not writing, then show what the clients saw: RTO,",
+        "failed requests, acknowledged writes lost, latency before, during and after. The lab keeps running."})
+final class DemoCommand implements Callable<Integer> {
+
+    /** Between two requests of one client: 4 clients make about 40 requests a second. */
+    private static final Duration PAUSE = Duration.ofMillis(100);
+    private static final Duration READ_BACK_PATIENCE = Duration.ofSeconds(30);
+
+    @ParentCommand
+    Gafail gafail;
+
+    @Mixin
+    LabCommand.Folder folder = new LabCommand.Folder();
+
+    @Option(names = "--clients", paramLabel = "N", description = "Clients sending at once (default: 4).")
+    int clients = 4;
+
+    @Option(names = "--steady", paramLabel = "DURATION",
+            description = "How long the load runs before and after the failover (default: 5s).")
+    String steady = "5s";
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (gafail.global().topology != null) {
+            throw new GafailException(ExitCode.USAGE, "--topology: the demo runs against its own lab; use --dir"
+                    + " to choose the lab's folder");
+        }
+        if (clients < 1 || clients > 64) {
+            throw new GafailException(ExitCode.USAGE, "--clients " + clients + ": between 1 and 64");
+        }
+        Duration settle = Durations.parse(steady).orElseThrow(() -> new GafailException(ExitCode.USAGE,
+                "--steady " + steady + ": not a duration (" + Durations.EXAMPLES + ")"));
+        PrintWriter out = gafail.context().out();
+        LabCommand lab = new LabCommand();
+        lab.gafail = gafail;
+        Optional<String> running = running(lab);
+        JsonNode status = Json.MAPPER.readTree(running.isPresent() ? running.get() : lab.up(folder, 2));
+        gafail.topologyFallback(Path.of(status.path("topology").asString()));
+        String writer = region(status, "writer").orElseThrow(() -> new GafailException(
+                ExitCode.PRECONDITIONS_NOT_MET, "the lab has no writer: `gafail lab heal REGION`, or fail over with"
+                + " --mode unplanned --allow-data-loss"));
+        String target = region(status, "reader").orElseThrow(() -> new GafailException(
+                ExitCode.PRECONDITIONS_NOT_MET, "no region of the lab can take over (`gafail lab status`);"
+                + " `gafail lab heal REGION` brings one back"));
+
+        ClientLoad load = new ClientLoad(URI.create(status.path("edge").asString()), lab.token(folder,
+                Duration.ofHours(1)), clients, PAUSE).start();
+        Instant start;
+        Instant end;
+        int code;
+        try {
+            out.printf("%nclient load: %d clients through the edge %s, one write in four, each write retried with"
+                    + " its Idempotency-Key until acknowledged%n", clients, status.path("edge").asString());
+            out.printf("%s of steady load, then: gafail failover --to %s --yes (from %s)%n%n", Durations.human(settle),
+                    target, writer);
+            out.flush();
+            Thread.sleep(settle.toMillis());
+            start = Instant.now();
+            ChangeOptions change = new ChangeOptions();
+            change.yes = true;
+            change.reason = "gafail demo";
+            code = gafail.execute(gafail.bundled("failover.yaml"), Map.of("to", target), change, false);
+            end = Instant.now();
+            Thread.sleep(settle.toMillis());
+        } finally {
+            load.close();
+        }
+        ClientLoad.ReadBack readBack = load.readBack(READ_BACK_PATIENCE);
+        LoadReport report = LoadReport.of(load.samples(), start, end, target);
+        print(out, report, readBack, target, Duration.between(start, end));
+        out.printf("%nnext (the lab keeps running):%n"
+                + "  gafail status                 the regions as the lab's AWS APIs report them%n"
+                + "  gafail failover --to %s    and back%n"
+                + "  gafail lab fail %s         lose the writer's region; then:%n"
+                + "  gafail failover --to %s --mode unplanned --allow-data-loss%n"
+                + "  gafail lab down               stop the lab%n", writer, target, writer);
+        out.flush();
+        if (code != 0) {
+            return code;
+        }
+        return readBack.lost().isEmpty() ? 0 : ExitCode.STEP_FAILED.code();
+    }
+
+    private Optional<String> running(LabCommand lab) {
+        try {
+            LabControl control = LabControl.of(lab.dir(folder));
+            gafail.context().out().println("using the lab running in " + control.dir());
+            String status = lab.call(folder, "status", Map.of());
+            lab.show(status);
+            return Optional.of(status);
+        } catch (LabException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The first region whose database has {@code role} ("writer", "reader"). */
+    private static Optional<String> region(JsonNode status, String role) {
+        for (JsonNode r : status.path("regions")) {
+            if (r.path("database").asString().equals(role)) {
+                return Optional.of(r.path("region").asString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void print(PrintWriter out, LoadReport report, ClientLoad.ReadBack readBack, String target,
+                              Duration took) {
+        out.printf("%nwhat the clients saw (the failover took %s)%n", Durations.human(took));
+        out.printf("  RTO, first write acknowledged by %-9s %s%n", target, report.firstWrite().map(Durations::human)
+                .orElse("never"));
+        out.printf("  RTO, all traffic in %-22s %s%n", target, report.allTraffic().map(Durations::human)
+                .orElse("not reached"));
+        out.printf("  requests failed during the switch      %d of %d%s%n", report.during().failed(),
+                report.during().requests(), report.during().failures().isEmpty() ? "" : " (" + String.join(", ",
+                        report.during().failures().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                                .toList()) + "; writes were retried until acknowledged)");
+        out.printf("  acknowledged writes lost               %d of %d (each read back through the edge)%s%n",
+                readBack.lost().size(), readBack.checked(), readBack.unreadable().isEmpty() ? ""
+                        : "; " + readBack.unreadable().size() + " could not be read back");
+        readBack.lost().forEach(w -> out.printf("    lost: note %s, acknowledged by %s at %s%n", w.id(), w.region(),
+                w.at()));
+        out.printf("%n  %-8s %9s %7s %10s %10s%n", "", "requests", "failed", "p50", "p99");
+        row(out, "before", report.before());
+        row(out, "during", report.during());
+        row(out, "after", report.after());
+    }
+
+    private static void row(PrintWriter out, String name, LoadReport.Window w) {
+        out.printf("  %-8s %9d %7d %7.1f ms %7.1f ms%n", name, w.requests(), w.failed(), w.p50(), w.p99());
+    }
+}

@@ -1,0 +1,67 @@
+package dev.gafail.lab.load;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * What a client load saw of a failover that ran from {@code start} to {@code end}, toward
+ * {@code target}: the figures an SRE asks for after a drill.
+ *
+ * @param firstWrite  from the start to the end of the first write acknowledged by the target
+ * @param allTraffic  from the start to the end of the last request another region answered: after
+ *                    it, only the target answers
+ */
+public record LoadReport(Window before, Window during, Window after, Optional<Duration> firstWrite,
+                         Optional<Duration> allTraffic) {
+
+    /**
+     * Requests in one period.
+     *
+     * @param p50      of the requests that got an answer, in milliseconds (0 when there were none)
+     * @param failures the failed requests by answer: "503", "no answer"
+     */
+    public record Window(int requests, int failed, double p50, double p99, Map<String, Long> failures) {
+
+        public Window {
+            failures = Collections.unmodifiableMap(new TreeMap<>(failures));
+        }
+
+        static Window of(List<Sample> samples) {
+            List<Double> millis = samples.stream().filter(s -> s.status() != 0)
+                    .map(s -> s.latency().toNanos() / 1e6).sorted().toList();
+            Map<String, Long> failures = samples.stream().filter(s -> !s.ok()).collect(Collectors.groupingBy(
+                    s -> s.status() == 0 ? "no answer" : String.valueOf(s.status()), Collectors.counting()));
+            int failed = (int) samples.stream().filter(s -> !s.ok()).count();
+            return new Window(samples.size(), failed, percentile(millis, 0.50), percentile(millis, 0.99), failures);
+        }
+
+        private static double percentile(List<Double> sorted, double p) {
+            return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+        }
+    }
+
+    public static LoadReport of(List<Sample> samples, Instant start, Instant end, String target) {
+        Window before = Window.of(samples.stream().filter(s -> s.at().isBefore(start)).toList());
+        Window during = Window.of(samples.stream().filter(s -> !s.at().isBefore(start) && s.at().isBefore(end))
+                .toList());
+        Window after = Window.of(samples.stream().filter(s -> !s.at().isBefore(end)).toList());
+        Optional<Duration> firstWrite = samples.stream()
+                .filter(s -> s.write() && s.ok() && s.region().equals(target) && !s.at().isBefore(start))
+                .map(Sample::end).min(Instant::compareTo).map(t -> Duration.between(start, t));
+        Optional<Instant> lastElsewhere = samples.stream()
+                .filter(s -> !s.region().isEmpty() && !s.region().equals(target) && !s.at().isBefore(start))
+                .map(Sample::end).max(Instant::compareTo);
+        boolean targetServes = samples.stream().filter(s -> !s.region().isEmpty()).max(
+                Comparator.comparing(Sample::at)).filter(s -> s.region().equals(target)).isPresent();
+        Optional<Duration> allTraffic = !targetServes ? Optional.empty()
+                : Optional.of(Duration.between(start, lastElsewhere.orElse(start)));
+        return new LoadReport(before, during, after, firstWrite, allTraffic);
+    }
+}
