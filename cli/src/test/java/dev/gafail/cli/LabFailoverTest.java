@@ -3,10 +3,12 @@ package dev.gafail.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
 import dev.gafail.lab.LabConfig;
+import dev.gafail.lab.load.ClientLoad;
 import dev.gafail.lab.os.Trees;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.Resources;
@@ -14,8 +16,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,10 +63,44 @@ class LabFailoverTest {
         return CliRun.in(dir).env("GAFAIL_TOPOLOGY", lab.topologyFile().toString()).run(args);
     }
 
-    private void failover(String to) {
-        CliRun.Result result = gafail("failover", "--to", to, "--yes", "--set", "holdFor=1s", "--set",
-                "probeInterval=200ms");
+    /** A planned failover under client load: every write the API acknowledged is still there after. */
+    private void failoverUnderLoad(String to) throws InterruptedException {
+        awaitAlarmsOk(to);
+        ClientLoad load = new ClientLoad(URI.create(lab.status().edge()), lab.token(Duration.ofMinutes(10)), 3,
+                Duration.ofMillis(50)).start();
+        CliRun.Result result;
+        try {
+            Thread.sleep(1000);
+            result = gafail("failover", "--to", to, "--yes", "--set", "holdFor=1s", "--set", "probeInterval=200ms");
+            Thread.sleep(1000);
+        } finally {
+            load.close();
+        }
         assertEquals(0, result.code(), result.toString());
+        ClientLoad.ReadBack readBack = load.readBack(Duration.ofSeconds(20));
+        assertEquals(List.of(), readBack.lost(), "a planned failover loses no acknowledged write");
+        assertEquals(List.of(), readBack.unreadable());
+        List<ClientLoad.Write> written = load.acknowledged();
+        assertTrue(written.stream().anyMatch(w -> !w.region().equals(to)), "writes before the switch: " + written);
+        assertTrue(written.stream().anyMatch(w -> w.region().equals(to)), "writes after the switch: " + written);
+    }
+
+    /**
+     * Waits for the target's lab-5xx alarm to clear, as an operator would: a failover under write load
+     * makes the old region answer 503 until the dials have moved, and that alarm gates a failback.
+     */
+    private void awaitAlarmsOk(String region) throws InterruptedException {
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String alarms = "";
+        while (System.nanoTime() < until) {
+            alarms = Json.MAPPER.readTree(gafail("status", "--output", "json").out()).at("/regions/" + region
+                    + "/alarms").asString();
+            if (alarms.equals("OK")) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError(region + "'s alarms did not clear: " + alarms);
     }
 
     private static int processes(String region) {
@@ -76,8 +120,8 @@ class LabFailoverTest {
 
     @Test
     @Order(2)
-    void aPlannedFailoverMovesWriterTrafficAndCapacity() {
-        failover("region-b");
+    void aPlannedFailoverUnderLoadMovesWriterTrafficAndCapacityLosingNoWrite() throws Exception {
+        failoverUnderLoad("region-b");
         assertEquals("region-b", lab.database().primary());
         assertEquals(100, lab.edge().dial("region-b"));
         assertEquals(0, lab.edge().dial("region-a"));
@@ -89,11 +133,13 @@ class LabFailoverTest {
 
     @Test
     @Order(3)
-    void andBack() {
-        failover("region-a");
+    void andBack() throws Exception {
+        failoverUnderLoad("region-a");
         assertEquals("region-a", lab.database().primary());
         assertEquals(100, lab.edge().dial("region-a"));
         assertFalse(lab.database().member("region-b", true).diverged());
+        CliRun.Result status = gafail("status");
+        assertTrue(status.out().matches("(?s).*region-a\\s+100%\\s+HEALTHY\\s+writer.*"), status.toString());
     }
 
     @Test
@@ -117,7 +163,21 @@ class LabFailoverTest {
 
     @Test
     @Order(5)
-    void anUnplannedFailoverAfterTheWritersRegionIsLost() throws Exception {
+    void anUnplannedFailoverAfterTheWritersRegionIsLostReportsWhatItLost() throws Exception {
+        // Replication stalls, then three notes are written and acknowledged, then the region is lost.
+        lab.database().member("region-a", true).replication().pause();
+        URI edge = URI.create(lab.status().edge());
+        String token = lab.token(Duration.ofMinutes(10));
+        List<String> unreplicated = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            edge.resolve("/api/v1/notes")).header("Authorization", "Bearer " + token)
+                    .header("Idempotency-Key", "lost-" + i).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"title\": \"t" + i + "\", \"body\": \"b\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            unreplicated.add(Json.MAPPER.readTree(created.body()).path("id").asString());
+        }
         lab.fail("region-a");
         CliRun.Result refused = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--yes");
         assertEquals(2, refused.code(), refused.toString());
@@ -127,12 +187,71 @@ class LabFailoverTest {
                 "--yes", "--set", "probeInterval=200ms");
 
         assertEquals(0, result.code(), result.toString());
+        assertTrue(result.out().contains("Global failover to DB cluster lab-region-b in Region us-west-2 completed"),
+                result.toString());
+        for (String id : unreplicated) {
+            assertTrue(result.out().matches("(?s).*Lost transaction \\d+ committed at \\S+ on lab-region-a: [^\\n]*insert"
+                    + " \\S*notes " + id + ".*"), "the report names note " + id + ": " + result.out());
+        }
         assertEquals("region-b", lab.database().primary());
         assertEquals(100, lab.edge().dial("region-b"));
         assertEquals(0, lab.edge().dial("region-a"));
         assertEquals(2, processes("region-b"));
+        CliRun.Result status = gafail("status");
+        assertTrue(status.out().matches("(?s).*region-b\\s+100%\\s+HEALTHY\\s+writer.*"), status.toString());
         assertTrue(lab.database().member("region-a", true).diverged(), "the lost region must be rebuilt to serve");
         lab.heal("region-a");
         assertFalse(lab.database().member("region-a", true).diverged());
+    }
+
+    @Test
+    @Order(6)
+    void theAwsCliReadsTheSameStateFromTheLab() throws Exception {
+        Optional<Path> cli = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+                .map(d -> Path.of(d, "aws")).filter(Files::isExecutable).findFirst();
+        assumeTrue(cli.isPresent(), "no AWS CLI on the PATH (.ci/run installs the awscli package)");
+        String endpoint = Files.readString(lab.topologyFile()).replaceAll("(?s).*default: \"([^\"]+)\".*", "$1");
+
+        JsonNode group = aws(cli.get(), endpoint, "us-west-2", "globalaccelerator", "describe-endpoint-group",
+                "--endpoint-group-arn", "arn:aws:globalaccelerator::000000000000:accelerator/gafail-lab/listener/lab"
+                        + "/endpoint-group/region-b").path("EndpointGroup");
+        assertEquals(lab.edge().dial("region-b"), group.path("TrafficDialPercentage").asInt(), group.toString());
+
+        JsonNode members = aws(cli.get(), endpoint, "us-east-1", "rds", "describe-global-clusters")
+                .at("/GlobalClusters/0/GlobalClusterMembers");
+        for (JsonNode member : members) {
+            String region = member.path("DBClusterArn").asString().endsWith("lab-region-a") ? "region-a" : "region-b";
+            assertEquals(region.equals(lab.database().primary()), member.path("IsWriter").asBoolean(),
+                    members.toString());
+        }
+
+        JsonNode service = aws(cli.get(), endpoint, "us-west-2", "ecs", "describe-services", "--cluster", "lab",
+                "--services", "api").at("/services/0");
+        assertEquals(processes("region-b"), service.path("runningCount").asInt(), service.toString());
+        assertEquals("COMPLETED", service.at("/deployments/0/rolloutState").asString(), service.toString());
+    }
+
+    /** Runs the AWS CLI against the lab's endpoint, with throwaway credentials, and reads its JSON. */
+    private static JsonNode aws(Path cli, String endpoint, String region, String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of(cli.toString(), "--endpoint-url", endpoint, "--region", region,
+                "--output", "json"));
+        args.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("AWS_PAGER", "");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
+        Process process = builder.start();
+        try {
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the AWS CLI did not finish");
+            assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + out);
+            return Json.MAPPER.readTree(out);
+        } finally {
+            process.destroyForcibly();
+        }
     }
 }

@@ -31,6 +31,8 @@ public final class LabApi {
     private static final Duration DEPLOYING = Duration.ofMillis(500);
     private static final String ALARM = "lab-5xx";
     private static final int ALARM_5XX = 5;
+    /** A high-resolution alarm's period: the lab's alarms clear in lab time, as its holds are short. */
+    private static final Duration ALARM_PERIOD = Duration.ofSeconds(10);
 
     /** A writer change in flight, as Aurora's FailoverState shows it. */
     private record Transition(String status, String from, String to, boolean dataLoss) {
@@ -55,6 +57,10 @@ public final class LabApi {
     }
 
     AwsReply answer(AwsCall call) {
+        if (call.json() && call.service().equals("monitoring")) {
+            return AwsReply.error(true, 400, "UnsupportedProtocolException", "the lab answers CloudWatch over AWS"
+                    + " Query, as the AWS SDK for Java up to 2.40.5 and the AWS CLI v2 speak it, not AWS JSON 1.0");
+        }
         try {
             return switch (call.operation()) {
                 case "DescribeAccelerator" -> describeAccelerator();
@@ -383,7 +389,7 @@ public final class LabApi {
 
     /**
      * {@code lab-5xx}, in each region: ALARM when its load balancer answered {@value #ALARM_5XX} or more
-     * 5xx in the last minute, as a CloudWatch alarm on {@code HTTPCode_Target_5XX_Count} (Sum, 60 s) would.
+     * 5xx in the last 10 s, as a CloudWatch alarm on {@code HTTPCode_Target_5XX_Count} (Sum, 10 s) would.
      */
     private AwsReply describeAlarms(AwsCall call) {
         boolean wanted = call.params().containsValue(ALARM)
@@ -391,9 +397,9 @@ public final class LabApi {
         Optional<String> region = TopologyFile.labRegion(call.region());
         String alarm = "";
         if (wanted && region.isPresent()) {
-            long errors = edge.sum(region.get(), true, Duration.ofMinutes(1));
+            long errors = edge.sum(region.get(), true, ALARM_PERIOD);
             alarm = "<member><AlarmName>" + ALARM + "</AlarmName><StateValue>" + (errors >= ALARM_5XX ? "ALARM" : "OK")
-                    + "</StateValue><StateReason>" + errors + " 5xx in the last minute (threshold " + ALARM_5XX
+                    + "</StateValue><StateReason>" + errors + " 5xx in the last " + ALARM_PERIOD.toSeconds() + " s (threshold " + ALARM_5XX
                     + ")</StateReason><Namespace>AWS/ApplicationELB</Namespace>"
                     + "<MetricName>HTTPCode_Target_5XX_Count</MetricName></member>";
         }
