@@ -278,7 +278,12 @@ final class Notes {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                // A fenced or lost database fails the rollback too; what the client is told comes from the first error.
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         } catch (SQLException e) {
@@ -296,6 +301,6 @@ final class Notes {
                 || e instanceof SQLTransientConnectionException) {
             return ApiException.unavailable("the database is unavailable; retry shortly");
         }
-        return new ApiException(500, "INTERNAL", "the database refused the request");
+        return new ApiException(500, "INTERNAL", "the database refused the request (SQLSTATE " + state + ")");
     }
 }
