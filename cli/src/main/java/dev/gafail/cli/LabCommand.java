@@ -111,6 +111,8 @@ final class LabCommand implements Runnable {
         } else {
             JsonNode status = Json.MAPPER.readTree(json);
             out.println("edge " + status.path("edge").asString() + "   topology " + status.path("topology").asString());
+            out.println("AWS APIs " + status.path("aws").asString() + " (the lab's control plane; it does not check"
+                    + " request signatures)");
             out.printf("%-10s %-9s %-9s %-5s %-8s %-9s %-6s %-9s %s%n", "region", "database", "processes", "dial",
                     "healthy", "requests", "5xx", "db delay", "load balancer");
             for (JsonNode r : status.path("regions")) {

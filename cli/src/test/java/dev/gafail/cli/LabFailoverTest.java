@@ -210,7 +210,7 @@ class LabFailoverTest {
         Optional<Path> cli = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
                 .map(d -> Path.of(d, "aws")).filter(Files::isExecutable).findFirst();
         assumeTrue(cli.isPresent(), "no AWS CLI on the PATH (.ci/run installs the awscli package)");
-        String endpoint = Files.readString(lab.topologyFile()).replaceAll("(?s).*default: \"([^\"]+)\".*", "$1");
+        String endpoint = lab.status().aws();
 
         JsonNode group = aws(cli.get(), endpoint, "us-west-2", "globalaccelerator", "describe-endpoint-group",
                 "--endpoint-group-arn", "arn:aws:globalaccelerator::000000000000:accelerator/gafail-lab/listener/lab"

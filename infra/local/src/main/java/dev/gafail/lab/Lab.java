@@ -268,7 +268,8 @@ public final class Lab implements AutoCloseable {
     }
 
     /** The lab as {@code lab status} shows it. */
-    public record Status(String topology, String edge, List<RegionStatus> regions, List<String> notes) {
+    /** @param aws the control plane's URL, which answers the AWS APIs without checking signatures */
+    public record Status(String topology, String edge, String aws, List<RegionStatus> regions, List<String> notes) {
     }
 
     public Status status() {
@@ -283,7 +284,8 @@ public final class Lab implements AutoCloseable {
                     member.clients().isCut() ? "cut" : latency.isZero() ? "-" : "+" + latency.toMillis() + "ms",
                     "http://127.0.0.1:" + view.port()));
         }
-        return new Status(topologyFile().toString(), "http://127.0.0.1:" + edge.port(), regions, notes);
+        return new Status(topologyFile().toString(), "http://127.0.0.1:" + edge.port(),
+                "http://127.0.0.1:" + controlPlane.port(), regions, notes);
     }
 
     /** Every process the lab runs now (for a cleanup after the supervisor itself died). */

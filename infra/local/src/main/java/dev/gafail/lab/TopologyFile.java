@@ -41,7 +41,7 @@ public final class TopologyFile {
                 accelerator: {arn: "%s"}
                 globalDatabase: lab-global
                 alarms: [lab-5xx]
-                # the lab's control plane answers the AWS APIs gafail calls
+                # the lab's control plane answers the AWS APIs gafail calls; it does not check signatures
                 endpoints: {default: "http://127.0.0.1:%d"}
                 # the lab's edge and database settle in seconds: shorter holds and probes than at AWS
                 parameters: {holdFor: 5s, probeInterval: 500ms}
