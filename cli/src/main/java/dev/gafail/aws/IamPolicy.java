@@ -1,7 +1,6 @@
 package dev.gafail.aws;
 
 import dev.gafail.topology.Arns;
-import dev.gafail.topology.Region;
 import dev.gafail.topology.Topology;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,11 +19,41 @@ public final class IamPolicy {
     private IamPolicy() {
     }
 
+    /**
+     * What the policy's resources are built from: a topology's names, or (for infrastructure code
+     * that has not been deployed yet) placeholders that resolve to them, since nothing here parses them.
+     */
+    public record Scope(String partition, String account, String acceleratorArn, String globalDatabase,
+                        List<RegionScope> regions, List<String> alarms) {
+
+        public Scope {
+            regions = List.copyOf(regions);
+            alarms = List.copyOf(alarms);
+        }
+
+        public static Scope of(Topology topology) {
+            return new Scope(Arns.partition(topology.acceleratorArn()), topology.account(), topology.acceleratorArn(),
+                    topology.globalDatabase(), topology.regions().values().stream().map(r -> new RegionScope(
+                            r.awsRegion(), r.endpointGroupArn(), r.dbClusterArn(), r.ecs().cluster(),
+                            r.ecs().service())).toList(), topology.alarms());
+        }
+    }
+
+    /** One region's resources, by the names gafail acts on. */
+    public record RegionScope(String awsRegion, String endpointGroupArn, String dbClusterArn, String ecsCluster,
+                              String ecsService) {
+    }
+
     /** The policy document; without a topology, every resource is {@code *}. */
     public static Map<String, Object> document(Collection<String> actions, Topology topology) {
+        return document(actions, topology == null ? null : Scope.of(topology));
+    }
+
+    /** The policy document for {@code scope}; without one, every resource is {@code *}. */
+    public static Map<String, Object> document(Collection<String> actions, Scope scope) {
         Map<List<String>, TreeSet<String>> byResources = new LinkedHashMap<>();
         for (String action : new TreeSet<>(actions)) {
-            List<String> resources = topology == null ? List.of("*") : resources(action, topology);
+            List<String> resources = scope == null ? List.of("*") : resources(action, scope);
             byResources.computeIfAbsent(resources, r -> new TreeSet<>()).add(action);
         }
         List<Map<String, Object>> statements = new ArrayList<>();
@@ -42,31 +71,31 @@ public final class IamPolicy {
         return policy;
     }
 
-    /** The ARNs {@code action} may act on in {@code topology}. */
-    static List<String> resources(String action, Topology topology) {
-        String account = topology.account();
-        String partition = Arns.partition(topology.acceleratorArn());
+    /** The ARNs {@code action} may act on in {@code scope}. */
+    static List<String> resources(String action, Scope scope) {
+        String account = scope.account();
+        String partition = scope.partition();
         List<String> out = new ArrayList<>();
-        String globalCluster = "arn:" + partition + ":rds::" + account + ":global-cluster:" + topology.globalDatabase();
-        for (Region r : topology.regions().values()) {
+        String globalCluster = "arn:" + partition + ":rds::" + account + ":global-cluster:" + scope.globalDatabase();
+        for (RegionScope r : scope.regions()) {
             switch (action) {
                 case "globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup" ->
                         out.add(r.endpointGroupArn());
                 case "rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster" -> out.add(r.dbClusterArn());
                 case "ecs:DescribeServices", "ecs:UpdateService" -> out.add("arn:" + partition + ":ecs:" + r.awsRegion()
-                        + ":" + account + ":service/" + r.ecs().cluster() + "/" + r.ecs().service());
+                        + ":" + account + ":service/" + r.ecsCluster() + "/" + r.ecsService());
                 case "cloudwatch:DescribeAlarms" -> {
                     String prefix = "arn:" + partition + ":cloudwatch:" + r.awsRegion() + ":" + account + ":alarm:";
-                    if (topology.alarms().isEmpty()) {
+                    if (scope.alarms().isEmpty()) {
                         out.add(prefix + "*");
                     }
-                    topology.alarms().forEach(a -> out.add(prefix + a));
+                    scope.alarms().forEach(a -> out.add(prefix + a));
                 }
                 default -> { }
             }
         }
         switch (action) {
-            case "globalaccelerator:DescribeAccelerator" -> out.add(topology.acceleratorArn());
+            case "globalaccelerator:DescribeAccelerator" -> out.add(scope.acceleratorArn());
             case "rds:DescribeGlobalClusters" -> out.add(globalCluster);
             case "rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster" -> out.add(0, globalCluster);
             default -> { }

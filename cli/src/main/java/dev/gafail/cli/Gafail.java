@@ -30,8 +30,6 @@ import dev.gafail.runbook.StepSpec;
 import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyLoader;
 import dev.gafail.topology.TopologyLocator;
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -135,7 +132,7 @@ public final class Gafail implements Runnable {
             return g.exitCode().code();
         }
         // A file gafail cannot read or write is the operator's to fix, not a bug.
-        String what = e instanceof java.io.UncheckedIOException io ? io.getMessage() : "internal error: " + e;
+        String what = e instanceof UncheckedIOException io ? io.getMessage() : "internal error: " + e;
         context.err().println("gafail: " + what + (global.verbose ? "" : " (rerun with -v for details)"));
         if (global.verbose) {
             e.printStackTrace(context.err());
@@ -168,10 +165,7 @@ public final class Gafail implements Runnable {
 
     /** The IAM actions a step calls: its step type's, and those of the checks in its {@code abortIf}. */
     Set<String> iamActions(StepSpec step) {
-        Set<String> actions = new TreeSet<>(stepTypes().get(step.action()).iamActions());
-        step.with().path("abortIf").forEach(check -> stepTypes().find(check.path("action").asString())
-                .ifPresent(a -> actions.addAll(a.iamActions())));
-        return actions;
+        return stepTypes().iamActions(step);
     }
 
     /** The runbook at {@code file}, or exit 2 with every problem in it, one per line. */
@@ -319,15 +313,10 @@ public final class Gafail implements Runnable {
 
     /** A runbook that ships inside gafail ({@code runbooks/NAME} of the repository). */
     Runbook bundled(String name) {
-        try (InputStream in = Gafail.class.getResourceAsStream("/dev/gafail/runbooks/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("the bundled runbook " + name + " is missing from the gafail jar");
-            }
-            return loader().parse("bundled:" + name, in.readAllBytes());
+        try {
+            return BundledRunbooks.load(loader(), name);
         } catch (InvalidFileException e) {
             throw new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

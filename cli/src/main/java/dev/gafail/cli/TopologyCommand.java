@@ -1,17 +1,31 @@
 package dev.gafail.cli;
 
+import dev.gafail.engine.ExitCode;
+import dev.gafail.engine.GafailException;
+import dev.gafail.engine.Json;
+import dev.gafail.runbook.InvalidFileException;
+import dev.gafail.runbook.Problem;
 import dev.gafail.topology.Topology;
+import dev.gafail.topology.TopologyImport;
+import dev.gafail.topology.TopologyLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import tools.jackson.core.JacksonException;
 
-@Command(name = "topology", description = "Check the topology file (gafail.yaml) or print an example.",
-        subcommands = {TopologyCommand.Validate.class, TopologyCommand.Example.class})
+@Command(name = "topology", description = "Check the topology file (gafail.yaml), print an example, or import one"
+        + " from the infra/aws stacks' outputs.",
+        subcommands = {TopologyCommand.Validate.class, TopologyCommand.Example.class, TopologyCommand.Import.class})
 final class TopologyCommand implements Runnable {
 
     @ParentCommand
@@ -54,6 +68,62 @@ final class TopologyCommand implements Runnable {
                 parent.gafail.context().out().print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             }
             parent.gafail.context().out().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "import", description = {"Write gafail.yaml from the outputs of the infra/aws stacks",
+            "(`cdk deploy --all --outputs-file OUTPUTS.json`), checked as `topology validate` checks it."})
+    static final class Import implements Callable<Integer> {
+
+        @ParentCommand
+        TopologyCommand parent;
+
+        @Parameters(paramLabel = "OUTPUTS.json", description = "The file `cdk deploy --outputs-file` wrote.")
+        Path outputs;
+
+        @Option(names = "--file", paramLabel = "FILE", description = "Where to write it (default: ./gafail.yaml).")
+        Path output;
+
+        @Option(names = "--force", description = "Replace the file if it exists.")
+        boolean force;
+
+        @Override
+        public Integer call() {
+            CliContext context = parent.gafail.context();
+            Path source = context.workingDirectory().resolve(outputs);
+            Path target = context.workingDirectory().resolve(output != null ? output : Path.of("gafail.yaml"));
+            String yaml;
+            try {
+                yaml = TopologyImport.yaml(Json.MAPPER.readTree(Files.readString(source)));
+            } catch (NoSuchFileException e) {
+                throw new GafailException(ExitCode.USAGE, outputs + ": no such file");
+            } catch (IOException e) {
+                throw new GafailException(ExitCode.USAGE, outputs + ": cannot read it: " + e.getMessage());
+            } catch (JacksonException e) {
+                throw new GafailException(ExitCode.USAGE, outputs + ": not JSON: " + e.getOriginalMessage());
+            } catch (IllegalArgumentException e) {
+                throw new GafailException(ExitCode.USAGE, outputs + ": " + e.getMessage());
+            }
+            Topology topology;
+            try {
+                topology = new TopologyLoader().parse(target.toString(), yaml.getBytes(StandardCharsets.UTF_8));
+            } catch (InvalidFileException e) {
+                throw new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList());
+            }
+            if (Files.exists(target) && !force) {
+                throw new GafailException(ExitCode.USAGE, target + " exists; add --force to replace it (nothing was"
+                        + " written)");
+            }
+            try {
+                Files.writeString(target, yaml);
+            } catch (IOException e) {
+                throw new GafailException(ExitCode.STEP_FAILED, "cannot write " + target + ": " + e.getMessage());
+            }
+            context.out().println(target + ": topology " + topology.name() + " ("
+                    + String.join(", ", topology.regions().keySet()) + ", account " + topology.account()
+                    + "); next: gafail status");
+            context.out().flush();
             return 0;
         }
     }

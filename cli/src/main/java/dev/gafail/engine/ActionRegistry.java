@@ -1,6 +1,7 @@
 package dev.gafail.engine;
 
 import dev.gafail.runbook.ActionCatalog;
+import dev.gafail.runbook.StepSpec;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,14 @@ public final class ActionRegistry implements ActionCatalog {
 
     public Action<?> get(String name) {
         return find(name).orElseThrow(() -> new IllegalArgumentException("no step type " + name));
+    }
+
+    /** The IAM actions a step calls: its step type's, and those of the checks in its {@code abortIf}. */
+    public SortedSet<String> iamActions(StepSpec step) {
+        SortedSet<String> actions = new TreeSet<>(get(step.action()).iamActions());
+        step.with().path("abortIf").forEach(check -> find(check.path("action").asString())
+                .ifPresent(a -> actions.addAll(a.iamActions())));
+        return actions;
     }
 
     @Override

@@ -1,0 +1,120 @@
+package dev.gafail.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The outputs that {@code cdk deploy --outputs-file} writes for the infra/aws stacks, as a
+ * {@code gafail.yaml}. The output keys are defined here and used by the stacks, so the two cannot
+ * drift: the global stack names the accelerator, its endpoint groups and the global database; each
+ * regional stack names its region, database cluster, ECS service and health URL.
+ */
+public final class TopologyImport {
+
+    /** On every stack: the topology's name. */
+    public static final String TOPOLOGY = "GafailTopology";
+    public static final String ACCELERATOR_ARN = "AcceleratorArn";
+    public static final String ACCELERATOR_DNS = "AcceleratorDnsName";
+    public static final String GLOBAL_DATABASE = "GlobalDatabase";
+    /** The alarm names, comma-separated, that gate changes in each region. */
+    public static final String ALARMS = "GatingAlarms";
+    public static final String REGION = "Region";
+    public static final String AWS_REGION = "AwsRegion";
+    public static final String DB_CLUSTER_ARN = "DbClusterArn";
+    public static final String ECS_CLUSTER = "EcsCluster";
+    public static final String ECS_SERVICE = "EcsService";
+    public static final String ACTIVE_COUNT = "ActiveCount";
+    public static final String WARM_COUNT = "WarmCount";
+    public static final String HEALTHZ = "HealthzUrl";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private TopologyImport() {
+    }
+
+    /** The global stack's output key for a region's endpoint group: {@code EndpointGroupArnRegionA}. */
+    public static String endpointGroupKey(String region) {
+        StringBuilder key = new StringBuilder("EndpointGroupArn");
+        for (String part : region.split("-")) {
+            if (!part.isEmpty()) {
+                key.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
+            }
+        }
+        return key.toString();
+    }
+
+    /**
+     * The topology for the stacks in {@code outputs} ({@code {"StackName": {"Key": "value"}}}).
+     *
+     * @throws IllegalArgumentException naming the stack and output that is missing or wrong
+     */
+    public static String yaml(JsonNode outputs) {
+        JsonNode global = null;
+        List<JsonNode> regions = new ArrayList<>();
+        List<String> stacks = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> stack : outputs.properties()) {
+            stacks.add(stack.getKey());
+            if (stack.getValue().has(ACCELERATOR_ARN)) {
+                global = stack.getValue();
+            } else if (stack.getValue().has(REGION)) {
+                regions.add(stack.getValue());
+            }
+        }
+        if (global == null || regions.size() != 2) {
+            throw new IllegalArgumentException("expected the outputs of the global stack (with " + ACCELERATOR_ARN
+                    + ") and of two regional stacks (with " + REGION + "); found stacks " + stacks
+                    + " (deploy all three with `cdk deploy --all --outputs-file FILE`)");
+        }
+        StringBuilder yaml = new StringBuilder("# Written by `gafail topology import` from the infra/aws stacks' outputs.\n")
+                .append("apiVersion: gafail.dev/v1\nkind: Topology\n")
+                .append("metadata: {name: ").append(q(text(global, TOPOLOGY))).append("}\n")
+                .append("endpoint: ").append(q("http://" + text(global, ACCELERATOR_DNS))).append('\n')
+                .append("accelerator: {arn: ").append(q(text(global, ACCELERATOR_ARN))).append("}\n")
+                .append("globalDatabase: ").append(q(text(global, GLOBAL_DATABASE))).append('\n')
+                .append("alarms: [");
+        String alarms = text(global, ALARMS);
+        List<String> names = alarms.isBlank() ? List.of() : List.of(alarms.split(","));
+        yaml.append(String.join(", ", names.stream().map(String::strip).map(TopologyImport::q).toList()))
+                .append("]\nregions:\n");
+        for (JsonNode region : regions) {
+            String name = text(region, REGION);
+            yaml.append("  ").append(name).append(":\n")
+                    .append("    awsRegion: ").append(q(text(region, AWS_REGION))).append('\n')
+                    .append("    endpointGroupArn: ").append(q(text(global, endpointGroupKey(name)))).append('\n')
+                    .append("    dbClusterArn: ").append(q(text(region, DB_CLUSTER_ARN))).append('\n')
+                    .append("    ecs: {cluster: ").append(q(text(region, ECS_CLUSTER))).append(", service: ")
+                    .append(q(text(region, ECS_SERVICE))).append(", activeCount: ")
+                    .append(number(region, ACTIVE_COUNT)).append(", warmCount: ").append(number(region, WARM_COUNT))
+                    .append("}\n")
+                    .append("    healthz: ").append(q(text(region, HEALTHZ))).append('\n');
+        }
+        return yaml.toString();
+    }
+
+    private static String text(JsonNode stack, String key) {
+        JsonNode value = stack.get(key);
+        if (value == null || !value.isString()) {
+            throw new IllegalArgumentException("no output " + key + " in the stack that has "
+                    + (stack.has(REGION) ? "region " + stack.path(REGION).asString() : "the accelerator"));
+        }
+        return value.asString();
+    }
+
+    private static int number(JsonNode stack, String key) {
+        String text = text(stack, key);
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("output " + key + " is '" + text + "', not a whole number");
+        }
+    }
+
+    /** A YAML double-quoted scalar (JSON's string syntax is YAML's). */
+    private static String q(String text) {
+        return JSON.writeValueAsString(text);
+    }
+}

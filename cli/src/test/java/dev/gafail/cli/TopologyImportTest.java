@@ -1,0 +1,85 @@
+package dev.gafail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gafail.testing.CliRun;
+import dev.gafail.testing.Resources;
+import dev.gafail.topology.Topology;
+import dev.gafail.topology.TopologyLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gafail topology import}: the infra/aws stacks' outputs become a topology gafail accepts as is. */
+class TopologyImportTest {
+
+    @TempDir
+    Path dir;
+
+    private Path outputs() throws IOException {
+        Path file = dir.resolve("outputs.json");
+        try (InputStream in = getClass().getResourceAsStream("/dev/gafail/topology/cdk-outputs.json")) {
+            Files.write(file, in.readAllBytes());
+        }
+        return file;
+    }
+
+    @Test
+    void aRepresentativeOutputsFileBecomesAValidTopology() throws Exception {
+        outputs();
+        CliRun.Result result = CliRun.in(dir).run("topology", "import", "outputs.json");
+        assertEquals(0, result.code(), result.toString());
+
+        Topology topology = new TopologyLoader().load(dir.resolve("gafail.yaml"));
+        assertEquals("orders", topology.name());
+        assertEquals("111122223333", topology.account());
+        assertEquals("http://a1234567890abcdef.awsglobalaccelerator.com", topology.endpoint().toString());
+        assertEquals(List.of("orders-5xx-rate", "orders-p95-latency", "orders-capacity"), topology.alarms());
+        assertEquals("us-west-2", topology.require("region-b").awsRegion());
+        assertTrue(topology.require("region-b").endpointGroupArn().endsWith("/endpoint-group/gh04ij05kl06"));
+        assertEquals(4, topology.require("region-a").ecs().activeCount());
+        assertEquals(1, topology.require("region-a").ecs().warmCount());
+        assertEquals("orders-region-a", topology.require("region-a").dbClusterId());
+
+        CliRun.Result valid = CliRun.in(dir).run("topology", "validate");
+        assertEquals(0, valid.code(), valid.toString());
+    }
+
+    @Test
+    void anExistingFileIsKeptUnlessForced() throws Exception {
+        outputs();
+        Files.writeString(dir.resolve("gafail.yaml"), "mine\n");
+        CliRun.Result refused = CliRun.in(dir).run("topology", "import", "outputs.json");
+        assertEquals(2, refused.code(), refused.toString());
+        assertEquals("mine\n", Files.readString(dir.resolve("gafail.yaml")));
+        assertEquals(0, CliRun.in(dir).run("topology", "import", "outputs.json", "--force").code());
+        assertFalse(Files.readString(dir.resolve("gafail.yaml")).startsWith("mine"));
+    }
+
+    @Test
+    void aMissingOutputIsOneLineNamingIt() throws Exception {
+        Path file = outputs();
+        Files.writeString(file, Files.readString(file).replace("\"DbClusterArn\": \"arn:aws:rds:us-west-2",
+                "\"DbCluster\": \"arn:aws:rds:us-west-2"));
+        CliRun.Result result = CliRun.in(dir).run("topology", "import", "outputs.json");
+        assertEquals(2, result.code(), result.toString());
+        assertEquals("gafail: outputs.json: no output DbClusterArn in the stack that has region region-b",
+                result.err().strip());
+        assertFalse(Files.exists(dir.resolve("gafail.yaml")));
+    }
+
+    @Test
+    void theBundledRunbooksAreTheRepositorysRunbooks() throws IOException {
+        try (Stream<Path> files = Files.list(Resources.repository().resolve("runbooks"))) {
+            assertEquals(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList(),
+                    BundledRunbooks.NAMES.stream().sorted().toList());
+        }
+    }
+}
