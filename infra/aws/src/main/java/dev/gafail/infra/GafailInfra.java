@@ -1,0 +1,55 @@
+package dev.gafail.infra;
+
+import dev.gafail.runbook.InvalidFileException;
+import dev.gafail.runbook.Problem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+
+/**
+ * The CDK app: region-a's and region-b's stacks and the global one, from one configuration file.
+ * {@code infra/aws/synth} runs it; {@code cdk deploy --app infra/aws/cdk.out} deploys what it wrote.
+ */
+public final class GafailInfra {
+
+    /** The stacks of one app, built from one configuration. */
+    public record Stacks(App app, RegionalStack primary, RegionalStack secondary, GlobalStack global) {
+    }
+
+    private GafailInfra() {
+    }
+
+    public static Stacks build(InfraConfig config, String outdir) {
+        App app = new App(AppProps.builder().outdir(outdir).build());
+        RegionalStack primary = new RegionalStack(app, config, config.primary(), null);
+        RegionalStack secondary = new RegionalStack(app, config, config.secondary(), primary);
+        // The secondary joins the global database that the primary creates.
+        secondary.addStackDependency(primary);
+        GlobalStack global = new GlobalStack(app, config, List.of(primary, secondary));
+        return new Stacks(app, primary, secondary, global);
+    }
+
+    /**
+     * {@code GafailInfra [CONFIG [OUTDIR]]}: synthesizes the templates (into OUTDIR, else the CDK CLI's
+     * {@code CDK_OUTDIR}, else infra/aws/cdk.out); a bad configuration is exit 2, one line per problem.
+     */
+    public static void main(String[] args) {
+        Path file = Path.of(args.length > 0 ? args[0] : "infra/aws/gafail-infra.yaml");
+        String outdir = args.length > 1 ? args[1]
+                : System.getenv().getOrDefault("CDK_OUTDIR", "infra/aws/cdk.out");
+        InfraConfig config;
+        try {
+            config = Files.exists(file) ? new InfraConfigLoader().load(file) : InfraConfig.defaults();
+        } catch (InvalidFileException e) {
+            e.problems().stream().map(Problem::format).forEach(System.err::println);
+            System.exit(2);
+            return;
+        }
+        build(config, outdir).app().synth();
+        System.out.println("synthesized " + config.stackName(config.primary()) + ", "
+                + config.stackName(config.secondary()) + " and " + config.globalStackName() + " (" + config.mode()
+                .name().toLowerCase().replace('_', '-') + ") into " + outdir);
+    }
+}

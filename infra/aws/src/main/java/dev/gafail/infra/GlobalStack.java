@@ -1,0 +1,96 @@
+package dev.gafail.infra;
+
+import dev.gafail.aws.IamPolicy;
+import dev.gafail.cli.BundledRunbooks;
+import dev.gafail.topology.TopologyImport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.globalaccelerator.Accelerator;
+import software.amazon.awscdk.services.globalaccelerator.ClientAffinity;
+import software.amazon.awscdk.services.globalaccelerator.ConnectionProtocol;
+import software.amazon.awscdk.services.globalaccelerator.EndpointGroup;
+import software.amazon.awscdk.services.globalaccelerator.EndpointGroupOptions;
+import software.amazon.awscdk.services.globalaccelerator.HealthCheckProtocol;
+import software.amazon.awscdk.services.globalaccelerator.Listener;
+import software.amazon.awscdk.services.globalaccelerator.ListenerOptions;
+import software.amazon.awscdk.services.globalaccelerator.PortRange;
+import software.amazon.awscdk.services.globalaccelerator.endpoints.ApplicationLoadBalancerEndpoint;
+import software.amazon.awscdk.services.globalaccelerator.endpoints.ApplicationLoadBalancerEndpointOptions;
+import software.amazon.awscdk.services.iam.AccountPrincipal;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.Role;
+import software.constructs.Construct;
+
+/**
+ * What spans the regions, in us-west-2 (Global Accelerator's home): the accelerator, a TCP listener,
+ * one endpoint group per region in front of its ALB with {@code /healthz} health checks and traffic
+ * dials, and the operator role gafail runs as, whose policy is generated here by gafail's own code
+ * from the bundled runbooks and these resources.
+ */
+public final class GlobalStack extends Stack {
+
+    private final Role operatorRole;
+
+    public GlobalStack(Construct scope, InfraConfig config, List<RegionalStack> regions) {
+        super(scope, config.globalStackName(), StackProps.builder()
+                .env(Environment.builder().account(config.account()).region(InfraConfig.ACCELERATOR_REGION).build())
+                .crossRegionReferences(true)
+                .description("gafail global: Global Accelerator with an endpoint group per region, gafail's operator"
+                        + " role")
+                .build());
+        Accelerator accelerator = Accelerator.Builder.create(this, "Accelerator").acceleratorName(config.name())
+                .build();
+        Listener listener = accelerator.addListener("Http", ListenerOptions.builder()
+                .portRanges(List.of(PortRange.builder().fromPort(80).build()))
+                .protocol(ConnectionProtocol.TCP).clientAffinity(ClientAffinity.NONE).build());
+
+        List<IamPolicy.RegionScope> scopes = new ArrayList<>();
+        for (int i = 0; i < regions.size(); i++) {
+            InfraConfig.RegionConfig region = config.regions().get(i);
+            EndpointGroup group = listener.addEndpointGroup(region.name(), EndpointGroupOptions.builder()
+                    .endpointGroupName(region.name()).region(region.awsRegion())
+                    .trafficDialPercentage(config.dial(region))
+                    .healthCheckProtocol(HealthCheckProtocol.HTTP).healthCheckPort(80).healthCheckPath("/healthz")
+                    .healthCheckInterval(Duration.seconds(10)).healthCheckThreshold(3)
+                    .endpoints(List.of(new ApplicationLoadBalancerEndpoint(regions.get(i).loadBalancer(),
+                            ApplicationLoadBalancerEndpointOptions.builder().preserveClientIp(true).weight(128)
+                                    .build())))
+                    .build());
+            output(TopologyImport.endpointGroupKey(region.name()), group.getEndpointGroupArn());
+            scopes.add(new IamPolicy.RegionScope(region.awsRegion(), group.getEndpointGroupArn(),
+                    "arn:" + getPartition() + ":rds:" + region.awsRegion() + ":" + config.account() + ":cluster:"
+                            + config.clusterId(region), config.ecsCluster(region), config.ecsService()));
+        }
+
+        IamPolicy.Scope resources = new IamPolicy.Scope(getPartition(), config.account(),
+                accelerator.getAcceleratorArn(), config.globalDatabase(), scopes, config.gatingAlarms());
+        Map<String, Object> policy = IamPolicy.document(BundledRunbooks.iamActions(), resources);
+        operatorRole = Role.Builder.create(this, "OperatorRole").roleName(config.name() + "-gafail-operator")
+                .description("Who runs gafail's runbooks against " + config.name() + ": exactly what"
+                        + " `gafail iam-policy runbooks/*.yaml` lists")
+                .assumedBy(new AccountPrincipal(config.account())).maxSessionDuration(Duration.hours(4))
+                .inlinePolicies(Map.of("gafail", PolicyDocument.fromJson(policy)))
+                .build();
+
+        output(TopologyImport.TOPOLOGY, config.name());
+        output(TopologyImport.ACCELERATOR_ARN, accelerator.getAcceleratorArn());
+        output(TopologyImport.ACCELERATOR_DNS, accelerator.getDnsName());
+        output(TopologyImport.GLOBAL_DATABASE, config.globalDatabase());
+        output(TopologyImport.ALARMS, String.join(",", config.gatingAlarms()));
+        output("OperatorRoleArn", operatorRole.getRoleArn());
+    }
+
+    public Role operatorRole() {
+        return operatorRole;
+    }
+
+    private void output(String key, String value) {
+        CfnOutput.Builder.create(this, key).key(key).value(value).build();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.gafail.infra;
+
+import java.util.List;
+
+/**
+ * What the stacks deploy, from {@code infra/aws/gafail-infra.yaml}.
+ *
+ * @param regions region-a (the primary, where the global database starts) and region-b, in that order
+ */
+public record InfraConfig(String name, String account, Mode mode, List<RegionConfig> regions, Service service,
+                          Database database, Alarms alarms) {
+
+    public enum Mode { ACTIVE_PASSIVE, ACTIVE_ACTIVE }
+
+    /** @param dial the traffic dial in active-active mode (active-passive is 100/0) */
+    public record RegionConfig(String name, String awsRegion, String cidr, int dial) {
+    }
+
+    /** @param image a full image URI, or null for {@code ecrRepository:tag} in each region */
+    public record Service(String image, String ecrRepository, String tag, int cpu, int memoryMiB, int activeCount,
+                          int warmCount) {
+    }
+
+    public record Database(String engineVersion, String instanceClass) {
+    }
+
+    public record Alarms(double fiveXxPercent, double p95Seconds, double rpoLagSeconds) {
+    }
+
+    public InfraConfig {
+        regions = List.copyOf(regions);
+    }
+
+    /** The defaults, as infra/aws/gafail-infra.yaml documents them. */
+    public static InfraConfig defaults() {
+        return new InfraConfig("gafail", "111122223333", Mode.ACTIVE_PASSIVE,
+                List.of(new RegionConfig("region-a", "us-east-1", "10.10.0.0/16", 100),
+                        new RegionConfig("region-b", "us-west-2", "10.20.0.0/16", 100)),
+                new Service(null, "sample-api", "latest", 512, 1024, 2, 1),
+                new Database("16.6", "db.r6g.large"), new Alarms(5, 1, 5));
+    }
+
+    public RegionConfig primary() {
+        return regions.get(0);
+    }
+
+    public RegionConfig secondary() {
+        return regions.get(1);
+    }
+
+    /** The tasks {@code region} runs: active where traffic goes, warm in the passive region. */
+    public int desiredCount(RegionConfig region) {
+        return mode == Mode.ACTIVE_ACTIVE || region.equals(primary()) ? service.activeCount() : service.warmCount();
+    }
+
+    /** The accelerator's dial for {@code region}: 100/0 active-passive, the configured dials active-active. */
+    public int dial(RegionConfig region) {
+        if (mode == Mode.ACTIVE_ACTIVE) {
+            return region.dial();
+        }
+        return region.equals(primary()) ? 100 : 0;
+    }
+
+    public String globalDatabase() {
+        return name + "-global";
+    }
+
+    public String clusterId(RegionConfig region) {
+        return name + "-" + region.name();
+    }
+
+    public String ecsCluster(RegionConfig region) {
+        return name + "-" + region.name();
+    }
+
+    public String ecsService() {
+        return name + "-api";
+    }
+
+    /** The alarms that gate gafail's changes, by name in each region (the topology's {@code alarms}). */
+    public List<String> gatingAlarms() {
+        return List.of(name + "-5xx-rate", name + "-p95-latency", name + "-capacity");
+    }
+
+    public String rpoLagAlarm() {
+        return name + "-rpo-lag";
+    }
+
+    public String stackName(RegionConfig region) {
+        return name + "-" + region.name();
+    }
+
+    public String globalStackName() {
+        return name + "-global";
+    }
+
+    /** Global Accelerator's control plane, where its stack lives, is in us-west-2. */
+    public static final String ACCELERATOR_REGION = "us-west-2";
+}

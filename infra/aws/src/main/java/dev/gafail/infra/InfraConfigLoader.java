@@ -1,0 +1,126 @@
+package dev.gafail.infra;
+
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import dev.gafail.runbook.InvalidFileException;
+import dev.gafail.runbook.PositionedTree;
+import dev.gafail.runbook.Problem;
+import dev.gafail.runbook.SchemaProblems;
+import dev.gafail.runbook.YamlDocuments;
+import dev.gafail.runbook.YamlTreeReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads {@code gafail-infra.yaml} over the defaults, or reports every problem at once as
+ * {@code FILE:LINE:COLUMN: message}: the JSON Schema, then what it cannot say (two AWS regions,
+ * two address blocks, warm at most active, an image or a repository).
+ */
+public final class InfraConfigLoader {
+
+    private static final String SHAPE = "the infra configuration is a YAML mapping (name, account, mode, regions,"
+            + " service, database, alarms)";
+
+    private final JsonNode document;
+    private final Schema schema;
+
+    public InfraConfigLoader() {
+        try (InputStream in = InfraConfigLoader.class.getResourceAsStream("infra.schema.json")) {
+            document = JsonMapper.builder().build().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the infra configuration schema is missing", e);
+        }
+        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(document);
+    }
+
+    public InfraConfig load(Path file) throws InvalidFileException {
+        return parse(file.toString(), YamlDocuments.bytes(file));
+    }
+
+    public InfraConfig parse(String file, byte[] bytes) throws InvalidFileException {
+        PositionedTree tree = YamlDocuments.mapping(new YamlTreeReader(), file, bytes, SHAPE);
+        List<Problem> problems = new ArrayList<>(new SchemaProblems(tree, p -> document.at(p).deepCopy(), Set.of())
+                .toProblems(schema.validate(tree.root())));
+        if (!problems.isEmpty()) {
+            throw YamlDocuments.sorted(problems);
+        }
+        InfraConfig config = bind(tree.root());
+        check(tree, config, problems);
+        if (!problems.isEmpty()) {
+            throw YamlDocuments.sorted(problems);
+        }
+        return config;
+    }
+
+    private static InfraConfig bind(JsonNode root) {
+        InfraConfig d = InfraConfig.defaults();
+        List<InfraConfig.RegionConfig> regions = new ArrayList<>();
+        for (InfraConfig.RegionConfig r : d.regions()) {
+            JsonNode node = root.at("/regions/" + r.name());
+            regions.add(new InfraConfig.RegionConfig(r.name(), node.path("awsRegion").asString(r.awsRegion()),
+                    node.path("cidr").asString(r.cidr()), node.path("dial").asInt(r.dial())));
+        }
+        JsonNode s = root.path("service");
+        boolean image = s.has("image");
+        InfraConfig.Service service = new InfraConfig.Service(image ? s.path("image").asString() : null,
+                image ? null : s.path("ecrRepository").asString(d.service().ecrRepository()),
+                s.path("tag").asString(d.service().tag()), s.path("cpu").asInt(d.service().cpu()),
+                s.path("memoryMiB").asInt(d.service().memoryMiB()),
+                s.path("activeCount").asInt(d.service().activeCount()),
+                s.path("warmCount").asInt(d.service().warmCount()));
+        JsonNode db = root.path("database");
+        JsonNode a = root.path("alarms");
+        return new InfraConfig(root.path("name").asString(d.name()), root.path("account").asString(d.account()),
+                root.has("mode") ? InfraConfig.Mode.valueOf(root.path("mode").asString().toUpperCase().replace('-', '_'))
+                        : d.mode(),
+                regions, service,
+                new InfraConfig.Database(db.path("engineVersion").asString(d.database().engineVersion()),
+                        db.path("instanceClass").asString(d.database().instanceClass())),
+                new InfraConfig.Alarms(a.path("fiveXxPercent").asDouble(d.alarms().fiveXxPercent()),
+                        a.path("p95Seconds").asDouble(d.alarms().p95Seconds()),
+                        a.path("rpoLagSeconds").asDouble(d.alarms().rpoLagSeconds())));
+    }
+
+    private static void check(PositionedTree tree, InfraConfig config, List<Problem> problems) {
+        InfraConfig.RegionConfig a = config.primary();
+        InfraConfig.RegionConfig b = config.secondary();
+        if (a.awsRegion().equals(b.awsRegion())) {
+            problems.add(tree.problem(at(tree, "/regions/region-b/awsRegion", "/regions/region-b", "/regions", ""),
+                    "region-a and region-b are both in " + a.awsRegion() + "; a global database spans two AWS regions"));
+        }
+        if (a.cidr().equals(b.cidr())) {
+            problems.add(tree.problem(at(tree, "/regions/region-b/cidr", "/regions/region-b", "/regions", ""),
+                    "region-a and region-b both use " + a.cidr() + "; give each region its own address block"));
+        }
+        if (config.service().warmCount() > config.service().activeCount()) {
+            problems.add(tree.problem(at(tree, "/service/warmCount", "/service/activeCount", "/service", ""),
+                    "warmCount " + config.service().warmCount() + " is more than activeCount "
+                            + config.service().activeCount()));
+        }
+        if (tree.root().at("/service/image").isString() && tree.root().at("/service/ecrRepository").isString()) {
+            problems.add(tree.problem("/service/ecrRepository", "give image or ecrRepository, not both"));
+        }
+        if (config.mode() == InfraConfig.Mode.ACTIVE_ACTIVE && a.dial() + b.dial() == 0) {
+            problems.add(tree.problem(at(tree, "/regions", "/mode", ""), "active-active with both dials at 0 sends"
+                    + " traffic nowhere"));
+        }
+    }
+
+    /** The first of {@code pointers} that the file has, so a problem points where the user must act. */
+    private static String at(PositionedTree tree, String... pointers) {
+        for (String pointer : pointers) {
+            if (pointer.isEmpty() || !tree.root().at(pointer).isMissingNode()) {
+                return pointer;
+            }
+        }
+        return "";
+    }
+}
