@@ -95,12 +95,12 @@ final class DemoCommand implements Callable<Integer> {
         ClientLoad.ReadBack readBack = load.readBack(READ_BACK_PATIENCE);
         LoadReport report = LoadReport.of(load.samples(), start, end, target);
         print(out, report, readBack, target, Duration.between(start, end));
-        out.printf("%nnext (the lab keeps running):%n"
-                + "  gafail status                 the regions as the lab's AWS APIs report them%n"
-                + "  gafail failover --to %s    and back%n"
-                + "  gafail lab fail %s         lose the writer's region; then:%n"
-                + "  gafail failover --to %s --mode unplanned --allow-data-loss%n"
-                + "  gafail lab down               stop the lab%n", writer, target, writer);
+        out.printf("%nnext (the lab keeps running):%n");
+        next(out, "gafail status", "the regions as the lab's AWS APIs report them");
+        next(out, "gafail failover --to " + writer, "and back");
+        next(out, "gafail lab fail " + target, "lose the writer's region; then:");
+        next(out, "gafail failover --to " + writer + " --mode unplanned --allow-data-loss", "");
+        next(out, "gafail lab down", "stop the lab");
         out.flush();
         if (code != 0) {
             return code;
@@ -150,6 +150,10 @@ final class DemoCommand implements Callable<Integer> {
         row(out, "before", report.before());
         row(out, "during", report.during());
         row(out, "after", report.after());
+    }
+
+    private static void next(PrintWriter out, String command, String why) {
+        out.println(("  " + String.format("%-30s", command) + " " + why).stripTrailing());
     }
 
     private static void row(PrintWriter out, String name, LoadReport.Window w) {
