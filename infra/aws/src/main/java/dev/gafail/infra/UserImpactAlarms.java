@@ -1,0 +1,64 @@
+package dev.gafail.infra;
+
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
+import software.constructs.Construct;
+
+/**
+ * What users feel, in one region: the ALB's 5xx rate and p95 latency and the service running fewer
+ * tasks than it should (these three gate gafail's changes, by name), and the global database's
+ * replication lag. Missing data is not breaching: a passive region without traffic is not failing.
+ */
+final class UserImpactAlarms extends Construct {
+
+    private static final Duration MINUTE = Duration.minutes(1);
+
+    UserImpactAlarms(Construct scope, InfraConfig config, InfraConfig.RegionConfig region, ApiService api,
+                     DatabaseMember database) {
+        super(scope, "Alarms");
+        InfraConfig.Alarms limits = config.alarms();
+        IMetric rate = MathExpression.Builder.create().expression("100 * FILL(errors, 0) / FILL(requests, 1)")
+                .usingMetrics(Map.of(
+                        "errors", api.targets().getMetrics().httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT),
+                        "requests", api.loadBalancer().getMetrics().requestCount()))
+                .period(MINUTE).label("5xx rate (%)").build();
+        alarm("FiveXxRate", config.gatingAlarms().get(0), "5xx rate of " + region.name() + "'s ALB above "
+                + limits.fiveXxPercent() + "%", rate, limits.fiveXxPercent(), 2);
+        alarm("P95Latency", config.gatingAlarms().get(1), "p95 response time of " + region.name() + " above "
+                        + limits.p95Seconds() + " s",
+                api.targets().getMetrics().targetResponseTime(MetricOptions.builder().statistic("p95").period(MINUTE)
+                        .build()), limits.p95Seconds(), 3);
+        Map<String, String> service = Map.of("ClusterName", api.clusterName(), "ServiceName", config.ecsService());
+        IMetric missing = MathExpression.Builder.create().expression("desired - running")
+                .usingMetrics(Map.of("desired", tasks("DesiredTaskCount", service),
+                        "running", tasks("RunningTaskCount", service)))
+                .period(MINUTE).label("tasks missing").build();
+        alarm("Capacity", config.gatingAlarms().get(2), region.name() + " runs fewer tasks than desired", missing,
+                0, 5);
+        alarm("RpoLag", config.rpoLagAlarm(), "replication lag of " + config.clusterId(region) + " above "
+                        + limits.rpoLagSeconds() + " s",
+                Metric.Builder.create().namespace("AWS/RDS").metricName("AuroraGlobalDBRPOLag")
+                        .dimensionsMap(Map.of("DBClusterIdentifier", database.clusterId())).statistic("Maximum")
+                        .period(MINUTE).build(), limits.rpoLagSeconds() * 1000, 3);
+    }
+
+    private static Metric tasks(String name, Map<String, String> service) {
+        return Metric.Builder.create().namespace("ECS/ContainerInsights").metricName(name).dimensionsMap(service)
+                .statistic("Minimum").build();
+    }
+
+    private void alarm(String id, String name, String description, IMetric metric, double threshold, int periods) {
+        Alarm.Builder.create(this, id).alarmName(name).alarmDescription(description).metric(metric)
+                .threshold(threshold).evaluationPeriods(periods).datapointsToAlarm(periods)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+    }
+}
