@@ -97,9 +97,13 @@ final class DemoCommand implements Callable<Integer> {
         print(out, report, readBack, target, Duration.between(start, end));
         out.printf("%nnext (the lab keeps running):%n");
         next(out, "gafail status", "the regions as the lab's AWS APIs report them");
-        next(out, "gafail failover --to " + writer, "and back");
-        next(out, "gafail lab fail " + target, "lose the writer's region; then:");
-        next(out, "gafail failover --to " + writer + " --mode unplanned --allow-data-loss", "");
+        if (code == 0) {
+            next(out, "gafail failover --to " + writer, "and back");
+            next(out, "gafail lab fail " + target, "lose the writer's region; then:");
+            next(out, "gafail failover --to " + writer + " --mode unplanned --allow-data-loss", "");
+        } else {
+            next(out, "gafail history", "the failover did not complete: its execution, and `gafail show ID`");
+        }
         next(out, "gafail lab down", "stop the lab");
         out.flush();
         if (code != 0) {
