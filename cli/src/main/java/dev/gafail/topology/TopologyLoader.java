@@ -1,17 +1,10 @@
 package dev.gafail.topology;
 
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import dev.gafail.runbook.InvalidFileException;
 import dev.gafail.runbook.PositionedTree;
 import dev.gafail.runbook.Problem;
-import dev.gafail.runbook.SchemaProblems;
+import dev.gafail.runbook.SchemaCheckedYaml;
 import dev.gafail.runbook.YamlDocuments;
-import dev.gafail.runbook.YamlTreeReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads {@code gafail.yaml} into a {@link Topology}, or reports every problem in it at once, with
@@ -33,30 +24,16 @@ public final class TopologyLoader {
     private static final String SHAPE = "a topology is a YAML mapping with apiVersion, kind, metadata, endpoint,"
             + " accelerator, globalDatabase and regions";
 
-    private final YamlTreeReader reader = new YamlTreeReader();
-    private final JsonNode document;
-    private final Schema schema;
-
-    public TopologyLoader() {
-        try (InputStream in = TopologyLoader.class.getResourceAsStream("topology.schema.json")) {
-            document = JsonMapper.builder().build().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the topology schema is missing from the gafail jar", e);
-        }
-        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(document);
-    }
+    private final SchemaCheckedYaml yaml = new SchemaCheckedYaml(TopologyLoader.class, "topology.schema.json", SHAPE);
 
     public Topology load(Path file) throws InvalidFileException {
         return parse(file.toString(), YamlDocuments.bytes(file));
     }
 
     public Topology parse(String file, byte[] bytes) throws InvalidFileException {
-        PositionedTree tree = YamlDocuments.mapping(reader, file, bytes, SHAPE);
-        List<Problem> problems = new ArrayList<>(new SchemaProblems(tree, p -> document.at(p).deepCopy(), Set.of())
-                .toProblems(schema.validate(tree.root())));
-        if (problems.isEmpty()) {
-            check(tree, problems);
-        }
+        PositionedTree tree = yaml.read(file, bytes);
+        List<Problem> problems = new ArrayList<>();
+        check(tree, problems);
         if (!problems.isEmpty()) {
             throw YamlDocuments.sorted(problems);
         }

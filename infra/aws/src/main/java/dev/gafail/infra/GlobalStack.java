@@ -6,7 +6,6 @@ import dev.gafail.topology.TopologyImport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
@@ -62,7 +61,7 @@ public final class GlobalStack extends Stack {
                             ApplicationLoadBalancerEndpointOptions.builder().preserveClientIp(true).weight(128)
                                     .build())))
                     .build());
-            output(TopologyImport.endpointGroupKey(region.name()), group.getEndpointGroupArn());
+            StackOutputs.add(this, TopologyImport.endpointGroupKey(region.name()), group.getEndpointGroupArn());
             scopes.add(new IamPolicy.RegionScope(region.awsRegion(), group.getEndpointGroupArn(),
                     "arn:" + getPartition() + ":rds:" + region.awsRegion() + ":" + config.account() + ":cluster:"
                             + config.clusterId(region), config.ecsCluster(region), config.ecsService()));
@@ -78,19 +77,15 @@ public final class GlobalStack extends Stack {
                 .inlinePolicies(Map.of("gafail", PolicyDocument.fromJson(policy)))
                 .build();
 
-        output(TopologyImport.TOPOLOGY, config.name());
-        output(TopologyImport.ACCELERATOR_ARN, accelerator.getAcceleratorArn());
-        output(TopologyImport.ACCELERATOR_DNS, accelerator.getDnsName());
-        output(TopologyImport.GLOBAL_DATABASE, config.globalDatabase());
-        output(TopologyImport.ALARMS, String.join(",", config.gatingAlarms()));
-        output("OperatorRoleArn", operatorRole.getRoleArn());
+        StackOutputs.add(this, TopologyImport.TOPOLOGY, config.name());
+        StackOutputs.add(this, TopologyImport.ACCELERATOR_ARN, accelerator.getAcceleratorArn());
+        StackOutputs.add(this, TopologyImport.ACCELERATOR_DNS, accelerator.getDnsName());
+        StackOutputs.add(this, TopologyImport.GLOBAL_DATABASE, config.globalDatabase());
+        StackOutputs.add(this, TopologyImport.ALARMS, String.join(",", config.gatingAlarms()));
+        StackOutputs.add(this, "OperatorRoleArn", operatorRole.getRoleArn());
     }
 
     public Role operatorRole() {
         return operatorRole;
-    }
-
-    private void output(String key, String value) {
-        CfnOutput.Builder.create(this, key).key(key).value(value).build();
     }
 }

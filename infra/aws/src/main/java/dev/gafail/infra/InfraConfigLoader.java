@@ -1,23 +1,14 @@
 package dev.gafail.infra;
 
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import dev.gafail.runbook.InvalidFileException;
 import dev.gafail.runbook.PositionedTree;
 import dev.gafail.runbook.Problem;
-import dev.gafail.runbook.SchemaProblems;
+import dev.gafail.runbook.SchemaCheckedYaml;
 import dev.gafail.runbook.YamlDocuments;
-import dev.gafail.runbook.YamlTreeReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads {@code gafail-infra.yaml} over the defaults, or reports every problem at once as
@@ -29,30 +20,16 @@ public final class InfraConfigLoader {
     private static final String SHAPE = "the infra configuration is a YAML mapping (name, account, mode, regions,"
             + " service, database, alarms)";
 
-    private final JsonNode document;
-    private final Schema schema;
-
-    public InfraConfigLoader() {
-        try (InputStream in = InfraConfigLoader.class.getResourceAsStream("infra.schema.json")) {
-            document = JsonMapper.builder().build().readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the infra configuration schema is missing", e);
-        }
-        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(document);
-    }
+    private final SchemaCheckedYaml yaml = new SchemaCheckedYaml(InfraConfigLoader.class, "infra.schema.json", SHAPE);
 
     public InfraConfig load(Path file) throws InvalidFileException {
         return parse(file.toString(), YamlDocuments.bytes(file));
     }
 
     public InfraConfig parse(String file, byte[] bytes) throws InvalidFileException {
-        PositionedTree tree = YamlDocuments.mapping(new YamlTreeReader(), file, bytes, SHAPE);
-        List<Problem> problems = new ArrayList<>(new SchemaProblems(tree, p -> document.at(p).deepCopy(), Set.of())
-                .toProblems(schema.validate(tree.root())));
-        if (!problems.isEmpty()) {
-            throw YamlDocuments.sorted(problems);
-        }
+        PositionedTree tree = yaml.read(file, bytes);
         InfraConfig config = bind(tree.root());
+        List<Problem> problems = new ArrayList<>();
         check(tree, config, problems);
         if (!problems.isEmpty()) {
             throw YamlDocuments.sorted(problems);

@@ -3,7 +3,6 @@ package dev.gafail.infra;
 import dev.gafail.topology.TopologyImport;
 import java.util.List;
 import software.amazon.awscdk.Acknowledgment;
-import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -75,17 +74,17 @@ public final class RegionalStack extends Stack {
                 "rediss://" + cache.getAttrEndpointAddress() + ":" + cache.getAttrEndpointPort());
         new UserImpactAlarms(this, config, region, api, database);
 
-        output(TopologyImport.TOPOLOGY, config.name());
-        output(TopologyImport.REGION, region.name());
-        output(TopologyImport.AWS_REGION, region.awsRegion());
-        output(TopologyImport.DB_CLUSTER_ARN, "arn:" + getPartition() + ":rds:" + region.awsRegion() + ":"
+        StackOutputs.add(this, TopologyImport.TOPOLOGY, config.name());
+        StackOutputs.add(this, TopologyImport.REGION, region.name());
+        StackOutputs.add(this, TopologyImport.AWS_REGION, region.awsRegion());
+        StackOutputs.add(this, TopologyImport.DB_CLUSTER_ARN, "arn:" + getPartition() + ":rds:" + region.awsRegion() + ":"
                 + config.account() + ":cluster:" + config.clusterId(region));
-        output(TopologyImport.ECS_CLUSTER, config.ecsCluster(region));
-        output(TopologyImport.ECS_SERVICE, config.ecsService());
-        output(TopologyImport.ACTIVE_COUNT, String.valueOf(config.service().activeCount()));
-        output(TopologyImport.WARM_COUNT, String.valueOf(config.mode() == InfraConfig.Mode.ACTIVE_ACTIVE
+        StackOutputs.add(this, TopologyImport.ECS_CLUSTER, config.ecsCluster(region));
+        StackOutputs.add(this, TopologyImport.ECS_SERVICE, config.ecsService());
+        StackOutputs.add(this, TopologyImport.ACTIVE_COUNT, String.valueOf(config.service().activeCount()));
+        StackOutputs.add(this, TopologyImport.WARM_COUNT, String.valueOf(config.mode() == InfraConfig.Mode.ACTIVE_ACTIVE
                 ? config.service().activeCount() : config.service().warmCount()));
-        output(TopologyImport.HEALTHZ, "http://" + api.loadBalancer().getLoadBalancerDnsName() + "/healthz");
+        StackOutputs.add(this, TopologyImport.HEALTHZ, "http://" + api.loadBalancer().getLoadBalancerDnsName() + "/healthz");
     }
 
     public ApplicationLoadBalancer loadBalancer() {
@@ -95,9 +94,5 @@ public final class RegionalStack extends Stack {
     private SecurityGroup group(Vpc vpc, String id, String description) {
         return SecurityGroup.Builder.create(this, id + "Group").vpc(vpc).description(description)
                 .allowAllOutbound(true).build();
-    }
-
-    private void output(String key, String value) {
-        CfnOutput.Builder.create(this, key).key(key).value(value).build();
     }
 }
