@@ -3,8 +3,6 @@ package dev.gafail.cli;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Json;
-import dev.gafail.lab.LabControl;
-import dev.gafail.lab.LabException;
 import dev.gafail.lab.load.ClientLoad;
 import dev.gafail.lab.load.LoadReport;
 import dev.gafail.runbook.Durations;
@@ -58,10 +56,16 @@ final class DemoCommand implements Callable<Integer> {
         Duration settle = Durations.parse(steady).orElseThrow(() -> new GafailException(ExitCode.USAGE,
                 "--steady " + steady + ": not a duration (" + Durations.EXAMPLES + ")"));
         PrintWriter out = gafail.context().out();
-        LabCommand lab = new LabCommand();
-        lab.gafail = gafail;
-        Optional<String> running = running(lab);
-        JsonNode status = Json.MAPPER.readTree(running.isPresent() ? running.get() : lab.up(folder, 2));
+        LabClient lab = LabClient.of(gafail, folder);
+        String text;
+        if (lab.running()) {
+            out.println("using the lab running in " + lab.dir());
+            text = lab.call("status", Map.of());
+            lab.show(text);
+        } else {
+            text = lab.up(2);
+        }
+        JsonNode status = Json.MAPPER.readTree(text);
         gafail.topologyFallback(Path.of(status.path("topology").asString()));
         String writer = region(status, "writer").orElseThrow(() -> new GafailException(
                 ExitCode.PRECONDITIONS_NOT_MET, "the lab has no writer: `gafail lab heal REGION`, or fail over with"
@@ -70,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
                 ExitCode.PRECONDITIONS_NOT_MET, "no region of the lab can take over (`gafail lab status`);"
                 + " `gafail lab heal REGION` brings one back"));
 
-        ClientLoad load = new ClientLoad(URI.create(status.path("edge").asString()), lab.token(folder,
+        ClientLoad load = new ClientLoad(URI.create(status.path("edge").asString()), lab.token(
                 Duration.ofHours(1)), clients, PAUSE).start();
         Instant start;
         Instant end;
@@ -110,18 +114,6 @@ final class DemoCommand implements Callable<Integer> {
             return code;
         }
         return readBack.lost().isEmpty() ? 0 : ExitCode.STEP_FAILED.code();
-    }
-
-    private Optional<String> running(LabCommand lab) {
-        try {
-            LabControl control = LabControl.of(lab.dir(folder));
-            gafail.context().out().println("using the lab running in " + control.dir());
-            String status = lab.call(folder, "status", Map.of());
-            lab.show(status);
-            return Optional.of(status);
-        } catch (LabException e) {
-            return Optional.empty();
-        }
     }
 
     /** The first region whose database has {@code role} ("writer", "reader"). */

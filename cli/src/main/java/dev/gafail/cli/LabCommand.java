@@ -3,19 +3,11 @@ package dev.gafail.cli;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Json;
-import dev.gafail.lab.Lab;
-import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabControl;
 import dev.gafail.lab.LabException;
 import dev.gafail.runbook.Durations;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +17,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import tools.jackson.databind.JsonNode;
 
 @Command(name = "lab", description = {
         "A real two-region environment on this machine: PostgreSQL primary and replica, sample-api",
@@ -34,8 +25,6 @@ import tools.jackson.databind.JsonNode;
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Down.class, LabCommand.Token.class,
                 LabCommand.Fail.class, LabCommand.Degrade.class, LabCommand.Heal.class})
 final class LabCommand implements Runnable {
-
-    private static final Duration UP_LIMIT = Duration.ofMinutes(3);
 
     @ParentCommand
     Gafail gafail;
@@ -70,7 +59,8 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            lab.show(lab.call(folder, operation(), query()));
+            LabClient client = lab.client(folder);
+            client.show(client.call(operation(), query()));
             return 0;
         }
     }
@@ -81,88 +71,8 @@ final class LabCommand implements Runnable {
         Path dir;
     }
 
-    Path dir(Folder folder) {
-        return folder.dir != null ? folder.dir.toAbsolutePath().normalize() : gafail.labHome();
-    }
-
-    LabControl control(Folder folder) {
-        try {
-            return LabControl.of(dir(folder));
-        } catch (LabException e) {
-            throw new GafailException(ExitCode.USAGE, e.getMessage());
-        }
-    }
-
-    String call(Folder folder, String operation, Map<String, String> query) {
-        try {
-            return control(folder).call(operation, query);
-        } catch (IllegalArgumentException e) {
-            throw new GafailException(ExitCode.USAGE, e.getMessage());
-        } catch (LabException e) {
-            throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
-        }
-    }
-
-    /** Prints the lab's status answer as a table, or as it is with --output json. */
-    void show(String json) {
-        PrintWriter out = gafail.context().out();
-        if (gafail.global().output == OutputFormat.JSON) {
-            out.println(json.strip());
-        } else {
-            JsonNode status = Json.MAPPER.readTree(json);
-            out.println("edge " + status.path("edge").asString() + "   topology " + status.path("topology").asString());
-            out.println("AWS APIs " + status.path("aws").asString() + " (the lab's control plane; it does not check"
-                    + " request signatures)");
-            out.printf("%-10s %-9s %-9s %-5s %-8s %-9s %-6s %-9s %s%n", "region", "database", "processes", "dial",
-                    "healthy", "requests", "5xx", "db delay", "load balancer");
-            for (JsonNode r : status.path("regions")) {
-                out.printf("%-10s %-9s %-9d %-5s %-8s %-9d %-6d %-9s %s%n", r.path("region").asString(),
-                        r.path("database").asString(), r.path("processes").asInt(), r.path("dial").asInt() + "%",
-                        r.path("healthyEndpoints").asInt() + "/" + r.path("processes").asInt(),
-                        r.path("requests").asLong(), r.path("serverErrors").asLong(),
-                        r.path("databaseLatency").asString(), r.path("loadBalancer").asString());
-            }
-            status.path("notes").forEach(n -> out.println("note: " + n.asString()));
-        }
-        out.flush();
-    }
-
-    /** Starts a lab in the folder, waits until it is ready, shows its status and returns it (JSON). */
-    String up(Folder folder, int instances) throws InterruptedException {
-        Path dir = dir(folder);
-        CliContext context = gafail.context();
-        Path jar = LabConfig.findSampleApiJar(context.env(), context.workingDirectory()).orElseThrow(
-                () -> new GafailException(ExitCode.USAGE, "no sample-api jar: set " + LabConfig.JAR_ENV
-                        + ", or run from the repository after `mvn -pl sample-api package` (./gafail does it)"));
-        if (instances < 1 || instances > 16) {
-            throw new GafailException(ExitCode.USAGE, "--instances " + instances + ": between 1 and 16");
-        }
-        Instant start = context.clock().instant();
-        List<String> cleaned;
-        try {
-            cleaned = LabControl.start(dir, instances, jar, UP_LIMIT);
-        } catch (LabException e) {
-            throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
-        }
-        PrintWriter out = context.out();
-        cleaned.forEach(line -> out.println("note: " + line));
-        out.println("lab ready in " + Durations.human(Duration.between(start, context.clock().instant())) + " ("
-                + dir + ")");
-        String status = call(folder, "status", Map.of());
-        show(status);
-        return status;
-    }
-
-    /** A bearer token the lab's sample-api accepts for {@code validity}. */
-    String token(Folder folder, Duration validity) {
-        Path secret = dir(folder).resolve("jwt.secret");
-        try {
-            return Lab.token(Files.readString(secret).strip(), validity);
-        } catch (NoSuchFileException e) {
-            throw new GafailException(ExitCode.USAGE, "no lab in " + dir(folder) + "; start one with `gafail lab up`");
-        } catch (IOException e) {
-            throw new GafailException(ExitCode.STEP_FAILED, "cannot read " + secret + ": " + e.getMessage());
-        }
+    LabClient client(Folder folder) {
+        return LabClient.of(gafail, folder);
     }
 
     @Command(name = "up", description = "Start a lab and wait until every part is healthy and the edge routes.")
@@ -174,7 +84,7 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            String status = lab.up(folder, instances);
+            String status = lab.client(folder).up(instances);
             lab.gafail.context().out().println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" "
                     + Json.MAPPER.readTree(status).path("edge").asString() + "/api/v1/notes"
                     + " | gafail lab fail region-a | gafail lab heal region-a | gafail lab down");
@@ -188,7 +98,8 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            lab.show(lab.call(folder, "status", Map.of()));
+            LabClient client = lab.client(folder);
+            client.show(client.call("status", Map.of()));
             return 0;
         }
     }
@@ -199,11 +110,12 @@ final class LabCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             try {
-                LabControl.down(lab.dir(folder), Duration.ofSeconds(60)).forEach(lab.gafail.context().out()::println);
+                LabControl.down(lab.client(folder).dir(), Duration.ofSeconds(60))
+                        .forEach(lab.gafail.context().out()::println);
             } catch (LabException e) {
                 throw new GafailException(ExitCode.USAGE, e.getMessage());
             }
-            lab.gafail.context().out().println("lab stopped (" + lab.dir(folder) + ")");
+            lab.gafail.context().out().println("lab stopped (" + lab.client(folder).dir() + ")");
             lab.gafail.context().out().flush();
             return 0;
         }
@@ -214,7 +126,7 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            lab.gafail.context().out().println(lab.token(folder, Duration.ofHours(24)));
+            lab.gafail.context().out().println(lab.client(folder).token(Duration.ofHours(24)));
             lab.gafail.context().out().flush();
             return 0;
         }

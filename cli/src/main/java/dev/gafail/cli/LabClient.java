@@ -1,0 +1,136 @@
+package dev.gafail.cli;
+
+import dev.gafail.engine.ExitCode;
+import dev.gafail.engine.GafailException;
+import dev.gafail.engine.Json;
+import dev.gafail.lab.Lab;
+import dev.gafail.lab.LabConfig;
+import dev.gafail.lab.LabControl;
+import dev.gafail.lab.LabException;
+import dev.gafail.runbook.Durations;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The CLI's side of the lab in one folder: starting it, calling its supervisor, showing its status,
+ * signing tokens for its API; errors as gafail's exit codes. {@code gafail lab} and {@code gafail demo}
+ * share it.
+ */
+final class LabClient {
+
+    private static final Duration UP_LIMIT = Duration.ofMinutes(3);
+
+    private final Gafail gafail;
+    private final Path dir;
+
+    private LabClient(Gafail gafail, Path dir) {
+        this.gafail = gafail;
+        this.dir = dir;
+    }
+
+    /** The lab in the folder the options name, by default gafail's lab folder ({@code .gafail/lab}). */
+    static LabClient of(Gafail gafail, LabCommand.Folder folder) {
+        return new LabClient(gafail, folder.dir != null ? folder.dir.toAbsolutePath().normalize() : gafail.labHome());
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Whether a lab is running (ready) in the folder. */
+    boolean running() {
+        try {
+            LabControl.of(dir);
+            return true;
+        } catch (LabException e) {
+            return false;
+        }
+    }
+
+    private LabControl control() {
+        try {
+            return LabControl.of(dir);
+        } catch (LabException e) {
+            throw new GafailException(ExitCode.USAGE, e.getMessage());
+        }
+    }
+
+    String call(String operation, Map<String, String> query) {
+        try {
+            return control().call(operation, query);
+        } catch (IllegalArgumentException e) {
+            throw new GafailException(ExitCode.USAGE, e.getMessage());
+        } catch (LabException e) {
+            throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
+        }
+    }
+
+    /** Prints the lab's status answer as a table, or as it is with --output json. */
+    void show(String json) {
+        PrintWriter out = gafail.context().out();
+        if (gafail.global().output == OutputFormat.JSON) {
+            out.println(json.strip());
+        } else {
+            JsonNode status = Json.MAPPER.readTree(json);
+            out.println("edge " + status.path("edge").asString() + "   topology " + status.path("topology").asString());
+            out.println("AWS APIs " + status.path("aws").asString() + " (the lab's control plane; it does not check"
+                    + " request signatures)");
+            out.printf("%-10s %-9s %-9s %-5s %-8s %-9s %-6s %-9s %s%n", "region", "database", "processes", "dial",
+                    "healthy", "requests", "5xx", "db delay", "load balancer");
+            for (JsonNode r : status.path("regions")) {
+                out.printf("%-10s %-9s %-9d %-5s %-8s %-9d %-6d %-9s %s%n", r.path("region").asString(),
+                        r.path("database").asString(), r.path("processes").asInt(), r.path("dial").asInt() + "%",
+                        r.path("healthyEndpoints").asInt() + "/" + r.path("processes").asInt(),
+                        r.path("requests").asLong(), r.path("serverErrors").asLong(),
+                        r.path("databaseLatency").asString(), r.path("loadBalancer").asString());
+            }
+            status.path("notes").forEach(n -> out.println("note: " + n.asString()));
+        }
+        out.flush();
+    }
+
+    /** Starts a lab in the folder, waits until it is ready, shows its status and returns it (JSON). */
+    String up(int instances) throws InterruptedException {
+        CliContext context = gafail.context();
+        Path jar = LabConfig.findSampleApiJar(context.env(), context.workingDirectory()).orElseThrow(
+                () -> new GafailException(ExitCode.USAGE, "no sample-api jar: set " + LabConfig.JAR_ENV
+                        + ", or run from the repository after `mvn -pl sample-api package` (./gafail does it)"));
+        if (instances < 1 || instances > 16) {
+            throw new GafailException(ExitCode.USAGE, "--instances " + instances + ": between 1 and 16");
+        }
+        Instant start = context.clock().instant();
+        List<String> cleaned;
+        try {
+            cleaned = LabControl.start(dir, instances, jar, UP_LIMIT);
+        } catch (LabException e) {
+            throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
+        }
+        PrintWriter out = context.out();
+        cleaned.forEach(line -> out.println("note: " + line));
+        out.println("lab ready in " + Durations.human(Duration.between(start, context.clock().instant())) + " ("
+                + dir + ")");
+        String status = call("status", Map.of());
+        show(status);
+        return status;
+    }
+
+    /** A bearer token the lab's sample-api accepts for {@code validity}. */
+    String token(Duration validity) {
+        Path secret = dir.resolve("jwt.secret");
+        try {
+            return Lab.token(Files.readString(secret).strip(), validity);
+        } catch (NoSuchFileException e) {
+            throw new GafailException(ExitCode.USAGE, "no lab in " + dir + "; start one with `gafail lab up`");
+        } catch (IOException e) {
+            throw new GafailException(ExitCode.STEP_FAILED, "cannot read " + secret + ": " + e.getMessage());
+        }
+    }
+}
