@@ -5,6 +5,7 @@ import dev.gafail.runbook.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 
@@ -50,6 +51,6 @@ public final class GafailInfra {
         build(config, outdir).app().synth();
         System.out.println("synthesized " + config.stackName(config.primary()) + ", "
                 + config.stackName(config.secondary()) + " and " + config.globalStackName() + " (" + config.mode()
-                .name().toLowerCase().replace('_', '-') + ") into " + outdir);
+                .name().toLowerCase(Locale.ROOT).replace('_', '-') + ") into " + outdir);
     }
 }

@@ -10,6 +10,9 @@ import java.util.List;
 public record InfraConfig(String name, String account, Mode mode, List<RegionConfig> regions, Service service,
                           Database database, Alarms alarms) {
 
+    /** Global Accelerator's control plane, where its stack lives, is in us-west-2. */
+    public static final String ACCELERATOR_REGION = "us-west-2";
+
     public enum Mode { ACTIVE_PASSIVE, ACTIVE_ACTIVE }
 
     /** @param dial the traffic dial in active-active mode (active-passive is 100/0) */
@@ -93,7 +96,4 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
     public String globalStackName() {
         return name + "-global";
     }
-
-    /** Global Accelerator's control plane, where its stack lives, is in us-west-2. */
-    public static final String ACCELERATOR_REGION = "us-west-2";
 }

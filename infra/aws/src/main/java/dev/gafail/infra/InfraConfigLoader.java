@@ -8,6 +8,7 @@ import dev.gafail.runbook.YamlDocuments;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -56,7 +57,7 @@ public final class InfraConfigLoader {
         JsonNode db = root.path("database");
         JsonNode a = root.path("alarms");
         return new InfraConfig(root.path("name").asString(d.name()), root.path("account").asString(d.account()),
-                root.has("mode") ? InfraConfig.Mode.valueOf(root.path("mode").asString().toUpperCase().replace('-', '_'))
+                root.has("mode") ? InfraConfig.Mode.valueOf(root.path("mode").asString().toUpperCase(Locale.ROOT).replace('-', '_'))
                         : d.mode(),
                 regions, service,
                 new InfraConfig.Database(db.path("engineVersion").asString(d.database().engineVersion()),
