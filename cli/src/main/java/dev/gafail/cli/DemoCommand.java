@@ -3,14 +3,17 @@ package dev.gafail.cli;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Json;
+import dev.gafail.engine.StepFailure;
 import dev.gafail.lab.load.ClientLoad;
 import dev.gafail.lab.load.LoadReport;
 import dev.gafail.runbook.Durations;
+import dev.gafail.topology.Region;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,7 +27,9 @@ import tools.jackson.databind.JsonNode;
         "gafail's main job on this machine: start a lab (or use the running one), send it steady client",
         "traffic through the edge (reads, and idempotent writes retried until acknowledged), run",
         "`gafail failover` to the region that is not writing, then show what the clients saw: RTO,",
-        "failed requests, acknowledged writes lost, latency before, during and after. The lab keeps running."})
+        "failed requests, acknowledged writes lost, latency before, during and after. The lab keeps running.",
+        "With --unplanned, the writer's region is lost instead (its replication stalled first) and the",
+        "unplanned failover runs: the writes it lost are shown, each checked against the database's report."})
 final class DemoCommand implements Callable<Integer> {
 
     /** Between two requests of one client: 4 clients make about 40 requests a second. */
@@ -44,6 +49,14 @@ final class DemoCommand implements Callable<Integer> {
             description = "How long the load runs before and after the failover (default: 5s).")
     String steady = "5s";
 
+    @Option(names = "--unplanned", description = "Lose the writer's region (gafail lab stall, then lab fail) and run"
+            + " the unplanned failover (--mode unplanned --allow-data-loss) instead of the planned one.")
+    boolean unplanned;
+
+    @Option(names = "--lag", paramLabel = "DURATION",
+            description = "With --unplanned: how long replication stalls before the region is lost (default: 2s).")
+    String lag = "2s";
+
     @Override
     public Integer call() throws InterruptedException {
         if (gafail.global().topology != null) {
@@ -53,8 +66,8 @@ final class DemoCommand implements Callable<Integer> {
         if (clients < 1 || clients > 64) {
             throw new GafailException(ExitCode.USAGE, "--clients " + clients + ": between 1 and 64");
         }
-        Duration settle = Durations.parse(steady).orElseThrow(() -> new GafailException(ExitCode.USAGE,
-                "--steady " + steady + ": not a duration (" + Durations.EXAMPLES + ")"));
+        Duration settle = duration("--steady", steady);
+        Duration stall = duration("--lag", lag);
         PrintWriter out = gafail.context().out();
         LabClient lab = LabClient.of(gafail, folder);
         String text;
@@ -82,15 +95,29 @@ final class DemoCommand implements Callable<Integer> {
         try {
             out.printf("%nclient load: %d clients through the edge %s, one write in four, each write retried with"
                     + " its Idempotency-Key until acknowledged%n", clients, status.path("edge").asString());
-            out.printf("%s of steady load, then: gafail failover --to %s --yes (from %s)%n%n", Durations.human(settle),
-                    target, writer);
+            out.printf("%s of steady load, then: %s%n%n", Durations.human(settle), unplanned
+                    ? "replication from " + writer + " stalls for " + Durations.human(stall) + ", " + writer
+                    + " is lost, and gafail fails over to " + target + " (--mode unplanned --allow-data-loss)"
+                    : "gafail failover --to " + target + " --yes (from " + writer + ")");
             out.flush();
             Thread.sleep(settle.toMillis());
-            start = Instant.now();
+            if (unplanned) {
+                lab.call("stall", Map.of("region", writer));
+                Thread.sleep(stall.toMillis());
+                start = Instant.now();
+                lab.call("fail", Map.of("region", writer));
+                out.println("! " + writer + " is lost (gafail lab stall " + writer + ", then gafail lab fail " + writer
+                        + ")");
+            } else {
+                start = Instant.now();
+            }
             ChangeOptions change = new ChangeOptions();
             change.yes = true;
             change.reason = "gafail demo";
-            code = gafail.execute(gafail.bundled("failover.yaml"), Map.of("to", target), change, false);
+            code = unplanned
+                    ? gafail.execute(gafail.bundled("failover-unplanned.yaml"), Map.of("to", target,
+                    "allowDataLoss", "true"), change, false)
+                    : gafail.execute(gafail.bundled("failover.yaml"), Map.of("to", target), change, false);
             end = Instant.now();
             Thread.sleep(settle.toMillis());
         } finally {
@@ -99,21 +126,47 @@ final class DemoCommand implements Callable<Integer> {
         ClientLoad.ReadBack readBack = load.readBack(READ_BACK_PATIENCE);
         LoadReport report = LoadReport.of(load.samples(), start, end, target);
         print(out, report, readBack, target, Duration.between(start, end));
+        List<ClientLoad.Write> unreported = unplanned ? unreported(readBack.lost(), target, start) : List.of();
+        if (unplanned && !readBack.lost().isEmpty()) {
+            out.println(unreported.isEmpty() ? "  each lost write is in the database's lost-transaction report above"
+                    : "  " + unreported.size() + " lost write(s) missing from the database's report: "
+                    + unreported.stream().map(ClientLoad.Write::id).toList());
+        }
         out.printf("%nnext (the lab keeps running):%n");
         next(out, "gafail status", "the regions as the lab's AWS APIs report them");
-        if (code == 0) {
-            next(out, "gafail failover --to " + writer, "and back");
-            next(out, "gafail lab fail " + target, "lose the writer's region; then:");
-            next(out, "gafail failover --to " + writer + " --mode unplanned --allow-data-loss", "");
-        } else {
+        if (code != 0) {
             next(out, "gafail history", "the failover did not complete: its execution, and `gafail show ID`");
+        } else if (unplanned) {
+            next(out, "gafail lab heal " + writer, writer + " comes back, as a replica of " + target);
+            next(out, "gafail failover --to " + writer, "then fail back, planned");
+        } else {
+            next(out, "gafail failover --to " + writer, "and back");
+            next(out, "gafail demo --unplanned", "lose the writer's region under load");
         }
         next(out, "gafail lab down", "stop the lab");
         out.flush();
         if (code != 0) {
             return code;
         }
-        return readBack.lost().isEmpty() ? 0 : ExitCode.STEP_FAILED.code();
+        // A planned failover loses nothing; an unplanned one may, but never without saying so.
+        return (unplanned ? unreported : readBack.lost()).isEmpty() ? 0 : ExitCode.STEP_FAILED.code();
+    }
+
+    private Duration duration(String option, String text) {
+        return Durations.parse(text).orElseThrow(() -> new GafailException(ExitCode.USAGE,
+                option + " " + text + ": not a duration (" + Durations.EXAMPLES + ")"));
+    }
+
+    /** The lost writes that the new writer's RDS events (the lab's lost-transaction report) do not name. */
+    private List<ClientLoad.Write> unreported(List<ClientLoad.Write> lost, String target, Instant since) {
+        Region to = gafail.topology().require(target);
+        List<String> events;
+        try {
+            events = gafail.target().database().events(to.awsRegion(), to.dbClusterId(), since.minusSeconds(5));
+        } catch (StepFailure e) {
+            throw new GafailException(ExitCode.STEP_FAILED, "cannot read the database's report: " + e.getMessage());
+        }
+        return lost.stream().filter(w -> events.stream().noneMatch(e -> e.contains(w.id()))).toList();
     }
 
     /** The first region whose database has {@code role} ("writer", "reader"). */
@@ -128,11 +181,11 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void print(PrintWriter out, LoadReport report, ClientLoad.ReadBack readBack, String target,
                               Duration took) {
-        out.printf("%nwhat the clients saw (the failover took %s)%n", Durations.human(took));
+        out.printf("%nwhat the clients saw (from the start to the failover's end: %s)%n", Durations.human(took));
         out.printf("  RTO, first write acknowledged by %-9s %s%n", target, report.firstWrite().map(Durations::human)
                 .orElse("never"));
-        out.printf("  RTO, all traffic in %-22s %s%n", target, report.allTraffic().map(Durations::human)
-                .orElse("not reached"));
+        out.printf("  RTO, all traffic in %-22s %s%n", target, report.allTraffic().map(d -> d.isZero()
+                ? "at once (no other region answered)" : Durations.human(d)).orElse("not reached"));
         out.printf("  requests failed during the switch      %d of %d%s%n", report.during().failed(),
                 report.during().requests(), report.during().failures().isEmpty() ? "" : " (" + String.join(", ",
                         report.during().failures().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())

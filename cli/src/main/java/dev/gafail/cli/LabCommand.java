@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         "processes per region, Valkey/Redis when installed, and an edge with traffic dials.",
         "Everything listens on 127.0.0.1; `lab up` runs a supervisor in the background."},
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Down.class, LabCommand.Token.class,
-                LabCommand.Fail.class, LabCommand.Degrade.class, LabCommand.Heal.class})
+                LabCommand.Fail.class, LabCommand.Stall.class, LabCommand.Degrade.class, LabCommand.Heal.class})
 final class LabCommand implements Runnable {
 
     @ParentCommand
@@ -140,6 +140,15 @@ final class LabCommand implements Runnable {
         }
     }
 
+    @Command(name = "stall", description = "Hold back a region's replication stream: its replica falls behind,"
+            + " and an unplanned failover now loses what it writes.")
+    static final class Stall extends RegionOperation {
+        @Override
+        String operation() {
+            return "stall";
+        }
+    }
+
     @Command(name = "degrade", description = "Make a region's database answer slowly (a dependency that times out).")
     static final class Degrade extends RegionOperation {
         @Option(names = "--latency", paramLabel = "DURATION", description = "Delay per database request (default 2s).")
@@ -158,7 +167,8 @@ final class LabCommand implements Runnable {
         }
     }
 
-    @Command(name = "heal", description = "Undo fail and degrade: the region's parts come back (its database as a replica).")
+    @Command(name = "heal", description = "Undo fail, stall and degrade: the region's parts come back (its database as a"
+            + " replica).")
     static final class Heal extends RegionOperation {
         @Override
         String operation() {

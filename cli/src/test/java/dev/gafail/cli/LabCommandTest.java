@@ -67,6 +67,9 @@ class LabCommandTest {
         assertTrue(unknown.err().contains("the lab's regions are [region-a, region-b]"), unknown.err());
         CliRun.Result healed = gafail("lab", "heal", "region-b");
         assertTrue(healed.out().matches("(?s).*region-b\\s+reader\\s+1.*"), healed.out());
+        CliRun.Result stalled = gafail("lab", "stall", "region-a");
+        assertTrue(stalled.out().matches("(?s).*region-a\\s+writer\\s+.*\\sstalled\\s.*"), stalled.out());
+        assertFalse(gafail("lab", "heal", "region-a").out().contains("stalled"), "heal resumes replication");
 
         // A supervisor that dies leaves its parts; the next `lab up` stops them by id.
         LabState state = LabState.read(dir).orElseThrow();

@@ -263,8 +263,10 @@ public final class Lab implements AutoCloseable {
     }
 
     /** One region as {@code lab status} shows it. */
+    /** @param replication what the region's database sends its replica: "streaming", or "stalled" ({@code stall}) */
     public record RegionStatus(String region, String database, int processes, int dial, int healthyEndpoints,
-                               long requests, long serverErrors, String databaseLatency, String loadBalancer) {
+                               long requests, long serverErrors, String databaseLatency, String replication,
+                               String loadBalancer) {
     }
 
     /** The lab as {@code lab status} shows it. */
@@ -282,7 +284,7 @@ public final class Lab implements AutoCloseable {
             regions.add(new RegionStatus(view.region(), role, services(view.region()).count(), view.dial(),
                     view.healthyEndpoints(), view.requests(), view.serverErrors(),
                     member.clients().isCut() ? "cut" : latency.isZero() ? "-" : "+" + latency.toMillis() + "ms",
-                    "http://127.0.0.1:" + view.port()));
+                    member.replication().isPaused() ? "stalled" : "streaming", "http://127.0.0.1:" + view.port()));
         }
         return new Status(topologyFile().toString(), "http://127.0.0.1:" + edge.port(),
                 "http://127.0.0.1:" + controlPlane.port(), regions, notes);
@@ -327,6 +329,14 @@ public final class Lab implements AutoCloseable {
         ReplicatedPostgres.Member member = database.member(region, true);
         member.clients().cut();
         member.server().kill();
+    }
+
+    /**
+     * Holds back what the region's database sends its replica, as a congested link between regions
+     * does: the replica falls behind, and what is written meanwhile exists only here. {@code heal} resumes it.
+     */
+    public void stall(String region) {
+        database.member(region, true).replication().pause();
     }
 
     /** The region's database answers slowly, as a dependency that times out. */

@@ -99,6 +99,10 @@ public final class Supervisor {
                 lab.fail(region(query));
                 yield lab.status();
             }
+            case "stall" -> {
+                lab.stall(region(query));
+                yield lab.status();
+            }
             case "degrade" -> {
                 lab.degrade(region(query), Duration.ofMillis(Long.parseLong(required(query, "latencyMs"))));
                 yield lab.status();

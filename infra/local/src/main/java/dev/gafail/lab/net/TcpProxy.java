@@ -64,6 +64,12 @@ public final class TcpProxy implements AutoCloseable {
         }
     }
 
+    public boolean isPaused() {
+        synchronized (pauseLock) {
+            return paused;
+        }
+    }
+
     public void resume() {
         synchronized (pauseLock) {
             paused = false;
