@@ -1,0 +1,40 @@
+package dev.gafail.cli;
+
+import dev.gafail.lab.load.ClientLoad;
+import dev.gafail.lab.load.LoadReport;
+import dev.gafail.runbook.Durations;
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/** What a client load saw of a failover, for people: RTO, failures, lost writes, latency by period. */
+final class LoadReportText {
+
+    private LoadReportText() {
+    }
+
+    static void print(PrintWriter out, LoadReport report, ClientLoad.ReadBack readBack, String target,
+                              Duration took) {
+        out.printf("%nwhat the clients saw (from the start to the failover's end: %s)%n", Durations.human(took));
+        out.printf("  RTO, first write acknowledged by %-9s %s%n", target, report.firstWrite().map(Durations::human)
+                .orElse("never"));
+        out.printf("  RTO, all traffic in %-22s %s%n", target, report.allTraffic().map(d -> d.isZero()
+                ? "at once (no other region answered)" : Durations.human(d)).orElse("not reached"));
+        out.printf("  requests failed during the switch      %d of %d%s%n", report.during().failed(),
+                report.during().requests(), report.during().failures().isEmpty() ? "" : " (" + String.join(", ",
+                        report.during().failures().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                                .toList()) + "; writes were retried until acknowledged)");
+        out.printf("  acknowledged writes lost               %d of %d (each read back through the edge)%s%n",
+                readBack.lost().size(), readBack.checked(), readBack.unreadable().isEmpty() ? ""
+                        : "; " + readBack.unreadable().size() + " could not be read back");
+        readBack.lost().forEach(w -> out.printf("    lost: note %s, acknowledged by %s at %s%n", w.id(), w.region(),
+                w.at()));
+        out.printf("%n  %-8s %9s %7s %10s %10s%n", "", "requests", "failed", "p50", "p99");
+        row(out, "before", report.before());
+        row(out, "during", report.during());
+        row(out, "after", report.after());
+    }
+
+    private static void row(PrintWriter out, String name, LoadReport.Window w) {
+        out.printf("  %-8s %9d %7d %7.1f ms %7.1f ms%n", name, w.requests(), w.failed(), w.p50(), w.p99());
+    }
+}
