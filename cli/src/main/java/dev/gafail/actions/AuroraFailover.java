@@ -3,7 +3,6 @@ package dev.gafail.actions;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Supplier;
@@ -19,9 +18,6 @@ public final class AuroraFailover extends AuroraWriterChange<AuroraFailover.Para
 
     public record Params(String to, boolean allowDataLoss) implements Writer {
     }
-
-    /** RDS's clock and ours may disagree a little; an event a moment before the wait is still this failover's. */
-    private static final Duration CLOCK_SLACK = Duration.ofSeconds(5);
 
     public AuroraFailover(Supplier<Target> target) {
         super("aurora.failover", Params.class, List.of("rds:DescribeGlobalClusters", "rds:FailoverGlobalCluster",
@@ -49,7 +45,7 @@ public final class AuroraFailover extends AuroraWriterChange<AuroraFailover.Para
 
     @Override
     public void await(Params params, StepContext context) throws StepFailure, InterruptedException {
-        Instant since = context.clock().instant().minus(CLOCK_SLACK);
+        Instant since = context.clock().instant();
         super.await(params, context);
         Target target = target();
         Region to = target.region(params.to());

@@ -3,6 +3,7 @@ package dev.gafail.aws;
 import static dev.gafail.aws.AwsErrors.call;
 
 import dev.gafail.engine.StepFailure;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +13,8 @@ import software.amazon.awssdk.services.rds.model.SourceType;
 
 /** The Aurora global database: which member writes, and the switchover or failover in flight. */
 public final class GlobalDatabase {
+
+    private static final Duration CLOCK_SLACK = Duration.ofSeconds(5);
 
     private final AwsClients aws;
     private final String identifier;
@@ -66,11 +69,13 @@ public final class GlobalDatabase {
 
     /**
      * What RDS reported about the member cluster {@code clusterId} since {@code since}, oldest first:
-     * "Global failover to DB cluster ... completed" and, in the lab, what the failover lost.
+     * "Global failover to DB cluster ... completed" and, in the lab, what the failover lost. RDS's
+     * clock and ours may disagree a little, so an event a few seconds before {@code since} counts.
      */
     public List<String> events(String awsRegion, String clusterId, Instant since) throws StepFailure {
+        Instant from = since.minus(CLOCK_SLACK);
         return call("DescribeEvents", () -> aws.rds(awsRegion).describeEventsPaginator(r -> r
-                .sourceType(SourceType.DB_CLUSTER).sourceIdentifier(clusterId).startTime(since)).events().stream()
+                .sourceType(SourceType.DB_CLUSTER).sourceIdentifier(clusterId).startTime(from)).events().stream()
                 .map(e -> e.message()).toList());
     }
 }

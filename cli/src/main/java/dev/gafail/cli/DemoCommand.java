@@ -162,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
         Region to = gafail.topology().require(target);
         List<String> events;
         try {
-            events = gafail.target().database().events(to.awsRegion(), to.dbClusterId(), since.minusSeconds(5));
+            events = gafail.target().database().events(to.awsRegion(), to.dbClusterId(), since);
         } catch (StepFailure e) {
             throw new GafailException(ExitCode.STEP_FAILED, "cannot read the database's report: " + e.getMessage());
         }
