@@ -73,8 +73,7 @@ final class DemoCommand implements Callable<Integer> {
         String text;
         if (lab.running()) {
             out.println("using the lab running in " + lab.dir());
-            text = lab.call("status", Map.of());
-            lab.show(text);
+            text = lab.shown("status", Map.of());
         } else {
             text = lab.up(2);
         }

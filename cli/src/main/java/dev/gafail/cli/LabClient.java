@@ -74,7 +74,7 @@ final class LabClient {
     }
 
     /** Prints the lab's status answer as a table, or as it is with --output json. */
-    void show(String json) {
+    private void show(String json) {
         PrintWriter out = gafail.context().out();
         if (gafail.global().output == OutputFormat.JSON) {
             out.println(json.strip());
@@ -118,7 +118,12 @@ final class LabClient {
         cleaned.forEach(line -> out.println("note: " + line));
         out.println("lab ready in " + Durations.human(Duration.between(start, context.clock().instant())) + " ("
                 + dir + ")");
-        String status = call("status", Map.of());
+        return shown("status", Map.of());
+    }
+
+    /** Calls the supervisor, shows the lab's status it answers with, and returns that answer (JSON). */
+    String shown(String operation, Map<String, String> query) {
+        String status = call(operation, query);
         show(status);
         return status;
     }

@@ -59,8 +59,7 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            LabClient client = lab.client(folder);
-            client.show(client.call(operation(), query()));
+            lab.client(folder).shown(operation(), query());
             return 0;
         }
     }
@@ -98,8 +97,7 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            LabClient client = lab.client(folder);
-            client.show(client.call("status", Map.of()));
+            lab.client(folder).shown("status", Map.of());
             return 0;
         }
     }
