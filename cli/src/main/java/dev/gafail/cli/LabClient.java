@@ -83,17 +83,18 @@ final class LabClient {
             out.println("edge " + status.path("edge").asString() + "   topology " + status.path("topology").asString());
             out.println("AWS APIs " + status.path("aws").asString() + " (the lab's control plane; it does not check"
                     + " request signatures)");
-            out.printf("%-10s %-9s %-9s %-5s %-8s %-9s %-6s %-9s %-11s %s%n", "region", "database", "processes",
-                    "dial", "healthy", "requests", "5xx", "db delay", "replication", "load balancer");
+            out.println("cache server " + status.path("cacheServer").asString());
+            out.printf("%-10s %-9s %-6s %-9s %-5s %-8s %-9s %-6s %-9s %-11s %s%n", "region", "database", "cache",
+                    "processes", "dial", "healthy", "requests", "5xx", "db delay", "replication", "load balancer");
             for (JsonNode r : status.path("regions")) {
-                out.printf("%-10s %-9s %-9d %-5s %-8s %-9d %-6d %-9s %-11s %s%n", r.path("region").asString(),
-                        r.path("database").asString(), r.path("processes").asInt(), r.path("dial").asInt() + "%",
+                out.printf("%-10s %-9s %-6s %-9d %-5s %-8s %-9d %-6d %-9s %-11s %s%n", r.path("region").asString(),
+                        r.path("database").asString(), r.path("cache").asString(), r.path("processes").asInt(),
+                        r.path("dial").asInt() + "%",
                         r.path("healthyEndpoints").asInt() + "/" + r.path("processes").asInt(),
                         r.path("requests").asLong(), r.path("serverErrors").asLong(),
                         r.path("databaseLatency").asString(), r.path("replication").asString(),
                         r.path("loadBalancer").asString());
             }
-            status.path("notes").forEach(n -> out.println("note: " + n.asString()));
         }
         out.flush();
     }

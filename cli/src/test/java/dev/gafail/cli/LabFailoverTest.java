@@ -9,7 +9,7 @@ import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
 import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.load.ClientLoad;
-import dev.gafail.lab.os.Trees;
+import dev.gafail.servers.os.Trees;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.Resources;
 import java.net.URI;

@@ -3,6 +3,7 @@ package dev.gafail.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.servers.valkey.ValkeyServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -14,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 class DegradationTest {
 
     private Postgres database;
-    private Valkey cache;
+    private ValkeyServer cache;
     private Instances.Instance api;
 
     @AfterEach
@@ -46,7 +47,7 @@ class DegradationTest {
         String id = api.client().post("/api/v1/notes", "kim", UUID.randomUUID().toString(),
                 "{\"title\": \"t\", \"body\": \"b\"}").json().get("id").asString();
 
-        cache.stop();
+        cache.close();
         Instances.await("the cache is reported degraded", Duration.ofSeconds(10),
                 () -> "degraded".equals(health().json().at("/checks/cache").asString()));
 

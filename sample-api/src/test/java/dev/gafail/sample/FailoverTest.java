@@ -3,6 +3,7 @@ package dev.gafail.sample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.servers.valkey.ValkeyServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -19,7 +20,7 @@ class FailoverTest {
 
     private Postgres primary;
     private Postgres replica;
-    private Valkey cacheB;
+    private ValkeyServer cacheB;
     private Instances.Instance a;
     private Instances.Instance b;
 

@@ -1,5 +1,6 @@
 package dev.gafail.sample;
 
+import dev.gafail.servers.valkey.ValkeyServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,13 +30,13 @@ final class Instances {
         }
     }
 
-    static Instance start(String region, Postgres database, Valkey cache) {
+    static Instance start(String region, Postgres database, ValkeyServer cache) {
         Map<String, String> env = new HashMap<>();
         env.put("BIND_ADDRESS", "127.0.0.1");
         env.put("PORT", "0");
         env.put("REGION", region);
         env.put("DATABASE_URL", database.jdbcUrl());
-        env.put("DATABASE_USER", "postgres");
+        env.put("DATABASE_USER", Postgres.user());
         env.put("AUTH_JWT_SECRET", Client.SECRET);
         env.put("AUTH_JWT_AUDIENCE", Client.AUDIENCE);
         if (cache != null) {

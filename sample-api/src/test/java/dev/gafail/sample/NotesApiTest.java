@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.servers.valkey.ValkeyServer;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -32,7 +33,7 @@ import tools.jackson.databind.JsonNode;
 class NotesApiTest {
 
     private static Postgres database;
-    private static Valkey cache;
+    private static ValkeyServer cache;
     private static Instances.Instance api;
     private static Client client;
 
@@ -200,7 +201,7 @@ class NotesApiTest {
         assertEquals(id, events.get(0).get("entityId").asString());
         assertEquals("region-a", events.get(0).get("region").asString());
 
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), "postgres", "");
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), Postgres.user(), "");
              Statement statement = connection.createStatement()) {
             SQLException update = assertThrows(SQLException.class,
                     () -> statement.executeUpdate("UPDATE audit_events SET action = 'x'"));
@@ -291,7 +292,7 @@ class NotesApiTest {
     }
 
     private static long count(String sql) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), "postgres", "");
+        try (Connection connection = DriverManager.getConnection(database.jdbcUrl(), Postgres.user(), "");
              Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return row.getLong(1);

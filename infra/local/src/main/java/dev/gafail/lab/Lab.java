@@ -9,15 +9,16 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabApi;
 import dev.gafail.lab.edge.Edge;
-import dev.gafail.lab.os.Await;
-import dev.gafail.lab.os.Ports;
-import dev.gafail.lab.os.Trees;
-import dev.gafail.lab.os.Unprivileged;
 import dev.gafail.lab.postgres.LostTransaction;
-import dev.gafail.lab.postgres.PostgresBinaries;
 import dev.gafail.lab.postgres.ReplicatedPostgres;
-import dev.gafail.lab.services.KeyValueServer;
 import dev.gafail.lab.services.RegionServices;
+import dev.gafail.servers.MissingBinariesException;
+import dev.gafail.servers.ServerBinaries;
+import dev.gafail.servers.os.Await;
+import dev.gafail.servers.os.Ports;
+import dev.gafail.servers.os.Trees;
+import dev.gafail.servers.os.Unprivileged;
+import dev.gafail.servers.valkey.ValkeyServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
@@ -41,13 +42,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The two-region topology on one machine, made of real parts: a PostgreSQL primary and streaming
  * replica, sample-api processes per region (the ECS desired count is a number of processes), a
- * Valkey or Redis per region when one is installed, and the edge with its traffic dials. One lab
+ * Valkey/Redis server per region, and the edge with its traffic dials. One lab
  * per folder; everything on 127.0.0.1, stopped by process id.
  */
 public final class Lab implements AutoCloseable {
@@ -61,20 +61,21 @@ public final class Lab implements AutoCloseable {
     private final FileLock lock;
     private final Path data;
     private final String secret;
+    private final Path valkeyServer;
     private final Map<String, RegionServices> services = new LinkedHashMap<>();
-    private final Map<String, KeyValueServer> caches = new ConcurrentHashMap<>();
+    private final Map<String, ValkeyServer> caches = new ConcurrentHashMap<>();
     private final Map<String, Integer> desired = new ConcurrentHashMap<>();
-    private final List<String> notes = new ArrayList<>();
     private ReplicatedPostgres database;
     private Edge edge;
     private ControlPlane controlPlane;
 
-    private Lab(LabConfig config, FileChannel lockFile, FileLock lock, Path data, String secret) {
+    private Lab(LabConfig config, FileChannel lockFile, FileLock lock, Path data, String secret, Path valkeyServer) {
         this.config = config;
         this.lockFile = lockFile;
         this.lock = lock;
         this.data = data;
         this.secret = secret;
+        this.valkeyServer = valkeyServer;
     }
 
     /** Starts every part and returns when each is healthy and the edge routes. */
@@ -83,6 +84,12 @@ public final class Lab implements AutoCloseable {
         if (!Files.isRegularFile(config.sampleApiJar())) {
             throw new LabException("no sample-api jar at " + config.sampleApiJar() + "; build it with"
                     + " `mvn -pl sample-api package` or set " + LabConfig.JAR_ENV);
+        }
+        ServerBinaries binaries;
+        try {
+            binaries = ServerBinaries.here();
+        } catch (MissingBinariesException | java.io.UncheckedIOException e) {
+            throw new LabException(e.getMessage(), e);
         }
         FileChannel channel;
         FileLock lock;
@@ -102,9 +109,9 @@ public final class Lab implements AutoCloseable {
         // The database user (nobody, when gafail runs as root) must reach its folders: a root home it cannot.
         Path data = as.dropsPrivileges() ? tmp.resolve("gafail-lab-" + Integer.toHexString(dir.toString().hashCode()))
                 : dir.resolve("data");
-        Lab lab = new Lab(config, channel, lock, data, newSecret());
+        Lab lab = new Lab(config, channel, lock, data, newSecret(), binaries.valkeyServer());
         try {
-            lab.start(as, PostgresBinaries.unpackedIn(tmp.resolve("gafail-cache")));
+            lab.start(as, binaries);
             return lab;
         } catch (IOException | SQLException | RuntimeException e) {
             lab.close();
@@ -135,17 +142,13 @@ public final class Lab implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private void start(Unprivileged as, PostgresBinaries binaries) throws IOException, SQLException, InterruptedException {
+    private void start(Unprivileged as, ServerBinaries binaries) throws IOException, SQLException, InterruptedException {
         Trees.delete(data);
         Unprivileged.openDirectory(data);
         Path logs = Files.createDirectories(config.dir().resolve("logs"));
-        database = ReplicatedPostgres.start(binaries, as, data, REGIONS);
+        database = ReplicatedPostgres.start(binaries.postgres(), as, data, REGIONS);
         try (Connection c = database.member(REGIONS.get(0), true).server().connect(); Statement sql = c.createStatement()) {
             sql.execute("CREATE DATABASE " + DATABASE);
-        }
-        Optional<Path> cache = KeyValueServer.binary();
-        if (cache.isEmpty()) {
-            notes.add("no valkey-server or redis-server on the PATH: the regions run without a cache");
         }
         Map<String, Integer> dials = new LinkedHashMap<>();
         for (String region : REGIONS) {
@@ -155,11 +158,9 @@ public final class Lab implements AutoCloseable {
                     + "/" + DATABASE);
             env.put("DATABASE_USER", "lab");
             env.put("AUTH_JWT_SECRET", secret);
-            if (cache.isPresent()) {
-                KeyValueServer kv = KeyValueServer.start(cache.get(), Ports.free(), logs.resolve(region + "-cache.log"));
-                caches.put(region, kv);
-                env.put("VALKEY_URL", "redis://127.0.0.1:" + kv.port());
-            }
+            ValkeyServer cache = ValkeyServer.start(valkeyServer, Ports.free(), logs.resolve(region + "-cache.log"));
+            caches.put(region, cache);
+            env.put("VALKEY_URL", cache.url());
             services.put(region, new RegionServices(region, config.sampleApiJar(), env,
                     Files.createDirectories(logs.resolve(region))));
         }
@@ -262,16 +263,25 @@ public final class Lab implements AutoCloseable {
         }
     }
 
-    /** One region as {@code lab status} shows it. */
-    /** @param replication what the region's database sends its replica: "streaming", or "stalled" ({@code stall}) */
-    public record RegionStatus(String region, String database, int processes, int dial, int healthyEndpoints,
+    /**
+     * One region as {@code lab status} shows it.
+     *
+     * @param cache the region's Valkey/Redis server: "up" or "down"
+     * @param replication what the region's database sends its replica: "streaming", or "stalled" ({@code stall})
+     */
+    public record RegionStatus(String region, String database, String cache, int processes, int dial,
+                               int healthyEndpoints,
                                long requests, long serverErrors, String databaseLatency, String replication,
                                String loadBalancer) {
     }
 
-    /** The lab as {@code lab status} shows it. */
-    /** @param aws the control plane's URL, which answers the AWS APIs without checking signatures */
-    public record Status(String topology, String edge, String aws, List<RegionStatus> regions, List<String> notes) {
+    /**
+     * The lab as {@code lab status} shows it.
+     *
+     * @param aws the control plane's URL, which answers the AWS APIs without checking signatures
+     * @param cacheServer the Valkey/Redis server binary the regions' caches run
+     */
+    public record Status(String topology, String edge, String aws, String cacheServer, List<RegionStatus> regions) {
     }
 
     public Status status() {
@@ -281,13 +291,14 @@ public final class Lab implements AutoCloseable {
             String role = !member.server().running() ? "down" : member.diverged() ? "diverged"
                     : view.region().equals(database.primary()) ? "writer" : "reader";
             Duration latency = member.clients().latency();
-            regions.add(new RegionStatus(view.region(), role, services(view.region()).count(), view.dial(),
+            String cache = caches.get(view.region()).process().alive() ? "up" : "down";
+            regions.add(new RegionStatus(view.region(), role, cache, services(view.region()).count(), view.dial(),
                     view.healthyEndpoints(), view.requests(), view.serverErrors(),
                     member.clients().isCut() ? "cut" : latency.isZero() ? "-" : "+" + latency.toMillis() + "ms",
                     member.replication().isPaused() ? "stalled" : "streaming", "http://127.0.0.1:" + view.port()));
         }
         return new Status(topologyFile().toString(), "http://127.0.0.1:" + edge.port(),
-                "http://127.0.0.1:" + controlPlane.port(), regions, notes);
+                "http://127.0.0.1:" + controlPlane.port(), valkeyServer.toString(), regions);
     }
 
     /** Every process the lab runs now (for a cleanup after the supervisor itself died). */
@@ -325,7 +336,7 @@ public final class Lab implements AutoCloseable {
     public void fail(String region) {
         services(region).kill();
         edge.endpoints(region, List.of());
-        Optional.ofNullable(caches.get(region)).ifPresent(kv -> kv.process().kill());
+        caches.get(region).close();
         ReplicatedPostgres.Member member = database.member(region, true);
         member.clients().cut();
         member.server().kill();
@@ -357,10 +368,9 @@ public final class Lab implements AutoCloseable {
         } else if (!member.server().running()) {
             member.server().start(data.resolve(region).resolve("postgres.log"));
         }
-        Optional<Path> cache = KeyValueServer.binary();
-        KeyValueServer kv = caches.get(region);
-        if (kv != null && !kv.process().alive() && cache.isPresent()) {
-            caches.put(region, KeyValueServer.start(cache.get(), kv.port(),
+        ValkeyServer cache = caches.get(region);
+        if (!cache.process().alive()) {
+            caches.put(region, ValkeyServer.start(valkeyServer, cache.port(),
                     config.dir().resolve("logs").resolve(region + "-cache.log")));
         }
         scale(region, desired.getOrDefault(region, config.warm()));
@@ -378,7 +388,7 @@ public final class Lab implements AutoCloseable {
         for (RegionServices s : services.values()) {
             s.stop();
         }
-        caches.values().forEach(kv -> kv.process().kill());
+        caches.values().forEach(ValkeyServer::close);
         if (database != null) {
             database.close();
         }

@@ -1,6 +1,6 @@
 package dev.gafail.lab;
 
-import dev.gafail.lab.os.ChildProcess;
+import dev.gafail.servers.os.ChildProcess;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;

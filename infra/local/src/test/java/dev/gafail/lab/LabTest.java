@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gafail.lab.os.Trees;
-import dev.gafail.lab.postgres.PostgresInstance;
+import dev.gafail.servers.os.Trees;
+import dev.gafail.servers.postgres.PostgresInstance;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gafail.lab.os.Trees;
-import dev.gafail.lab.os.Unprivileged;
 import dev.gafail.lab.postgres.LostTransaction;
-import dev.gafail.lab.postgres.PostgresBinaries;
-import dev.gafail.lab.postgres.PostgresInstance;
 import dev.gafail.lab.postgres.ReplicatedPostgres;
+import dev.gafail.servers.ServerBinaries;
+import dev.gafail.servers.os.Trees;
+import dev.gafail.servers.os.Unprivileged;
+import dev.gafail.servers.postgres.PostgresBinaries;
+import dev.gafail.servers.postgres.PostgresInstance;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -46,7 +47,7 @@ class ReplicatedPostgresTest {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         base = Unprivileged.openDirectory(Files.createTempDirectory(tmp, "gafail-db-test-"));
         Unprivileged.openDirectory(base);
-        PostgresBinaries binaries = PostgresBinaries.unpackedIn(tmp.resolve("gafail-cache"));
+        PostgresBinaries binaries = ServerBinaries.here().postgres();
         db = ReplicatedPostgres.start(binaries, Unprivileged.detect(), base, List.of("region-a", "region-b"));
         try (Connection c = connect("region-a"); Statement sql = c.createStatement()) {
             sql.execute("CREATE TABLE orders (id bigint PRIMARY KEY, what text NOT NULL)");

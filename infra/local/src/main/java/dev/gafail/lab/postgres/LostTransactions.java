@@ -1,7 +1,9 @@
 package dev.gafail.lab.postgres;
 
-import dev.gafail.lab.os.Ports;
-import dev.gafail.lab.os.Unprivileged;
+import dev.gafail.servers.os.Ports;
+import dev.gafail.servers.os.Unprivileged;
+import dev.gafail.servers.postgres.PostgresBinaries;
+import dev.gafail.servers.postgres.PostgresInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,10 @@
 package dev.gafail.lab.postgres;
 
 import dev.gafail.lab.net.TcpProxy;
-import dev.gafail.lab.os.Ports;
-import dev.gafail.lab.os.Trees;
-import dev.gafail.lab.os.Unprivileged;
+import dev.gafail.servers.os.Ports;
+import dev.gafail.servers.os.Unprivileged;
+import dev.gafail.servers.postgres.PostgresBinaries;
+import dev.gafail.servers.postgres.PostgresInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,18 +146,7 @@ public final class ReplicatedPostgres implements AutoCloseable {
         if (target == source) {
             throw new IllegalArgumentException(region + " is the primary");
         }
-        target.server.kill();
-        Trees.delete(target.server.data());
-        Files.createDirectories(target.server.data());
-        String slot = slot(region);
-        try (Connection c = source.server.connect()) {
-            BaseCopy.copy(c, source.server.data(), target.server.data(), slot);
-        }
-        target.server.writeLabSettings(Map.of(
-                "primary_conninfo", "host=127.0.0.1 port=" + source.replication.port() + " user="
-                        + PostgresInstance.USER + " application_name=" + slot,
-                "primary_slot_name", slot,
-                "recovery_target_timeline", "latest"));
+        target.server.seedFrom(source.server, source.replication.port(), slot(region));
         target.server.start(target.log);
         target.clients.restore();
         target.diverged = false;
@@ -210,7 +200,7 @@ public final class ReplicatedPostgres implements AutoCloseable {
         }
         awaitReplay(target, end);
         old.server.stop();
-        promote(target);
+        target.server.promote();
         primary = to;
         rebuild(old.region);
     }
@@ -237,20 +227,10 @@ public final class ReplicatedPostgres implements AutoCloseable {
                 snapshot = s.getString(1);
             }
         }
-        promote(target);
+        target.server.promote();
         primary = to;
         old.diverged = true;
         return LostTransactions.find(old.server, old.log, target.server, Snapshot.parse(snapshot), binaries, as);
-    }
-
-    private static void promote(Member member) throws SQLException {
-        try (Connection c = member.server.connect(); Statement sql = c.createStatement();
-             ResultSet done = sql.executeQuery("SELECT pg_promote(true, 60)")) {
-            done.next();
-            if (!done.getBoolean(1)) {
-                throw new SQLException("the replica in " + member.region + " did not finish its promotion in 60s");
-            }
-        }
     }
 
     private static void awaitReplay(Member replica, String lsn) throws SQLException, InterruptedException {

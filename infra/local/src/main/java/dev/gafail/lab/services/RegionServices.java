@@ -1,8 +1,8 @@
 package dev.gafail.lab.services;
 
-import dev.gafail.lab.os.Await;
-import dev.gafail.lab.os.ChildProcess;
-import dev.gafail.lab.os.Ports;
+import dev.gafail.servers.os.Await;
+import dev.gafail.servers.os.ChildProcess;
+import dev.gafail.servers.os.Ports;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;

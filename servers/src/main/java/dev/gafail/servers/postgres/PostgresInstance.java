@@ -1,14 +1,17 @@
-package dev.gafail.lab.postgres;
+package dev.gafail.servers.postgres;
 
-import dev.gafail.lab.os.Await;
-import dev.gafail.lab.os.ChildProcess;
-import dev.gafail.lab.os.Unprivileged;
+import dev.gafail.servers.os.Await;
+import dev.gafail.servers.os.ChildProcess;
+import dev.gafail.servers.os.Trees;
+import dev.gafail.servers.os.Unprivileged;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,13 +20,13 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * One PostgreSQL server of the lab: its data folder, its port on 127.0.0.1 and its process, which
- * the lab starts itself (not through pg_ctl), so it knows the process id and can stop it gently,
- * fast, or abruptly as a crash would.
+ * One PostgreSQL server: its data folder, its port on 127.0.0.1 and its process, which is started
+ * directly (not through pg_ctl), so its process id is known and it can be stopped gently, fast, or
+ * abruptly as a crash would. The lab's databases and sample-api's tests are such servers.
  */
 public final class PostgresInstance {
 
-    /** The superuser the lab connects as; trust authentication, loopback only. */
+    /** The superuser everyone connects as; trust authentication, loopback only. */
     public static final String USER = "lab";
 
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
@@ -94,6 +97,36 @@ public final class PostgresInstance {
         as.own(data);
     }
 
+    /**
+     * Makes this server a fresh streaming replica of {@code source}, which it streams from through
+     * port {@code via} (the source's own port, or a proxy in front of it) with replication slot
+     * {@code slot}: ends it if it runs, copies the source's data (base copy), and writes its settings.
+     * {@link #start} then starts it in recovery.
+     */
+    public void seedFrom(PostgresInstance source, int via, String slot) throws IOException, SQLException {
+        kill();
+        Trees.delete(data);
+        Files.createDirectories(data);
+        try (Connection c = source.connect()) {
+            BaseCopy.copy(c, source.data, data, slot);
+        }
+        writeLabSettings(Map.of(
+                "primary_conninfo", "host=127.0.0.1 port=" + via + " user=" + USER + " application_name=" + slot,
+                "primary_slot_name", slot,
+                "recovery_target_timeline", "latest"));
+    }
+
+    /** Promotes a replica to a primary and returns once it accepts writes. */
+    public void promote() throws SQLException {
+        try (Connection c = connect(); Statement sql = c.createStatement();
+             ResultSet done = sql.executeQuery("SELECT pg_promote(true, 60)")) {
+            done.next();
+            if (!done.getBoolean(1)) {
+                throw new SQLException("the replica on port " + port + " did not finish its promotion in 60s");
+            }
+        }
+    }
+
     /** Starts the server and waits until it accepts connections (a replica: read-only ones). */
     public void start(Path log) throws IOException, InterruptedException {
         List<String> command = as.command(List.of(binaries.bin("postgres").toString(), "-D", data.toString()));
@@ -142,7 +175,7 @@ public final class PostgresInstance {
         return connect(port, "postgres");
     }
 
-    static Connection connect(int port, String database) throws SQLException {
+    public static Connection connect(int port, String database) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("user", USER);
         properties.setProperty("connectTimeout", "5");

@@ -1,4 +1,4 @@
-package dev.gafail.lab.os;
+package dev.gafail.servers.os;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.gafail.lab.postgres;
+package dev.gafail.servers.postgres;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;

@@ -1,4 +1,4 @@
-package dev.gafail.lab.os;
+package dev.gafail.servers.os;
 
 import java.io.File;
 import java.io.IOException;

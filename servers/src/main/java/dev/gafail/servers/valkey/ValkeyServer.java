@@ -1,0 +1,76 @@
+package dev.gafail.servers.valkey;
+
+import dev.gafail.servers.UnpackedOnce;
+import dev.gafail.servers.os.Await;
+import dev.gafail.servers.os.ChildProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** A Valkey or Redis server on 127.0.0.1 without persistence: a region's cache. Stopped by process id. */
+public final class ValkeyServer implements AutoCloseable {
+
+    private static final String BINARY = "valkey-server";
+
+    private final ChildProcess process;
+    private final int port;
+
+    private ValkeyServer(ChildProcess process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    /** The server binary {@code resource} (one file on the class path), unpacked under {@code cache}. */
+    public static Path unpackedIn(Path cache, URL resource) {
+        return UnpackedOnce.in(cache, "valkey", resource, BINARY, (source, into) -> {
+            try (InputStream in = source.openStream()) {
+                Files.copy(in, into.resolve(BINARY));
+            }
+            Files.setPosixFilePermissions(into.resolve(BINARY), UnpackedOnce.permissions(0755));
+        }).resolve(BINARY);
+    }
+
+    /** Starts {@code binary} on {@code port} and returns once it listens; its output goes to {@code log}. */
+    public static ValkeyServer start(Path binary, int port, Path log) throws IOException, InterruptedException {
+        ChildProcess process = ChildProcess.start(List.of(binary.toString(), "--bind", "127.0.0.1", "--port",
+                Integer.toString(port), "--save", "", "--appendonly", "no", "--protected-mode", "yes",
+                "--daemonize", "no"), Map.of(), log);
+        try {
+            Await.until(Duration.ofSeconds(10), Duration.ofMillis(50), binary.getFileName() + " did not start on port "
+                    + port + " (see " + log + ")", () -> {
+                        if (!process.alive()) {
+                            throw new IOException(binary.getFileName() + " exited at start; see " + log);
+                        }
+                        return Await.listening(port);
+                    });
+            return new ValkeyServer(process, port);
+        } catch (IOException | InterruptedException e) {
+            process.kill();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Where a client connects: {@code redis://127.0.0.1:PORT}. */
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public ChildProcess process() {
+        return process;
+    }
+
+    /** Ends the server at once (a cache holds nothing to save). */
+    @Override
+    public void close() {
+        process.kill();
+    }
+}
