@@ -8,6 +8,8 @@ import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabControl;
 import dev.gafail.lab.LabException;
 import dev.gafail.runbook.Durations;
+import dev.gafail.servers.Platform;
+import dev.gafail.servers.ServerBinaries;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -102,6 +104,10 @@ final class LabClient {
     /** Starts a lab in the folder, waits until it is ready, shows its status and returns it (JSON). */
     String up(int instances) throws InterruptedException {
         CliContext context = gafail.context();
+        // Before anything starts: a platform without the servers' binaries is the user's to change.
+        ServerBinaries.missing(Platform.current(), context.env()).ifPresent(line -> {
+            throw new GafailException(ExitCode.USAGE, line);
+        });
         Path jar = LabConfig.findSampleApiJar(context.env(), context.workingDirectory()).orElseThrow(
                 () -> new GafailException(ExitCode.USAGE, "no sample-api jar: set " + LabConfig.JAR_ENV
                         + ", or run from the repository after `mvn -pl sample-api package` (./gafail does it)"));

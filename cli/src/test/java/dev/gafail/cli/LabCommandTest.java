@@ -8,12 +8,14 @@ import dev.gafail.engine.Json;
 import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabState;
 import dev.gafail.testing.CliRun;
+import dev.gafail.testing.GafailProcess;
 import dev.gafail.testing.Resources;
 import dev.gafail.topology.TopologyLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +36,21 @@ class LabCommandTest {
 
     private static List<Long> descendantsOf(long pid) {
         return ProcessHandle.of(pid).map(p -> p.descendants().map(ProcessHandle::pid).toList()).orElse(List.of());
+    }
+
+    @Test
+    void onAPlatformWithoutPackagedServersLabUpAndTheDemoSayWhatIsMissingInOneLineAndStartNothing() throws Exception {
+        for (List<String> command : List.of(List.of("lab", "up"), List.of("demo"))) {
+            try (GafailProcess gafail = GafailProcess.start(home, List.of("-Dos.name=Linux", "-Dos.arch=s390x"),
+                    command.toArray(String[]::new))) {
+                assertEquals(2, gafail.exitCode(), command + ": " + gafail.err());
+                assertEquals("gafail: no PostgreSQL server binaries and a Valkey/Redis server (or set "
+                        + "GAFAIL_VALKEY_SERVER to one) for this platform, linux-s390x: gafail packages them for "
+                        + "linux-amd64, linux-arm64, macos-amd64, macos-arm64", gafail.err().strip(), command.toString());
+                assertEquals("", gafail.out(), command.toString());
+            }
+            assertFalse(Files.exists(home.resolve("lab")), command + " started nothing, not even the lab's folder");
+        }
     }
 
     @Test
@@ -61,12 +78,12 @@ class LabCommandTest {
 
         CliRun.Result failed = gafail("lab", "fail", "region-b");
         assertEquals(0, failed.code(), failed.toString());
-        assertTrue(failed.out().matches("(?s).*region-b\\s+down\\s+0.*"), failed.out());
+        assertTrue(failed.out().matches("(?s).*region-b\\s+down\\s+down\\s+0.*"), failed.out());
         CliRun.Result unknown = gafail("lab", "fail", "region-z");
         assertEquals(2, unknown.code(), unknown.toString());
         assertTrue(unknown.err().contains("the lab's regions are [region-a, region-b]"), unknown.err());
         CliRun.Result healed = gafail("lab", "heal", "region-b");
-        assertTrue(healed.out().matches("(?s).*region-b\\s+reader\\s+1.*"), healed.out());
+        assertTrue(healed.out().matches("(?s).*region-b\\s+reader\\s+up\\s+1.*"), healed.out());
         CliRun.Result stalled = gafail("lab", "stall", "region-a");
         assertTrue(stalled.out().matches("(?s).*region-a\\s+writer\\s+.*\\sstalled\\s.*"), stalled.out());
         assertFalse(gafail("lab", "heal", "region-a").out().contains("stalled"), "heal resumes replication");

@@ -25,10 +25,16 @@ public final class GafailProcess implements AutoCloseable {
 
     /** Starts {@code gafail ARGS} with GAFAIL_HOME={@code home}, no terminal and no standard input. */
     public static GafailProcess start(Path home, String... args) {
+        return start(home, List.of(), args);
+    }
+
+    /** As {@link #start(Path, String...)}, with JVM options first (e.g. {@code -Dos.arch=...}: another platform). */
+    public static GafailProcess start(Path home, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "dev.gafail.cli.Main"));
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.gafail.cli.Main"));
         command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile(home.getParent(), "gafail-out", ".txt");

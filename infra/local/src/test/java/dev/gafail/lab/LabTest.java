@@ -54,6 +54,7 @@ class LabTest {
     static void down() throws Exception {
         if (lab != null) {
             pids.addAll(samplePids());
+            pids.addAll(lab.pids());
             lab.database().members().values().forEach(m -> m.server().pid().ifPresent(pids::add));
             lab.close();
         }
@@ -92,6 +93,22 @@ class LabTest {
         }
     }
 
+    /** A note read through {@code region}'s own load balancer: the X-Cache header says whether its cache had it. */
+    private static HttpResponse<String> readIn(String region, String id) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + lab.edge().regionPort(region) + "/api/v1/notes/" + id))
+                .header("Authorization", "Bearer " + lab.token(Duration.ofMinutes(5))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String cache(String region) {
+        return lab.status().regions().stream().filter(r -> r.region().equals(region)).findFirst().orElseThrow().cache();
+    }
+
+    private static String idOf(HttpResponse<String> created) {
+        return created.body().replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+    }
+
     /** Waits until a new request through the edge lands in {@code region}. */
     private static void awaitEdgeRegion(String region) throws Exception {
         awaitTrue(() -> region.equals(get("/healthz").headers().firstValue("X-Region").orElse("")),
@@ -123,6 +140,13 @@ class LabTest {
         String topology = Files.readString(lab.topologyFile());
         assertTrue(topology.contains("endpoint: http://127.0.0.1:" + lab.edge().port()), topology);
         assertEquals(201, postNote("first").statusCode());
+        for (String region : Lab.REGIONS) {
+            assertEquals("up", cache(region), "every region has its cache");
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + lab.edge().regionPort(region) + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(health.body().contains("\"cache\":\"ok\""), region + ": " + health.body());
+        }
     }
 
     @Test
@@ -146,17 +170,19 @@ class LabTest {
     void aSwitchoverMovesTheWriterAndKeepsTheWrites() throws Exception {
         HttpResponse<String> before = postNote("before the switch");
         assertEquals(201, before.statusCode());
+        String id = idOf(before);
+        awaitTrue(() -> readIn("region-b", id).statusCode() == 200, "the note reached region-b's replica");
+        assertEquals("hit", readIn("region-b", id).headers().firstValue("X-Cache").orElse(""),
+                "region-b's cache holds what region-b read");
         lab.switchover("region-b");
         assertTrue(writes("region-b"));
         assertFalse(writes("region-a"));
         lab.dial("region-b", 100);
         lab.dial("region-a", 0);
         awaitEdgeRegion("region-b");
-        String id = before.body().replaceAll("(?s).*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
-        awaitTrue(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lab.edge().port()
-                        + "/api/v1/notes/" + id)).header("Authorization", "Bearer " + lab.token(Duration.ofMinutes(5)))
-                .build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200, "the note is readable in b");
         awaitTrue(() -> postNote("in b").statusCode() == 201, "region-b takes writes");
+        assertEquals("miss", readIn("region-b", id).headers().firstValue("X-Cache").orElse(""),
+                "region-b flushed its cache when its database was promoted, before it took writes");
     }
 
     @Test
@@ -184,6 +210,7 @@ class LabTest {
     void aFailedRegionAndAFailover() throws Exception {
         lab.fail("region-a");
         assertEquals(1, samplePids().size());
+        assertEquals("down", cache("region-a"), "a lost region loses its cache");
         var lost = lab.failover("region-b");
         assertTrue(writes("region-b"));
         awaitEdgeRegion("region-b");
@@ -192,5 +219,6 @@ class LabTest {
         lab.heal("region-a");
         assertFalse(writes("region-a"));
         assertEquals(3, samplePids().size());
+        assertEquals("up", cache("region-a"));
     }
 }
