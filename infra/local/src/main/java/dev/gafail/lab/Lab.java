@@ -20,6 +20,7 @@ import dev.gafail.servers.os.Trees;
 import dev.gafail.servers.os.Unprivileged;
 import dev.gafail.servers.valkey.ValkeyServer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -47,8 +48,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The two-region topology on one machine, made of real parts: a PostgreSQL primary and streaming
  * replica, sample-api processes per region (the ECS desired count is a number of processes), a
- * Valkey/Redis server per region, and the edge with its traffic dials. One lab
- * per folder; everything on 127.0.0.1, stopped by process id.
+ * Valkey/Redis server per region, and the edge with its traffic dials. One lab per folder;
+ * everything on 127.0.0.1, stopped by process id.
  */
 public final class Lab implements AutoCloseable {
 
@@ -88,7 +89,7 @@ public final class Lab implements AutoCloseable {
         ServerBinaries binaries;
         try {
             binaries = ServerBinaries.here();
-        } catch (MissingBinariesException | java.io.UncheckedIOException e) {
+        } catch (MissingBinariesException | UncheckedIOException e) {
             throw new LabException(e.getMessage(), e);
         }
         FileChannel channel;
@@ -270,9 +271,8 @@ public final class Lab implements AutoCloseable {
      * @param replication what the region's database sends its replica: "streaming", or "stalled" ({@code stall})
      */
     public record RegionStatus(String region, String database, String cache, int processes, int dial,
-                               int healthyEndpoints,
-                               long requests, long serverErrors, String databaseLatency, String replication,
-                               String loadBalancer) {
+                               int healthyEndpoints, long requests, long serverErrors, String databaseLatency,
+                               String replication, String loadBalancer) {
     }
 
     /**

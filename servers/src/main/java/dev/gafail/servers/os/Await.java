@@ -10,7 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Waiting for a part of the lab to be ready: polling a condition until a limit. */
+/** Waiting for a server or a part of the lab to be ready: polling a condition until a limit. */
 public final class Await {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

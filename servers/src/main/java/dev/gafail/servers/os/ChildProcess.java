@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A process the lab started: its output appended to a log, stopped by its id (and its children's). */
+/** A process a lab or a test started: its output appended to a log, stopped by its id (and its children's). */
 public final class ChildProcess {
 
     private final Process process;

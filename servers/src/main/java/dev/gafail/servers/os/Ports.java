@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
-/** Free ports on 127.0.0.1, where everything the lab starts listens. */
+/** Free ports on 127.0.0.1, where everything the lab and the tests start listens. */
 public final class Ports {
 
     private Ports() {

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * PostgreSQL refuses to run as root. When the lab runs as root (CI does), database processes run
- * as {@code nobody} through {@code setpriv}, which execs (so the process id is the database's own),
- * in folders that user owns and can reach. Otherwise commands run as they are.
+ * PostgreSQL refuses to run as root. When the lab or a test runs as root (CI does), database
+ * processes run as {@code nobody} through {@code setpriv}, which execs (so the process id is the
+ * database's own), in folders that user owns and can reach. Otherwise commands run as they are.
  */
 public final class Unprivileged {
 
