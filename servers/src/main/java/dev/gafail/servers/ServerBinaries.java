@@ -2,6 +2,7 @@ package dev.gafail.servers;
 
 import dev.gafail.servers.postgres.PostgresBinaries;
 import dev.gafail.servers.valkey.ValkeyServer;
+import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,21 @@ public final class ServerBinaries {
         }
         return Optional.of("this build of gafail has no " + what + " for " + platform + " (it was built on another"
                 + " platform): rebuild it here, `mvn -pl cli -am package`");
+    }
+
+    /**
+     * For scripts (sample-api's benchmark): prints {@code postgres BIN_FOLDER} and {@code valkey BINARY},
+     * unpacked once; on a platform without them, one line on stderr and exit 2.
+     */
+    public static void main(String[] args) {
+        try {
+            ServerBinaries binaries = here();
+            System.out.println("postgres " + binaries.postgres().bin("postgres").getParent());
+            System.out.println("valkey " + binaries.valkeyServer());
+        } catch (MissingBinariesException | UncheckedIOException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
     }
 
     public PostgresBinaries postgres() {
