@@ -45,7 +45,8 @@ public final class ServerBinaries {
         missing(platform, env).ifPresent(line -> {
             throw new MissingBinariesException(line);
         });
-        Platform.Binaries packaged = platform.packaged().orElse(null);
+        // Past missing(), the platform has packaged PostgreSQL binaries (nothing else supplies them).
+        Platform.Binaries packaged = platform.packaged().orElseThrow();
         Path valkey = configuredValkey(env).orElseGet(() ->
                 ValkeyServer.unpackedIn(cache, resource(packaged.valkeyServer())));
         return new ServerBinaries(PostgresBinaries.unpackedIn(cache, resource(packaged.postgresArchive())), valkey);
@@ -106,7 +107,7 @@ public final class ServerBinaries {
     }
 
     private static Optional<Path> configuredValkey(Map<String, String> env) {
-        return Optional.ofNullable(env.get(VALKEY_ENV)).filter(v -> !v.isBlank()).map(Path::of);
+        return Optional.ofNullable(env.get(VALKEY_ENV)).filter(v -> !v.isBlank()).map(v -> Path.of(v).toAbsolutePath());
     }
 
     private static URL resource(String name) {
