@@ -68,12 +68,12 @@ public final class ServerBinaries {
             lacking.add("PostgreSQL server binaries");
         }
         if (configured.isBlank() && (packaged.isEmpty() || resource(packaged.get().valkeyServer()) == null)) {
-            lacking.add("a Valkey/Redis server (or set " + VALKEY_ENV + " to one)");
+            lacking.add("Valkey/Redis server (" + VALKEY_ENV + " may name one)");
         }
         if (lacking.isEmpty()) {
             return Optional.empty();
         }
-        String what = String.join(" and ", lacking);
+        String what = String.join(" and no ", lacking);
         if (packaged.isEmpty()) {
             return Optional.of("no " + what + " for this platform, " + platform + ": gafail packages them for "
                     + String.join(", ", new TreeSet<>(Platform.PACKAGED.keySet())));
@@ -107,7 +107,8 @@ public final class ServerBinaries {
     }
 
     private static Optional<Path> configuredValkey(Map<String, String> env) {
-        return Optional.ofNullable(env.get(VALKEY_ENV)).filter(v -> !v.isBlank()).map(v -> Path.of(v).toAbsolutePath());
+        return Optional.ofNullable(env.get(VALKEY_ENV)).filter(v -> !v.isBlank())
+                .map(v -> Path.of(v).toAbsolutePath());
     }
 
     private static URL resource(String name) {

@@ -36,8 +36,8 @@ class ServerBinariesTest {
 
     @Test
     void aPlatformWithoutPackagedBinariesIsNamedWithWhatItLacks() {
-        assertEquals(Optional.of("no PostgreSQL server binaries and a Valkey/Redis server (or set GAFAIL_VALKEY_SERVER"
-                + " to one) for this platform, linux-s390x: gafail packages them for linux-amd64, linux-arm64,"
+        assertEquals(Optional.of("no PostgreSQL server binaries and no Valkey/Redis server (GAFAIL_VALKEY_SERVER may"
+                + " name one) for this platform, linux-s390x: gafail packages them for linux-amd64, linux-arm64,"
                 + " macos-amd64, macos-arm64"), ServerBinaries.missing(S390X, Map.of()));
         MissingBinariesException e = assertThrows(MissingBinariesException.class,
                 () -> ServerBinaries.locate(tmp, S390X, Map.of()));

@@ -143,7 +143,8 @@ public final class Lab implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private void start(Unprivileged as, ServerBinaries binaries) throws IOException, SQLException, InterruptedException {
+    private void start(Unprivileged as, ServerBinaries binaries)
+            throws IOException, SQLException, InterruptedException {
         Trees.delete(data);
         Unprivileged.openDirectory(data);
         Path logs = Files.createDirectories(config.dir().resolve("logs"));
