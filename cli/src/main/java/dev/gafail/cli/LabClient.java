@@ -8,10 +8,12 @@ import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabControl;
 import dev.gafail.lab.LabException;
 import dev.gafail.runbook.Durations;
+import dev.gafail.servers.MissingBinariesException;
 import dev.gafail.servers.Platform;
 import dev.gafail.servers.ServerBinaries;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -104,10 +107,15 @@ final class LabClient {
     /** Starts a lab in the folder, waits until it is ready, shows its status and returns it (JSON). */
     String up(int instances) throws InterruptedException {
         CliContext context = gafail.context();
-        // Before anything starts: a platform without the servers' binaries is the user's to change.
-        ServerBinaries.missing(Platform.current(), context.env()).ifPresent(line -> {
-            throw new GafailException(ExitCode.USAGE, line);
-        });
+        // Before anything starts: servers that cannot run here are the user's to change (the supervisor
+        // then finds them unpacked).
+        try {
+            ServerBinaries.locate(ServerBinaries.defaultCache(), Platform.current(), context.env());
+        } catch (MissingBinariesException e) {
+            throw new GafailException(ExitCode.USAGE, e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
+        }
         Path jar = LabConfig.findSampleApiJar(context.env(), context.workingDirectory()).orElseThrow(
                 () -> new GafailException(ExitCode.USAGE, "no sample-api jar: set " + LabConfig.JAR_ENV
                         + ", or run from the repository after `mvn -pl sample-api package` (./gafail does it)"));
@@ -117,7 +125,8 @@ final class LabClient {
         Instant start = context.clock().instant();
         List<String> cleaned;
         try {
-            cleaned = LabControl.start(dir, instances, jar, UP_LIMIT);
+            cleaned = LabControl.start(dir, instances, jar,
+                    Optional.ofNullable(context.env().get(ServerBinaries.VALKEY_ENV)), UP_LIMIT);
         } catch (LabException e) {
             throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
         }

@@ -37,22 +37,30 @@ final class Postgres implements AutoCloseable {
 
     /** A new primary, started. */
     static Postgres primary() {
-        Postgres pg = new Postgres("pg-primary");
-        pg.call(() -> {
-            pg.server.initialize();
-            pg.start();
-        });
-        return pg;
+        return new Postgres("pg-primary").started(pg -> pg.server.initialize());
     }
 
     /** A streaming replica of this server, started; it is in recovery until {@link #promote()}. */
     Postgres replica() {
-        Postgres replica = new Postgres("pg-replica");
-        replica.call(() -> {
-            replica.server.seedFrom(server, server.port(), "replica");
-            replica.start();
-        });
-        return replica;
+        return new Postgres("pg-replica").started(replica -> replica.server.seedFrom(server, server.port(), "replica"));
+    }
+
+    private interface Preparation {
+        void prepare(Postgres pg) throws IOException, SQLException, InterruptedException;
+    }
+
+    /** This server prepared and started; on failure, nothing of it is left (process, folder). */
+    private Postgres started(Preparation preparation) {
+        try {
+            call(() -> {
+                preparation.prepare(this);
+                server.start(root.resolve("server.log"));
+            });
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     String jdbcUrl() {
@@ -89,10 +97,6 @@ final class Postgres implements AutoCloseable {
     public void close() {
         server.kill();
         call(() -> Trees.delete(root));
-    }
-
-    private void start() throws IOException, InterruptedException {
-        server.start(root.resolve("server.log"));
     }
 
     private interface Step {

@@ -1,25 +1,13 @@
 package dev.gafail.servers;
 
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 
-/**
- * The operating system and processor a build or a run is on, named as the lab's docs and messages
- * name them ({@code linux-amd64}, {@code macos-arm64}), with the packaged server binaries each has.
- */
+/** The operating system and processor a build or a run is on, named as the docs name them ({@code linux-amd64}). */
 public record Platform(String os, String arch) {
 
-    /** The class-path names of the packaged binaries of one platform. */
-    record Binaries(String postgresArchive, String valkeyServer) {
-    }
-
-    /** Zonky's PostgreSQL archives and embedded-redis's server binaries, by platform (servers/pom.xml's profiles). */
-    static final Map<String, Binaries> PACKAGED = Map.of(
-            "linux-amd64", new Binaries("postgres-linux-x86_64.txz", "redis-server-6.2.6-v5-linux-amd64"),
-            "linux-arm64", new Binaries("postgres-linux-arm_64.txz", "redis-server-6.2.7-linux-arm64"),
-            "macos-amd64", new Binaries("postgres-darwin-x86_64.txz", "redis-server-6.2.6-v5-darwin-amd64"),
-            "macos-arm64", new Binaries("postgres-darwin-arm_64.txz", "redis-server-6.2.6-v5-darwin-arm64"));
+    /** The platforms gafail packages server binaries for: servers/pom.xml has a profile for each. */
+    public static final List<String> SUPPORTED = List.of("linux-amd64", "linux-arm64", "macos-amd64", "macos-arm64");
 
     /** The platform this JVM runs on. */
     public static Platform current() {
@@ -39,9 +27,8 @@ public record Platform(String os, String arch) {
         return new Platform(os, arch);
     }
 
-    /** The binaries gafail packages for this platform, if it packages any. */
-    Optional<Binaries> packaged() {
-        return Optional.ofNullable(PACKAGED.get(toString()));
+    public boolean supported() {
+        return SUPPORTED.contains(toString());
     }
 
     @Override

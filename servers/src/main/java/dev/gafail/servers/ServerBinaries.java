@@ -2,6 +2,8 @@ package dev.gafail.servers;
 
 import dev.gafail.servers.postgres.PostgresBinaries;
 import dev.gafail.servers.valkey.ValkeyServer;
+import java.io.File;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -10,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The two servers the lab and sample-api's tests run, PostgreSQL and Valkey/Redis, as binaries that
@@ -22,6 +24,8 @@ public final class ServerBinaries {
     /** Names a {@code valkey-server} or {@code redis-server} to use instead of the packaged one. */
     public static final String VALKEY_ENV = "GAFAIL_VALKEY_SERVER";
 
+    private static final long PROBE_SECONDS = 10;
+
     private final PostgresBinaries postgres;
     private final Path valkeyServer;
 
@@ -30,9 +34,13 @@ public final class ServerBinaries {
         this.valkeyServer = valkeyServer;
     }
 
-    /** Where binaries are unpacked once and shared: {@code $TMPDIR/gafail-cache} (readable by all). */
+    /**
+     * Where binaries are unpacked once and shared: {@code gafail-cache-USER} in the Java temp folder
+     * (readable by all, as a database run as nobody must read it; one per user, as binaries run from it).
+     */
     public static Path defaultCache() {
-        return Path.of(System.getProperty("java.io.tmpdir")).resolve("gafail-cache");
+        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        return Path.of(System.getProperty("java.io.tmpdir")).resolve("gafail-cache-" + user);
     }
 
     /** Both servers for the platform this JVM runs on, unpacked into the default cache where needed. */
@@ -40,16 +48,28 @@ public final class ServerBinaries {
         return locate(defaultCache(), Platform.current(), System.getenv());
     }
 
-    /** Both servers for {@code platform}, unpacked under {@code cache} where needed. */
+    /**
+     * Both servers for {@code platform}, unpacked under {@code cache} where needed, each seen to run
+     * here ({@code --version}): a binary that cannot (a shared library the machine lacks) is said
+     * before anything starts, not as a server that died at start.
+     */
     public static ServerBinaries locate(Path cache, Platform platform, Map<String, String> env) {
         missing(platform, env).ifPresent(line -> {
             throw new MissingBinariesException(line);
         });
-        // Past missing(), the platform has packaged PostgreSQL binaries (nothing else supplies them).
-        Platform.Binaries packaged = platform.packaged().orElseThrow();
-        Path valkey = configuredValkey(env).orElseGet(() ->
-                ValkeyServer.unpackedIn(cache, resource(packaged.valkeyServer())));
-        return new ServerBinaries(PostgresBinaries.unpackedIn(cache, resource(packaged.postgresArchive())), valkey);
+        Packaged packaged = Packaged.byThisBuild();
+        PostgresBinaries postgres = PostgresBinaries.unpackedIn(cache, resource(packaged.postgresArchive()));
+        probe(postgres.bin("postgres"), "the packaged PostgreSQL server", "");
+        Optional<Path> own = configuredValkey(env);
+        if (own.isPresent()) {
+            probe(own.get(), VALKEY_ENV, "");
+            return new ServerBinaries(postgres, own.get());
+        }
+        Path valkey = ValkeyServer.unpackedIn(cache, resource(packaged.valkeyServer()), packaged.valkeyServer());
+        probe(valkey, "the packaged Redis server", (packaged.valkeyNeeds().isBlank() ? ""
+                : "; it needs " + packaged.valkeyNeeds()) + "; " + VALKEY_ENV + " may name a valkey-server or"
+                + " redis-server that runs here");
+        return new ServerBinaries(postgres, valkey);
     }
 
     /**
@@ -58,33 +78,36 @@ public final class ServerBinaries {
      */
     public static Optional<String> missing(Platform platform, Map<String, String> env) {
         String configured = env.getOrDefault(VALKEY_ENV, "");
-        if (!configured.isBlank() && !Files.isExecutable(Path.of(configured))) {
+        if (!configured.isBlank() && !(Files.isRegularFile(Path.of(configured))
+                && Files.isExecutable(Path.of(configured)))) {
             return Optional.of(VALKEY_ENV + "=" + configured + " is not an executable file (it names a valkey-server"
                     + " or redis-server to use instead of the packaged one)");
         }
-        Optional<Platform.Binaries> packaged = platform.packaged();
-        List<String> lacking = new ArrayList<>();
-        if (packaged.isEmpty() || resource(packaged.get().postgresArchive()) == null) {
-            lacking.add("PostgreSQL server binaries");
+        if (!platform.supported()) {
+            List<String> lacking = new ArrayList<>(List.of("PostgreSQL server binaries"));
+            if (configured.isBlank()) {
+                lacking.add("Valkey/Redis server (" + VALKEY_ENV + " may name one)");
+            }
+            return Optional.of("no " + String.join(" and no ", lacking) + " for this platform, " + platform
+                    + ": gafail packages them for " + String.join(", ", Platform.SUPPORTED));
         }
-        if (configured.isBlank() && (packaged.isEmpty() || resource(packaged.get().valkeyServer()) == null)) {
-            lacking.add("Valkey/Redis server (" + VALKEY_ENV + " may name one)");
+        Packaged packaged = Packaged.byThisBuild();
+        if (!packaged.isFor(platform)) {
+            return Optional.of("this build of gafail packages the servers for " + packaged.platform() + ", and this"
+                    + " machine is " + platform + ": rebuild it here (`mvn -pl cli -am package`)");
         }
-        if (lacking.isEmpty()) {
-            return Optional.empty();
+        if (resource(packaged.postgresArchive()) == null
+                || configured.isBlank() && resource(packaged.valkeyServer()) == null) {
+            return Optional.of("this build of gafail lacks its server binaries for " + platform + " ("
+                    + packaged.postgresArchive() + ", " + packaged.valkeyServer() + "): rebuild it"
+                    + " (`mvn -pl cli -am package`)");
         }
-        String what = String.join(" and no ", lacking);
-        if (packaged.isEmpty()) {
-            return Optional.of("no " + what + " for this platform, " + platform + ": gafail packages them for "
-                    + String.join(", ", new TreeSet<>(Platform.PACKAGED.keySet())));
-        }
-        return Optional.of("this build of gafail has no " + what + " for " + platform + " (it was built on another"
-                + " platform): rebuild it here, `mvn -pl cli -am package`");
+        return Optional.empty();
     }
 
     /**
      * For scripts (sample-api's benchmark): prints {@code postgres BIN_FOLDER} and {@code valkey BINARY},
-     * unpacked once; on a platform without them, one line on stderr and exit 2.
+     * unpacked once; where they cannot run, one line on stderr and exit 2.
      */
     public static void main(String[] args) {
         try {
@@ -113,5 +136,35 @@ public final class ServerBinaries {
 
     private static URL resource(String name) {
         return ServerBinaries.class.getClassLoader().getResource(name);
+    }
+
+    /** Runs {@code binary --version}; if it does not answer, says so in one line with its first line of output. */
+    private static void probe(Path binary, String what, String advice) {
+        Path output = null;
+        try {
+            output = Files.createTempFile("gafail-probe", ".txt");
+            Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            boolean ended = p.waitFor(PROBE_SECONDS, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly();
+            }
+            if (!ended || p.exitValue() != 0) {
+                String said = Files.readAllLines(output).stream().map(String::strip).filter(l -> !l.isEmpty())
+                        .findFirst().orElse(ended ? "exit " + p.exitValue() : "no answer in " + PROBE_SECONDS + "s");
+                throw new MissingBinariesException(what + " (" + binary + ") does not run on this machine: " + said
+                        + advice);
+            }
+        } catch (IOException e) {
+            throw new MissingBinariesException(what + " (" + binary + ") does not run on this machine: "
+                    + e.getMessage() + advice);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MissingBinariesException(what + " (" + binary + "): interrupted while checking it runs");
+        } finally {
+            if (output != null) {
+                output.toFile().delete();
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gafail.lab;
 
+import dev.gafail.servers.ServerBinaries;
 import dev.gafail.servers.os.ChildProcess;
 import java.io.File;
 import java.io.IOException;
@@ -55,10 +56,11 @@ public final class LabControl {
 
     /**
      * Starts a supervisor for a lab in {@code dir} and waits until it is ready; cleans up first what a
-     * dead supervisor left. Returns what was cleaned up, as lines to show.
+     * dead supervisor left. Returns what was cleaned up, as lines to show. {@code valkeyServer} is the
+     * {@value ServerBinaries#VALKEY_ENV} the command was given (its environment, which tests choose).
      */
-    public static List<String> start(Path dir, int instances, Path sampleApiJar, Duration limit)
-            throws LabException, InterruptedException {
+    public static List<String> start(Path dir, int instances, Path sampleApiJar, Optional<String> valkeyServer,
+                                     Duration limit) throws LabException, InterruptedException {
         Optional<LabState> previous = read(dir);
         if (previous.isPresent() && previous.get().supervisorAlive()) {
             throw new LabException("a lab is already running in " + dir + " (supervisor pid "
@@ -77,9 +79,12 @@ public final class LabControl {
                     "-cp", System.getProperty("java.class.path"), Supervisor.class.getName(), dir.toString(),
                     Integer.toString(instances), sampleApiJar.toAbsolutePath().toString()));
             Files.deleteIfExists(dir.resolve(LabState.FILE));
-            supervisor = new ProcessBuilder(command).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve(SUPERVISOR_LOG).toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().remove(ServerBinaries.VALKEY_ENV);
+            valkeyServer.ifPresent(v -> builder.environment().put(ServerBinaries.VALKEY_ENV, v));
+            supervisor = builder.start();
         } catch (IOException e) {
             throw new LabException("cannot start the lab's supervisor: " + e.getMessage(), e);
         }

@@ -132,6 +132,15 @@ public final class PostgresInstance {
         List<String> command = as.command(List.of(binaries.bin("postgres").toString(), "-D", data.toString()));
         Files.deleteIfExists(data.resolve("postmaster.pid"));
         process = ChildProcess.start(command, Map.of(), log);
+        try {
+            awaitConnections(log);
+        } catch (IOException | InterruptedException e) {
+            process.kill();
+            throw e;
+        }
+    }
+
+    private void awaitConnections(Path log) throws IOException, InterruptedException {
         Await.until(START_LIMIT, Duration.ofMillis(100), "postgres on port " + port + " did not accept connections"
                 + " (see " + log + ")", () -> {
                     if (!process.alive()) {

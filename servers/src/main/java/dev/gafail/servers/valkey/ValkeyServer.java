@@ -15,8 +15,6 @@ import java.util.Map;
 /** A Valkey or Redis server on 127.0.0.1 without persistence: a region's cache. Stopped by process id. */
 public final class ValkeyServer implements AutoCloseable {
 
-    private static final String BINARY = "valkey-server";
-
     private final ChildProcess process;
     private final int port;
 
@@ -25,14 +23,14 @@ public final class ValkeyServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** The server binary {@code resource} (one file on the class path), unpacked under {@code cache}. */
-    public static Path unpackedIn(Path cache, URL resource) {
-        return UnpackedOnce.in(cache, "valkey", resource, BINARY, (source, into) -> {
+    /** The server binary {@code resource} (one file on the class path, named {@code name}), unpacked in {@code cache}. */
+    public static Path unpackedIn(Path cache, URL resource, String name) {
+        return UnpackedOnce.in(cache, "valkey", resource, name, (source, into) -> {
             try (InputStream in = source.openStream()) {
-                Files.copy(in, into.resolve(BINARY));
+                Files.copy(in, into.resolve(name));
             }
-            Files.setPosixFilePermissions(into.resolve(BINARY), UnpackedOnce.permissions(0755));
-        }).resolve(BINARY);
+            Files.setPosixFilePermissions(into.resolve(name), UnpackedOnce.permissions(0755));
+        }).resolve(name);
     }
 
     /** Starts {@code binary} on {@code port} and returns once it listens; its output goes to {@code log}. */
