@@ -3,7 +3,7 @@ package dev.gafail.actions;
 import dev.gafail.engine.AbstractAction;
 import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
-import dev.gafail.runbook.Durations;
+import dev.gafail.yaml.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.gafail.actions;
 import dev.gafail.engine.Json;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
-import dev.gafail.runbook.Durations;
+import dev.gafail.yaml.Durations;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

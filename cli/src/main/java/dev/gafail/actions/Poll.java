@@ -2,7 +2,7 @@ package dev.gafail.actions;
 
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
-import dev.gafail.runbook.Durations;
+import dev.gafail.yaml.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

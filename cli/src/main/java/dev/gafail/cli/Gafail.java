@@ -2,6 +2,7 @@ package dev.gafail.cli;
 
 import dev.gafail.actions.Target;
 import dev.gafail.actions.TargetedAction;
+import dev.gafail.app.BundledRunbooks;
 import dev.gafail.aws.AwsClients;
 import dev.gafail.aws.AwsSettings;
 import dev.gafail.aws.CallerIdentity;
@@ -19,17 +20,18 @@ import dev.gafail.engine.Operator;
 import dev.gafail.engine.Redactor;
 import dev.gafail.engine.RunOptions;
 import dev.gafail.engine.StepFailure;
-import dev.gafail.runbook.Durations;
+import dev.gafail.lab.LabControl;
 import dev.gafail.runbook.Expressions;
-import dev.gafail.runbook.InvalidFileException;
 import dev.gafail.runbook.ParameterValues;
-import dev.gafail.runbook.Problem;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.runbook.RunbookLoader;
 import dev.gafail.runbook.StepSpec;
 import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyLoader;
 import dev.gafail.topology.TopologyLocator;
+import dev.gafail.yaml.Durations;
+import dev.gafail.yaml.InvalidFileException;
+import dev.gafail.yaml.Problem;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -247,7 +249,7 @@ public final class Gafail implements Runnable {
     Optional<Topology> optionalTopology() {
         if (topology == null) {
             Optional<Path> file = TopologyLocator.locate(global.topology != null ? global.topology : topologyFallback,
-                    context.env(), context.workingDirectory(), labHome());
+                    context.env(), context.workingDirectory(), () -> LabControl.runningTopology(labHome()));
             if (file.isEmpty()) {
                 return Optional.empty();
             }

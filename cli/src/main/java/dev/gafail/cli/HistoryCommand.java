@@ -2,7 +2,7 @@ package dev.gafail.cli;
 
 import dev.gafail.engine.ExecutionSummary;
 import dev.gafail.engine.Json;
-import dev.gafail.runbook.Durations;
+import dev.gafail.yaml.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;

@@ -5,7 +5,7 @@ import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Json;
 import dev.gafail.lab.LabControl;
 import dev.gafail.lab.LabException;
-import dev.gafail.runbook.Durations;
+import dev.gafail.yaml.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

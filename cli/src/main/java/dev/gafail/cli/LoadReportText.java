@@ -2,7 +2,7 @@ package dev.gafail.cli;
 
 import dev.gafail.lab.load.ClientLoad;
 import dev.gafail.lab.load.LoadReport;
-import dev.gafail.runbook.Durations;
+import dev.gafail.yaml.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 

@@ -6,7 +6,7 @@ import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExecutionSummary;
 import dev.gafail.engine.Json;
 import dev.gafail.engine.Phase;
-import dev.gafail.runbook.Durations;
+import dev.gafail.yaml.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

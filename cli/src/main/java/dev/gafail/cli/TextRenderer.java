@@ -3,7 +3,7 @@ package dev.gafail.cli;
 import dev.gafail.engine.Event;
 import dev.gafail.engine.EventListener;
 import dev.gafail.engine.Phase;
-import dev.gafail.runbook.Durations;
+import dev.gafail.yaml.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;

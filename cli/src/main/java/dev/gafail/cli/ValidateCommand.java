@@ -2,9 +2,9 @@ package dev.gafail.cli;
 
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.Json;
-import dev.gafail.runbook.InvalidFileException;
-import dev.gafail.runbook.Problem;
 import dev.gafail.runbook.Runbook;
+import dev.gafail.yaml.InvalidFileException;
+import dev.gafail.yaml.Problem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,12 +1,12 @@
 package dev.gafail.engine;
 
 import dev.gafail.engine.StepRunner.Outcome;
-import dev.gafail.runbook.Durations;
 import dev.gafail.runbook.Expressions;
 import dev.gafail.runbook.OnFailure;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.runbook.StepNode;
 import dev.gafail.runbook.StepSpec;
+import dev.gafail.yaml.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

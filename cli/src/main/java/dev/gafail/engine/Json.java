@@ -1,6 +1,6 @@
 package dev.gafail.engine;
 
-import dev.gafail.runbook.Durations;
+import dev.gafail.yaml.Durations;
 import java.time.Duration;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;

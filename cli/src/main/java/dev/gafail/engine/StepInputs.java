@@ -1,8 +1,8 @@
 package dev.gafail.engine;
 
-import dev.gafail.runbook.Durations;
 import dev.gafail.runbook.Expressions;
 import dev.gafail.runbook.StepSpec;
+import dev.gafail.yaml.Durations;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

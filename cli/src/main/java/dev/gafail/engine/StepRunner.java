@@ -1,8 +1,8 @@
 package dev.gafail.engine;
 
-import dev.gafail.runbook.Durations;
 import dev.gafail.runbook.RetryPolicy;
 import dev.gafail.runbook.StepSpec;
+import dev.gafail.yaml.Durations;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

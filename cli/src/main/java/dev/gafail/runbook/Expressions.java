@@ -1,5 +1,6 @@
 package dev.gafail.runbook;
 
+import dev.gafail.yaml.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

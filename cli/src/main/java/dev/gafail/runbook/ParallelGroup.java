@@ -1,5 +1,6 @@
 package dev.gafail.runbook;
 
+import dev.gafail.yaml.SourcePosition;
 import java.util.List;
 
 /** Steps that run concurrently; the first failure cancels the others. */

@@ -1,5 +1,6 @@
 package dev.gafail.runbook;
 
+import dev.gafail.yaml.Durations;
 import java.util.List;
 import java.util.Optional;
 

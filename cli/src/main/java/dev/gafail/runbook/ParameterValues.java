@@ -1,5 +1,7 @@
 package dev.gafail.runbook;
 
+import dev.gafail.yaml.Durations;
+import dev.gafail.yaml.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

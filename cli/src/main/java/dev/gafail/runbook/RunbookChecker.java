@@ -1,5 +1,10 @@
 package dev.gafail.runbook;
 
+import dev.gafail.yaml.Durations;
+import dev.gafail.yaml.PositionedTree;
+import dev.gafail.yaml.Problem;
+import dev.gafail.yaml.SourcePosition;
+import dev.gafail.yaml.Suggestions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;

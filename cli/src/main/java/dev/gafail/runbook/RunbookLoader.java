@@ -1,5 +1,12 @@
 package dev.gafail.runbook;
 
+import dev.gafail.yaml.Durations;
+import dev.gafail.yaml.InvalidFileException;
+import dev.gafail.yaml.PositionedTree;
+import dev.gafail.yaml.Problem;
+import dev.gafail.yaml.SchemaProblems;
+import dev.gafail.yaml.YamlDocuments;
+import dev.gafail.yaml.YamlTreeReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

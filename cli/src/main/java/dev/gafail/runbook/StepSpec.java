@@ -1,5 +1,6 @@
 package dev.gafail.runbook;
 
+import dev.gafail.yaml.SourcePosition;
 import java.time.Duration;
 import java.util.List;
 import tools.jackson.databind.JsonNode;

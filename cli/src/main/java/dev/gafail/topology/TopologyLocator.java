@@ -1,17 +1,16 @@
 package dev.gafail.topology;
 
-import dev.gafail.lab.Lab;
-import dev.gafail.lab.LabState;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Which topology file a command uses: {@code --topology FILE}, else {@code $GAFAIL_TOPOLOGY}, else
- * {@code ./gafail.yaml}, else the topology of a lab running in the default lab folder. A file named
- * explicitly must exist; the others are used only when they do.
+ * {@code ./gafail.yaml}, else the topology of a lab running in the default lab folder (which the
+ * caller looks up: the lab is not this package's business). A file named explicitly must exist; the
+ * others are used only when they do.
  */
 public final class TopologyLocator {
 
@@ -24,10 +23,11 @@ public final class TopologyLocator {
     }
 
     /**
-     * The file to read, or empty when none is configured, there is no {@code ./gafail.yaml} and no
-     * lab runs in {@code labDir}.
+     * The file to read, or empty when none is configured, there is no {@code ./gafail.yaml} and
+     * {@code runningLab} has none.
      */
-    public static Optional<Path> locate(Path explicit, Map<String, String> env, Path workingDirectory, Path labDir) {
+    public static Optional<Path> locate(Path explicit, Map<String, String> env, Path workingDirectory,
+                                        Supplier<Optional<Path>> runningLab) {
         if (explicit != null) {
             return Optional.of(explicit);
         }
@@ -39,15 +39,6 @@ public final class TopologyLocator {
         if (Files.isRegularFile(local)) {
             return Optional.of(local);
         }
-        return runningLab(labDir);
-    }
-
-    private static Optional<Path> runningLab(Path labDir) {
-        try {
-            return LabState.read(labDir).filter(s -> LabState.READY.equals(s.state()) && s.supervisorAlive())
-                    .map(s -> labDir.resolve(Lab.TOPOLOGY)).filter(Files::isRegularFile);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return runningLab.get();
     }
 }

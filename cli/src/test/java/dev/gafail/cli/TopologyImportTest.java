@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.app.BundledRunbooks;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.Resources;
 import dev.gafail.topology.Topology;

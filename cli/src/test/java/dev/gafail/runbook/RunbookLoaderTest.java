@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.actions.BuiltinActions;
 import dev.gafail.testing.Resources;
+import dev.gafail.yaml.InvalidFileException;
+import dev.gafail.yaml.SourcePosition;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.gafail.actions.BuiltinActions;
+import dev.gafail.yaml.Durations;
+import dev.gafail.yaml.InvalidFileException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import net.jqwik.api.Arbitraries;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gafail.runbook.InvalidFileException;
-import dev.gafail.runbook.Problem;
+import dev.gafail.yaml.InvalidFileException;
+import dev.gafail.yaml.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.gafail.infra;
 
-import dev.gafail.runbook.InvalidFileException;
-import dev.gafail.runbook.Problem;
+import dev.gafail.yaml.InvalidFileException;
+import dev.gafail.yaml.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

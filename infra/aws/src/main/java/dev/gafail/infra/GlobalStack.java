@@ -1,7 +1,7 @@
 package dev.gafail.infra;
 
+import dev.gafail.app.BundledRunbooks;
 import dev.gafail.aws.IamPolicy;
-import dev.gafail.cli.BundledRunbooks;
 import dev.gafail.topology.TopologyImport;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.gafail.infra;
 
-import dev.gafail.runbook.InvalidFileException;
-import dev.gafail.runbook.PositionedTree;
-import dev.gafail.runbook.Problem;
-import dev.gafail.runbook.SchemaCheckedYaml;
-import dev.gafail.runbook.YamlDocuments;
+import dev.gafail.yaml.InvalidFileException;
+import dev.gafail.yaml.PositionedTree;
+import dev.gafail.yaml.Problem;
+import dev.gafail.yaml.SchemaCheckedYaml;
+import dev.gafail.yaml.YamlDocuments;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

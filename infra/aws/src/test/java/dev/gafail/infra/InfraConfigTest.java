@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.gafail.runbook.InvalidFileException;
-import dev.gafail.runbook.Problem;
+import dev.gafail.yaml.InvalidFileException;
+import dev.gafail.yaml.Problem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.gafail.cli.BundledRunbooks;
+import dev.gafail.app.BundledRunbooks;
 import dev.gafail.topology.Region;
 import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyImport;

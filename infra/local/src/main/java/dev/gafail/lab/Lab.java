@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabApi;
+import dev.gafail.lab.aws.LabRegions;
 import dev.gafail.lab.edge.Edge;
 import dev.gafail.lab.postgres.LostTransaction;
 import dev.gafail.lab.postgres.ReplicatedPostgres;
@@ -43,6 +44,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -51,7 +53,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Valkey/Redis server per region, and the edge with its traffic dials. One lab per folder;
  * everything on 127.0.0.1, stopped by process id.
  */
-public final class Lab implements AutoCloseable {
+public final class Lab implements LabRegions, AutoCloseable {
 
     public static final List<String> REGIONS = List.of("region-a", "region-b");
     public static final String TOPOLOGY = "gafail.yaml";
@@ -231,8 +233,34 @@ public final class Lab implements AutoCloseable {
         return config.dir().resolve(TOPOLOGY);
     }
 
+    @Override
     public Edge edge() {
         return edge;
+    }
+
+    @Override
+    public List<String> regions() {
+        return REGIONS;
+    }
+
+    @Override
+    public int processes(String region) {
+        return services(region).count();
+    }
+
+    @Override
+    public String writer() {
+        return database.primary();
+    }
+
+    @Override
+    public boolean databaseRunning(String region) {
+        return database.member(region, true).server().running();
+    }
+
+    @Override
+    public OptionalLong replicationLagMillis(String region) {
+        return database.replicationLagMillis(region);
     }
 
     public ReplicatedPostgres database() {
@@ -312,6 +340,7 @@ public final class Lab implements AutoCloseable {
     }
 
     /** Runs {@code count} processes in {@code region}, and tells the edge. */
+    @Override
     public void scale(String region, int count) throws IOException, InterruptedException {
         RegionServices s = services(region);
         desired.put(region, count);
@@ -319,16 +348,19 @@ public final class Lab implements AutoCloseable {
         edge.endpoints(region, s.tasks().stream().map(RegionServices.Task::port).toList());
     }
 
+    @Override
     public void dial(String region, int dial) {
         edge.dial(region, dial);
     }
 
     /** The planned database switch (Aurora's SwitchoverGlobalCluster). */
+    @Override
     public void switchover(String to) throws IOException, SQLException, InterruptedException {
         database.switchover(to);
     }
 
     /** The unplanned database switch (FailoverGlobalCluster with AllowDataLoss); what it lost. */
+    @Override
     public List<LostTransaction> failover(String to) throws IOException, SQLException, InterruptedException {
         return database.failover(to);
     }

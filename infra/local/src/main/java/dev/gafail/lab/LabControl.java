@@ -108,6 +108,16 @@ public final class LabControl {
                 + dir.resolve(SUPERVISOR_LOG));
     }
 
+    /** The topology file of a lab that is running (ready, its supervisor alive) in {@code dir}, if one is. */
+    public static Optional<Path> runningTopology(Path dir) {
+        try {
+            return read(dir).filter(s -> LabState.READY.equals(s.state()) && s.supervisorAlive())
+                    .map(s -> dir.resolve(Lab.TOPOLOGY)).filter(Files::isRegularFile);
+        } catch (LabException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Kills the parts a dead supervisor left running (and what they started), by id, if they are still the lab's. */
     private static List<String> killStale(LabState state) {
         List<String> killed = new ArrayList<>();

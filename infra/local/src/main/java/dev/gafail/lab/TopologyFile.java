@@ -1,7 +1,7 @@
 package dev.gafail.lab;
 
+import dev.gafail.lab.aws.LabResources;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The lab's {@code gafail.yaml}, in the topology format gafail documents (docs/TOPOLOGY.md),
@@ -10,25 +10,7 @@ import java.util.Optional;
  */
 public final class TopologyFile {
 
-    public static final String ACCOUNT = "000000000000";
-    public static final String ACCELERATOR = "arn:aws:globalaccelerator::" + ACCOUNT + ":accelerator/gafail-lab";
-    public static final Map<String, String> AWS_REGIONS = Map.of("region-a", "us-east-1", "region-b", "us-west-2");
-
     private TopologyFile() {
-    }
-
-    /** The lab region an AWS region stands for, or empty. */
-    public static Optional<String> labRegion(String awsRegion) {
-        return AWS_REGIONS.entrySet().stream().filter(e -> e.getValue().equals(awsRegion)).map(Map.Entry::getKey)
-                .findFirst();
-    }
-
-    public static String endpointGroupArn(String region) {
-        return ACCELERATOR + "/listener/lab/endpoint-group/" + region;
-    }
-
-    public static String clusterArn(String region) {
-        return "arn:aws:rds:" + AWS_REGIONS.get(region) + ":" + ACCOUNT + ":cluster:lab-" + region;
     }
 
     static String text(int edgePort, int controlPlanePort, Map<String, Integer> regionPorts, int active, int warm) {
@@ -46,7 +28,7 @@ public final class TopologyFile {
                 # the lab's edge and database settle in seconds: shorter holds and probes than at AWS
                 parameters: {holdFor: 5s, probeInterval: 500ms}
                 regions:
-                """.formatted(edgePort, ACCELERATOR, controlPlanePort));
+                """.formatted(edgePort, LabResources.ACCELERATOR, controlPlanePort));
         regionPorts.forEach((region, port) -> yaml.append("""
                   %s:
                     awsRegion: %s
@@ -54,8 +36,8 @@ public final class TopologyFile {
                     dbClusterArn: "%s"
                     ecs: {cluster: lab, service: api, activeCount: %d, warmCount: %d}
                     healthz: http://127.0.0.1:%d/healthz
-                """.formatted(region, AWS_REGIONS.get(region), endpointGroupArn(region), clusterArn(region), active,
-                warm, port)));
+                """.formatted(region, LabResources.AWS_REGIONS.get(region), LabResources.endpointGroupArn(region),
+                LabResources.clusterArn(region), active, warm, port)));
         return yaml.toString();
     }
 }

@@ -1,6 +1,6 @@
 package dev.gafail.servers.postgres;
 
-import dev.gafail.servers.UnpackedOnce;
+import dev.gafail.servers.os.UnpackedOnce;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.gafail.servers.valkey;
 
-import dev.gafail.servers.UnpackedOnce;
+import dev.gafail.servers.os.UnpackedOnce;
 import dev.gafail.servers.os.Await;
 import dev.gafail.servers.os.ChildProcess;
 import java.io.IOException;

@@ -1,7 +1,5 @@
 package dev.gafail.lab.aws;
 
-import dev.gafail.lab.Lab;
-import dev.gafail.lab.TopologyFile;
 import dev.gafail.lab.edge.Edge;
 import dev.gafail.lab.postgres.LostTransaction;
 import java.time.Duration;
@@ -38,7 +36,7 @@ public final class LabApi {
     private record Transition(String status, String from, String to, boolean dataLoss) {
     }
 
-    private final Lab lab;
+    private final LabRegions lab;
     private final EdgeMetrics edge;
     private volatile Instant deployedAt = Instant.EPOCH;
     private volatile Transition transition;
@@ -46,10 +44,10 @@ public final class LabApi {
     private final Map<String, Integer> desired = new ConcurrentHashMap<>();
     private final Map<String, Thread> scaling = new ConcurrentHashMap<>();
 
-    public LabApi(Lab lab) {
+    public LabApi(LabRegions lab) {
         this.lab = lab;
         this.edge = new EdgeMetrics(lab.edge());
-        Lab.REGIONS.forEach(r -> desired.put(r, lab.services(r).count()));
+        lab.regions().forEach(r -> desired.put(r, lab.processes(r)));
     }
 
     /** An RDS event of a member cluster, as DescribeEvents lists it. */
@@ -78,8 +76,8 @@ public final class LabApi {
                 case "DescribeAlarms" -> describeAlarms(call);
                 case "PutMetricData" -> AwsReply.query("PutMetricData", CLOUDWATCH_NS, "");
                 case "GetCallerIdentity" -> AwsReply.query("GetCallerIdentity", STS_NS, "<Arn>arn:aws:iam::"
-                        + TopologyFile.ACCOUNT + ":root</Arn><UserId>" + TopologyFile.ACCOUNT + "</UserId><Account>"
-                        + TopologyFile.ACCOUNT + "</Account>");
+                        + LabResources.ACCOUNT + ":root</Arn><UserId>" + LabResources.ACCOUNT + "</UserId><Account>"
+                        + LabResources.ACCOUNT + "</Account>");
                 default -> AwsReply.error(call.json(), 400, call.json() ? "UnknownOperationException" : "InvalidAction",
                         "the lab does not answer " + call.service() + " " + call.operation());
             };
@@ -102,22 +100,22 @@ public final class LabApi {
 
     private AwsReply describeAccelerator() {
         String status = Instant.now().isBefore(deployedAt) ? "IN_PROGRESS" : "DEPLOYED";
-        ObjectNode accelerator = AwsCall.JSON.createObjectNode().put("AcceleratorArn", TopologyFile.ACCELERATOR)
+        ObjectNode accelerator = AwsCall.JSON.createObjectNode().put("AcceleratorArn", LabResources.ACCELERATOR)
                 .put("Name", "gafail-lab").put("Status", status).put("Enabled", true);
         return AwsReply.json(wrap("Accelerator", accelerator));
     }
 
     private String groupRegion(AwsCall call) {
         String arn = call.text("EndpointGroupArn");
-        return Lab.REGIONS.stream().filter(r -> TopologyFile.endpointGroupArn(r).equals(arn)).findFirst()
+        return lab.regions().stream().filter(r -> LabResources.endpointGroupArn(r).equals(arn)).findFirst()
                 .orElseThrow(() -> new NotFound("EndpointGroupNotFoundException", "no endpoint group " + arn));
     }
 
     private ObjectNode group(String region) {
         Edge.RegionView view = lab.edge().view().stream().filter(v -> v.region().equals(region)).findFirst()
                 .orElseThrow();
-        ObjectNode group = AwsCall.JSON.createObjectNode().put("EndpointGroupArn", TopologyFile.endpointGroupArn(region))
-                .put("EndpointGroupRegion", TopologyFile.AWS_REGIONS.get(region))
+        ObjectNode group = AwsCall.JSON.createObjectNode().put("EndpointGroupArn", LabResources.endpointGroupArn(region))
+                .put("EndpointGroupRegion", LabResources.AWS_REGIONS.get(region))
                 .put("TrafficDialPercentage", (float) view.dial()).put("HealthCheckPath", "/healthz")
                 .put("HealthCheckIntervalSeconds", 2).put("ThresholdCount", 2);
         group.putArray("EndpointDescriptions").addObject().put("EndpointId", "lab-" + region)
@@ -142,20 +140,20 @@ public final class LabApi {
 
     private AwsReply describeGlobalClusters() {
         Transition t = transition;
-        String writer = lab.database().primary();
+        String writer = lab.writer();
         StringBuilder members = new StringBuilder();
-        for (String region : Lab.REGIONS) {
-            members.append("<GlobalClusterMember><DBClusterArn>").append(TopologyFile.clusterArn(region))
+        for (String region : lab.regions()) {
+            members.append("<GlobalClusterMember><DBClusterArn>").append(LabResources.clusterArn(region))
                     .append("</DBClusterArn><IsWriter>").append(region.equals(writer)).append("</IsWriter>")
                     .append("</GlobalClusterMember>");
         }
         String failover = t == null ? "" : "<FailoverState><Status>" + t.status() + "</Status><FromDbClusterArn>"
-                + TopologyFile.clusterArn(t.from()) + "</FromDbClusterArn><ToDbClusterArn>"
-                + TopologyFile.clusterArn(t.to()) + "</ToDbClusterArn><IsDataLossAllowed>" + t.dataLoss()
+                + LabResources.clusterArn(t.from()) + "</FromDbClusterArn><ToDbClusterArn>"
+                + LabResources.clusterArn(t.to()) + "</ToDbClusterArn><IsDataLossAllowed>" + t.dataLoss()
                 + "</IsDataLossAllowed></FailoverState>";
         return AwsReply.query("DescribeGlobalClusters", RDS_NS, "<GlobalClusters><GlobalClusterMember>"
                 + "<GlobalClusterIdentifier>" + GLOBAL_CLUSTER + "</GlobalClusterIdentifier>"
-                + "<GlobalClusterArn>arn:aws:rds::" + TopologyFile.ACCOUNT + ":global-cluster:" + GLOBAL_CLUSTER
+                + "<GlobalClusterArn>arn:aws:rds::" + LabResources.ACCOUNT + ":global-cluster:" + GLOBAL_CLUSTER
                 + "</GlobalClusterArn><Status>" + (t == null ? "available" : "modifying") + "</Status>"
                 + "<Engine>aurora-postgresql</Engine><GlobalClusterMembers>" + members + "</GlobalClusterMembers>"
                 + failover + "</GlobalClusterMember></GlobalClusters>");
@@ -163,10 +161,10 @@ public final class LabApi {
 
     private AwsReply describeDbClusters() {
         StringBuilder clusters = new StringBuilder();
-        for (String region : Lab.REGIONS) {
-            boolean up = lab.database().member(region, true).server().running();
+        for (String region : lab.regions()) {
+            boolean up = lab.databaseRunning(region);
             clusters.append("<DBCluster><DBClusterIdentifier>lab-").append(region).append("</DBClusterIdentifier>")
-                    .append("<DBClusterArn>").append(TopologyFile.clusterArn(region)).append("</DBClusterArn>")
+                    .append("<DBClusterArn>").append(LabResources.clusterArn(region)).append("</DBClusterArn>")
                     .append("<Status>").append(up ? "available" : "inaccessible-encryption-credentials-recoverable")
                     .append("</Status><Engine>aurora-postgresql</Engine></DBCluster>");
         }
@@ -179,7 +177,7 @@ public final class LabApi {
             throw new NotFound("GlobalClusterNotFoundFault", "no global cluster " + call.text("GlobalClusterIdentifier"));
         }
         String targetArn = call.text("TargetDbClusterIdentifier");
-        String to = Lab.REGIONS.stream().filter(r -> TopologyFile.clusterArn(r).equals(targetArn)
+        String to = lab.regions().stream().filter(r -> LabResources.clusterArn(r).equals(targetArn)
                 || ("lab-" + r).equals(targetArn)).findFirst()
                 .orElseThrow(() -> new NotFound("DBClusterNotFoundFault", "no cluster " + targetArn));
         boolean dataLoss = unplanned && "true".equals(call.text("AllowDataLoss"));
@@ -188,11 +186,11 @@ public final class LabApi {
                 return AwsReply.error(false, 400, "InvalidGlobalClusterStateFault", "the global cluster is already "
                         + transition.status());
             }
-            String from = lab.database().primary();
+            String from = lab.writer();
             if (!to.equals(from)) {
                 transition = new Transition(unplanned ? "failing-over" : "switching-over", from, to, dataLoss);
                 String kind = unplanned ? "Global failover" : "Global switchover";
-                String what = kind + " to DB cluster lab-" + to + " in Region " + TopologyFile.AWS_REGIONS.get(to);
+                String what = kind + " to DB cluster lab-" + to + " in Region " + LabResources.AWS_REGIONS.get(to);
                 event(to, what + " started.");
                 Thread change = new Thread(() -> {
                     try {
@@ -248,11 +246,11 @@ public final class LabApi {
         StringBuilder out = new StringBuilder("<Events>");
         for (DatabaseEvent e : events) {
             String id = "lab-" + e.region();
-            boolean wanted = source.isEmpty() || source.equals(id) || source.equals(TopologyFile.clusterArn(e.region()));
+            boolean wanted = source.isEmpty() || source.equals(id) || source.equals(LabResources.clusterArn(e.region()));
             if (wanted && !e.time().isBefore(since)) {
                 out.append("<Event><SourceIdentifier>").append(id).append("</SourceIdentifier>")
                         .append("<SourceType>db-cluster</SourceType><SourceArn>")
-                        .append(TopologyFile.clusterArn(e.region())).append("</SourceArn><Date>").append(e.time())
+                        .append(LabResources.clusterArn(e.region())).append("</SourceArn><Date>").append(e.time())
                         .append("</Date><EventCategories><EventCategory>").append(e.category())
                         .append("</EventCategory></EventCategories><Message>").append(AwsReply.xml(e.message()))
                         .append("</Message></Event>");
@@ -264,7 +262,7 @@ public final class LabApi {
     // --- ECS
 
     private String ecsRegion(AwsCall call) {
-        return TopologyFile.labRegion(call.region()).orElseThrow(() -> new NotFound("ClusterNotFoundException",
+        return LabResources.labRegion(call.region()).orElseThrow(() -> new NotFound("ClusterNotFoundException",
                 "the lab has no ECS cluster in " + call.region()));
     }
 
@@ -275,7 +273,7 @@ public final class LabApi {
         Thread busy = scaling.get(region);
         boolean rolling = busy != null && busy.isAlive() || running != want;
         ObjectNode service = AwsCall.JSON.createObjectNode().put("serviceName", "api").put("clusterArn",
-                        "arn:aws:ecs:" + TopologyFile.AWS_REGIONS.get(region) + ":" + TopologyFile.ACCOUNT + ":cluster/lab")
+                        "arn:aws:ecs:" + LabResources.AWS_REGIONS.get(region) + ":" + LabResources.ACCOUNT + ":cluster/lab")
                 .put("status", "ACTIVE").put("desiredCount", want).put("runningCount", running).put("pendingCount",
                         Math.max(0, want - running));
         ArrayNode deployments = service.putArray("deployments");
@@ -374,17 +372,17 @@ public final class LabApi {
     }
 
     private Optional<Long> lag(String clusterId) {
-        Optional<String> region = Lab.REGIONS.stream().filter(r -> ("lab-" + r).equals(clusterId)).findFirst();
+        Optional<String> region = lab.regions().stream().filter(r -> ("lab-" + r).equals(clusterId)).findFirst();
         if (region.isEmpty()) {
             return Optional.empty();
         }
-        OptionalLong lag = lab.database().replicationLagMillis(region.get());
+        OptionalLong lag = lab.replicationLagMillis(region.get());
         return lag.isPresent() ? Optional.of(lag.getAsLong()) : Optional.empty();
     }
 
     /** The region of a load balancer dimension, {@code app/lab-region-a/lab}. */
-    private static Optional<String> loadBalancerRegion(String dimension) {
-        return Lab.REGIONS.stream().filter(r -> ("app/lab-" + r + "/lab").equals(dimension)).findFirst();
+    private Optional<String> loadBalancerRegion(String dimension) {
+        return lab.regions().stream().filter(r -> ("app/lab-" + r + "/lab").equals(dimension)).findFirst();
     }
 
     /**
@@ -394,7 +392,7 @@ public final class LabApi {
     private AwsReply describeAlarms(AwsCall call) {
         boolean wanted = call.params().containsValue(ALARM)
                 || ALARM.startsWith(call.params().getOrDefault("AlarmNamePrefix", "\u0000"));
-        Optional<String> region = TopologyFile.labRegion(call.region());
+        Optional<String> region = LabResources.labRegion(call.region());
         String alarm = "";
         if (wanted && region.isPresent()) {
             long errors = edge.sum(region.get(), true, ALARM_PERIOD);

@@ -1,4 +1,4 @@
-package dev.gafail.runbook;
+package dev.gafail.yaml;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.gafail.runbook;
+package dev.gafail.yaml;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,11 +1,11 @@
-package dev.gafail.cli;
+package dev.gafail.app;
 
 import dev.gafail.actions.BuiltinActions;
 import dev.gafail.engine.ActionRegistry;
 import dev.gafail.runbook.Expressions;
-import dev.gafail.runbook.InvalidFileException;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.runbook.RunbookLoader;
+import dev.gafail.yaml.InvalidFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,7 +27,7 @@ public final class BundledRunbooks {
     }
 
     /** The runbook {@code name}, parsed and checked by {@code loader}. */
-    static Runbook load(RunbookLoader loader, String name) throws InvalidFileException {
+    public static Runbook load(RunbookLoader loader, String name) throws InvalidFileException {
         try (InputStream in = BundledRunbooks.class.getResourceAsStream("/dev/gafail/runbooks/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("the bundled runbook " + name + " is missing from the gafail jar");

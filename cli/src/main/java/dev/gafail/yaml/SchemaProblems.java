@@ -1,4 +1,4 @@
-package dev.gafail.runbook;
+package dev.gafail.yaml;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.path.NodePath;

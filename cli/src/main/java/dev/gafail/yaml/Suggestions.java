@@ -1,4 +1,4 @@
-package dev.gafail.runbook;
+package dev.gafail.yaml;
 
 import java.util.Collection;
 import java.util.Comparator;

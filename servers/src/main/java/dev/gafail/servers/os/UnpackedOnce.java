@@ -1,7 +1,5 @@
-package dev.gafail.servers;
+package dev.gafail.servers.os;
 
-import dev.gafail.servers.os.Trees;
-import dev.gafail.servers.os.Unprivileged;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;

@@ -1,4 +1,4 @@
-package dev.gafail.runbook;
+package dev.gafail.yaml;
 
 /**
  * One thing wrong with a user's file, where the user must act on it.

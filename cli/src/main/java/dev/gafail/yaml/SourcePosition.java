@@ -1,4 +1,4 @@
-package dev.gafail.runbook;
+package dev.gafail.yaml;
 
 /** A place in a source file, 1-based, as editors and compilers print it. */
 public record SourcePosition(String file, int line, int column) {

@@ -1,0 +1,64 @@
+package dev.gafail.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DESIGN.md's rules as tests, over the main classes of cli, the lab and servers (everything on this
+ * module's class path that is gafail's own): one room per concern, dependencies one way, no cycles.
+ */
+class ArchitectureTest {
+
+    private static JavaClasses gafail;
+
+    @BeforeAll
+    static void importClasses() {
+        gafail = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("dev.gafail");
+    }
+
+    @Test
+    void theEngineKnowsNeitherCommandsNorAwsNorStepTypes() {
+        noClasses().that().resideInAPackage("dev.gafail.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.gafail.cli..", "dev.gafail.aws..",
+                        "dev.gafail.actions..")
+                .check(gafail);
+    }
+
+    @Test
+    void stepTypesNeverReachIntoTheCommands() {
+        noClasses().that().resideInAPackage("dev.gafail.actions..")
+                .should().dependOnClassesThat().resideInAPackage("dev.gafail.cli..")
+                .check(gafail);
+    }
+
+    @Test
+    void theRunbookLanguageStandsOnItsOwn() {
+        noClasses().that().resideInAPackage("dev.gafail.runbook..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.gafail.engine..", "dev.gafail.cli..",
+                        "dev.gafail.actions..", "dev.gafail.aws..")
+                .check(gafail);
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching("dev.gafail.(**)").should().beFreeOfCycles().check(gafail);
+    }
+
+    @Test
+    void modulesDependOneWayCliThenLabThenServers() {
+        noClasses().that().resideInAnyPackage("dev.gafail.lab..", "dev.gafail.servers..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.gafail.cli..", "dev.gafail.engine..",
+                        "dev.gafail.runbook..", "dev.gafail.topology..", "dev.gafail.actions..", "dev.gafail.aws..")
+                .check(gafail);
+        noClasses().that().resideInAPackage("dev.gafail.servers..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.gafail.lab..", "dev.gafail.sample..")
+                .check(gafail);
+    }
+}

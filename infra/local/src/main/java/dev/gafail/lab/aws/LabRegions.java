@@ -1,0 +1,41 @@
+package dev.gafail.lab.aws;
+
+import dev.gafail.lab.edge.Edge;
+import dev.gafail.lab.postgres.LostTransaction;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The lab as its AWS APIs see it: only what they read and change, so that the control plane depends
+ * on this and not on the lab that starts it (the lab implements it).
+ */
+public interface LabRegions {
+
+    List<String> regions();
+
+    /** The edge: its dials, endpoints and counts (Global Accelerator, the load balancers' metrics). */
+    Edge edge();
+
+    /** How many sample-api processes run in {@code region} (an ECS service's running count). */
+    int processes(String region);
+
+    void scale(String region, int count) throws IOException, InterruptedException;
+
+    void dial(String region, int dial);
+
+    /** The region whose database writes. */
+    String writer();
+
+    boolean databaseRunning(String region);
+
+    /** How far {@code region}'s replica is behind the writer; empty when it is not streaming. */
+    OptionalLong replicationLagMillis(String region);
+
+    /** The planned writer change (SwitchoverGlobalCluster). */
+    void switchover(String to) throws IOException, SQLException, InterruptedException;
+
+    /** The unplanned writer change (FailoverGlobalCluster with AllowDataLoss); what it lost. */
+    List<LostTransaction> failover(String to) throws IOException, SQLException, InterruptedException;
+}
