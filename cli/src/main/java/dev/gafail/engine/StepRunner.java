@@ -176,8 +176,7 @@ final class StepRunner {
 
     private <P> Outcome typed(Action<P> action, Execution execution, Phase phase, StepSpec spec, StepScope scope)
             throws InterruptedException {
-        RetryPolicy retry = spec.retry();
-        for (int attempt = 1; ; attempt++) {
+        return retried(spec.retry(), scope, attempt -> {
             try {
                 P params = inputs.bind(action, spec, StepInputs.variables(execution, execution.state().allOutputs()));
                 Change change = action.plan(params, scope);
@@ -194,19 +193,11 @@ final class StepRunner {
                 emit(execution, EventType.STEP_APPLIED, phase, spec, attempt, null, Map.of("outputs", outputs));
                 action.await(params, scope);
                 return new Outcome(Outcome.Kind.SUCCEEDED, change.desired(), change, outputs);
-            } catch (StepFailure failure) {
-                if (!failure.retryable() || attempt >= retry.attempts()) {
-                    String tries = attempt > 1 ? " (after " + attempt + " attempts)" : "";
-                    return Outcome.failed(failure.getMessage() + tries);
-                }
-                Duration delay = backoff(retry, attempt);
-                emit(execution, EventType.STEP_RETRYING, phase, spec, attempt, failure.getMessage(),
-                        Map.of("delay", Durations.format(delay)));
-                scope.sleep(delay);
             } catch (OperatorAbort abort) {
                 return new Outcome(Outcome.Kind.ABORTED, abort.getMessage(), null, Map.of());
             }
-        }
+        }, (attempt, failure, delay) -> emit(execution, EventType.STEP_RETRYING, phase, spec, attempt,
+                failure.getMessage(), Map.of("delay", Durations.format(delay))));
     }
 
     private Outcome compensate(Execution execution, StepSpec spec, StepScope scope) throws InterruptedException {
@@ -215,18 +206,42 @@ final class StepRunner {
 
     private <P> Outcome compensateTyped(Action<P> action, Execution execution, StepSpec spec, StepScope scope)
             throws InterruptedException {
-        RetryPolicy retry = spec.retry();
-        for (int attempt = 1; ; attempt++) {
+        return retried(spec.retry(), scope, attempt -> {
+            P params = inputs.bind(action, spec, StepInputs.variables(execution, execution.state().allOutputs()));
+            action.rollback(params, execution.state().observed(spec.id()), execution.state().outputs(spec.id()),
+                    scope);
+            return new Outcome(Outcome.Kind.SUCCEEDED, "compensated", null, Map.of());
+        }, (attempt, failure, delay) -> { });
+    }
+
+    /** One try of a step or a compensation (numbered from 1). */
+    @FunctionalInterface
+    private interface Attempt {
+        Outcome run(int attempt) throws StepFailure, InterruptedException;
+    }
+
+    /** Told of a retry before its backoff: a step journals it; a compensation's retries pass unjournalled. */
+    @FunctionalInterface
+    private interface Retrying {
+        void before(int attempt, StepFailure failure, Duration delay);
+    }
+
+    /**
+     * The one retry routine, for steps and compensations alike: tries until an outcome, a failure that
+     * is not retryable, or the policy's last attempt, backing off between tries within the step's scope.
+     */
+    private static Outcome retried(RetryPolicy retry, StepScope scope, Attempt attempt, Retrying retrying)
+            throws InterruptedException {
+        for (int n = 1; ; n++) {
             try {
-                P params = inputs.bind(action, spec, StepInputs.variables(execution, execution.state().allOutputs()));
-                action.rollback(params, execution.state().observed(spec.id()), execution.state().outputs(spec.id()),
-                        scope);
-                return new Outcome(Outcome.Kind.SUCCEEDED, "compensated", null, Map.of());
+                return attempt.run(n);
             } catch (StepFailure failure) {
-                if (!failure.retryable() || attempt >= retry.attempts()) {
-                    return Outcome.failed(failure.getMessage());
+                if (!failure.retryable() || n >= retry.attempts()) {
+                    return Outcome.failed(failure.getMessage() + (n > 1 ? " (after " + n + " attempts)" : ""));
                 }
-                scope.sleep(backoff(retry, attempt));
+                Duration delay = backoff(retry, n);
+                retrying.before(n, failure, delay);
+                scope.sleep(delay);
             }
         }
     }

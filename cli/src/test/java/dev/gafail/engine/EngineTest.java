@@ -126,6 +126,22 @@ class EngineTest {
     }
 
     @Test
+    void aCompensationIsRetriedByItsStepsPolicyAndSaysHowOftenWhenItGivesUp() {
+        CliRun.Result recovered = gafail().run("run", runbook("compensation-retry"), "--set", "rollbackFailures=2",
+                "--yes");
+        assertEquals(1, recovered.code(), recovered.toString());
+        assertEquals(3, world.calls().stream().filter("rollback:a"::equals).count(), "two failures, then undone");
+        assertFalse(world.present("a"), "rolled back in the end");
+        assertEquals(ExecutionStatus.ROLLED_BACK, summary().status());
+
+        CliRun.Result stuck = gafail().run("run", runbook("compensation-retry"), "--set", "rollbackFailures=9",
+                "--yes");
+        assertEquals(1, stuck.code(), stuck.toString());
+        assertEquals(6, world.calls().stream().filter("rollback:a"::equals).count(), "attempts: 3, then it gives up");
+        assertTrue(stuck.out().contains("injected failure 5 of the rollback of a (after 3 attempts)"), stuck.toString());
+    }
+
+    @Test
     void stepTimeoutHolds() {
         Instant start = Instant.now();
         CliRun.Result result = gafail().run("run", runbook("timeout"), "--yes");

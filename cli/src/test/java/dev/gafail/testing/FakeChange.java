@@ -12,7 +12,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code test.change {key}}: a test step type that makes a key present in a {@link FakeWorld}, can
- * fail on demand (retryable or not), hang, or meet a sibling at a barrier; its rollback removes the key.
+ * fail on demand (retryable or not), hang, or meet a sibling at a barrier; its rollback removes the key,
+ * and can fail on demand too (retryably).
  */
 public final class FakeChange extends AbstractAction<FakeChange.Params> {
 
@@ -20,8 +21,10 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
      * @param failApplies how many applies fail before one succeeds
      * @param hang        apply blocks until cancelled
      * @param barrier     apply waits (5 s at most) for another step at the barrier of this name
+     * @param failRollbacks how many rollbacks fail (retryably) before one succeeds
      */
-    public record Params(String key, Integer failApplies, Boolean retryable, Boolean hang, String barrier) {
+    public record Params(String key, Integer failApplies, Boolean retryable, Boolean hang, String barrier,
+                         Integer failRollbacks) {
     }
 
     private final FakeWorld world;
@@ -30,7 +33,8 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
         super("test.change", Params.class, false, List.of("test:Change"), """
                         {"type": "object", "additionalProperties": false, "required": ["key"],
                          "properties": {"key": {"type": "string"}, "failApplies": {"$ref": "#/$defs/intOrExpression"},
-                           "retryable": {"type": "boolean"}, "hang": {"type": "boolean"}, "barrier": {"type": "string"}}}""");
+                           "retryable": {"type": "boolean"}, "hang": {"type": "boolean"}, "barrier": {"type": "string"},
+                           "failRollbacks": {"$ref": "#/$defs/intOrExpression"}}}""");
         this.world = world;
     }
 
@@ -71,8 +75,13 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
     }
 
     @Override
-    public void rollback(Params p, Change observed, Map<String, Object> outputs, StepContext context) {
+    public void rollback(Params p, Change observed, Map<String, Object> outputs, StepContext context)
+            throws StepFailure {
         world.record("rollback:" + p.key());
+        String failing = "rollback of " + p.key();
+        if (world.failures(failing) < (p.failRollbacks() == null ? 0 : p.failRollbacks())) {
+            throw new StepFailure("injected failure " + (world.fail(failing) + 1) + " of the " + failing, true);
+        }
         world.remove(p.key());
     }
 }
