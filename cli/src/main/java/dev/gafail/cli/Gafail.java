@@ -31,7 +31,6 @@ import dev.gafail.topology.TopologyLoader;
 import dev.gafail.topology.TopologyLocator;
 import dev.gafail.yaml.Durations;
 import dev.gafail.yaml.InvalidFileException;
-import dev.gafail.yaml.Problem;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -175,7 +174,7 @@ public final class Gafail implements Runnable {
         try {
             return loader().load(file);
         } catch (InvalidFileException e) {
-            throw new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList());
+            throw GafailException.invalid(e);
         }
     }
 
@@ -256,7 +255,7 @@ public final class Gafail implements Runnable {
             try {
                 topology = new TopologyLoader().load(file.get());
             } catch (InvalidFileException e) {
-                throw new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList());
+                throw GafailException.invalid(e);
             }
         }
         return Optional.of(topology);
@@ -277,6 +276,13 @@ public final class Gafail implements Runnable {
             target = new Target(t, aws, aws.offline() ? LOCAL_POLL : AWS_POLL, context.clock());
         }
         return target;
+    }
+
+    /** Closes what the command opened: the AWS clients and their HTTP client, if it built them. */
+    void close() {
+        if (target != null) {
+            target.aws().close();
+        }
     }
 
     /** Who the credentials are, checked against the topology's account: the wrong profile stops here, exit 3. */
@@ -318,7 +324,7 @@ public final class Gafail implements Runnable {
         try {
             return BundledRunbooks.load(loader(), name);
         } catch (InvalidFileException e) {
-            throw new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList());
+            throw GafailException.invalid(e);
         }
     }
 

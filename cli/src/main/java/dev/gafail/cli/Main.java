@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import picocli.CommandLine;
 
 /** The entry point: exits with what {@link #run} returns. Tests call {@code run}. */
 public final class Main {
@@ -33,6 +34,11 @@ public final class Main {
     }
 
     public static int run(CliContext context, String... args) {
-        return Gafail.commandLine(context.withArgv(List.of(args))).execute(args);
+        CommandLine line = Gafail.commandLine(context.withArgv(List.of(args)));
+        try {
+            return line.execute(args);
+        } finally {
+            ((Gafail) line.getCommand()).close();
+        }
     }
 }

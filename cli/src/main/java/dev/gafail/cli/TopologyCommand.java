@@ -7,7 +7,6 @@ import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyImport;
 import dev.gafail.topology.TopologyLoader;
 import dev.gafail.yaml.InvalidFileException;
-import dev.gafail.yaml.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -109,7 +108,7 @@ final class TopologyCommand implements Runnable {
             try {
                 topology = new TopologyLoader().parse(target.toString(), yaml.getBytes(StandardCharsets.UTF_8));
             } catch (InvalidFileException e) {
-                throw new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList());
+                throw GafailException.invalid(e);
             }
             if (Files.exists(target) && !force) {
                 throw new GafailException(ExitCode.USAGE, target + " exists; add --force to replace it (nothing was"

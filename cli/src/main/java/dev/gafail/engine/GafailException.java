@@ -1,5 +1,7 @@
 package dev.gafail.engine;
 
+import dev.gafail.yaml.InvalidFileException;
+import dev.gafail.yaml.Problem;
 import java.util.List;
 
 /**
@@ -19,6 +21,11 @@ public class GafailException extends RuntimeException {
         super(String.join("\n", lines));
         this.exitCode = exitCode;
         this.lines = List.copyOf(lines);
+    }
+
+    /** A file the user must fix: exit 2, with every problem in it as {@code FILE:LINE:COLUMN: message}, one per line. */
+    public static GafailException invalid(InvalidFileException e) {
+        return new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList());
     }
 
     public ExitCode exitCode() {
