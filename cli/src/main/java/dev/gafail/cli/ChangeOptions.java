@@ -1,5 +1,10 @@
 package dev.gafail.cli;
 
+import dev.gafail.app.ChangeRequest;
+import dev.gafail.engine.ExitCode;
+import dev.gafail.engine.GafailException;
+import dev.gafail.yaml.Durations;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** The options of every command that changes something. */
@@ -19,4 +24,11 @@ public final class ChangeOptions {
     @Option(names = "--force-unlock",
             description = "Remove the lock of an execution whose holder is gone for good (audited).")
     boolean forceUnlock;
+
+    /** The options as a request: {@code --timeout} parsed (a bad one is a usage error, exit 2). */
+    ChangeRequest request() {
+        Duration bound = timeout == null ? null : Durations.parse(timeout).orElseThrow(() -> new GafailException(
+                ExitCode.USAGE, "--timeout " + timeout + ": not a duration (" + Durations.EXAMPLES + ")"));
+        return new ChangeRequest(yes, reason, bound, forceUnlock);
+    }
 }

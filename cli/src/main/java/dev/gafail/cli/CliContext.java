@@ -1,5 +1,6 @@
 package dev.gafail.cli;
 
+import dev.gafail.app.StepTypes;
 import dev.gafail.engine.StopSignal;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,5 +1,7 @@
 package dev.gafail.cli;
 
+import dev.gafail.app.ChangeRequest;
+import dev.gafail.app.RunRequest;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Json;
@@ -78,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
             text = lab.up(2);
         }
         JsonNode status = Json.MAPPER.readTree(text);
-        gafail.topologyFallback(Path.of(status.path("topology").asString()));
+        gafail.session().topologyFallback(Path.of(status.path("topology").asString()));
         String writer = region(status, "writer").orElseThrow(() -> new GafailException(
                 ExitCode.PRECONDITIONS_NOT_MET, "the lab has no writer: `gafail lab heal REGION`, or fail over with"
                 + " --mode unplanned --allow-data-loss"));
@@ -110,13 +112,11 @@ final class DemoCommand implements Callable<Integer> {
             } else {
                 start = Instant.now();
             }
-            ChangeOptions change = new ChangeOptions();
-            change.yes = true;
-            change.reason = "gafail demo";
-            code = unplanned
-                    ? gafail.execute(gafail.bundled("failover-unplanned.yaml"), Map.of("to", target,
-                    "allowDataLoss", "true"), change, false)
-                    : gafail.execute(gafail.bundled("failover.yaml"), Map.of("to", target), change, false);
+            ChangeRequest approved = new ChangeRequest(true, "gafail demo", null, false);
+            code = gafail.run(unplanned
+                    ? new RunRequest(gafail.session().bundled("failover-unplanned.yaml"), Map.of("to", target,
+                    "allowDataLoss", "true"), approved, false)
+                    : new RunRequest(gafail.session().bundled("failover.yaml"), Map.of("to", target), approved, false));
             end = Instant.now();
             Thread.sleep(settle.toMillis());
         } finally {
@@ -158,10 +158,10 @@ final class DemoCommand implements Callable<Integer> {
 
     /** The lost writes that the new writer's RDS events (the lab's lost-transaction report) do not name. */
     private List<ClientLoad.Write> unreported(List<ClientLoad.Write> lost, String target, Instant since) {
-        Region to = gafail.topology().require(target);
+        Region to = gafail.session().topology().require(target);
         List<String> events;
         try {
-            events = gafail.target().database().events(to.awsRegion(), to.dbClusterId(), since);
+            events = gafail.session().target().database().events(to.awsRegion(), to.dbClusterId(), since);
         } catch (StepFailure e) {
             throw new GafailException(ExitCode.STEP_FAILED, "cannot read the database's report: " + e.getMessage());
         }

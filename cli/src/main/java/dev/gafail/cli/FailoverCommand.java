@@ -1,5 +1,6 @@
 package dev.gafail.cli;
 
+import dev.gafail.app.RunRequest;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.runbook.Runbook;
@@ -58,19 +59,19 @@ final class FailoverCommand implements Callable<Integer> {
             throw new GafailException(ExitCode.USAGE, "--allow-data-loss is for --mode unplanned; a planned"
                     + " failover never loses data");
         }
-        Topology topology = gafail.topology();
+        Topology topology = gafail.session().topology();
         if (topology.region(to).isEmpty()) {
             throw new GafailException(ExitCode.USAGE, "--to " + to + ": topology " + topology.name()
                     + " has the regions " + String.join(", ", topology.regions().keySet()));
         }
-        Runbook loaded = runbook != null ? gafail.load(runbook)
-                : gafail.bundled(mode == Mode.PLANNED ? "failover.yaml" : "failover-unplanned.yaml");
+        Runbook loaded = runbook != null ? gafail.session().load(runbook)
+                : gafail.session().bundled(mode == Mode.PLANNED ? "failover.yaml" : "failover-unplanned.yaml");
         Map<String, String> values = new LinkedHashMap<>();
         values.put("to", to);
         if (mode == Mode.UNPLANNED) {
             values.put("allowDataLoss", "true");
         }
         values.putAll(parameters.values);
-        return gafail.execute(loaded, values, change, dryRun);
+        return gafail.run(new RunRequest(loaded, values, change.request(), dryRun));
     }
 }

@@ -24,13 +24,13 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ExecutionSummary> all = gafail.store().history(gafail.context().clock());
+        List<ExecutionSummary> all = gafail.session().store().history(gafail.context().clock());
         List<ExecutionSummary> shown = all.subList(0, Math.min(Math.max(limit, 0), all.size()));
         PrintWriter out = gafail.context().out();
         if (gafail.global().output == OutputFormat.JSON) {
             out.println(Json.MAPPER.writeValueAsString(shown));
         } else if (shown.isEmpty()) {
-            out.println("no executions yet in " + gafail.store().home());
+            out.println("no executions yet in " + gafail.session().store().home());
         } else {
             int width = shown.stream().mapToInt(s -> String.valueOf(s.runbook()).length()).max().orElse(7);
             String format = "%-21s  %-12s  %-" + Math.max(7, width) + "s  %-20s  %9s  %s%n";

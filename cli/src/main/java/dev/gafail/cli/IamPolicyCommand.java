@@ -30,13 +30,13 @@ final class IamPolicyCommand implements Callable<Integer> {
     public Integer call() {
         Set<String> actions = new TreeSet<>();
         for (Path file : runbooks) {
-            Runbook runbook = gafail.load(file);
+            Runbook runbook = gafail.session().load(file);
             for (StepSpec step : runbook.allSteps()) {
-                actions.addAll(gafail.iamActions(step));
+                actions.addAll(gafail.session().iamActions(step));
             }
         }
         gafail.context().out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
-                IamPolicy.document(actions, gafail.optionalTopology().orElse(null))));
+                IamPolicy.document(actions, gafail.session().optionalTopology().orElse(null))));
         gafail.context().out().flush();
         return 0;
     }

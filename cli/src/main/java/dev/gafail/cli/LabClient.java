@@ -43,7 +43,7 @@ final class LabClient {
 
     /** The lab in the folder the options name, by default gafail's lab folder ({@code .gafail/lab}). */
     static LabClient of(Gafail gafail, LabCommand.Folder folder) {
-        return new LabClient(gafail, folder.dir != null ? folder.dir.toAbsolutePath().normalize() : gafail.labHome());
+        return new LabClient(gafail, folder.dir != null ? folder.dir.toAbsolutePath().normalize() : gafail.session().labHome());
     }
 
     Path dir() {

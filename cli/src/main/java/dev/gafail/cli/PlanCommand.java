@@ -1,5 +1,7 @@
 package dev.gafail.cli;
 
+import dev.gafail.app.ChangeRequest;
+import dev.gafail.app.RunRequest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,6 +25,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return gafail.execute(gafail.load(runbook), parameters.values, new ChangeOptions(), true);
+        return gafail.run(new RunRequest(gafail.session().load(runbook), parameters.values, ChangeRequest.none(),
+                true));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gafail.cli;
 
+import dev.gafail.app.RunRequest;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,6 +32,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return gafail.execute(gafail.load(runbook), parameters.values, change, dryRun);
+        return gafail.run(new RunRequest(gafail.session().load(runbook), parameters.values, change.request(), dryRun));
     }
 }

@@ -14,7 +14,7 @@ final class SchemaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        gafail.context().out().print(gafail.loader().schema().text());
+        gafail.context().out().print(gafail.session().loader().schema().text());
         gafail.context().out().flush();
         return 0;
     }

@@ -35,7 +35,7 @@ final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExecutionStore store = gafail.store();
+        ExecutionStore store = gafail.session().store();
         String execution = store.resolve(id);
         List<Event> events = store.events(execution);
         ExecutionSummary summary = ExecutionStore.summarize(execution, events, gafail.context().clock());

@@ -23,7 +23,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Target target = gafail.target();
+        Target target = gafail.session().target();
         Map<String, Map<String, String>> rows = new TopologyStatus(target).read();
         PrintWriter out = gafail.context().out();
         if (gafail.global().output == OutputFormat.JSON) {

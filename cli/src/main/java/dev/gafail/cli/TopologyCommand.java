@@ -47,7 +47,7 @@ final class TopologyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Topology topology = parent.gafail.topology();
+            Topology topology = parent.gafail.session().topology();
             parent.gafail.context().out().println(topology.file() + ": topology " + topology.name() + " is valid ("
                     + String.join(", ", topology.regions().keySet()) + ", account " + topology.account() + ")");
             parent.gafail.context().out().flush();

@@ -37,7 +37,7 @@ final class ValidateCommand implements Callable<Integer> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("file", file.toString());
             try {
-                Runbook runbook = gafail.loader().load(file);
+                Runbook runbook = gafail.session().loader().load(file);
                 entry.put("valid", true);
                 entry.put("runbook", runbook.name());
                 if (!json) {

@@ -39,6 +39,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void theUseCasesKnowNoCommandLine() {
+        noClasses().that().resideInAPackage("dev.gafail.app..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.gafail.cli..", "picocli..")
+                .check(gafail);
+    }
+
+    @Test
     void theRunbookLanguageStandsOnItsOwn() {
         noClasses().that().resideInAPackage("dev.gafail.runbook..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.gafail.engine..", "dev.gafail.cli..",

@@ -3,7 +3,7 @@ package dev.gafail.testing;
 import dev.gafail.actions.BuiltinActions;
 import dev.gafail.cli.CliContext;
 import dev.gafail.cli.Main;
-import dev.gafail.cli.StepTypes;
+import dev.gafail.app.StepTypes;
 import dev.gafail.engine.StopSignal;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;

@@ -1,4 +1,4 @@
-package dev.gafail.cli;
+package dev.gafail.app;
 
 import dev.gafail.actions.Target;
 import dev.gafail.engine.ActionRegistry;

@@ -1,0 +1,290 @@
+package dev.gafail.app;
+
+import dev.gafail.actions.Target;
+import dev.gafail.actions.TargetedAction;
+import dev.gafail.aws.AwsClients;
+import dev.gafail.aws.AwsSettings;
+import dev.gafail.aws.CallerIdentity;
+import dev.gafail.engine.Action;
+import dev.gafail.engine.ActionRegistry;
+import dev.gafail.engine.Actor;
+import dev.gafail.engine.Engine;
+import dev.gafail.engine.Event;
+import dev.gafail.engine.EventListener;
+import dev.gafail.engine.ExecutionResult;
+import dev.gafail.engine.ExecutionService;
+import dev.gafail.engine.ExecutionState;
+import dev.gafail.engine.ExecutionStore;
+import dev.gafail.engine.ExitCode;
+import dev.gafail.engine.GafailException;
+import dev.gafail.engine.Operator;
+import dev.gafail.engine.Redactor;
+import dev.gafail.engine.RunOptions;
+import dev.gafail.engine.StepFailure;
+import dev.gafail.engine.StopSignal;
+import dev.gafail.lab.LabControl;
+import dev.gafail.runbook.Expressions;
+import dev.gafail.runbook.ParameterValues;
+import dev.gafail.runbook.Runbook;
+import dev.gafail.runbook.RunbookLoader;
+import dev.gafail.runbook.StepSpec;
+import dev.gafail.topology.Topology;
+import dev.gafail.topology.TopologyLoader;
+import dev.gafail.topology.TopologyLocator;
+import dev.gafail.yaml.InvalidFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * What one command works with, built on first use and closed when it ends: the runbook loader, the
+ * topology, the AWS clients, the state folder; and the use cases that change something (run, plan,
+ * resume). The commands parse, call and render; errors leave as {@link GafailException}s, which the
+ * entry point maps to exit codes.
+ */
+public final class Session implements AutoCloseable {
+
+    /** How often to poll a change in progress: at AWS, and on this machine (the lab, an emulator). */
+    private static final Duration AWS_POLL = Duration.ofSeconds(5);
+    private static final Duration LOCAL_POLL = Duration.ofMillis(200);
+
+    /**
+     * What a session reads from its surroundings.
+     *
+     * @param topologyFile  {@code --topology}, or null
+     * @param profile       {@code --profile}, or null
+     * @param askOperator   the operator who approves at a prompt, by user name (when not pre-approved)
+     * @param version       gafail's version, for the AWS clients' user agent
+     */
+    public record Settings(Map<String, String> env, Path workingDirectory, Clock clock, StopSignal stop,
+                           List<String> argv, StepTypes stepTypes, Path topologyFile, String profile,
+                           Function<String, Operator> askOperator, String version) {
+    }
+
+    private final Settings settings;
+    private RunbookLoader loader;
+    private ActionRegistry stepTypes;
+    private Path topologyFallback;
+    private Topology topology;
+    private Target target;
+
+    public Session(Settings settings) {
+        this.settings = settings;
+    }
+
+    public RunbookLoader loader() {
+        if (loader == null) {
+            loader = new RunbookLoader(stepTypes(), new Expressions());
+        }
+        return loader;
+    }
+
+    /** The step types as validation sees them: they describe themselves and run nothing. */
+    private ActionRegistry stepTypes() {
+        if (stepTypes == null) {
+            stepTypes = settings.stepTypes().registry(() -> {
+                throw new IllegalStateException("validation runs no step");
+            });
+        }
+        return stepTypes;
+    }
+
+    /** The IAM actions a step calls: its step type's, and those of the checks in its {@code abortIf}. */
+    public Set<String> iamActions(StepSpec step) {
+        return stepTypes().iamActions(step);
+    }
+
+    /** The runbook at {@code file}, or exit 2 with every problem in it, one per line. */
+    public Runbook load(Path file) {
+        try {
+            return loader().load(file);
+        } catch (InvalidFileException e) {
+            throw GafailException.invalid(e);
+        }
+    }
+
+    /** A runbook that ships inside gafail ({@code runbooks/NAME} of the repository). */
+    public Runbook bundled(String name) {
+        try {
+            return BundledRunbooks.load(loader(), name);
+        } catch (InvalidFileException e) {
+            throw GafailException.invalid(e);
+        }
+    }
+
+    /** The parameters' values: {@code --set}, then the topology's {@code parameters} (a lab's short holds), then defaults. */
+    public Map<String, Object> bind(Runbook runbook, Map<String, String> values) {
+        Optional<Topology> presets = needs(runbook, a -> true) ? optionalTopology() : Optional.empty();
+        try {
+            return ParameterValues.bind(runbook, values, presets.map(Topology::parameters).orElse(Map.of()),
+                    presets.map(Topology::file).orElse(""));
+        } catch (ParameterValues.InvalidParameters e) {
+            throw new GafailException(ExitCode.USAGE, e.lines());
+        }
+    }
+
+    public ExecutionStore store() {
+        return new ExecutionStore(ExecutionStore.defaultHome(settings.env()));
+    }
+
+    /** The default lab folder: {@code lab} in gafail's state folder. */
+    public Path labHome() {
+        return store().home().resolve("lab").toAbsolutePath().normalize();
+    }
+
+    /** The topology file to use when none is named (resume: the one the execution began with). */
+    public void topologyFallback(Path file) {
+        topologyFallback = file;
+    }
+
+    /** The topology, or exit 2: with every problem in it, or with how to get one. */
+    public Topology topology() {
+        return optionalTopology().orElseThrow(() -> new GafailException(ExitCode.USAGE,
+                TopologyLocator.HOW_TO_GET_ONE));
+    }
+
+    public Optional<Topology> optionalTopology() {
+        if (topology == null) {
+            Optional<Path> file = TopologyLocator.locate(settings.topologyFile() != null ? settings.topologyFile()
+                    : topologyFallback, settings.env(), settings.workingDirectory(),
+                    () -> LabControl.runningTopology(labHome()));
+            if (file.isEmpty()) {
+                return Optional.empty();
+            }
+            try {
+                topology = new TopologyLoader().load(file.get());
+            } catch (InvalidFileException e) {
+                throw GafailException.invalid(e);
+            }
+        }
+        return Optional.of(topology);
+    }
+
+    /** What the AWS step types act on; built once per session, its clients on first use. */
+    public Target target() {
+        if (target == null) {
+            Topology t = topology();
+            AwsClients aws = new AwsClients(new AwsSettings(settings.profile(), t.endpoints(), settings.env(),
+                    Path.of(settings.env().getOrDefault("HOME", System.getProperty("user.home"))),
+                    settings.version()));
+            target = new Target(t, aws, aws.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());
+        }
+        return target;
+    }
+
+    /** Who the credentials are, checked against the topology's account: the wrong profile stops here, exit 3. */
+    public CallerIdentity identity() {
+        Target t = target();
+        CallerIdentity identity;
+        try {
+            identity = CallerIdentity.of(t.aws(), t.topology());
+        } catch (StepFailure e) {
+            throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "cannot tell which AWS identity gafail acts"
+                    + " as: " + e.getMessage() + "; nothing was changed");
+        }
+        if (!identity.matches(t.topology())) {
+            throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "the AWS credentials are for account "
+                    + identity.account() + " (" + identity.arn() + "), but topology " + t.topology().name()
+                    + " is in account " + t.topology().account() + "; check --profile or AWS_PROFILE."
+                    + " Nothing was changed");
+        }
+        return identity;
+    }
+
+    /** Runs the request's runbook (or, with {@code dryRun}, plans it), telling {@code console} as it goes. */
+    public ExecutionResult execute(RunRequest request, EventListener console) {
+        Runbook runbook = request.runbook();
+        Map<String, Object> params = bind(runbook, request.values());
+        RunOptions options = options(runbook, params, request.change());
+        ExecutionService service = service();
+        if (request.dryRun()) {
+            return service.plan(runbook, params, options, console);
+        }
+        if (request.change().forceUnlock()) {
+            service.forceUnlock(runbook.file(), options);
+        }
+        settings.stop().arm();
+        return service.start(runbook, params, options, console);
+    }
+
+    /**
+     * Finishes execution {@code id} (or a unique prefix) with the runbook and parameters it began with,
+     * {@code values} overriding them (a secret, which the journal masks, must be given again).
+     */
+    public ExecutionResult resume(String id, Map<String, String> values, ChangeRequest change,
+                                  EventListener console) {
+        ExecutionStore store = store();
+        String execution = store.resolve(id);
+        Event started = ExecutionState.replay(store.events(execution)).started();
+        if (started == null) {
+            throw new GafailException(ExitCode.USAGE, "execution " + execution + " has no start in its journal");
+        }
+        if (started.text("topologyFile") != null) {
+            topologyFallback(Path.of(started.text("topologyFile")));
+        }
+        Runbook runbook = load(store.directory(execution).resolve(ExecutionStore.RUNBOOK_COPY));
+        Map<String, String> given = new LinkedHashMap<>();
+        if (started.get("params") instanceof Map<?, ?> stored) {
+            stored.forEach((k, v) -> {
+                if (!Redactor.MASK.equals(v)) {
+                    given.put(String.valueOf(k), String.valueOf(v));
+                }
+            });
+        }
+        given.putAll(values);
+        Map<String, Object> params = bind(runbook, given);
+        RunOptions options = options(runbook, params, change);
+        ExecutionService service = service();
+        if (change.forceUnlock()) {
+            service.forceUnlock(started.text("runbookFile"), options);
+        }
+        settings.stop().arm();
+        return service.resume(execution, runbook, params, options, console);
+    }
+
+    private ExecutionService service() {
+        return new ExecutionService(new Engine(settings.stepTypes().registry(this::target), new Expressions(),
+                settings.clock()), store(), settings.clock(), Actor.current());
+    }
+
+    private RunOptions options(Runbook runbook, Map<String, Object> params, ChangeRequest change) {
+        String user = Actor.current().user();
+        Operator operator = change.preApproved() ? Operator.preApproved(user + " (--yes)")
+                : settings.askOperator().apply(user);
+        List<String> secrets = ParameterValues.secrets(runbook, params);
+        String command = new Redactor(secrets).text("gafail " + String.join(" ", settings.argv()));
+        Optional<Topology> acted = needs(runbook, a -> true) ? Optional.of(topology()) : optionalTopology();
+        Map<String, Object> facts = new LinkedHashMap<>();
+        acted.ifPresent(t -> {
+            facts.put("topology", t.name());
+            facts.put("topologyFile", Path.of(t.file()).toAbsolutePath().normalize().toString());
+        });
+        if (needs(runbook, a -> !a.iamActions().isEmpty())) {
+            facts.put("identity", identity().fields());
+        }
+        return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), secrets,
+                acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts);
+    }
+
+    /** Whether a step of {@code runbook} acts on the topology through a step type that {@code test} accepts. */
+    private boolean needs(Runbook runbook, Predicate<Action<?>> test) {
+        ActionRegistry registry = stepTypes();
+        return runbook.allSteps().stream().map(s -> registry.get(s.action()))
+                .anyMatch(a -> a instanceof TargetedAction<?> && test.test(a));
+    }
+
+    /** Closes what the session opened: the AWS clients and their HTTP client, if it built them. */
+    @Override
+    public void close() {
+        if (target != null) {
+            target.aws().close();
+        }
+    }
+}
