@@ -49,12 +49,12 @@ public final class AuroraSwitchover extends AuroraWriterChange<AuroraSwitchover.
     @Override
     public void rollback(Params params, Change observed, Map<String, Object> outputs, StepContext context)
             throws StepFailure, InterruptedException {
-        Object writer = observed == null ? null : observed.observed().get("writer");
-        if (writer == null) {
+        Optional<Observed> writer = observed == null ? Optional.empty() : observed.observedAs(Observed.class);
+        if (writer.isEmpty()) {
             return;
         }
         Target target = target();
-        Region back = target.region(String.valueOf(writer));
+        Region back = target.region(writer.get().writer());
         Region to = target.region(params.to());
         // A switchover still in flight must end before the way back can start.
         awaitSettled(target, context, to, back);

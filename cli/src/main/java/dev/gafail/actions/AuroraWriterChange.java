@@ -23,6 +23,11 @@ import java.util.function.Supplier;
  */
 abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer> extends TargetedAction<P> {
 
+    /** What plan found: the region that wrote before the change, which a switchover's rollback moves back to. */
+    public record Observed(String writer) {
+    }
+
+
     /** The parameters both share. */
     interface Writer {
         String to();
@@ -51,10 +56,9 @@ abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer> extends T
             return Change.alreadyDone(current);
         }
         checkTransition(state, to);
-        Map<String, Object> observed = new LinkedHashMap<>();
-        writerRegion(target, state).ifPresent(r -> observed.put("writer", r.name()));
-        return Change.to(current, "writer " + to.name() + " (" + operation() + " " + target.topology().globalDatabase()
-                + " -> " + to.dbClusterId() + ")").observing(observed);
+        Change change = Change.to(current, "writer " + to.name() + " (" + operation() + " "
+                + target.topology().globalDatabase() + " -> " + to.dbClusterId() + ")");
+        return writerRegion(target, state).map(r -> change.observing(new Observed(r.name()))).orElse(change);
     }
 
     @Override

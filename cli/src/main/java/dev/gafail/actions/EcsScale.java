@@ -19,6 +19,10 @@ import java.util.function.Supplier;
  */
 public final class EcsScale extends TargetedAction<EcsScale.Params> {
 
+    /** What plan found: the service's desired count before the change, which rollback restores. */
+    public record Observed(int desiredCount) {
+    }
+
     public record Params(String region, Integer desiredCount, String to) {
     }
 
@@ -53,7 +57,7 @@ public final class EcsScale extends TargetedAction<EcsScale.Params> {
         Change change = state.steadyAt(desired) ? Change.alreadyDone(current)
                 : Change.to(current, region.name() + " " + region.ecs().service() + ": desired " + desired
                         + ", UpdateService desiredCount " + state.desired() + " -> " + desired);
-        return change.observing(Map.of("desiredCount", state.desired()));
+        return change.observing(new Observed(state.desired()));
     }
 
     @Override
@@ -103,13 +107,13 @@ public final class EcsScale extends TargetedAction<EcsScale.Params> {
     @Override
     public void rollback(Params params, Change observed, Map<String, Object> outputs, StepContext context)
             throws StepFailure, InterruptedException {
-        Object found = observed == null ? null : observed.observed().get("desiredCount");
-        if (found == null) {
+        Optional<Observed> found = observed == null ? Optional.empty() : observed.observedAs(Observed.class);
+        if (found.isEmpty()) {
             return;
         }
         Target target = target();
         Region region = target.region(params.region());
-        int previous = ((Number) found).intValue();
+        int previous = found.get().desiredCount();
         if (target.ecs().describe(region).desired() != previous) {
             target.ecs().setDesired(region, previous);
         }

@@ -5,7 +5,6 @@ import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -43,7 +42,7 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params> {
         if (!change.done()) {
             Dials.guardDrain(after, params.allowFullDrain());
         }
-        return change.observing(Map.of("dials", dials));
+        return change.observing(new TrafficShift.Observed(dials));
     }
 
     static void checkDial(int dial) throws StepFailure {

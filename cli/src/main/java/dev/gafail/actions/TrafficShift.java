@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +29,10 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
 
     /** One {@code abortIf} entry: a check step type and its parameters. */
     public record Check(String action, Map<String, Object> with) {
+    }
+
+    /** What plan found (here and in traffic.set): every region's dial before the change, which rollback restores. */
+    public record Observed(Map<String, Integer> dials) {
     }
 
     public record Params(String to, List<Integer> stages, Duration holdFor, List<Check> abortIf) {
@@ -88,7 +93,7 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
         Change change = reached(dials, end) ? Change.alreadyDone(Dials.show(dials))
                 : Change.to(Dials.show(dials), Dials.show(end) + " (UpdateEndpointGroup, stages " + path
                         + (params.hold().isZero() ? "" : ", holding " + Durations.format(params.hold())) + ")");
-        return change.observing(Map.of("dials", dials));
+        return change.observing(new Observed(dials));
     }
 
     private static void checkStages(List<Integer> stages) throws StepFailure {
@@ -189,11 +194,9 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
 
     /** Turns the dials back to those a step's plan found. */
     static void restore(Target target, StepContext context, Change observed) throws StepFailure, InterruptedException {
-        if (observed == null || !(observed.observed().get("dials") instanceof Map<?, ?> found)) {
-            return;
+        Optional<Observed> found = observed == null ? Optional.empty() : observed.observedAs(Observed.class);
+        if (found.isPresent()) {
+            Dials.turn(target, context, found.get().dials());
         }
-        Map<String, Integer> dials = new LinkedHashMap<>();
-        found.forEach((region, dial) -> dials.put(String.valueOf(region), ((Number) dial).intValue()));
-        Dials.turn(target, context, dials);
     }
 }

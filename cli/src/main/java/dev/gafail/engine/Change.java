@@ -1,13 +1,21 @@
 package dev.gafail.engine;
 
 import java.util.Map;
+import java.util.Optional;
+import tools.jackson.core.type.TypeReference;
 
 /**
  * What a step's {@code plan} found: the state it observed and the state it would bring about.
  * {@code done} means nothing is left to do. {@code observed} is journalled before the change, so a
- * rollback can restore what was there even if the change itself never reported back.
+ * rollback can restore what was there even if the change itself never reported back. A step type
+ * observes into a record of its own ({@link #observing}) and reads it back as that record
+ * ({@link #observedAs}), whether plan just made it or a resumed execution read it from the journal;
+ * {@code observed} is its JSON form.
  */
 public record Change(String current, String desired, boolean done, Map<String, Object> observed) {
+
+    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
+    };
 
     public Change {
         observed = observed == null ? Map.of() : Map.copyOf(observed);
@@ -21,7 +29,13 @@ public record Change(String current, String desired, boolean done, Map<String, O
         return new Change(state, state, true, Map.of());
     }
 
-    public Change observing(Map<String, Object> state) {
-        return new Change(current, desired, done, state);
+    /** This change, with {@code state} (the step type's record of what plan found) as what it observed. */
+    public Change observing(Record state) {
+        return new Change(current, desired, done, Json.MAPPER.convertValue(state, JSON_OBJECT));
+    }
+
+    /** What plan observed, as the step type's record {@code type}; empty when plan observed nothing. */
+    public <T extends Record> Optional<T> observedAs(Class<T> type) {
+        return observed.isEmpty() ? Optional.empty() : Optional.of(Json.MAPPER.convertValue(observed, type));
     }
 }

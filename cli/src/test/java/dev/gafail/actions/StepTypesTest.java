@@ -143,11 +143,11 @@ class StepTypesTest {
     void rollbackRestoresTheCountFound() throws Exception {
         service(4, 4, "COMPLETED");
         new EcsScale(() -> target).rollback(new EcsScale.Params("region-b", null, "active"),
-                Change.to("1", "4").observing(Map.of("desiredCount", 4)), Map.of(), context(null));
+                Change.to("1", "4").observing(new EcsScale.Observed(4)), Map.of(), context(null));
         verify(ecs, never()).updateService(any(Consumer.class));
         service(4, 4, "COMPLETED");
         StepFailure failure = assertThrows(StepFailure.class, () -> new EcsScale(() -> target).rollback(
-                new EcsScale.Params("region-b", null, "active"), Change.to("1", "4").observing(Map.of("desiredCount", 1)),
+                new EcsScale.Params("region-b", null, "active"), Change.to("1", "4").observing(new EcsScale.Observed(1)),
                 Map.of(), context(Instant.now().plusMillis(50))));
         verify(ecs, times(1)).updateService(any(Consumer.class));
         assertTrue(failure.getMessage().contains("region-b service at 1"), failure.getMessage());

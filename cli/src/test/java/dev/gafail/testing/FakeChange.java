@@ -27,6 +27,10 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
                          Integer failRollbacks) {
     }
 
+    /** What plan found: the key's state before the change. */
+    public record Observed(String before) {
+    }
+
     private final FakeWorld world;
 
     public FakeChange(FakeWorld world) {
@@ -42,7 +46,7 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
     public Change plan(Params p, StepContext context) {
         world.record("plan:" + p.key());
         return world.present(p.key()) ? Change.alreadyDone("present")
-                : Change.to("absent", "present").observing(Map.of("before", "absent"));
+                : Change.to("absent", "present").observing(new Observed("absent"));
     }
 
     @Override
