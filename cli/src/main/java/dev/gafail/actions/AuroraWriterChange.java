@@ -113,7 +113,7 @@ abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer> extends T
     private static void checkTransition(GlobalDatabase.State state, Region to) throws StepFailure {
         Optional<GlobalDatabase.Transition> transition = state.transition();
         if (transition.isPresent() && !to.dbClusterArn().equals(transition.get().to())) {
-            throw StepFailure.permanent("the global database is already " + transition.get().status().toLowerCase()
+            throw StepFailure.permanent("the global database is already " + transition.get().status()
                     + " from " + transition.get().from() + " to " + transition.get().to()
                     + "; wait for it to finish, then run again");
         }
@@ -127,7 +127,7 @@ abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer> extends T
     static String describe(Target target, GlobalDatabase.State state) {
         String writer = state.writer().map(arn -> writerRegion(target, state).map(Region::name).orElse(arn))
                 .orElse("none");
-        return "writer " + writer + state.transition().map(t -> " (" + t.status().toLowerCase() + " to "
+        return "writer " + writer + state.transition().map(t -> " (" + t.status() + " to "
                 + target.topology().regions().values().stream().filter(r -> r.dbClusterArn().equals(t.to()))
                 .map(Region::name).findFirst().orElse(t.to()) + ")").orElse("");
     }

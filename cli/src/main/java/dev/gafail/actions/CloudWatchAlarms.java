@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 
 /**
  * {@code cloudwatch.alarms {names | prefix, state, regions}}: the alarms (by default the topology's
@@ -50,7 +51,8 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params>
         for (String name : params.regions() != null ? params.regions() : List.copyOf(target.topology().regions().keySet())) {
             regions.add(target.region(name));
         }
-        Map<String, String> states = new LinkedHashMap<>();
+        Map<String, StateValue> states = new LinkedHashMap<>();
+        StateValue wanted = StateValue.fromValue(params.wanted());
         for (Region region : regions) {
             target.telemetry().alarms(region.awsRegion(), names, params.prefix())
                     .forEach((alarm, state) -> states.put(region.name() + "/" + alarm, state));
@@ -58,9 +60,9 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params>
         List<String> off = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         states.forEach((alarm, state) -> {
-            if (state.equals("INSUFFICIENT_DATA")) {
+            if (state == StateValue.INSUFFICIENT_DATA) {
                 unknown.add(alarm + " has insufficient data");
-            } else if (!state.equals(params.wanted())) {
+            } else if (state != wanted) {
                 off.add(alarm + " is " + state);
             }
         });
@@ -76,6 +78,9 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params>
         if (!unknown.isEmpty()) {
             return Verdict.unknown(String.join("; ", unknown));
         }
-        return Verdict.holds(states.size() + " alarm(s) " + params.wanted(), Map.of("alarms", states));
+        // Outputs are what expressions and the journal read: the states as AWS spells them.
+        Map<String, String> spelled = new LinkedHashMap<>();
+        states.forEach((alarm, state) -> spelled.put(alarm, state.toString()));
+        return Verdict.holds(states.size() + " alarm(s) " + params.wanted(), Map.of("alarms", spelled));
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
+import software.amazon.awssdk.services.globalaccelerator.model.AcceleratorStatus;
 
 /**
  * The traffic dials of the topology's endpoint groups, read and turned the way the accelerator
@@ -90,8 +91,8 @@ final class Dials {
             throws StepFailure, InterruptedException {
         Accelerator accelerator = target.accelerator();
         Poll.until(context, target.pollInterval(), LIMIT, what, () -> {
-            String status = accelerator.status();
-            return Accelerator.DEPLOYED.equals(status) ? more.check() : Optional.of("accelerator " + status);
+            AcceleratorStatus status = accelerator.status();
+            return status == AcceleratorStatus.DEPLOYED ? more.check() : Optional.of("accelerator " + status);
         });
     }
 }

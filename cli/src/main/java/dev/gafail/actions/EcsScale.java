@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 
 /**
  * {@code ecs.scale {region, desiredCount | to: active|warm}}: sets the region's service to a count,
@@ -85,7 +86,7 @@ public final class EcsScale extends TargetedAction<EcsScale.Params> {
         Poll.until(context, target.pollInterval(), LIMIT, region.name() + " service at " + desired, () -> {
             EcsServices.State state = target.ecs().describe(region);
             for (EcsServices.Rollout d : state.deployments()) {
-                if ("FAILED".equals(d.state()) && (d.id().equals(primary) || "PRIMARY".equals(d.status()))) {
+                if (d.state() == DeploymentRolloutState.FAILED && (d.id().equals(primary) || d.primary())) {
                     throw StepFailure.permanent(region.name() + " deployment " + d.id() + " FAILED"
                             + (d.reason() == null ? "" : ": " + d.reason()) + " (the circuit breaker rolls it back)");
                 }

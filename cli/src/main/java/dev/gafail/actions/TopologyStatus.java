@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 
 /**
  * What {@code gafail status} shows, one row per region, every cell read in parallel: traffic dial
@@ -103,7 +104,7 @@ public final class TopologyStatus {
             }
             List<String> firing = new ArrayList<>();
             target.telemetry().alarms(region.awsRegion(), target.topology().alarms(), null).forEach((name, state) -> {
-                if (!state.equals("OK")) {
+                if (state != StateValue.OK) {
                     firing.add(name + " " + state);
                 }
             });

@@ -5,13 +5,13 @@ import static dev.gafail.aws.AwsErrors.call;
 import dev.gafail.engine.StepFailure;
 import java.util.List;
 import software.amazon.awssdk.services.globalaccelerator.GlobalAcceleratorClient;
+import software.amazon.awssdk.services.globalaccelerator.model.AcceleratorStatus;
 import software.amazon.awssdk.services.globalaccelerator.model.EndpointDescription;
 import software.amazon.awssdk.services.globalaccelerator.model.EndpointGroup;
+import software.amazon.awssdk.services.globalaccelerator.model.HealthState;
 
 /** The accelerator's side of gafail: its deployment status and its endpoint groups' traffic dials. */
 public final class Accelerator {
-
-    public static final String DEPLOYED = "DEPLOYED";
 
     private final GlobalAcceleratorClient client;
     private final String arn;
@@ -21,21 +21,22 @@ public final class Accelerator {
         this.arn = arn;
     }
 
-    /** {@code DEPLOYED} or {@code IN_PROGRESS}: a change is being propagated. */
-    public String status() throws StepFailure {
+    /** {@code DEPLOYED}, or {@code IN_PROGRESS} while a change is being propagated. */
+    public AcceleratorStatus status() throws StepFailure {
         return call("DescribeAccelerator", () -> client.describeAccelerator(r -> r.acceleratorArn(arn))
-                .accelerator().statusAsString());
+                .accelerator().status());
     }
 
     /** An endpoint group's dial and the health of its endpoints. */
-    public record Group(String arn, int dial, List<String> endpointHealth) {
+    public record Group(String arn, int dial, List<HealthState> endpointHealth) {
 
         /** HEALTHY when one endpoint is; the accelerator routes to a group while one is. */
         public String health() {
             if (endpointHealth.isEmpty()) {
                 return "NO_ENDPOINTS";
             }
-            return endpointHealth.contains("HEALTHY") ? "HEALTHY" : endpointHealth.get(0);
+            return String.valueOf(endpointHealth.contains(HealthState.HEALTHY) ? HealthState.HEALTHY
+                    : endpointHealth.get(0));
         }
     }
 
@@ -44,7 +45,7 @@ public final class Accelerator {
                 () -> client.describeEndpointGroup(r -> r.endpointGroupArn(groupArn)).endpointGroup());
         Float dial = group.trafficDialPercentage();
         return new Group(groupArn, dial == null ? 100 : Math.round(dial),
-                group.endpointDescriptions().stream().map(EndpointDescription::healthStateAsString).toList());
+                group.endpointDescriptions().stream().map(EndpointDescription::healthState).toList());
     }
 
     public void setDial(String groupArn, int dial) throws StepFailure {

@@ -7,6 +7,7 @@ import dev.gafail.topology.Region;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 import software.amazon.awssdk.services.ecs.model.DescribeServicesResponse;
 import software.amazon.awssdk.services.ecs.model.Service;
 
@@ -19,8 +20,20 @@ public final class EcsServices {
         this.aws = aws;
     }
 
-    /** One deployment of the service: PRIMARY is the one ECS converges to. */
-    public record Rollout(String id, String status, String state, String reason, int desired, int running) {
+    /** The status of the deployment ECS converges to (the SDK has no enum for a deployment's status). */
+    public static final String PRIMARY = "PRIMARY";
+
+    /**
+     * One deployment of the service: {@value #PRIMARY} is the one ECS converges to.
+     *
+     * @param state its rollout, or null where ECS reports none (no circuit breaker)
+     */
+    public record Rollout(String id, String status, DeploymentRolloutState state, String reason, int desired,
+                          int running) {
+
+        public boolean primary() {
+            return PRIMARY.equals(status);
+        }
     }
 
     /** @param primary the PRIMARY deployment, if ECS reported one */
@@ -29,7 +42,8 @@ public final class EcsServices {
         /** At the desired count, its primary deployment's rollout completed. */
         public boolean steadyAt(int count) {
             return desired == count && running == count && pending == 0
-                    && primary.map(p -> "COMPLETED".equals(p.state()) || p.state() == null).orElse(false);
+                    && primary.map(p -> p.state() == DeploymentRolloutState.COMPLETED || p.state() == null)
+                    .orElse(false);
         }
 
         public String summary() {
@@ -49,7 +63,7 @@ public final class EcsServices {
         Service service = response.services().get(0);
         List<Rollout> deployments = service.deployments().stream().map(EcsServices::rollout).toList();
         return new State(service.desiredCount(), service.runningCount(), service.pendingCount(),
-                deployments.stream().filter(d -> "PRIMARY".equals(d.status())).findFirst(), deployments);
+                deployments.stream().filter(Rollout::primary).findFirst(), deployments);
     }
 
     public void setDesired(Region region, int count) throws StepFailure {
@@ -58,7 +72,7 @@ public final class EcsServices {
     }
 
     private static Rollout rollout(Deployment d) {
-        return new Rollout(d.id(), d.status(), d.rolloutStateAsString(), d.rolloutStateReason(),
+        return new Rollout(d.id(), d.status(), d.rolloutState(), d.rolloutStateReason(),
                 d.desiredCount() == null ? 0 : d.desiredCount(), d.runningCount() == null ? 0 : d.runningCount());
     }
 }

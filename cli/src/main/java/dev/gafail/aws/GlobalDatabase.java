@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.GlobalCluster;
 import software.amazon.awssdk.services.rds.model.SourceType;
 
@@ -24,7 +23,11 @@ public final class GlobalDatabase {
         this.identifier = identifier;
     }
 
-    /** A failover or switchover in progress, as {@code FailoverState} reports it. */
+    /**
+     * A failover or switchover in progress, as {@code FailoverState} reports it. The status stays as
+     * AWS spells it: the SDK's {@code FailoverStatus} (2.40) lacks {@code switching-over}, which a
+     * switchover reports, and would turn it into UNKNOWN_TO_SDK_VERSION.
+     */
     public record Transition(String status, String from, String to, boolean dataLossAllowed) {
     }
 
