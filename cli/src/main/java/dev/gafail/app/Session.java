@@ -17,6 +17,7 @@ import dev.gafail.engine.ExecutionState;
 import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
+import dev.gafail.engine.Journal;
 import dev.gafail.engine.Operator;
 import dev.gafail.engine.Redactor;
 import dev.gafail.engine.RunOptions;
@@ -226,6 +227,7 @@ public final class Session implements AutoCloseable {
         if (started == null) {
             throw new GafailException(ExitCode.USAGE, "execution " + execution + " has no start in its journal");
         }
+        Journal.requireReadable(execution, started);
         if (started.text("topologyFile") != null) {
             topologyFallback(Path.of(started.text("topologyFile")));
         }

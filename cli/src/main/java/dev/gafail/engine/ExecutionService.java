@@ -61,6 +61,7 @@ public final class ExecutionService {
             data.put("params", journalled(runbook, params));
             data.put("lockScope", scope);
             data.putAll(options.target());
+            Journal.stamp(data);
             Instant now = clock.instant();
             bus.on(Event.ofExecution(EventType.EXECUTION_STARTED, id, now, null, data));
             noteStaleHolder(lock, audit, bus, id);
@@ -73,6 +74,7 @@ public final class ExecutionService {
                                   EventListener console) {
         List<Event> journalled = store.events(id);
         Event started = ExecutionState.replay(journalled).started();
+        Journal.requireReadable(id, started);
         String scope = started.text("lockScope") != null ? started.text("lockScope")
                 : lockScope(options, started.text("runbookFile"));
         try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id))) {

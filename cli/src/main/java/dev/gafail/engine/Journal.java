@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An execution's journal: one JSON line per event, appended and fsync'd before the engine goes on,
@@ -16,6 +17,13 @@ import java.util.List;
  * sibling) would close a channel for everyone.
  */
 public final class Journal implements EventListener, AutoCloseable {
+
+    /**
+     * The format of what this gafail journals, recorded in each execution's start event. A journal
+     * without it was written before formats were recorded, in format 1.
+     */
+    public static final int FORMAT = 1;
+    private static final String FORMAT_FIELD = "journalFormat";
 
     private final Path file;
     private final FileOutputStream stream;
@@ -75,6 +83,26 @@ public final class Journal implements EventListener, AutoCloseable {
             }
         }
         return events;
+    }
+
+    /** The format of the journal that {@code started} opens. */
+    public static int format(Event started) {
+        return started.get(FORMAT_FIELD) instanceof Number n ? n.intValue() : 1;
+    }
+
+    /** Refuses, in one line and before anything is done, a journal newer than this gafail reads. */
+    public static void requireReadable(String execution, Event started) {
+        int format = format(started);
+        if (format > FORMAT) {
+            throw new GafailException(ExitCode.USAGE, "execution " + execution + " has a journal of format " + format
+                    + ", newer than this gafail reads (up to " + FORMAT + "): resume it with the gafail that"
+                    + " started it; nothing was changed");
+        }
+    }
+
+    /** Records this gafail's format in the data of an execution's start event. */
+    static void stamp(Map<String, Object> startData) {
+        startData.put(FORMAT_FIELD, FORMAT);
     }
 
     @Override
