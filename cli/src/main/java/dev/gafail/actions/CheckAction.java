@@ -23,16 +23,26 @@ abstract class CheckAction<P> extends TargetedAction<P> {
     /** One observation of the condition. */
     abstract Verdict evaluate(P params, StepContext context) throws StepFailure, InterruptedException;
 
-    /** One observation with parameters not yet bound, as {@code abortIf} gives them. */
-    Verdict evaluateWith(Map<String, Object> with, StepContext context) throws StepFailure, InterruptedException {
-        P params;
+    /** This check with its parameters bound from {@code with} (as {@code abortIf} gives them), once. */
+    Bound<P> bind(Map<String, Object> with) throws StepFailure {
         try {
-            params = Json.MAPPER.convertValue(with, parameterType());
+            return new Bound<>(this, Json.MAPPER.convertValue(with, parameterType()));
         } catch (RuntimeException e) {
             throw StepFailure.permanent("parameters of " + name() + " do not fit: "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         }
-        return evaluate(params, context);
+    }
+
+    /** A check and its typed parameters, ready to observe as often as needed. */
+    record Bound<P>(CheckAction<P> check, P params) {
+
+        Verdict evaluate(StepContext context) throws StepFailure, InterruptedException {
+            return check.evaluate(params, context);
+        }
+
+        String name() {
+            return check.name();
+        }
     }
 
     /** What holding looks like, for the plan's "current -> desired". */

@@ -84,6 +84,7 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
         Target target = target();
         Region to = target.region(params.to());
         checkStages(params.steps());
+        bind(params.checks());
         Map<String, Integer> dials = Dials.read(target);
         Map<String, Integer> end = stage(target, to, params.steps().get(params.steps().size() - 1));
         StringBuilder path = new StringBuilder();
@@ -122,6 +123,8 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
         Target target = target();
         Region to = target.region(params.to());
         checkStages(params.steps());
+        // Bound before any dial moves: an abortIf that cannot run stops the shift at 0%, not halfway.
+        List<CheckAction.Bound<?>> abortIf = bind(params.checks());
         Instant start = context.clock().instant();
         List<Integer> stages = params.steps();
         for (int i = 0; i < stages.size(); i++) {
@@ -130,7 +133,7 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
                 Dials.turn(target, context, wanted);
             }
             if (i < stages.size() - 1) {
-                hold(params, target, context, stages.get(i));
+                hold(params, abortIf, target, context, stages.get(i));
             }
         }
         Map<String, Object> outputs = new LinkedHashMap<>();
@@ -140,20 +143,20 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
         return outputs;
     }
 
-    private void hold(Params params, Target target, StepContext context, int percent)
-            throws StepFailure, InterruptedException {
+    private static void hold(Params params, List<CheckAction.Bound<?>> abortIf, Target target, StepContext context,
+                             int percent) throws StepFailure, InterruptedException {
         Duration held = Duration.ZERO;
         Instant last = context.clock().instant();
         while (true) {
             List<String> unknown = new ArrayList<>();
-            for (Check check : params.checks()) {
-                Verdict verdict = evaluate(check, context);
+            for (CheckAction.Bound<?> check : abortIf) {
+                Verdict verdict = check.evaluate(context);
                 if (verdict.kind() == Verdict.Kind.FAILS) {
-                    throw StepFailure.permanent("aborted at " + percent + "%: " + check.action() + ": "
+                    throw StepFailure.permanent("aborted at " + percent + "%: " + check.name() + ": "
                             + verdict.detail());
                 }
                 if (verdict.kind() == Verdict.Kind.UNKNOWN) {
-                    unknown.add(check.action() + ": " + verdict.detail());
+                    unknown.add(check.name() + ": " + verdict.detail());
                 }
             }
             Instant now = context.clock().instant();
@@ -173,12 +176,17 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
         }
     }
 
-    private Verdict evaluate(Check check, StepContext context) throws StepFailure, InterruptedException {
-        CheckAction<?> action = checks.get(check.action());
-        if (action == null) {
-            throw StepFailure.permanent("abortIf: unknown check " + check.action());
+    /** The {@code abortIf} entries bound to their step types and typed parameters. */
+    private List<CheckAction.Bound<?>> bind(List<Check> abortIf) throws StepFailure {
+        List<CheckAction.Bound<?>> bound = new ArrayList<>();
+        for (Check check : abortIf) {
+            CheckAction<?> action = checks.get(check.action());
+            if (action == null) {
+                throw StepFailure.permanent("abortIf: unknown check " + check.action());
+            }
+            bound.add(action.bind(check.with() == null ? Map.of() : check.with()));
         }
-        return action.evaluateWith(check.with() == null ? Map.of() : check.with(), context);
+        return bound;
     }
 
     @Override

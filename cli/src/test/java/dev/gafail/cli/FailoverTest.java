@@ -138,6 +138,21 @@ class FailoverTest {
     }
 
     @Test
+    void anAbortIfThatCannotRunStopsTheShiftBeforeAnyDialMoves() {
+        String runbook = Resources.resource("runbooks/aws/shift-bad-check.yaml").toString();
+        CliRun.Result planned = gafail("failover", "--to", "region-b", "--runbook", runbook, "--dry-run");
+        assertTrue(planned.out().contains("shift (traffic.shift)  cannot plan: parameters of cloudwatch.metric do"
+                + " not fit"), "the dry run already says so: " + planned);
+
+        CliRun.Result result = gafail("failover", "--to", "region-b", "--yes", "--runbook", runbook);
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.err().contains("parameters of cloudwatch.metric do not fit"), result.toString());
+        assertTrue(aws.mutations().stream().noneMatch(m -> m.startsWith("UpdateEndpointGroup")), aws.mutations()
+                .toString());
+        assertEquals(100, aws.dial(aws.a));
+    }
+
+    @Test
     void missingTelemetryHoldsTheShiftInsteadOfPassingIt() {
         aws.alarmAfter(2, "orders-p95", "INSUFFICIENT_DATA");
         aws.alarmAfter(7, "orders-p95", "OK");
