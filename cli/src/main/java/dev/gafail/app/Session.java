@@ -80,6 +80,16 @@ public final class Session implements AutoCloseable {
         this.settings = settings;
     }
 
+    /** The clock everything in this session reads. */
+    public Clock clock() {
+        return settings.clock();
+    }
+
+    /** The operator's stop (Ctrl-C, SIGTERM): waits end early through {@link StopSignal#sleep}. */
+    public StopSignal stop() {
+        return settings.stop();
+    }
+
     public RunbookLoader loader() {
         if (loader == null) {
             loader = new RunbookLoader(stepTypes(), new Expressions());

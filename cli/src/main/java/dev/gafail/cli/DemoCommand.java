@@ -1,21 +1,15 @@
 package dev.gafail.cli;
 
-import dev.gafail.app.ChangeRequest;
-import dev.gafail.app.RunRequest;
+import dev.gafail.app.DemoScenario;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Json;
-import dev.gafail.engine.StepFailure;
 import dev.gafail.lab.load.ClientLoad;
-import dev.gafail.lab.load.LoadReport;
-import dev.gafail.topology.Region;
 import dev.gafail.yaml.Durations;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -33,10 +27,6 @@ import tools.jackson.databind.JsonNode;
         "With --unplanned, the writer's region is lost instead (its replication stalled first) and the",
         "unplanned failover runs: the writes it lost are shown, each checked against the database's report."})
 final class DemoCommand implements Callable<Integer> {
-
-    /** Between two requests of one client: 4 clients make about 40 requests a second. */
-    private static final Duration PAUSE = Duration.ofMillis(100);
-    private static final Duration READ_BACK_PATIENCE = Duration.ofSeconds(30);
 
     @ParentCommand
     Gafail gafail;
@@ -88,48 +78,31 @@ final class DemoCommand implements Callable<Integer> {
                 ExitCode.PRECONDITIONS_NOT_MET, "no region of the lab can take over (`gafail lab status`);"
                 + " `gafail lab heal REGION` brings one back"));
 
-        ClientLoad load = new ClientLoad(URI.create(status.path("edge").asString()), lab.token(
-                Duration.ofHours(1)), clients, PAUSE).start();
-        Instant start;
-        Instant end;
-        int code;
-        try {
-            out.printf("%nclient load: %d clients through the edge %s, one write in four, each write retried with"
-                    + " its Idempotency-Key until acknowledged%n", clients, status.path("edge").asString());
-            out.printf("%s of steady load, then: %s%n%n", Durations.human(settle), unplanned
-                    ? "replication from " + writer + " stalls for " + Durations.human(stall) + ", " + writer
-                    + " is lost, and gafail fails over to " + target + " (--mode unplanned --allow-data-loss)"
-                    : "gafail failover --to " + target + " --yes (from " + writer + ")");
-            out.flush();
-            Thread.sleep(settle.toMillis());
-            if (unplanned) {
-                lab.call("stall", Map.of("region", writer));
-                Thread.sleep(stall.toMillis());
-                start = Instant.now();
-                lab.call("fail", Map.of("region", writer));
-                out.println("! " + writer + " is lost (gafail lab stall " + writer + ", then gafail lab fail " + writer
-                        + ")");
-            } else {
-                start = Instant.now();
+        DemoScenario.Settings settings = new DemoScenario.Settings(URI.create(status.path("edge").asString()),
+                lab.token(Duration.ofHours(1)), clients, settle, unplanned, stall, writer, target);
+        DemoScenario.Faults faults = new DemoScenario.Faults() {
+            @Override
+            public void stall(String region) {
+                lab.call("stall", Map.of("region", region));
             }
-            ChangeRequest approved = new ChangeRequest(true, "gafail demo", null, false);
-            code = gafail.run(unplanned
-                    ? new RunRequest(gafail.session().bundled("failover-unplanned.yaml"), Map.of("to", target,
-                    "allowDataLoss", "true"), approved, false)
-                    : new RunRequest(gafail.session().bundled("failover.yaml"), Map.of("to", target), approved, false));
-            end = Instant.now();
-            Thread.sleep(settle.toMillis());
-        } finally {
-            load.close();
-        }
-        ClientLoad.ReadBack readBack = load.readBack(READ_BACK_PATIENCE);
-        LoadReport report = LoadReport.of(load.samples(), start, end, target);
-        LoadReportText.print(out, report, readBack, target, Duration.between(start, end));
-        List<ClientLoad.Write> unreported = unplanned ? unreported(readBack.lost(), target, start) : List.of();
+
+            @Override
+            public void fail(String region) {
+                lab.call("fail", Map.of("region", region));
+            }
+        };
+        DemoScenario.Outcome outcome = new DemoScenario(gafail.session(), faults, line -> {
+            out.println(line);
+            out.flush();
+        }).run(settings, gafail.console(), gafail::finish);
+        int code = outcome.failover().exitCode().code();
+        ClientLoad.ReadBack readBack = outcome.readBack();
+        LoadReportText.print(out, outcome.report(), readBack, target, Duration.between(outcome.start(), outcome.end()));
         if (unplanned && !readBack.lost().isEmpty()) {
-            out.println(unreported.isEmpty() ? "  each lost write is in the database's lost-transaction report above"
-                    : "  " + unreported.size() + " lost write(s) missing from the database's report: "
-                    + unreported.stream().map(ClientLoad.Write::id).toList());
+            out.println(outcome.unreported().isEmpty()
+                    ? "  each lost write is in the database's lost-transaction report above"
+                    : "  " + outcome.unreported().size() + " lost write(s) missing from the database's report: "
+                    + outcome.unreported().stream().map(ClientLoad.Write::id).toList());
         }
         out.printf("%nnext (the lab keeps running):%n");
         next(out, "gafail status", "the regions as the lab's AWS APIs report them");
@@ -147,25 +120,12 @@ final class DemoCommand implements Callable<Integer> {
         if (code != 0) {
             return code;
         }
-        // A planned failover loses nothing; an unplanned one may, but never without saying so.
-        return (unplanned ? unreported : readBack.lost()).isEmpty() ? 0 : ExitCode.STEP_FAILED.code();
+        return outcome.lostUnreported(unplanned) ? ExitCode.STEP_FAILED.code() : 0;
     }
 
     private Duration duration(String option, String text) {
         return Durations.parse(text).orElseThrow(() -> new GafailException(ExitCode.USAGE,
                 option + " " + text + ": not a duration (" + Durations.EXAMPLES + ")"));
-    }
-
-    /** The lost writes that the new writer's RDS events (the lab's lost-transaction report) do not name. */
-    private List<ClientLoad.Write> unreported(List<ClientLoad.Write> lost, String target, Instant since) {
-        Region to = gafail.session().topology().require(target);
-        List<String> events;
-        try {
-            events = gafail.session().target().database().events(to.awsRegion(), to.dbClusterId(), since);
-        } catch (StepFailure e) {
-            throw new GafailException(ExitCode.STEP_FAILED, "cannot read the database's report: " + e.getMessage());
-        }
-        return lost.stream().filter(w -> events.stream().noneMatch(e -> e.contains(w.id()))).toList();
     }
 
     /** The first region whose database has {@code role} ("writer", "reader"). */

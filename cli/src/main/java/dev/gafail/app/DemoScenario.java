@@ -1,0 +1,134 @@
+package dev.gafail.app;
+
+import dev.gafail.aws.GlobalDatabase;
+import dev.gafail.engine.EventListener;
+import dev.gafail.engine.ExitCode;
+import dev.gafail.engine.GafailException;
+import dev.gafail.engine.ExecutionResult;
+import dev.gafail.engine.StepFailure;
+import dev.gafail.lab.load.ClientLoad;
+import dev.gafail.lab.load.LoadReport;
+import dev.gafail.topology.Region;
+import dev.gafail.yaml.Durations;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The demo's story, under the {@code demo} command: steady client load through the lab's edge, a
+ * failover run by gafail (planned, or unplanned after the writer's region is lost), then what the
+ * clients saw. The command starts the lab and renders; waits follow the session's clock and end
+ * early when the operator stops.
+ */
+public final class DemoScenario {
+
+    /** Between two requests of one client: 4 clients make about 40 requests a second. */
+    private static final Duration PAUSE = Duration.ofMillis(100);
+    private static final Duration READ_BACK_PATIENCE = Duration.ofSeconds(30);
+
+    /** The two faults of an unplanned demo, as the lab takes them. */
+    public interface Faults {
+        void stall(String region);
+
+        void fail(String region);
+    }
+
+    /**
+     * @param steady how long the load runs before and after the failover
+     * @param lag    with {@code unplanned}: how long replication stalls before the region is lost
+     */
+    public record Settings(URI edge, String token, int clients, Duration steady, boolean unplanned, Duration lag,
+                           String writer, String target) {
+    }
+
+    /**
+     * What happened: the failover's result, when the clock ran (from the loss or the failover's start to
+     * its end), what the clients saw, and (unplanned) the lost writes the database's report does not name.
+     */
+    public record Outcome(ExecutionResult failover, Instant start, Instant end, LoadReport report,
+                          ClientLoad.ReadBack readBack, List<ClientLoad.Write> unreported) {
+
+        /** A planned failover loses nothing; an unplanned one may, but never without saying so. */
+        public boolean lostUnreported(boolean unplanned) {
+            return !(unplanned ? unreported : readBack.lost()).isEmpty();
+        }
+    }
+
+    private final Session session;
+    private final Faults faults;
+    private final Consumer<String> say;
+
+    /** {@code say} takes the scenario's narration, one line at a time, as it happens. */
+    public DemoScenario(Session session, Faults faults, Consumer<String> say) {
+        this.session = session;
+        this.faults = faults;
+        this.say = say;
+    }
+
+    /** Runs the story; {@code console} follows the failover, {@code ended} hears its result as soon as it ends. */
+    public Outcome run(Settings s, EventListener console, Consumer<ExecutionResult> ended)
+            throws InterruptedException {
+        Clock clock = session.clock();
+        ClientLoad load = new ClientLoad(s.edge(), s.token(), s.clients(), PAUSE).start();
+        Instant start;
+        Instant end;
+        ExecutionResult failover;
+        try {
+            say.accept("");
+            say.accept("client load: " + s.clients() + " clients through the edge " + s.edge() + ", one write in four,"
+                    + " each write retried with its Idempotency-Key until acknowledged");
+            say.accept(Durations.human(s.steady()) + " of steady load, then: " + (s.unplanned()
+                    ? "replication from " + s.writer() + " stalls for " + Durations.human(s.lag())
+                    + ", " + s.writer() + " is lost, and gafail fails over to " + s.target()
+                    + " (--mode unplanned --allow-data-loss)"
+                    : "gafail failover --to " + s.target() + " --yes (from " + s.writer() + ")"));
+            say.accept("");
+            session.stop().sleep(s.steady());
+            if (s.unplanned()) {
+                faults.stall(s.writer());
+                session.stop().sleep(s.lag());
+                start = clock.instant();
+                faults.fail(s.writer());
+                say.accept("! " + s.writer() + " is lost (gafail lab stall " + s.writer() + ", then gafail lab fail "
+                        + s.writer() + ")");
+            } else {
+                start = clock.instant();
+            }
+            ChangeRequest approved = new ChangeRequest(true, "gafail demo", null, false);
+            failover = session.execute(s.unplanned()
+                    ? new RunRequest(session.bundled("failover-unplanned.yaml"), Map.of("to", s.target(),
+                    "allowDataLoss", "true"), approved, false)
+                    : new RunRequest(session.bundled("failover.yaml"), Map.of("to", s.target()), approved, false),
+                    console);
+            end = clock.instant();
+            ended.accept(failover);
+            session.stop().sleep(s.steady());
+        } finally {
+            load.close();
+        }
+        ClientLoad.ReadBack readBack = load.readBack(READ_BACK_PATIENCE);
+        LoadReport report = LoadReport.of(load.samples(), start, end, s.target());
+        List<ClientLoad.Write> unreported = s.unplanned() ? unreported(readBack.lost(), s.target(), start) : List.of();
+        return new Outcome(failover, start, end, report, readBack, unreported);
+    }
+
+    /** The lost writes that the new writer's RDS events (the lab's lost-transaction report) do not name. */
+    private List<ClientLoad.Write> unreported(List<ClientLoad.Write> lost, String target, Instant since) {
+        if (lost.isEmpty()) {
+            return List.of();
+        }
+        Region to = session.topology().require(target);
+        GlobalDatabase database = session.target().database();
+        List<String> report;
+        try {
+            report = database.events(to.awsRegion(), to.dbClusterId(), since);
+        } catch (StepFailure e) {
+            throw new GafailException(ExitCode.STEP_FAILED, "cannot read the database's report: " + e.getMessage());
+        }
+        return lost.stream().filter(w -> report.stream().noneMatch(e -> e.contains(w.id()))).toList();
+    }
+}
