@@ -51,7 +51,7 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params>
         for (String name : params.regions() != null ? params.regions() : List.copyOf(target.topology().regions().keySet())) {
             regions.add(target.region(name));
         }
-        Map<String, StateValue> states = new LinkedHashMap<>();
+        Map<String, String> states = new LinkedHashMap<>();
         StateValue wanted = StateValue.fromValue(params.wanted());
         for (Region region : regions) {
             target.telemetry().alarms(region.awsRegion(), names, params.prefix())
@@ -60,9 +60,9 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params>
         List<String> off = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         states.forEach((alarm, state) -> {
-            if (state == StateValue.INSUFFICIENT_DATA) {
+            if (StateValue.fromValue(state) == StateValue.INSUFFICIENT_DATA) {
                 unknown.add(alarm + " has insufficient data");
-            } else if (state != wanted) {
+            } else if (StateValue.fromValue(state) != wanted) {
                 off.add(alarm + " is " + state);
             }
         });
@@ -78,9 +78,6 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params>
         if (!unknown.isEmpty()) {
             return Verdict.unknown(String.join("; ", unknown));
         }
-        // Outputs are what expressions and the journal read: the states as AWS spells them.
-        Map<String, String> spelled = new LinkedHashMap<>();
-        states.forEach((alarm, state) -> spelled.put(alarm, state.toString()));
-        return Verdict.holds(states.size() + " alarm(s) " + params.wanted(), Map.of("alarms", spelled));
+        return Verdict.holds(states.size() + " alarm(s) " + params.wanted(), Map.of("alarms", states));
     }
 }

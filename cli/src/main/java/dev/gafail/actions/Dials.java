@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
-import software.amazon.awssdk.services.globalaccelerator.model.AcceleratorStatus;
 
 /**
  * The traffic dials of the topology's endpoint groups, read and turned the way the accelerator
@@ -91,8 +90,8 @@ final class Dials {
             throws StepFailure, InterruptedException {
         Accelerator accelerator = target.accelerator();
         Poll.until(context, target.pollInterval(), LIMIT, what, () -> {
-            AcceleratorStatus status = accelerator.status();
-            return status == AcceleratorStatus.DEPLOYED ? more.check() : Optional.of("accelerator " + status);
+            String status = accelerator.status();
+            return Accelerator.deployed(status) ? more.check() : Optional.of("accelerator " + status);
         });
     }
 }

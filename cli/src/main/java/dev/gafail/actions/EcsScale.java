@@ -86,7 +86,7 @@ public final class EcsScale extends TargetedAction<EcsScale.Params> {
         Poll.until(context, target.pollInterval(), LIMIT, region.name() + " service at " + desired, () -> {
             EcsServices.State state = target.ecs().describe(region);
             for (EcsServices.Rollout d : state.deployments()) {
-                if (d.state() == DeploymentRolloutState.FAILED && (d.id().equals(primary) || d.primary())) {
+                if (d.rollout() == DeploymentRolloutState.FAILED && (d.id().equals(primary) || d.primary())) {
                     throw StepFailure.permanent(region.name() + " deployment " + d.id() + " FAILED"
                             + (d.reason() == null ? "" : ": " + d.reason()) + " (the circuit breaker rolls it back)");
                 }

@@ -104,7 +104,7 @@ public final class TopologyStatus {
             }
             List<String> firing = new ArrayList<>();
             target.telemetry().alarms(region.awsRegion(), target.topology().alarms(), null).forEach((name, state) -> {
-                if (state != StateValue.OK) {
+                if (StateValue.fromValue(state) != StateValue.OK) {
                     firing.add(name + " " + state);
                 }
             });

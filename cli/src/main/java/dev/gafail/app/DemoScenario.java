@@ -2,8 +2,6 @@ package dev.gafail.app;
 
 import dev.gafail.aws.GlobalDatabase;
 import dev.gafail.engine.EventListener;
-import dev.gafail.engine.ExitCode;
-import dev.gafail.engine.GafailException;
 import dev.gafail.engine.ExecutionResult;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.lab.load.ClientLoad;
@@ -16,13 +14,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * The demo's story, under the {@code demo} command: steady client load through the lab's edge, a
  * failover run by gafail (planned, or unplanned after the writer's region is lost), then what the
- * clients saw. The command starts the lab and renders; waits follow the session's clock and end
- * early when the operator stops.
+ * clients saw. The command starts the lab and renders. Times are read on the session's clock; a
+ * stop (Ctrl-C, SIGTERM) once the failover has begun ends the waits early, and the story still ends
+ * with what the clients saw.
  */
 public final class DemoScenario {
 
@@ -47,10 +47,12 @@ public final class DemoScenario {
 
     /**
      * What happened: the failover's result, when the clock ran (from the loss or the failover's start to
-     * its end), what the clients saw, and (unplanned) the lost writes the database's report does not name.
+     * its end), what the clients saw, and (unplanned) the lost writes the database's report does not name,
+     * or why that report could not be read.
      */
     public record Outcome(ExecutionResult failover, Instant start, Instant end, LoadReport report,
-                          ClientLoad.ReadBack readBack, List<ClientLoad.Write> unreported) {
+                          ClientLoad.ReadBack readBack, List<ClientLoad.Write> unreported,
+                          Optional<String> reportUnreadable) {
 
         /** A planned failover loses nothing; an unplanned one may, but never without saying so. */
         public boolean lostUnreported(boolean unplanned) {
@@ -87,10 +89,10 @@ public final class DemoScenario {
                     + " (--mode unplanned --allow-data-loss)"
                     : "gafail failover --to " + s.target() + " --yes (from " + s.writer() + ")"));
             say.accept("");
-            session.stop().sleep(s.steady());
+            pause(s.steady());
             if (s.unplanned()) {
                 faults.stall(s.writer());
-                session.stop().sleep(s.lag());
+                pause(s.lag());
                 start = clock.instant();
                 faults.fail(s.writer());
                 say.accept("! " + s.writer() + " is lost (gafail lab stall " + s.writer() + ", then gafail lab fail "
@@ -106,29 +108,41 @@ public final class DemoScenario {
                     console);
             end = clock.instant();
             ended.accept(failover);
-            session.stop().sleep(s.steady());
+            pause(s.steady());
         } finally {
             load.close();
         }
         ClientLoad.ReadBack readBack = load.readBack(READ_BACK_PATIENCE);
         LoadReport report = LoadReport.of(load.samples(), start, end, s.target());
-        List<ClientLoad.Write> unreported = s.unplanned() ? unreported(readBack.lost(), s.target(), start) : List.of();
-        return new Outcome(failover, start, end, report, readBack, unreported);
+        if (!s.unplanned() || readBack.lost().isEmpty()) {
+            return new Outcome(failover, start, end, report, readBack, List.of(), Optional.empty());
+        }
+        try {
+            return new Outcome(failover, start, end, report, readBack, unreported(readBack.lost(), s.target(), start),
+                    Optional.empty());
+        } catch (StepFailure e) {
+            return new Outcome(failover, start, end, report, readBack, readBack.lost(),
+                    Optional.of("cannot read the database's report: " + e.getMessage()));
+        }
+    }
+
+    /** Waits {@code duration}; a stop by the operator ends the wait early, and the story goes on to its end. */
+    private void pause(Duration duration) throws InterruptedException {
+        try {
+            session.stop().sleep(duration);
+        } catch (InterruptedException e) {
+            if (!session.stop().requested()) {
+                throw e;
+            }
+        }
     }
 
     /** The lost writes that the new writer's RDS events (the lab's lost-transaction report) do not name. */
-    private List<ClientLoad.Write> unreported(List<ClientLoad.Write> lost, String target, Instant since) {
-        if (lost.isEmpty()) {
-            return List.of();
-        }
+    private List<ClientLoad.Write> unreported(List<ClientLoad.Write> lost, String target, Instant since)
+            throws StepFailure {
         Region to = session.topology().require(target);
         GlobalDatabase database = session.target().database();
-        List<String> report;
-        try {
-            report = database.events(to.awsRegion(), to.dbClusterId(), since);
-        } catch (StepFailure e) {
-            throw new GafailException(ExitCode.STEP_FAILED, "cannot read the database's report: " + e.getMessage());
-        }
+        List<String> report = database.events(to.awsRegion(), to.dbClusterId(), since);
         return lost.stream().filter(w -> report.stream().noneMatch(e -> e.contains(w.id()))).toList();
     }
 }

@@ -1,6 +1,8 @@
 package dev.gafail.app;
 
 import dev.gafail.runbook.Runbook;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,6 +12,7 @@ import java.util.Map;
 public record RunRequest(Runbook runbook, Map<String, String> values, ChangeRequest change, boolean dryRun) {
 
     public RunRequest {
-        values = Map.copyOf(values);
+        // In the order given: errors about them are listed in that order.
+        values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 }

@@ -131,7 +131,7 @@ public final class Session implements AutoCloseable {
     }
 
     /** The parameters' values: {@code --set}, then the topology's {@code parameters} (a lab's short holds), then defaults. */
-    public Map<String, Object> bind(Runbook runbook, Map<String, String> values) {
+    private Map<String, Object> bind(Runbook runbook, Map<String, String> values) {
         Optional<Topology> presets = needs(runbook, a -> true) ? optionalTopology() : Optional.empty();
         try {
             return ParameterValues.bind(runbook, values, presets.map(Topology::parameters).orElse(Map.of()),
@@ -191,7 +191,7 @@ public final class Session implements AutoCloseable {
     }
 
     /** Who the credentials are, checked against the topology's account: the wrong profile stops here, exit 3. */
-    public CallerIdentity identity() {
+    private CallerIdentity identity() {
         Target t = target();
         CallerIdentity identity;
         try {

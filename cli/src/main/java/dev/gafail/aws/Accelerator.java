@@ -21,22 +21,29 @@ public final class Accelerator {
         this.arn = arn;
     }
 
-    /** {@code DEPLOYED}, or {@code IN_PROGRESS} while a change is being propagated. */
-    public AcceleratorStatus status() throws StepFailure {
+    /**
+     * {@code DEPLOYED}, or {@code IN_PROGRESS} while a change is being propagated, as AWS spells it
+     * (the SDK's enum reads an unknown value as null); compare it with {@link #deployed}.
+     */
+    public String status() throws StepFailure {
         return call("DescribeAccelerator", () -> client.describeAccelerator(r -> r.acceleratorArn(arn))
-                .accelerator().status());
+                .accelerator().statusAsString());
+    }
+
+    public static boolean deployed(String status) {
+        return AcceleratorStatus.fromValue(status) == AcceleratorStatus.DEPLOYED;
     }
 
     /** An endpoint group's dial and the health of its endpoints. */
-    public record Group(String arn, int dial, List<HealthState> endpointHealth) {
+    public record Group(String arn, int dial, List<String> endpointHealth) {
 
         /** HEALTHY when one endpoint is; the accelerator routes to a group while one is. */
         public String health() {
             if (endpointHealth.isEmpty()) {
                 return "NO_ENDPOINTS";
             }
-            return String.valueOf(endpointHealth.contains(HealthState.HEALTHY) ? HealthState.HEALTHY
-                    : endpointHealth.get(0));
+            return endpointHealth.stream().filter(h -> HealthState.fromValue(h) == HealthState.HEALTHY).findFirst()
+                    .orElse(endpointHealth.get(0));
         }
     }
 
@@ -45,7 +52,7 @@ public final class Accelerator {
                 () -> client.describeEndpointGroup(r -> r.endpointGroupArn(groupArn)).endpointGroup());
         Float dial = group.trafficDialPercentage();
         return new Group(groupArn, dial == null ? 100 : Math.round(dial),
-                group.endpointDescriptions().stream().map(EndpointDescription::healthState).toList());
+                group.endpointDescriptions().stream().map(EndpointDescription::healthStateAsString).toList());
     }
 
     public void setDial(String groupArn, int dial) throws StepFailure {

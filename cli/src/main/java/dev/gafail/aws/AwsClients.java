@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.globalaccelerator.GlobalAcceleratorClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * The one factory of SDK clients. Clients are built on first use, one per service and region,
@@ -103,9 +104,19 @@ public final class AwsClients implements AutoCloseable {
         });
     }
 
+    /** Closes the clients, the HTTP client and the credentials provider, each even if one before it fails. */
     @Override
     public void close() {
-        clients.values().forEach(SdkClient::close);
-        http.close();
+        try {
+            clients.values().forEach(SdkClient::close);
+        } finally {
+            try {
+                http.close();
+            } finally {
+                if (credentials instanceof SdkAutoCloseable closeable) {
+                    closeable.close();
+                }
+            }
+        }
     }
 }

@@ -26,13 +26,17 @@ public final class EcsServices {
     /**
      * One deployment of the service: {@value #PRIMARY} is the one ECS converges to.
      *
-     * @param state its rollout, or null where ECS reports none (no circuit breaker)
+     * @param state its rollout as AWS spells it, or null where ECS reports none (no circuit breaker)
      */
-    public record Rollout(String id, String status, DeploymentRolloutState state, String reason, int desired,
-                          int running) {
+    public record Rollout(String id, String status, String state, String reason, int desired, int running) {
 
         public boolean primary() {
             return PRIMARY.equals(status);
+        }
+
+        /** The rollout as the SDK's enum, for comparing (null when ECS reports none). */
+        public DeploymentRolloutState rollout() {
+            return state == null ? null : DeploymentRolloutState.fromValue(state);
         }
     }
 
@@ -42,7 +46,7 @@ public final class EcsServices {
         /** At the desired count, its primary deployment's rollout completed. */
         public boolean steadyAt(int count) {
             return desired == count && running == count && pending == 0
-                    && primary.map(p -> p.state() == DeploymentRolloutState.COMPLETED || p.state() == null)
+                    && primary.map(p -> p.rollout() == DeploymentRolloutState.COMPLETED || p.state() == null)
                     .orElse(false);
         }
 
@@ -72,7 +76,7 @@ public final class EcsServices {
     }
 
     private static Rollout rollout(Deployment d) {
-        return new Rollout(d.id(), d.status(), d.rolloutState(), d.rolloutStateReason(),
+        return new Rollout(d.id(), d.status(), d.rolloutStateAsString(), d.rolloutStateReason(),
                 d.desiredCount() == null ? 0 : d.desiredCount(), d.runningCount() == null ? 0 : d.runningCount());
     }
 }

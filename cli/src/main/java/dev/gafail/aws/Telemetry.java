@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
-import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 import static dev.gafail.aws.AwsErrors.call;
 
 /** CloudWatch as gafail reads it: the newest datapoint of a metric, alarm states, and what drills publish. */
@@ -74,7 +73,7 @@ public final class Telemetry {
     }
 
     /** Alarm name to state (OK, ALARM, INSUFFICIENT_DATA) for the names or the prefix given. */
-    public Map<String, StateValue> alarms(String awsRegion, List<String> names, String prefix) throws StepFailure {
+    public Map<String, String> alarms(String awsRegion, List<String> names, String prefix) throws StepFailure {
         List<MetricAlarm> alarms = call("DescribeAlarms", () -> aws.cloudWatch(awsRegion).describeAlarms(r -> {
             if (prefix != null) {
                 r.alarmNamePrefix(prefix);
@@ -82,8 +81,8 @@ public final class Telemetry {
                 r.alarmNames(names);
             }
         }).metricAlarms());
-        Map<String, StateValue> states = new LinkedHashMap<>();
-        alarms.forEach(a -> states.put(a.alarmName(), a.stateValue()));
+        Map<String, String> states = new LinkedHashMap<>();
+        alarms.forEach(a -> states.put(a.alarmName(), a.stateValueAsString()));
         return states;
     }
 

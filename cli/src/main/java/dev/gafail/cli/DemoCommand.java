@@ -98,6 +98,9 @@ final class DemoCommand implements Callable<Integer> {
         int code = outcome.failover().exitCode().code();
         ClientLoad.ReadBack readBack = outcome.readBack();
         LoadReportText.print(out, outcome.report(), readBack, target, Duration.between(outcome.start(), outcome.end()));
+        if (outcome.reportUnreadable().isPresent()) {
+            throw new GafailException(ExitCode.STEP_FAILED, outcome.reportUnreadable().get());
+        }
         if (unplanned && !readBack.lost().isEmpty()) {
             out.println(outcome.unreported().isEmpty()
                     ? "  each lost write is in the database's lost-transaction report above"
