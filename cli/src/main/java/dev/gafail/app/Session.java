@@ -130,7 +130,10 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** The parameters' values: {@code --set}, then the topology's {@code parameters} (a lab's short holds), then defaults. */
+    /**
+     * The parameters' values: {@code --set}, then the topology's {@code parameters} (a lab's short
+     * holds), then defaults.
+     */
     private Map<String, Object> bind(Runbook runbook, Map<String, String> values) {
         Optional<Topology> presets = needs(runbook, a -> true) ? optionalTopology() : Optional.empty();
         try {

@@ -1,6 +1,7 @@
 package dev.gafail.sample;
 
 import dev.gafail.servers.ServerBinaries;
+import dev.gafail.servers.os.ChildProcess;
 import dev.gafail.servers.os.Ports;
 import dev.gafail.servers.os.Trees;
 import dev.gafail.servers.os.Unprivileged;
@@ -10,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -86,8 +88,9 @@ final class Postgres implements AutoCloseable {
                     String.valueOf(process.pid())));
             process.descendants().forEach(p -> command.add(String.valueOf(p.pid())));
             call(() -> {
-                if (new ProcessBuilder(command).inheritIO().start().waitFor() != 0) {
-                    throw new IOException("failed: " + command);
+                ChildProcess.Finished finished = ChildProcess.run(command, Duration.ofSeconds(10));
+                if (!finished.succeeded()) {
+                    throw new IOException("failed: " + command + ": " + finished.firstLine());
                 }
             });
         });

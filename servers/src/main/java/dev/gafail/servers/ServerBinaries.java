@@ -1,18 +1,18 @@
 package dev.gafail.servers;
 
+import dev.gafail.servers.os.ChildProcess;
 import dev.gafail.servers.postgres.PostgresBinaries;
 import dev.gafail.servers.valkey.ValkeyServer;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The two servers the lab and sample-api's tests run, PostgreSQL and Valkey/Redis, as binaries that
@@ -24,7 +24,7 @@ public final class ServerBinaries {
     /** Names a {@code valkey-server} or {@code redis-server} to use instead of the packaged one. */
     public static final String VALKEY_ENV = "GAFAIL_VALKEY_SERVER";
 
-    private static final long PROBE_SECONDS = 10;
+    private static final Duration PROBE_LIMIT = Duration.ofSeconds(10);
 
     private final PostgresBinaries postgres;
     private final Path valkeyServer;
@@ -140,20 +140,11 @@ public final class ServerBinaries {
 
     /** Runs {@code binary --version}; if it does not answer, says so in one line with its first line of output. */
     private static void probe(Path binary, String what, String advice) {
-        Path output = null;
         try {
-            output = Files.createTempFile("gafail-probe", ".txt");
-            Process p = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            boolean ended = p.waitFor(PROBE_SECONDS, TimeUnit.SECONDS);
-            if (!ended) {
-                p.destroyForcibly();
-            }
-            if (!ended || p.exitValue() != 0) {
-                String said = Files.readAllLines(output).stream().map(String::strip).filter(l -> !l.isEmpty())
-                        .findFirst().orElse(ended ? "exit " + p.exitValue() : "no answer in " + PROBE_SECONDS + "s");
-                throw new MissingBinariesException(what + " (" + binary + ") does not run on this machine: " + said
-                        + advice);
+            ChildProcess.Finished finished = ChildProcess.run(List.of(binary.toString(), "--version"), PROBE_LIMIT);
+            if (!finished.succeeded()) {
+                throw new MissingBinariesException(what + " (" + binary + ") does not run on this machine: "
+                        + finished.firstLine() + advice);
             }
         } catch (IOException e) {
             throw new MissingBinariesException(what + " (" + binary + ") does not run on this machine: "
@@ -161,10 +152,6 @@ public final class ServerBinaries {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MissingBinariesException(what + " (" + binary + "): interrupted while checking it runs");
-        } finally {
-            if (output != null) {
-                output.toFile().delete();
-            }
         }
     }
 }

@@ -2,7 +2,9 @@ package dev.gafail.servers.os;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,56 @@ public final class ChildProcess {
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(env);
         return new ChildProcess(builder.start(), log);
+    }
+
+    /**
+     * How a command run to its end went: whether it ended within its limit, its exit code, and all it
+     * printed (stdout and stderr).
+     */
+    public record Finished(boolean ended, int exitCode, String output) {
+
+        public boolean succeeded() {
+            return ended && exitCode == 0;
+        }
+
+        /** The first line it printed, or how it ended when it printed nothing. */
+        public String firstLine() {
+            return output.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+                    .orElse(ended ? "exit " + exitCode : "no answer");
+        }
+    }
+
+    /**
+     * Runs {@code command} to its end, at most {@code limit} (then kills it), with no input; its output
+     * goes through a file, so a command that never closes its output cannot hang the caller.
+     */
+    public static Finished run(List<String> command, Duration limit) throws IOException, InterruptedException {
+        Path output = Files.createTempFile("gafail-command", ".txt");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            boolean ended = process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            if (!ended) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            return new Finished(ended, ended ? process.exitValue() : -1, Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    /**
+     * Waits until {@code ready} holds, polling every {@code every}; fails at once when the process
+     * exits first ("NAME exited with N; see LOG"), or after {@code limit} ("NAME NOT_READY (see LOG)").
+     */
+    public void awaitReady(String name, String notReady, Duration limit, Duration every, Await.Ready ready)
+            throws IOException, InterruptedException {
+        Await.until(limit, every, name + " " + notReady + " (see " + log + ")", () -> {
+            if (!alive()) {
+                throw new IOException(name + " exited with " + exitValue() + "; see " + log);
+            }
+            return ready.now();
+        });
     }
 
     public long pid() {

@@ -1,6 +1,5 @@
 package dev.gafail.servers.postgres;
 
-import dev.gafail.servers.os.Await;
 import dev.gafail.servers.os.ChildProcess;
 import dev.gafail.servers.os.Trees;
 import dev.gafail.servers.os.Unprivileged;
@@ -30,6 +29,8 @@ public final class PostgresInstance {
     public static final String USER = "lab";
 
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
+    /** initdb's bound: seconds here, far more on a busy machine. */
+    private static final Duration COMMAND_LIMIT = Duration.ofMinutes(2);
 
     private final PostgresBinaries binaries;
     private final Unprivileged as;
@@ -133,26 +134,18 @@ public final class PostgresInstance {
         Files.deleteIfExists(data.resolve("postmaster.pid"));
         process = ChildProcess.start(command, Map.of(), log);
         try {
-            awaitConnections(log);
+            process.awaitReady("postgres on port " + port, "did not accept connections", START_LIMIT,
+                    Duration.ofMillis(100), () -> {
+                        try (Connection c = connect(port, "postgres")) {
+                            return true;
+                        } catch (SQLException e) {
+                            return false;
+                        }
+                    });
         } catch (IOException | InterruptedException e) {
             process.kill();
             throw e;
         }
-    }
-
-    private void awaitConnections(Path log) throws IOException, InterruptedException {
-        Await.until(START_LIMIT, Duration.ofMillis(100), "postgres on port " + port + " did not accept connections"
-                + " (see " + log + ")", () -> {
-                    if (!process.alive()) {
-                        throw new IOException("postgres on port " + port + " exited with " + process.exitValue()
-                                + "; see " + log);
-                    }
-                    try (Connection c = connect(port, "postgres")) {
-                        return true;
-                    } catch (SQLException e) {
-                        return false;
-                    }
-                });
     }
 
     public Optional<Long> pid() {
@@ -193,10 +186,10 @@ public final class PostgresInstance {
     }
 
     private void run(List<String> command, String what) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(as.command(command)).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IOException(what + " failed with " + p.exitValue() + ": " + output.strip());
+        ChildProcess.Finished finished = ChildProcess.run(as.command(command), COMMAND_LIMIT);
+        if (!finished.succeeded()) {
+            throw new IOException(what + (finished.ended() ? " failed with " + finished.exitCode()
+                    : " did not end within " + COMMAND_LIMIT.toSeconds() + "s") + ": " + finished.output().strip());
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.gafail.servers.valkey;
 
-import dev.gafail.servers.os.UnpackedOnce;
 import dev.gafail.servers.os.Await;
 import dev.gafail.servers.os.ChildProcess;
+import dev.gafail.servers.os.UnpackedOnce;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -23,7 +23,7 @@ public final class ValkeyServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** The server binary {@code resource} (one file on the class path, named {@code name}), unpacked in {@code cache}. */
+    /** The server binary {@code resource} (one class-path file named {@code name}), unpacked in {@code cache}. */
     public static Path unpackedIn(Path cache, URL resource, String name) {
         return UnpackedOnce.in(cache, "valkey", resource, name, (source, into) -> {
             try (InputStream in = source.openStream()) {
@@ -39,13 +39,8 @@ public final class ValkeyServer implements AutoCloseable {
                 Integer.toString(port), "--save", "", "--appendonly", "no", "--protected-mode", "yes",
                 "--daemonize", "no"), Map.of(), log);
         try {
-            Await.until(Duration.ofSeconds(10), Duration.ofMillis(50), binary.getFileName() + " did not start on port "
-                    + port + " (see " + log + ")", () -> {
-                        if (!process.alive()) {
-                            throw new IOException(binary.getFileName() + " exited at start; see " + log);
-                        }
-                        return Await.listening(port);
-                    });
+            process.awaitReady(binary.getFileName().toString(), "did not start on port " + port,
+                    Duration.ofSeconds(10), Duration.ofMillis(50), () -> Await.listening(port));
             return new ValkeyServer(process, port);
         } catch (IOException | InterruptedException e) {
             process.kill();

@@ -93,13 +93,8 @@ public final class RegionServices {
 
     private void awaitHealthy(Task task) throws IOException, InterruptedException {
         URI health = URI.create("http://127.0.0.1:" + task.port() + "/healthz");
-        Await.until(READY_LIMIT, Duration.ofMillis(200), "sample-api in " + region + " was not healthy (see "
-                + task.process().log() + ")", () -> {
-                    if (!task.process().alive()) {
-                        throw new IOException("sample-api in " + region + " exited at start; see " + task.process().log());
-                    }
-                    return Await.ok(health);
-                });
+        task.process().awaitReady("sample-api in " + region, "was not healthy", READY_LIMIT, Duration.ofMillis(200),
+                () -> Await.ok(health));
     }
 
     /** Ends every process at once, as a lost region. */
