@@ -69,6 +69,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void theAwsWireProtocolLayerServesTheLabAndTheTestsAlikeAndKnowsNeither() {
+        noClasses().that().resideInAPackage("dev.gafail.lab.aws.wire..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.gafail.lab", "dev.gafail.lab.aws",
+                        "dev.gafail.lab.edge..", "dev.gafail.lab.postgres..", "dev.gafail.cli..", "dev.gafail.engine..",
+                        "dev.gafail.aws..", "dev.gafail.actions..", "dev.gafail.app..")
+                .check(gafail);
+    }
+
+    @Test
     void theLabsControlPlaneSeesTheLabOnlyThroughItsInterface() {
         noClasses().that().resideInAPackage("dev.gafail.lab.aws..")
                 .should().dependOnClassesThat().resideInAPackage("dev.gafail.lab")

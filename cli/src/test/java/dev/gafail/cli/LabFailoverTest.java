@@ -229,10 +229,25 @@ class LabFailoverTest {
                 "--services", "api").at("/services/0");
         assertEquals(processes("region-b"), service.path("runningCount").asInt(), service.toString());
         assertEquals("COMPLETED", service.at("/deployments/0/rolloutState").asString(), service.toString());
+
+        String west = lab.awsEndpoint("us-west-2");
+        assertEquals(processes("region-b"), aws(cli.get(), west, "us-west-2", "ecs", "describe-services", "--cluster",
+                "lab", "--services", "api").at("/services/0/runningCount").asInt(), "us-west-2's own port answers it");
+        CliRun.Result refused = awsRun(cli.get(), west, "us-east-1", "sts", "get-caller-identity");
+        assertTrue(refused.code() != 0, refused.toString());
+        assertTrue(refused.out().contains("InvalidSignatureException") || refused.out().contains("SignatureDoesNotMatch"),
+                refused.toString());
     }
 
-    /** Runs the AWS CLI against the lab's endpoint, with throwaway credentials, and reads its JSON. */
+    /** Runs the AWS CLI against the lab's endpoint and reads its JSON; it must succeed. */
     private static JsonNode aws(Path cli, String endpoint, String region, String... command) throws Exception {
+        CliRun.Result result = awsRun(cli, endpoint, region, command);
+        assertEquals(0, result.code(), String.join(" ", command) + ": " + result.out());
+        return Json.MAPPER.readTree(result.out());
+    }
+
+    /** Runs the AWS CLI against {@code endpoint}, with throwaway credentials; its output and error together. */
+    private static CliRun.Result awsRun(Path cli, String endpoint, String region, String... command) throws Exception {
         List<String> args = new ArrayList<>(List.of(cli.toString(), "--endpoint-url", endpoint, "--region", region,
                 "--output", "json"));
         args.addAll(List.of(command));
@@ -242,14 +257,14 @@ class LabFailoverTest {
         env.put("AWS_SECRET_ACCESS_KEY", "test");
         env.put("AWS_PAGER", "");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.put("AWS_MAX_ATTEMPTS", "1");
         env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
         env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
         Process process = builder.start();
         try {
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the AWS CLI did not finish");
-            assertEquals(0, process.exitValue(), String.join(" ", command) + ": " + out);
-            return Json.MAPPER.readTree(out);
+            return new CliRun.Result(process.exitValue(), out, "");
         } finally {
             process.destroyForcibly();
         }

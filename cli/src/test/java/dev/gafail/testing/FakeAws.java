@@ -11,27 +11,35 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.gafail.lab.aws.wire.AwsEndpoint;
+import dev.gafail.lab.aws.wire.AwsFault;
+import dev.gafail.lab.aws.wire.AwsRequest;
+import dev.gafail.lab.aws.wire.AwsService;
+import dev.gafail.lab.aws.wire.Protocol;
+import dev.gafail.lab.aws.wire.ServiceShape;
+import dev.gafail.lab.aws.wire.WireReply;
+import dev.gafail.lab.aws.wire.WireRequest;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A wire-level stand-in for the AWS APIs gafail calls, on 127.0.0.1: WireMock receives what the
- * real SDK clients send (AWS JSON 1.1 for Global Accelerator and ECS, AWS Query for RDS, CloudWatch
- * and STS), and one transformer answers from a small model of the two regions that moves as AWS
+ * real SDK clients send, the lab's protocol layer ({@link AwsEndpoint}) reads each call and writes
+ * each reply, and a small model of the two regions answers, one that moves as AWS
  * does (the accelerator IN_PROGRESS after an update, a switchover in flight for a few reads, ECS
  * tasks starting). It also serves each region's {@code /healthz} and the accelerator endpoint's,
  * from the same model. Every call is recorded with its signing region; faults can be injected.
@@ -45,7 +53,7 @@ public final class FakeAws implements AutoCloseable {
 
     /** One request as the stub saw it. */
     public record Call(String service, String operation, String signingRegion, String target, String body,
-                       Map<String, String> params) {
+                       JsonNode input) {
     }
 
     /** A region of the model. */
@@ -58,6 +66,7 @@ public final class FakeAws implements AutoCloseable {
             "arn:aws:rds:eu-west-1:" + ACCOUNT + ":cluster:orders-b", "orders-b");
 
     private final WireMockServer server;
+    private final AwsEndpoint endpoint;
     private final List<Call> calls = new ArrayList<>();
 
     // The model; guarded by this.
@@ -80,6 +89,10 @@ public final class FakeAws implements AutoCloseable {
     private int settleReads = 2;
 
     public FakeAws() {
+        endpoint = new AwsEndpoint(List.of(AwsService.of(ServiceShape.GLOBAL_ACCELERATOR, this::globalAccelerator),
+                AwsService.of(ServiceShape.ECS, this::ecs), AwsService.of(ServiceShape.RDS, this::rds),
+                AwsService.of(ServiceShape.CLOUDWATCH, this::cloudWatch), AwsService.of(ServiceShape.STS, this::sts)))
+                .inspecting(this::inspect);
         server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new Answer()));
         server.start();
         server.stubFor(any(anyUrl()).willReturn(ok()));
@@ -196,7 +209,7 @@ public final class FakeAws implements AutoCloseable {
         server.stop();
     }
 
-    // --- the wire
+    // --- the wire: the lab's protocol layer reads each call and writes each reply; the model answers
 
     private final class Answer implements ResponseDefinitionTransformerV2 {
 
@@ -207,76 +220,38 @@ public final class FakeAws implements AutoCloseable {
 
         @Override
         public ResponseDefinition transform(ServeEvent event) {
+            Request request = event.getRequest();
             synchronized (FakeAws.this) {
-                return answer(event.getRequest());
+                if (request.getMethod().getName().equals("GET") && request.getUrl().endsWith("/healthz")) {
+                    return health(request.getUrl());
+                }
+                Map<String, String> headers = new HashMap<>();
+                request.getHeaders().all().forEach(h -> headers.put(h.key(), h.firstValue()));
+                WireReply reply = endpoint.handle(new WireRequest(request.getMethod().getName(), request.getUrl(),
+                        headers, request.getBody()));
+                return new ResponseDefinitionBuilder().withStatus(reply.status())
+                        .withHeader("Content-Type", reply.contentType()).withHeader("x-amzn-RequestId", reply.requestId())
+                        .withBody(reply.body()).build();
             }
         }
     }
 
-    private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/([^/]+)/aws4_request");
-
-    private ResponseDefinition answer(Request request) {
-        String path = request.getUrl();
-        if (request.getMethod().getName().equals("GET") && path.endsWith("/healthz")) {
-            return health(path);
-        }
-        Matcher scope = SCOPE.matcher(String.valueOf(request.getHeader("Authorization")));
-        String region = scope.find() ? scope.group(1) : "";
-        String service = scope.group(2);
-        String target = request.containsHeader("X-Amz-Target") ? request.getHeader("X-Amz-Target") : null;
-        String body = request.getBodyAsString();
-        Map<String, String> params = target == null ? form(body) : Map.of();
-        String operation = target != null ? target.substring(target.indexOf('.') + 1) : params.get("Action");
-        calls.add(new Call(service, operation, region, target, body, params));
-        boolean json = target != null;
+    /** Records the call, then answers with the fault a test injected, if any. */
+    private void inspect(AwsRequest request) {
+        String operation = request.operation();
+        calls.add(new Call(request.service(), operation, request.region(), request.target(), request.body(),
+                request.input()));
+        boolean json = request.protocol() != Protocol.AWS_QUERY;
         if (take(throttles, operation)) {
-            return error(json, 400, json ? "ThrottlingException" : "Throttling", "Rate exceeded");
+            throw AwsFault.invalid(json ? "ThrottlingException" : "Throttling", "Rate exceeded");
         }
-        if (refusals.containsKey(operation) && body.contains(refusals.get(operation))) {
-            return error(json, 400, "ValidationException", "refused by the test");
+        if (refusals.containsKey(operation) && request.body().contains(refusals.get(operation))) {
+            throw AwsFault.invalid("ValidationException", "refused by the test");
         }
         if (take(serverErrors, operation)) {
-            return error(json, 500, json ? "InternalServerException" : "InternalFailure", "We encountered an internal error");
+            throw new AwsFault(500, json ? "InternalServerException" : "InternalFailure",
+                    "We encountered an internal error");
         }
-        return switch (operation) {
-            case "DescribeAccelerator" -> {
-                String status = acceleratorBusy > 0 ? "IN_PROGRESS" : "DEPLOYED";
-                acceleratorBusy = Math.max(0, acceleratorBusy - 1);
-                yield json("{\"Accelerator\": {\"AcceleratorArn\": \"" + ACCELERATOR + "\", \"Status\": \"" + status
-                        + "\", \"Enabled\": true}}");
-            }
-            case "DescribeEndpointGroup" -> json("{\"EndpointGroup\": " + group(jsonField(body, "EndpointGroupArn")) + "}");
-            case "UpdateEndpointGroup" -> {
-                String arn = jsonField(body, "EndpointGroupArn");
-                dials.put(arn, (int) Double.parseDouble(jsonField(body, "TrafficDialPercentage")));
-                acceleratorBusy = settleReads;
-                yield json("{\"EndpointGroup\": " + group(arn) + "}");
-            }
-            case "DescribeServices" -> json("{\"services\": [" + service(regionOf(region)) + "], \"failures\": []}");
-            case "UpdateService" -> {
-                RegionModel r = regionOf(region);
-                int[] counts = services.get(r.name());
-                counts[0] = Integer.parseInt(jsonField(body, "desiredCount"));
-                yield json("{\"service\": " + service(r) + "}");
-            }
-            case "DescribeGlobalClusters" -> xml("DescribeGlobalClusters", globalCluster());
-            case "DescribeEvents" -> xml("DescribeEvents", "<Events>" + String.join("", databaseEvents) + "</Events>");
-            case "SwitchoverGlobalCluster", "FailoverGlobalCluster" -> {
-                transitionTo = params.get("TargetDbClusterIdentifier");
-                databaseEvents.add("<Event><SourceType>db-cluster</SourceType><Message>Global "
-                        + (operation.startsWith("Failover") ? "failover" : "switchover") + " to DB cluster "
-                        + transitionTo + " started.</Message></Event>");
-                transitionLeft = settleReads;
-                yield xml(operation, "<GlobalCluster><GlobalClusterIdentifier>orders-global</GlobalClusterIdentifier>"
-                        + "</GlobalCluster>");
-            }
-            case "GetMetricData" -> xml("GetMetricData", metricData(params));
-            case "DescribeAlarms" -> xml("DescribeAlarms", alarms(params));
-            case "PutMetricData" -> xml("PutMetricData", "");
-            case "GetCallerIdentity" -> xml("GetCallerIdentity", "<Arn>arn:aws:sts::" + account
-                    + ":assumed-role/oncall/alice</Arn><UserId>AROAEXAMPLE:alice</UserId><Account>" + account + "</Account>");
-            default -> error(json, 400, json ? "UnknownOperationException" : "InvalidAction", "unknown " + operation);
-        };
     }
 
     private static boolean take(Map<String, Integer> faults, String operation) {
@@ -296,126 +271,172 @@ public final class FakeAws implements AutoCloseable {
             region = path.startsWith("/" + b.name()) ? b : a;
         }
         String role = region.cluster().equals(writer) && transitionTo == null ? "writer" : "reader";
+        ObjectNode health = object().put("status", "ok").put("region", region.name()).put("role", role);
         return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody("{\"status\": \"ok\", \"region\": \"" + region.name() + "\", \"role\": \"" + role + "\"}")
-                .build();
+                .withBody(health.toString()).build();
+    }
+
+    private static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    private static ObjectNode wrap(String name, ObjectNode value) {
+        ObjectNode out = object();
+        out.set(name, value);
+        return out;
     }
 
     private RegionModel regionOf(String awsRegion) {
         return awsRegion.equals(b.awsRegion()) ? b : a;
     }
 
-    private String group(String arn) {
-        return "{\"EndpointGroupArn\": \"" + arn + "\", \"TrafficDialPercentage\": " + dials.get(arn)
-                + ".0, \"EndpointDescriptions\": [{\"EndpointId\": \"alb\", \"HealthState\": \"HEALTHY\"}]}";
+    private ObjectNode globalAccelerator(AwsRequest request) {
+        return switch (request.operation()) {
+            case "DescribeAccelerator" -> {
+                String status = acceleratorBusy > 0 ? "IN_PROGRESS" : "DEPLOYED";
+                acceleratorBusy = Math.max(0, acceleratorBusy - 1);
+                yield wrap("Accelerator", object().put("AcceleratorArn", ACCELERATOR).put("Status", status)
+                        .put("Enabled", true));
+            }
+            case "DescribeEndpointGroup" -> wrap("EndpointGroup", group(request.text("EndpointGroupArn")));
+            case "UpdateEndpointGroup" -> {
+                String arn = request.text("EndpointGroupArn");
+                dials.put(arn, request.path("TrafficDialPercentage").asInt());
+                acceleratorBusy = settleReads;
+                yield wrap("EndpointGroup", group(arn));
+            }
+            default -> throw request.unknownOperation();
+        };
+    }
+
+    private ObjectNode group(String arn) {
+        ObjectNode group = object().put("EndpointGroupArn", arn).put("TrafficDialPercentage", (float) dials.get(arn));
+        group.putArray("EndpointDescriptions").addObject().put("EndpointId", "alb").put("HealthState", "HEALTHY");
+        return group;
+    }
+
+    private ObjectNode ecs(AwsRequest request) {
+        RegionModel region = regionOf(request.region());
+        return switch (request.operation()) {
+            case "DescribeServices" -> {
+                ObjectNode out = object();
+                out.putArray("services").add(service(region));
+                out.putArray("failures");
+                yield out;
+            }
+            case "UpdateService" -> {
+                services.get(region.name())[0] = request.path("desiredCount").asInt();
+                yield wrap("service", service(region));
+            }
+            default -> throw request.unknownOperation();
+        };
     }
 
     /** Each read moves running one task toward desired, as tasks start and stop. */
-    private String service(RegionModel r) {
+    private ObjectNode service(RegionModel r) {
         int[] counts = services.get(r.name());
         String failed = rolloutFailures.get(r.name());
-        String primary = "{\"id\": \"ecs-svc/1\", \"status\": \"PRIMARY\", \"rolloutState\": \"COMPLETED\","
-                + " \"desiredCount\": " + counts[0] + ", \"runningCount\": " + counts[1] + "}";
+        ObjectNode primary = object().put("id", "ecs-svc/1").put("status", "PRIMARY");
         if (failed != null && counts[0] > counts[1]) {
-            primary = "{\"id\": \"ecs-svc/1\", \"status\": \"PRIMARY\", \"rolloutState\": \"FAILED\","
-                    + " \"rolloutStateReason\": \"" + failed + "\", \"desiredCount\": " + counts[0]
-                    + ", \"runningCount\": " + counts[1] + "}";
-        } else if (counts[1] != counts[0]) {
-            counts[1] += Integer.signum(counts[0] - counts[1]);
-        }
-        return "{\"serviceName\": \"api\", \"desiredCount\": " + counts[0] + ", \"runningCount\": " + counts[1]
-                + ", \"pendingCount\": 0, \"deployments\": [" + primary + "]}";
-    }
-
-    private String globalCluster() {
-        StringBuilder out = new StringBuilder("<GlobalClusters><GlobalClusterMember>"
-                + "<GlobalClusterIdentifier>orders-global</GlobalClusterIdentifier><Status>available</Status>");
-        if (transitionTo != null) {
-            if (transitionLeft-- <= 0) {
-                writer = transitionTo;
-                transitionTo = null;
+            primary.put("rolloutState", "FAILED").put("rolloutStateReason", failed);
+        } else {
+            primary.put("rolloutState", "COMPLETED");
+            if (counts[1] != counts[0]) {
+                counts[1] += Integer.signum(counts[0] - counts[1]);
             }
         }
-        out.append("<GlobalClusterMembers>");
+        primary.put("desiredCount", counts[0]).put("runningCount", counts[1]);
+        ObjectNode service = object().put("serviceName", "api").put("desiredCount", counts[0])
+                .put("runningCount", counts[1]).put("pendingCount", 0);
+        service.putArray("deployments").add(primary);
+        return service;
+    }
+
+    private ObjectNode rds(AwsRequest request) {
+        return switch (request.operation()) {
+            case "DescribeGlobalClusters" -> globalCluster();
+            case "DescribeEvents" -> {
+                ObjectNode out = object();
+                ArrayNode events = out.putArray("Events");
+                databaseEvents.forEach(message -> events.addObject().put("SourceType", "db-cluster")
+                        .put("Message", message));
+                yield out;
+            }
+            case "SwitchoverGlobalCluster", "FailoverGlobalCluster" -> {
+                transitionTo = request.text("TargetDbClusterIdentifier");
+                databaseEvents.add("Global " + (request.operation().startsWith("Failover") ? "failover" : "switchover")
+                        + " to DB cluster " + transitionTo + " started.");
+                transitionLeft = settleReads;
+                yield wrap("GlobalCluster", object().put("GlobalClusterIdentifier", "orders-global"));
+            }
+            default -> throw request.unknownOperation();
+        };
+    }
+
+    private ObjectNode globalCluster() {
+        if (transitionTo != null && transitionLeft-- <= 0) {
+            writer = transitionTo;
+            transitionTo = null;
+        }
+        ObjectNode out = object();
+        ObjectNode cluster = out.putArray("GlobalClusters").addObject().put("GlobalClusterIdentifier", "orders-global")
+                .put("Status", "available");
+        ArrayNode members = cluster.putArray("GlobalClusterMembers");
         for (RegionModel r : List.of(a, b)) {
-            out.append("<GlobalClusterMember><DBClusterArn>").append(r.cluster()).append("</DBClusterArn><IsWriter>")
-                    .append(r.cluster().equals(writer)).append("</IsWriter></GlobalClusterMember>");
+            members.addObject().put("DBClusterArn", r.cluster()).put("IsWriter", r.cluster().equals(writer));
         }
-        out.append("</GlobalClusterMembers>");
         if (transitionTo != null) {
-            out.append("<FailoverState><Status>switching-over</Status><FromDbClusterArn>").append(writer)
-                    .append("</FromDbClusterArn><ToDbClusterArn>").append(transitionTo)
-                    .append("</ToDbClusterArn><IsDataLossAllowed>false</IsDataLossAllowed></FailoverState>");
-        }
-        return out.append("</GlobalClusterMember></GlobalClusters>").toString();
-    }
-
-    private String metricData(Map<String, String> params) {
-        String cluster = params.get("MetricDataQueries.member.1.MetricStat.Metric.Dimensions.member.1.Value");
-        Double value = cluster == null ? null : lag.get(cluster);
-        StringBuilder out = new StringBuilder("<MetricDataResults><member><Id>m0</Id><StatusCode>Complete</StatusCode>");
-        if (value != null) {
-            out.append("<Timestamps><member>").append(Instant.now()).append("</member></Timestamps><Values><member>")
-                    .append(value).append("</member></Values>");
-        }
-        return out.append("</member></MetricDataResults>").toString();
-    }
-
-    private String alarms(Map<String, String> params) {
-        String[] change = alarmChanges.remove(alarmReads++);
-        if (change != null) {
-            alarms.put(change[0], change[1]);
-        }
-        StringBuilder out = new StringBuilder("<MetricAlarms>");
-        alarms.forEach((name, state) -> {
-            boolean wanted = params.containsValue(name) || params.get("AlarmNamePrefix") != null
-                    && name.startsWith(params.get("AlarmNamePrefix"));
-            if (wanted) {
-                out.append("<member><AlarmName>").append(name).append("</AlarmName><StateValue>").append(state)
-                        .append("</StateValue></member>");
-            }
-        });
-        return out.append("</MetricAlarms>").toString();
-    }
-
-    private static ResponseDefinition json(String body) {
-        return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/x-amz-json-1.1")
-                .withHeader("x-amzn-RequestId", UUID.randomUUID().toString()).withBody(body).build();
-    }
-
-    private static ResponseDefinition xml(String operation, String result) {
-        return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "text/xml")
-                .withBody("<" + operation + "Response><" + operation + "Result>" + result + "</" + operation
-                        + "Result><ResponseMetadata><RequestId>" + UUID.randomUUID() + "</RequestId></ResponseMetadata></"
-                        + operation + "Response>").build();
-    }
-
-    private static ResponseDefinition error(boolean json, int status, String code, String message) {
-        String id = "req-" + UUID.randomUUID();
-        if (json) {
-            return new ResponseDefinitionBuilder().withStatus(status).withHeader("x-amzn-RequestId", id)
-                    .withHeader("Content-Type", "application/x-amz-json-1.1")
-                    .withBody("{\"__type\": \"" + code + "\", \"message\": \"" + message + "\"}").build();
-        }
-        return new ResponseDefinitionBuilder().withStatus(status).withHeader("Content-Type", "text/xml")
-                .withBody("<ErrorResponse><Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + message
-                        + "</Message></Error><RequestId>" + id + "</RequestId></ErrorResponse>").build();
-    }
-
-    private static Map<String, String> form(String body) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
+            cluster.putObject("FailoverState").put("Status", "switching-over").put("FromDbClusterArn", writer)
+                    .put("ToDbClusterArn", transitionTo).put("IsDataLossAllowed", false);
         }
         return out;
     }
 
-    private static String jsonField(String body, String field) {
-        Matcher m = Pattern.compile("\"" + field + "\"\\s*:\\s*\"?([^\",}]*)\"?").matcher(body);
-        return m.find() ? m.group(1) : "";
+    private ObjectNode cloudWatch(AwsRequest request) {
+        return switch (request.operation()) {
+            case "GetMetricData" -> metricData(request);
+            case "DescribeAlarms" -> alarms(request);
+            case "PutMetricData" -> object();
+            default -> throw request.unknownOperation();
+        };
+    }
+
+    private ObjectNode metricData(AwsRequest request) {
+        JsonNode query = request.path("MetricDataQueries").path(0);
+        String cluster = query.path("MetricStat").path("Metric").path("Dimensions").path(0).path("Value").asString("");
+        Double value = lag.get(cluster);
+        ObjectNode out = object();
+        ObjectNode result = out.putArray("MetricDataResults").addObject().put("Id", "m0").put("StatusCode", "Complete");
+        if (value != null) {
+            result.putArray("Timestamps").add(Instant.now().toString());
+            result.putArray("Values").add(value);
+        }
+        return out;
+    }
+
+    private ObjectNode alarms(AwsRequest request) {
+        String[] change = alarmChanges.remove(alarmReads++);
+        if (change != null) {
+            alarms.put(change[0], change[1]);
+        }
+        Set<String> names = new HashSet<>();
+        request.path("AlarmNames").forEach(n -> names.add(n.asString()));
+        String prefix = request.input().has("AlarmNamePrefix") ? request.text("AlarmNamePrefix") : null;
+        ObjectNode out = object();
+        ArrayNode listed = out.putArray("MetricAlarms");
+        alarms.forEach((name, state) -> {
+            if (names.contains(name) || prefix != null && name.startsWith(prefix)) {
+                listed.addObject().put("AlarmName", name).put("StateValue", state);
+            }
+        });
+        return out;
+    }
+
+    private ObjectNode sts(AwsRequest request) {
+        if (!request.operation().equals("GetCallerIdentity")) {
+            throw request.unknownOperation();
+        }
+        return object().put("Arn", "arn:aws:sts::" + account + ":assumed-role/oncall/alice")
+                .put("UserId", "AROAEXAMPLE:alice").put("Account", account);
     }
 }

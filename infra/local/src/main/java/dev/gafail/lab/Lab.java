@@ -7,7 +7,6 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gafail.lab.aws.ControlPlane;
-import dev.gafail.lab.aws.LabApi;
 import dev.gafail.lab.aws.LabRegions;
 import dev.gafail.lab.edge.Edge;
 import dev.gafail.lab.postgres.LostTransaction;
@@ -193,7 +192,7 @@ public final class Lab implements LabRegions, AutoCloseable {
             throw new IOException(failures.get(0).getMessage(), failures.get(0));
         }
         awaitEdge();
-        controlPlane = new ControlPlane(new LabApi(this));
+        controlPlane = new ControlPlane(this);
         Map<String, Integer> regionPorts = new LinkedHashMap<>();
         REGIONS.forEach(r -> regionPorts.put(r, edge.regionPort(r)));
         Files.writeString(topologyFile(), TopologyFile.text(edge.port(), controlPlane.port(), regionPorts, config.instances(), config.warm()));
@@ -328,6 +327,11 @@ public final class Lab implements LabRegions, AutoCloseable {
         }
         return new Status(topologyFile().toString(), "http://127.0.0.1:" + edge.port(),
                 "http://127.0.0.1:" + controlPlane.port(), valkeyServer.toString(), regions);
+    }
+
+    /** The URL of {@code awsRegion}'s AWS APIs alone: calls signed for another region are refused there. */
+    public String awsEndpoint(String awsRegion) throws IOException {
+        return "http://127.0.0.1:" + controlPlane.port(awsRegion);
     }
 
     /** Every process the lab runs now (for a cleanup after the supervisor itself died). */

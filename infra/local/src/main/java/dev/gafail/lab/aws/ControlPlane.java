@@ -2,70 +2,95 @@ package dev.gafail.lab.aws;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.gafail.lab.aws.wire.AwsEndpoint;
+import dev.gafail.lab.aws.wire.WireReply;
+import dev.gafail.lab.aws.wire.WireRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The lab's AWS endpoint: one HTTP port on 127.0.0.1 that answers, over each SDK client's own wire
- * protocol, the operations gafail calls, from the lab's real state ({@link LabApi}). Malformed and
- * unknown requests get AWS's error shapes. Requests are not signature-checked.
+ * The lab's AWS APIs: Global Accelerator, RDS, ECS, CloudWatch and STS, one class each, answered
+ * from the lab's real state over each SDK client's own wire protocol, on HTTP ports of 127.0.0.1.
+ * One port answers every AWS region; each region can also have a port of its own, which answers
+ * only what is signed for that region, so that a region's APIs can be lost with it.
  */
 public final class ControlPlane implements AutoCloseable {
 
-    private final HttpServer server;
     private final ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "lab-aws");
         t.setDaemon(true);
         return t;
     });
-    private final LabApi api;
+    private final AwsEndpoint endpoint;
+    private final HttpServer shared;
+    private final Map<String, HttpServer> regional = new ConcurrentHashMap<>();
 
-    public ControlPlane(LabApi api) throws IOException {
-        this.api = api;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.createContext("/", this::handle);
-        server.setExecutor(workers);
-        server.start();
+    public ControlPlane(LabRegions lab) throws IOException {
+        endpoint = new AwsEndpoint(List.of(new LabGlobalAccelerator(lab), new LabRds(lab), new LabEcs(lab),
+                new LabCloudWatch(lab), new LabSts()));
+        shared = listen(endpoint);
     }
 
+    /** The port that answers every AWS region. */
     public int port() {
+        return shared.getAddress().getPort();
+    }
+
+    /** The port of {@code awsRegion}'s APIs alone, opened on first use. */
+    public int port(String awsRegion) throws IOException {
+        HttpServer server = regional.get(awsRegion);
+        if (server == null) {
+            synchronized (regional) {
+                server = regional.get(awsRegion);
+                if (server == null) {
+                    server = listen(endpoint.onlyFor(awsRegion));
+                    regional.put(awsRegion, server);
+                }
+            }
+        }
         return server.getAddress().getPort();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
+    private HttpServer listen(AwsEndpoint answering) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        server.createContext("/", exchange -> handle(answering, exchange));
+        server.setExecutor(workers);
+        server.start();
+        return server;
+    }
+
+    private static void handle(AwsEndpoint answering, HttpExchange exchange) throws IOException {
         try (exchange) {
-            String body;
+            byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
-                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                body = in.readAllBytes();
             }
-            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            AwsReply reply;
-            try {
-                AwsCall call = AwsCall.parse(exchange.getRequestHeaders().getFirst("Authorization"), target, body);
-                reply = api.answer(call);
-            } catch (RuntimeException e) {
-                reply = AwsReply.error(target != null, 400, target != null ? "SerializationException"
-                        : "MalformedQueryString", "cannot read the request: " + e.getMessage());
-            }
-            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            Map<String, String> headers = new HashMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
+            WireReply reply = answering.handle(new WireRequest(exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(), headers, body));
             exchange.getResponseHeaders().set("Content-Type", reply.contentType());
             exchange.getResponseHeaders().set("x-amzn-RequestId", reply.requestId());
-            exchange.sendResponseHeaders(reply.status(), bytes.length);
+            exchange.sendResponseHeaders(reply.status(), reply.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+                out.write(reply.body());
             }
         }
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        shared.stop(0);
+        regional.values().forEach(server -> server.stop(0));
         workers.shutdownNow();
     }
 }

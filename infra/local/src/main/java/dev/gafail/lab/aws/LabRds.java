@@ -1,0 +1,178 @@
+package dev.gafail.lab.aws;
+
+import dev.gafail.lab.aws.wire.AwsFault;
+import dev.gafail.lab.aws.wire.AwsRequest;
+import dev.gafail.lab.aws.wire.AwsService;
+import dev.gafail.lab.aws.wire.ServiceShape;
+import dev.gafail.lab.postgres.LostTransaction;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * RDS, answered from the lab's PostgreSQL pair as an Aurora global database: which member writes,
+ * a writer change in flight (it runs in the background and reads as in progress until the lab has
+ * made it, as Aurora's does), and the member clusters' events.
+ */
+final class LabRds implements AwsService {
+
+    private static final String GLOBAL_CLUSTER = "lab-global";
+
+    /** A writer change in flight, as Aurora's FailoverState shows it. */
+    private record Transition(String status, String from, String to, boolean dataLoss) {
+    }
+
+    /** An RDS event of a member cluster, as DescribeEvents lists it. */
+    private record DatabaseEvent(Instant time, String region, String category, String message) {
+    }
+
+    private final LabRegions lab;
+    private volatile Transition transition;
+    private final List<DatabaseEvent> events = new CopyOnWriteArrayList<>();
+
+    LabRds(LabRegions lab) {
+        this.lab = lab;
+    }
+
+    @Override
+    public ServiceShape shape() {
+        return ServiceShape.RDS;
+    }
+
+    @Override
+    public ObjectNode answer(AwsRequest request) {
+        return switch (request.operation()) {
+            case "DescribeGlobalClusters" -> describeGlobalClusters();
+            case "DescribeDBClusters" -> describeDbClusters();
+            case "SwitchoverGlobalCluster" -> changeWriter(request, false);
+            case "FailoverGlobalCluster" -> changeWriter(request, true);
+            case "DescribeEvents" -> describeEvents(request);
+            default -> throw request.unknownOperation();
+        };
+    }
+
+    private ObjectNode describeGlobalClusters() {
+        Transition t = transition;
+        String writer = lab.writer();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ObjectNode cluster = out.putArray("GlobalClusters").addObject()
+                .put("GlobalClusterIdentifier", GLOBAL_CLUSTER)
+                .put("GlobalClusterArn", "arn:aws:rds::" + LabResources.ACCOUNT + ":global-cluster:" + GLOBAL_CLUSTER)
+                .put("Status", t == null ? "available" : "modifying").put("Engine", "aurora-postgresql");
+        ArrayNode members = cluster.putArray("GlobalClusterMembers");
+        for (String region : lab.regions()) {
+            members.addObject().put("DBClusterArn", LabResources.clusterArn(region)).put("IsWriter", region.equals(writer));
+        }
+        if (t != null) {
+            cluster.putObject("FailoverState").put("Status", t.status())
+                    .put("FromDbClusterArn", LabResources.clusterArn(t.from()))
+                    .put("ToDbClusterArn", LabResources.clusterArn(t.to())).put("IsDataLossAllowed", t.dataLoss());
+        }
+        return out;
+    }
+
+    private ObjectNode describeDbClusters() {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ArrayNode clusters = out.putArray("DBClusters");
+        for (String region : lab.regions()) {
+            clusters.addObject().put("DBClusterIdentifier", "lab-" + region)
+                    .put("DBClusterArn", LabResources.clusterArn(region))
+                    .put("Status", lab.databaseRunning(region) ? "available"
+                            : "inaccessible-encryption-credentials-recoverable")
+                    .put("Engine", "aurora-postgresql");
+        }
+        return out;
+    }
+
+    private ObjectNode changeWriter(AwsRequest request, boolean unplanned) {
+        String operation = request.operation();
+        if (!GLOBAL_CLUSTER.equals(request.text("GlobalClusterIdentifier"))) {
+            throw AwsFault.invalid("GlobalClusterNotFoundFault", "no global cluster "
+                    + request.text("GlobalClusterIdentifier"));
+        }
+        String targetArn = request.text("TargetDbClusterIdentifier");
+        String to = lab.regions().stream().filter(r -> LabResources.clusterArn(r).equals(targetArn)
+                || ("lab-" + r).equals(targetArn)).findFirst()
+                .orElseThrow(() -> AwsFault.invalid("DBClusterNotFoundFault", "no cluster " + targetArn));
+        boolean dataLoss = unplanned && "true".equals(request.text("AllowDataLoss"));
+        synchronized (this) {
+            if (transition != null) {
+                throw AwsFault.invalid("InvalidGlobalClusterStateFault", "the global cluster is already "
+                        + transition.status());
+            }
+            String from = lab.writer();
+            if (!to.equals(from)) {
+                transition = new Transition(unplanned ? "failing-over" : "switching-over", from, to, dataLoss);
+                String kind = unplanned ? "Global failover" : "Global switchover";
+                String what = kind + " to DB cluster lab-" + to + " in Region " + LabResources.AWS_REGIONS.get(to);
+                event(to, what + " started.");
+                Thread change = new Thread(() -> {
+                    try {
+                        if (unplanned) {
+                            reportLoss(from, to, lab.failover(to));
+                        } else {
+                            lab.switchover(to);
+                        }
+                        event(to, what + " completed.");
+                    } catch (Exception e) {
+                        event(to, what + " failed: " + e.getMessage());
+                        System.err.println("lab: " + operation + " to " + to + " failed: " + e.getMessage());
+                    } finally {
+                        transition = null;
+                    }
+                }, "lab-" + operation);
+                change.setDaemon(true);
+                change.start();
+            }
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.putObject("GlobalCluster").put("GlobalClusterIdentifier", GLOBAL_CLUSTER);
+        return out;
+    }
+
+    private void event(String region, String message) {
+        events.add(new DatabaseEvent(Instant.now(), region, "global-failover", message));
+    }
+
+    /**
+     * What the unplanned failover lost, as events of the new writer's cluster. Aurora cannot list
+     * lost transactions; the lab can, because it still has the old primary's files.
+     */
+    private void reportLoss(String from, String to, List<LostTransaction> lost) {
+        String old = "lab-" + from;
+        if (lost.isEmpty()) {
+            events.add(new DatabaseEvent(Instant.now(), to, "notification", "Data loss: none; every transaction"
+                    + " committed on " + old + " had reached lab-" + to + "."));
+            return;
+        }
+        events.add(new DatabaseEvent(Instant.now(), to, "notification", "Data loss: " + lost.size()
+                + " transaction(s) committed on " + old + " never reached lab-" + to + " and are lost."));
+        for (LostTransaction t : lost) {
+            events.add(new DatabaseEvent(Instant.now(), to, "notification", "Lost transaction " + t.xid()
+                    + (t.committedAt() == null ? "" : " committed at " + t.committedAt()) + " on " + old + ": "
+                    + String.join("; ", t.changes())));
+        }
+    }
+
+    /** DescribeEvents of a member cluster ({@code SourceType=db-cluster}) since {@code StartTime}. */
+    private ObjectNode describeEvents(AwsRequest request) {
+        String source = request.text("SourceIdentifier");
+        Instant since = request.text("StartTime").isEmpty() ? Instant.EPOCH : Instant.parse(request.text("StartTime"));
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ArrayNode listed = out.putArray("Events");
+        for (DatabaseEvent e : events) {
+            String id = "lab-" + e.region();
+            boolean wanted = source.isEmpty() || source.equals(id) || source.equals(LabResources.clusterArn(e.region()));
+            if (wanted && !e.time().isBefore(since)) {
+                ObjectNode event = listed.addObject().put("SourceIdentifier", id).put("SourceType", "db-cluster")
+                        .put("SourceArn", LabResources.clusterArn(e.region())).put("Date", e.time().toString())
+                        .put("Message", e.message());
+                event.putArray("EventCategories").add(e.category());
+            }
+        }
+        return out;
+    }
+}
