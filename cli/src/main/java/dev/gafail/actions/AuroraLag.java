@@ -7,7 +7,6 @@ import dev.gafail.topology.Region;
 import dev.gafail.yaml.Durations;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.function.Supplier;
 
@@ -16,13 +15,17 @@ import java.util.function.Supplier;
  * ({@code AuroraGlobalDBRPOLag}, milliseconds, from CloudWatch in that region). No datapoint in the
  * last five minutes means the lag is unknown, which fails the check: it is never read as zero.
  */
-public final class AuroraLag extends CheckAction<AuroraLag.Params> {
+public final class AuroraLag extends CheckAction<AuroraLag.Params, AuroraLag.Outputs> {
 
     public record Params(String region, Duration max) {
     }
 
+    /** @param lagMs the replication lag seen, in milliseconds */
+    public record Outputs(long lagMs) {
+    }
+
     public AuroraLag(Supplier<Target> target) {
-        super("aurora.lag", Params.class, List.of("cloudwatch:GetMetricData"), """
+        super("aurora.lag", Params.class, Outputs.class, List.of("cloudwatch:GetMetricData"), """
                 {"type": "object", "additionalProperties": false, "required": ["region", "max"],
                  "properties": {"region": {"type": "string", "minLength": 1},
                                 "max": {"$ref": "#/$defs/durationOrExpression"}}}""", target);
@@ -34,7 +37,7 @@ public final class AuroraLag extends CheckAction<AuroraLag.Params> {
     }
 
     @Override
-    Verdict evaluate(Params params, StepContext context) throws StepFailure {
+    Verdict<Outputs> evaluate(Params params, StepContext context) throws StepFailure {
         Target target = target();
         Region region = target.region(params.region());
         OptionalDouble lag = lagMillis(target, region);
@@ -44,7 +47,7 @@ public final class AuroraLag extends CheckAction<AuroraLag.Params> {
         }
         long millis = Math.round(lag.getAsDouble());
         String seen = "lag " + millis + " ms";
-        return millis <= params.max().toMillis() ? Verdict.holds(seen, Map.of("lagMs", millis))
+        return millis <= params.max().toMillis() ? Verdict.holds(seen, new Outputs(millis))
                 : Verdict.fails(region.name() + " " + seen + ", more than " + Durations.format(params.max()));
     }
 

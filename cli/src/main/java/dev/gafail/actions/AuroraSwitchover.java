@@ -6,7 +6,6 @@ import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -47,7 +46,7 @@ public final class AuroraSwitchover extends AuroraWriterChange<AuroraSwitchover.
     }
 
     @Override
-    public void rollback(Params params, Change observed, Map<String, Object> outputs, StepContext context)
+    public void rollback(Params params, Change observed, Optional<Outputs> outputs, StepContext context)
             throws StepFailure, InterruptedException {
         Optional<Observed> writer = observed == null ? Optional.empty() : observed.observedAs(Observed.class);
         if (writer.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.gafail.actions;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.gafail.aws.GlobalDatabase;
 import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
@@ -7,9 +8,7 @@ import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.function.Supplier;
@@ -21,12 +20,25 @@ import java.util.function.Supplier;
  * moment of the decision. A transition already in flight to the target (a resumed execution) is
  * awaited, never started twice; one to another cluster stops the step.
  */
-abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer> extends TargetedAction<P> {
+abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer>
+        extends TargetedAction<P, AuroraWriterChange.Outputs> {
 
     /** What plan found: the region that wrote before the change, which a switchover's rollback moves back to. */
     public record Observed(String writer) {
     }
 
+    /**
+     * Where the writer went, from where, and the replication lag at the moment of the decision
+     * ({@code rpoLag} says "unknown" when CloudWatch had none; {@code rpoLagMs} is then left out).
+     * Only {@code to} when the writer was already there.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Outputs(String to, String from, String rpoLag, Long rpoLagMs, Instant decidedAt) {
+
+        static Outputs alreadyThere(String to) {
+            return new Outputs(to, null, null, null, null);
+        }
+    }
 
     /** The parameters both share. */
     interface Writer {
@@ -37,7 +49,7 @@ abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer> extends T
 
     protected AuroraWriterChange(String name, Class<P> type, List<String> iamActions, String schema,
                                  Supplier<Target> target) {
-        super(name, type, false, iamActions, schema, target);
+        super(name, type, Outputs.class, false, iamActions, schema, target);
     }
 
     /** Calls the API that starts the transition. */
@@ -62,24 +74,19 @@ abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer> extends T
     }
 
     @Override
-    public Map<String, Object> apply(P params, StepContext context) throws StepFailure {
+    public Outputs apply(P params, StepContext context) throws StepFailure {
         Target target = target();
         Region to = target.region(params.to());
         GlobalDatabase.State state = target.database().describe(to.awsRegion());
-        Map<String, Object> outputs = new LinkedHashMap<>();
-        outputs.put("to", to.name());
         if (state.settledOn(to.dbClusterArn())) {
-            return outputs;
+            return Outputs.alreadyThere(to.name());
         }
         checkTransition(state, to);
         Optional<Region> from = writerRegion(target, state);
-        from.ifPresent(r -> outputs.put("from", r.name()));
         OptionalDouble lag = AuroraLag.lagMillis(target, to);
-        outputs.put("rpoLag", lag.isPresent() ? Math.round(lag.getAsDouble()) + " ms" : "unknown");
-        if (lag.isPresent()) {
-            outputs.put("rpoLagMs", Math.round(lag.getAsDouble()));
-        }
-        outputs.put("decidedAt", context.clock().instant().toString());
+        Long lagMs = lag.isPresent() ? Math.round(lag.getAsDouble()) : null;
+        Outputs outputs = new Outputs(to.name(), from.map(Region::name).orElse(null),
+                lagMs == null ? "unknown" : lagMs + " ms", lagMs, context.clock().instant());
         if (state.transition().isEmpty()) {
             start(params, target, from.orElse(null), to);
         }

@@ -13,7 +13,7 @@ public final class BuiltinActions {
     }
 
     /** Every step type; those that act on AWS get their {@link Target} from {@code target} when they run. */
-    public static List<Action<?>> all(Supplier<Target> target) {
+    public static List<Action<?, ?>> all(Supplier<Target> target) {
         AuroraLag lag = new AuroraLag(target);
         HttpProbe probe = new HttpProbe(target);
         CloudWatchAlarms alarms = new CloudWatchAlarms(target);
@@ -25,14 +25,14 @@ public final class BuiltinActions {
     }
 
     /** The built-in step types plus {@code extra} (tests add fakes this way). */
-    public static ActionRegistry registry(Supplier<Target> target, Action<?>... extra) {
-        List<Action<?>> actions = new ArrayList<>(all(target));
+    public static ActionRegistry registry(Supplier<Target> target, Action<?, ?>... extra) {
+        List<Action<?, ?>> actions = new ArrayList<>(all(target));
         actions.addAll(List.of(extra));
         return ActionRegistry.of(actions);
     }
 
     /** For reading and validating runbooks, which never runs a step and so needs no topology. */
-    public static ActionRegistry registry(Action<?>... extra) {
+    public static ActionRegistry registry(Action<?, ?>... extra) {
         return registry(() -> {
             throw new IllegalStateException("no topology to act on");
         }, extra);

@@ -5,28 +5,28 @@ import dev.gafail.engine.Json;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A read-only step type that evaluates a condition: as a precondition, a verification, a step, or
  * an {@code abortIf} of {@code traffic.shift}. A check that fails or cannot tell fails the step
  * retryably, so {@code retry} makes it wait for a state to converge.
  */
-abstract class CheckAction<P> extends TargetedAction<P> {
+abstract class CheckAction<P, O extends Record> extends TargetedAction<P, O> {
 
-    protected CheckAction(String name, Class<P> parameterType, List<String> iamActions, String parameterSchema,
-                          Supplier<Target> target) {
-        super(name, parameterType, true, iamActions, parameterSchema, target);
+    protected CheckAction(String name, Class<P> parameterType, Class<O> outputType, List<String> iamActions,
+                          String parameterSchema, Supplier<Target> target) {
+        super(name, parameterType, outputType, true, iamActions, parameterSchema, target);
     }
 
     /** One observation of the condition. */
-    abstract Verdict evaluate(P params, StepContext context) throws StepFailure, InterruptedException;
+    abstract Verdict<O> evaluate(P params, StepContext context) throws StepFailure, InterruptedException;
 
     /** This check with its parameters bound from {@code with} (as {@code abortIf} gives them), once. */
-    Bound<P> bind(Map<String, Object> with) throws StepFailure {
+    Bound<P> bind(ObjectNode with) throws StepFailure {
         try {
-            return new Bound<>(this, Json.MAPPER.convertValue(with, parameterType()));
+            return new Bound<>(this, Json.MAPPER.treeToValue(with, parameterType()));
         } catch (RuntimeException e) {
             throw StepFailure.permanent("parameters of " + name() + " do not fit: "
                     + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
@@ -34,9 +34,9 @@ abstract class CheckAction<P> extends TargetedAction<P> {
     }
 
     /** A check and its typed parameters, ready to observe as often as needed. */
-    record Bound<P>(CheckAction<P> check, P params) {
+    record Bound<P>(CheckAction<P, ?> check, P params) {
 
-        Verdict evaluate(StepContext context) throws StepFailure, InterruptedException {
+        Verdict<?> evaluate(StepContext context) throws StepFailure, InterruptedException {
             return check.evaluate(params, context);
         }
 
@@ -50,21 +50,21 @@ abstract class CheckAction<P> extends TargetedAction<P> {
 
     @Override
     public Change plan(P params, StepContext context) throws StepFailure, InterruptedException {
-        Verdict verdict = evaluate(params, context);
+        Verdict<O> verdict = evaluate(params, context);
         return verdict.holds() ? Change.alreadyDone(verdict.detail())
                 : Change.to(verdict.detail(), expectation(params));
     }
 
     @Override
-    public Map<String, Object> apply(P params, StepContext context) throws StepFailure, InterruptedException {
+    public O apply(P params, StepContext context) throws StepFailure, InterruptedException {
         return require(evaluate(params, context));
     }
 
-    static Map<String, Object> require(Verdict verdict) throws StepFailure {
+    static <O extends Record> O require(Verdict<O> verdict) throws StepFailure {
         if (!verdict.holds()) {
             throw StepFailure.transientFailure((verdict.kind() == Verdict.Kind.UNKNOWN ? "cannot tell: " : "")
                     + verdict.detail());
         }
-        return verdict.outputs();
+        return verdict.outputs().orElseThrow();
     }
 }

@@ -4,6 +4,7 @@ import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,7 @@ import software.amazon.awssdk.services.cloudwatch.model.StateValue;
  * {@code alarms}) are all in {@code state} (default OK) in every region where they exist. An alarm
  * that exists nowhere, or has INSUFFICIENT_DATA, means "cannot tell", never OK.
  */
-public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params> {
+public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params, CloudWatchAlarms.Outputs> {
 
     public record Params(List<String> names, String prefix, String state, List<String> regions) {
 
@@ -24,8 +25,16 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params>
         }
     }
 
+    /** @param alarms {@code region/alarm} to its state, in the order read */
+    public record Outputs(Map<String, String> alarms) {
+
+        public Outputs {
+            alarms = Collections.unmodifiableMap(new LinkedHashMap<>(alarms));
+        }
+    }
+
     public CloudWatchAlarms(Supplier<Target> target) {
-        super("cloudwatch.alarms", Params.class, List.of("cloudwatch:DescribeAlarms"), """
+        super("cloudwatch.alarms", Params.class, Outputs.class, List.of("cloudwatch:DescribeAlarms"), """
                 {"type": "object", "additionalProperties": false,
                  "not": {"required": ["names", "prefix"]},
                  "properties": {
@@ -41,11 +50,11 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params>
     }
 
     @Override
-    Verdict evaluate(Params params, StepContext context) throws StepFailure {
+    Verdict<Outputs> evaluate(Params params, StepContext context) throws StepFailure {
         Target target = target();
         List<String> names = params.names() != null ? params.names() : target.topology().alarms();
         if (params.prefix() == null && names.isEmpty()) {
-            return Verdict.holds("no alarms configured", Map.of("alarms", Map.of()));
+            return Verdict.holds("no alarms configured", new Outputs(Map.of()));
         }
         List<Region> regions = new ArrayList<>();
         for (String name : params.regions() != null ? params.regions() : List.copyOf(target.topology().regions().keySet())) {
@@ -78,6 +87,6 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params>
         if (!unknown.isEmpty()) {
             return Verdict.unknown(String.join("; ", unknown));
         }
-        return Verdict.holds(states.size() + " alarm(s) " + params.wanted(), Map.of("alarms", states));
+        return Verdict.holds(states.size() + " alarm(s) " + params.wanted(), new Outputs(states));
     }
 }

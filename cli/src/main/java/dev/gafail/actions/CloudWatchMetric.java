@@ -14,7 +14,7 @@ import java.util.function.Supplier;
  * the newest datapoint of the last five minutes compares to {@code threshold} as
  * {@code comparison} says (CloudWatch's names); no datapoint means "cannot tell".
  */
-public final class CloudWatchMetric extends CheckAction<CloudWatchMetric.Params> {
+public final class CloudWatchMetric extends CheckAction<CloudWatchMetric.Params, CloudWatchMetric.Outputs> {
 
     public record Params(String region, String namespace, String name, Map<String, String> dimensions, String stat,
                          Duration period, Double threshold, String comparison) {
@@ -25,11 +25,15 @@ public final class CloudWatchMetric extends CheckAction<CloudWatchMetric.Params>
         }
     }
 
+    /** @param value the newest datapoint */
+    public record Outputs(double value) {
+    }
+
     private static final Map<String, String> SYMBOLS = Map.of("GreaterThanThreshold", ">",
             "GreaterThanOrEqualToThreshold", ">=", "LessThanThreshold", "<", "LessThanOrEqualToThreshold", "<=");
 
     public CloudWatchMetric(Supplier<Target> target) {
-        super("cloudwatch.metric", Params.class, List.of("cloudwatch:GetMetricData"), """
+        super("cloudwatch.metric", Params.class, Outputs.class, List.of("cloudwatch:GetMetricData"), """
                 {"type": "object", "additionalProperties": false,
                  "required": ["region", "namespace", "name", "threshold", "comparison"],
                  "properties": {
@@ -51,7 +55,7 @@ public final class CloudWatchMetric extends CheckAction<CloudWatchMetric.Params>
     }
 
     @Override
-    Verdict evaluate(Params params, StepContext context) throws StepFailure {
+    Verdict<Outputs> evaluate(Params params, StepContext context) throws StepFailure {
         Target target = target();
         Telemetry.Metric metric = params.metric();
         OptionalDouble value = target.telemetry().latest(target.region(params.region()).awsRegion(), metric);
@@ -68,7 +72,7 @@ public final class CloudWatchMetric extends CheckAction<CloudWatchMetric.Params>
             default -> v <= t;
         };
         String seen = params.name() + " = " + v;
-        return holds ? Verdict.holds(seen, Map.of("value", v)) : Verdict.fails(seen + ", expected "
+        return holds ? Verdict.holds(seen, new Outputs(v)) : Verdict.fails(seen + ", expected "
                 + expectation(params));
     }
 }

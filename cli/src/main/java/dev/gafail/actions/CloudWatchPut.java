@@ -5,20 +5,23 @@ import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * {@code cloudwatch.put {region, namespace, metrics: [{name, value, unit, dimensions}]}}: publishes
  * values, e.g. a drill's measured RTO and RPO, so that dashboards keep the history.
  */
-public final class CloudWatchPut extends TargetedAction<CloudWatchPut.Params> {
+public final class CloudWatchPut extends TargetedAction<CloudWatchPut.Params, CloudWatchPut.Outputs> {
 
     public record Params(String region, String namespace, List<Telemetry.Datum> metrics) {
     }
 
+    /** @param published how many metrics were sent */
+    public record Outputs(int published) {
+    }
+
     public CloudWatchPut(Supplier<Target> target) {
-        super("cloudwatch.put", Params.class, false, List.of("cloudwatch:PutMetricData"), """
+        super("cloudwatch.put", Params.class, Outputs.class, false, List.of("cloudwatch:PutMetricData"), """
                 {"type": "object", "additionalProperties": false, "required": ["region", "namespace", "metrics"],
                  "properties": {
                    "region": {"type": "string", "minLength": 1},
@@ -41,9 +44,9 @@ public final class CloudWatchPut extends TargetedAction<CloudWatchPut.Params> {
     }
 
     @Override
-    public Map<String, Object> apply(Params params, StepContext context) throws StepFailure {
+    public Outputs apply(Params params, StepContext context) throws StepFailure {
         Target target = target();
         target.telemetry().put(target.region(params.region()).awsRegion(), params.namespace(), params.metrics());
-        return Map.of("published", params.metrics().size());
+        return new Outputs(params.metrics().size());
     }
 }

@@ -5,20 +5,23 @@ import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code control.assert {that, message}}: a check. {@code that} is usually an expression; with
  * {@code retry}, it is evaluated afresh on each attempt, so a check can wait for a state to converge.
  */
-public final class ControlAssert extends AbstractAction<ControlAssert.Params> {
+public final class ControlAssert extends AbstractAction<ControlAssert.Params, ControlAssert.Outputs> {
 
     /** @param that the condition; @param message what it means when it does not hold */
     public record Params(boolean that, String message) {
     }
 
+    /** @param holds always true: an assertion that does not hold fails the step */
+    public record Outputs(boolean holds) {
+    }
+
     public ControlAssert() {
-        super("control.assert", Params.class, true, List.of(), """
+        super("control.assert", Params.class, Outputs.class, true, List.of(), """
                         {"type": "object", "additionalProperties": false, "required": ["that"],
                          "properties": {"that": {"$ref": "#/$defs/boolOrExpression"},
                                         "message": {"type": "string", "maxLength": 500}}}""");
@@ -30,11 +33,11 @@ public final class ControlAssert extends AbstractAction<ControlAssert.Params> {
     }
 
     @Override
-    public Map<String, Object> apply(Params params, StepContext context) throws StepFailure {
+    public Outputs apply(Params params, StepContext context) throws StepFailure {
         if (!params.that()) {
             throw StepFailure.transientFailure(params.message() == null ? "assertion does not hold"
                     : params.message());
         }
-        return Map.of("holds", true);
+        return new Outputs(true);
     }
 }

@@ -7,19 +7,22 @@ import dev.gafail.yaml.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /** {@code control.wait {duration}}: holds the runbook for a while, e.g. to let traffic settle. */
-public final class ControlWait extends AbstractAction<ControlWait.Params> {
+public final class ControlWait extends AbstractAction<ControlWait.Params, ControlWait.Outputs> {
 
     /** @param duration how long to wait */
     public record Params(Duration duration) {
     }
 
+    /** @param duration how long it waited (in runbook syntax, e.g. {@code 1m}, as every duration in JSON) */
+    public record Outputs(Duration duration) {
+    }
+
     private static final Duration TICK = Duration.ofSeconds(1);
 
     public ControlWait() {
-        super("control.wait", Params.class, true, List.of(), """
+        super("control.wait", Params.class, Outputs.class, true, List.of(), """
                         {"type": "object", "additionalProperties": false, "required": ["duration"],
                          "properties": {"duration": {"$ref": "#/$defs/durationOrExpression"}}}""");
     }
@@ -30,8 +33,8 @@ public final class ControlWait extends AbstractAction<ControlWait.Params> {
     }
 
     @Override
-    public Map<String, Object> apply(Params params, StepContext context) {
-        return Map.of("duration", Durations.format(params.duration()));
+    public Outputs apply(Params params, StepContext context) {
+        return new Outputs(params.duration());
     }
 
     @Override

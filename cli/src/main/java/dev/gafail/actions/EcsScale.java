@@ -7,7 +7,6 @@ import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
@@ -18,7 +17,7 @@ import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
  * desired. A FAILED rollout (the circuit breaker rolled back) is a failure, though ECS calls the
  * service stable again. Rollback restores the count found.
  */
-public final class EcsScale extends TargetedAction<EcsScale.Params> {
+public final class EcsScale extends TargetedAction<EcsScale.Params, EcsScale.Outputs> {
 
     /** What plan found: the service's desired count before the change, which rollback restores. */
     public record Observed(int desiredCount) {
@@ -27,10 +26,14 @@ public final class EcsScale extends TargetedAction<EcsScale.Params> {
     public record Params(String region, Integer desiredCount, String to) {
     }
 
+    /** @param previousCount the desired count apply found */
+    public record Outputs(String region, int desiredCount, int previousCount) {
+    }
+
     private static final Duration LIMIT = Duration.ofMinutes(15);
 
     public EcsScale(Supplier<Target> target) {
-        super("ecs.scale", Params.class, false, List.of("ecs:DescribeServices", "ecs:UpdateService"), """
+        super("ecs.scale", Params.class, Outputs.class, false, List.of("ecs:DescribeServices", "ecs:UpdateService"), """
                 {"type": "object", "additionalProperties": false, "required": ["region"],
                  "oneOf": [{"required": ["desiredCount"]}, {"required": ["to"]}],
                  "properties": {
@@ -62,7 +65,7 @@ public final class EcsScale extends TargetedAction<EcsScale.Params> {
     }
 
     @Override
-    public Map<String, Object> apply(Params params, StepContext context) throws StepFailure {
+    public Outputs apply(Params params, StepContext context) throws StepFailure {
         Target target = target();
         Region region = target.region(params.region());
         int desired = desired(params, region);
@@ -70,7 +73,7 @@ public final class EcsScale extends TargetedAction<EcsScale.Params> {
         if (state.desired() != desired) {
             target.ecs().setDesired(region, desired);
         }
-        return Map.of("region", region.name(), "desiredCount", desired, "previousCount", state.desired());
+        return new Outputs(region.name(), desired, state.desired());
     }
 
     @Override
@@ -106,7 +109,7 @@ public final class EcsScale extends TargetedAction<EcsScale.Params> {
     }
 
     @Override
-    public void rollback(Params params, Change observed, Map<String, Object> outputs, StepContext context)
+    public void rollback(Params params, Change observed, Optional<Outputs> outputs, StepContext context)
             throws StepFailure, InterruptedException {
         Optional<Observed> found = observed == null ? Optional.empty() : observed.observedAs(Observed.class);
         if (found.isEmpty()) {

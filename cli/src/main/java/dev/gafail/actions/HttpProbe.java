@@ -1,5 +1,7 @@
 package dev.gafail.actions;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import dev.gafail.engine.Json;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
@@ -12,10 +14,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -26,13 +28,13 @@ import tools.jackson.databind.JsonNode;
  * {@code successes} times in a row, {@code interval} apart; a miss starts the count again. Gives up
  * after {@code within}.
  */
-public final class HttpProbe extends CheckAction<HttpProbe.Params> {
+public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Outputs> {
 
     /**
      * @param expectJson top-level fields the JSON body must have, e.g. {@code {role: writer}}
      * @param timeout    for one request
      */
-    public record Params(String url, String region, Integer expectStatus, Map<String, Object> expectJson,
+    public record Params(String url, String region, Integer expectStatus, Map<String, JsonNode> expectJson,
                          Integer successes, Duration interval, Duration timeout, Duration within) {
 
         int status() {
@@ -55,13 +57,24 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params> {
             return within == null ? Duration.ofMinutes(2) : within;
         }
 
-        Map<String, Object> fields() {
+        Map<String, JsonNode> fields() {
             return expectJson == null ? Map.of() : expectJson;
         }
     }
 
+    /**
+     * @param status the HTTP status of the last answer
+     * @param fields each expected field as the body had it, as text; output beside {@code status}, by its own name
+     */
+    public record Outputs(int status, @JsonAnyGetter @JsonAnySetter Map<String, String> fields) {
+
+        public Outputs {
+            fields = fields == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        }
+    }
+
     public HttpProbe(Supplier<Target> target) {
-        super("http.probe", Params.class, List.of(), """
+        super("http.probe", Params.class, Outputs.class, List.of(), """
                 {"type": "object", "additionalProperties": false,
                  "oneOf": [{"required": ["url"]}, {"required": ["region"]}],
                  "properties": {
@@ -85,12 +98,12 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params> {
 
     private static String expected(Params params) {
         StringBuilder out = new StringBuilder();
-        params.fields().forEach((k, v) -> out.append(", ").append(k).append('=').append(v));
+        params.fields().forEach((k, v) -> out.append(", ").append(k).append('=').append(text(v)));
         return out.toString();
     }
 
     @Override
-    Verdict evaluate(Params params, StepContext context) throws StepFailure, InterruptedException {
+    Verdict<Outputs> evaluate(Params params, StepContext context) throws StepFailure, InterruptedException {
         URI uri = uri(params);
         HttpResponse<String> response;
         try {
@@ -105,17 +118,17 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params> {
         } catch (IOException e) {
             return Verdict.fails(uri + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
-        Map<String, Object> seen = new LinkedHashMap<>();
-        seen.put("status", response.statusCode());
+        Map<String, String> seen = new LinkedHashMap<>();
         String observed = "HTTP " + response.statusCode() + observedFields(params, response.body(), seen);
         boolean matches = response.statusCode() == params.status() && params.fields().entrySet().stream()
-                .allMatch(e -> Objects.equals(String.valueOf(e.getValue()), String.valueOf(seen.get(e.getKey()))));
-        return matches ? Verdict.holds(observed, seen) : new Verdict(Verdict.Kind.FAILS, uri + ": " + observed
-                + ", expected " + expectation(params), seen);
+                .allMatch(e -> text(e.getValue()).equals(seen.get(e.getKey())));
+        Outputs outputs = new Outputs(response.statusCode(), seen);
+        return matches ? Verdict.holds(observed, outputs)
+                : Verdict.fails(uri + ": " + observed + ", expected " + expectation(params), outputs);
     }
 
     /** The expected fields as the body has them, recorded in {@code seen}. */
-    private static String observedFields(Params params, String body, Map<String, Object> seen) {
+    private static String observedFields(Params params, String body, Map<String, String> seen) {
         if (params.fields().isEmpty()) {
             return "";
         }
@@ -127,12 +140,16 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params> {
         }
         StringBuilder out = new StringBuilder();
         for (String field : params.fields().keySet()) {
-            JsonNode value = json.path(field);
-            String text = value.isValueNode() ? value.asString() : value.isMissingNode() ? "(none)" : value.toString();
+            String text = text(json.path(field));
             seen.put(field, text);
             out.append(", ").append(field).append('=').append(text);
         }
         return out.toString();
+    }
+
+    /** A JSON value as a field compares and shows: scalars as their text, so {@code 2} matches {@code "2"}. */
+    private static String text(JsonNode value) {
+        return value.isValueNode() ? value.asString() : value.isMissingNode() ? "(none)" : value.toString();
     }
 
     private URI uri(Params params) throws StepFailure {
@@ -151,15 +168,15 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params> {
     }
 
     @Override
-    public Map<String, Object> apply(Params params, StepContext context) throws StepFailure, InterruptedException {
+    public Outputs apply(Params params, StepContext context) throws StepFailure, InterruptedException {
         Instant giveUp = context.clock().instant().plus(params.giveUpAfter());
         int row = 0;
-        Verdict last;
+        Verdict<Outputs> last;
         while (true) {
             last = evaluate(params, context);
             row = last.holds() ? row + 1 : 0;
             if (row >= params.needed()) {
-                return last.outputs();
+                return last.outputs().orElseThrow();
             }
             if (!context.clock().instant().plus(params.every()).isBefore(giveUp)) {
                 throw StepFailure.transientFailure(last.holds() ? "only " + row + " of " + params.needed()

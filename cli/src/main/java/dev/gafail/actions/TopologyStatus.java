@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import software.amazon.awssdk.services.cloudwatch.model.StateValue;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * What {@code gafail status} shows, one row per region, every cell read in parallel: traffic dial
@@ -91,12 +93,14 @@ public final class TopologyStatus {
                     : p.state())).orElse("");
         });
         cells.put("healthz", () -> {
-            HttpProbe.Params probe = new HttpProbe.Params(null, region.name(), 200, Map.of("role", "writer"), 1,
-                    null, Duration.ofSeconds(3), null);
-            Verdict verdict = new HttpProbe(() -> target).evaluate(probe, null);
+            Map<String, JsonNode> writer = Map.of("role", JsonNodeFactory.instance.stringNode("writer"));
+            HttpProbe.Params probe = new HttpProbe.Params(null, region.name(), 200, writer, 1, null,
+                    Duration.ofSeconds(3), null);
+            Verdict<HttpProbe.Outputs> verdict = new HttpProbe(() -> target).evaluate(probe, null);
             // What the region says it is; a reader is not a failure here.
-            Object role = verdict.outputs().get("role");
-            return role != null ? "HTTP " + verdict.outputs().get("status") + " " + role : verdict.detail();
+            return verdict.outputs().filter(seen -> seen.fields().containsKey("role"))
+                    .map(seen -> "HTTP " + seen.status() + " " + seen.fields().get("role"))
+                    .orElse(verdict.detail());
         });
         cells.put("alarms", () -> {
             if (target.topology().alarms().isEmpty()) {

@@ -6,6 +6,7 @@ import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -14,13 +15,16 @@ import java.util.function.Supplier;
  * is DEPLOYED again and the dial reads back. Refuses to leave every region at 0 unless
  * {@code allowFullDrain: true}. Rollback restores the dial it found.
  */
-public final class TrafficSet extends TargetedAction<TrafficSet.Params> {
+public final class TrafficSet extends TargetedAction<TrafficSet.Params, TrafficSet.Outputs> {
 
     public record Params(String region, int dial, boolean allowFullDrain) {
     }
 
+    public record Outputs(String region, int dial) {
+    }
+
     public TrafficSet(Supplier<Target> target) {
-        super("traffic.set", Params.class, false, TrafficShift.IAM_ACTIONS, """
+        super("traffic.set", Params.class, Outputs.class, false, TrafficShift.IAM_ACTIONS, """
                 {"type": "object", "additionalProperties": false, "required": ["region", "dial"],
                  "properties": {
                    "region": {"type": "string", "minLength": 1},
@@ -52,7 +56,7 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params> {
     }
 
     @Override
-    public Map<String, Object> apply(Params params, StepContext context) throws StepFailure, InterruptedException {
+    public Outputs apply(Params params, StepContext context) throws StepFailure, InterruptedException {
         Target target = target();
         Region region = target.region(params.region());
         checkDial(params.dial());
@@ -60,7 +64,7 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params> {
         after.put(region.name(), params.dial());
         Dials.guardDrain(after, params.allowFullDrain());
         Dials.set(target, context, region, params.dial());
-        return Map.of("region", region.name(), "dial", params.dial());
+        return new Outputs(region.name(), params.dial());
     }
 
     @Override
@@ -69,7 +73,7 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params> {
     }
 
     @Override
-    public void rollback(Params params, Change observed, Map<String, Object> outputs, StepContext context)
+    public void rollback(Params params, Change observed, Optional<Outputs> outputs, StepContext context)
             throws StepFailure, InterruptedException {
         TrafficShift.restore(target(), context, observed);
     }

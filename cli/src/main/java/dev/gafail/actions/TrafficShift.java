@@ -8,11 +8,14 @@ import dev.gafail.yaml.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code traffic.shift {to, stages, holdFor, abortIf}}: moves traffic to {@code to} in stages. The
@@ -22,13 +25,13 @@ import java.util.function.Supplier;
  * engine rolls back), one that cannot tell (telemetry missing) stops the hold's clock until it can.
  * Rollback restores the dials found, raising before lowering.
  */
-public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
+public final class TrafficShift extends TargetedAction<TrafficShift.Params, TrafficShift.Outputs> {
 
     static final List<String> IAM_ACTIONS = List.of("globalaccelerator:DescribeAccelerator",
             "globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup");
 
-    /** One {@code abortIf} entry: a check step type and its parameters. */
-    public record Check(String action, Map<String, Object> with) {
+    /** One {@code abortIf} entry: a check step type and its {@code with}, bound to that type's parameters once. */
+    public record Check(String action, ObjectNode with) {
     }
 
     /** What plan found (here and in traffic.set): every region's dial before the change, which rollback restores. */
@@ -50,17 +53,25 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
         }
     }
 
-    private final Map<String, CheckAction<?>> checks = new LinkedHashMap<>();
+    /** @param dials every region's dial at the end; @param seconds how long the shift took */
+    public record Outputs(String to, Map<String, Integer> dials, long seconds) {
 
-    public TrafficShift(Supplier<Target> target, List<CheckAction<?>> checks) {
-        super("traffic.shift", Params.class, false, IAM_ACTIONS, schema(checks), target);
+        public Outputs {
+            dials = Collections.unmodifiableMap(new LinkedHashMap<>(dials));
+        }
+    }
+
+    private final Map<String, CheckAction<?, ?>> checks = new LinkedHashMap<>();
+
+    public TrafficShift(Supplier<Target> target, List<CheckAction<?, ?>> checks) {
+        super("traffic.shift", Params.class, Outputs.class, false, IAM_ACTIONS, schema(checks), target);
         checks.forEach(c -> this.checks.put(c.name(), c));
     }
 
-    private static String schema(List<CheckAction<?>> checks) {
+    private static String schema(List<CheckAction<?, ?>> checks) {
         StringBuilder rules = new StringBuilder();
         List<String> names = new ArrayList<>();
-        for (CheckAction<?> check : checks) {
+        for (CheckAction<?, ?> check : checks) {
             names.add("\"" + check.name() + "\"");
             rules.append(rules.isEmpty() ? "" : ",\n").append("{\"if\": {\"properties\": {\"action\": {\"const\": \"")
                     .append(check.name()).append("\"}}}, \"then\": {\"properties\": {\"with\": {\"$ref\": \"#/$defs/with.")
@@ -119,7 +130,7 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
     }
 
     @Override
-    public Map<String, Object> apply(Params params, StepContext context) throws StepFailure, InterruptedException {
+    public Outputs apply(Params params, StepContext context) throws StepFailure, InterruptedException {
         Target target = target();
         Region to = target.region(params.to());
         checkStages(params.steps());
@@ -136,11 +147,8 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
                 hold(params, abortIf, target, context, stages.get(i));
             }
         }
-        Map<String, Object> outputs = new LinkedHashMap<>();
-        outputs.put("to", to.name());
-        outputs.put("dials", Dials.read(target));
-        outputs.put("seconds", Duration.between(start, context.clock().instant()).toSeconds());
-        return outputs;
+        long seconds = Duration.between(start, context.clock().instant()).toSeconds();
+        return new Outputs(to.name(), Dials.read(target), seconds);
     }
 
     private static void hold(Params params, List<CheckAction.Bound<?>> abortIf, Target target, StepContext context,
@@ -150,7 +158,7 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
         while (true) {
             List<String> unknown = new ArrayList<>();
             for (CheckAction.Bound<?> check : abortIf) {
-                Verdict verdict = check.evaluate(context);
+                Verdict<?> verdict = check.evaluate(context);
                 if (verdict.kind() == Verdict.Kind.FAILS) {
                     throw StepFailure.permanent("aborted at " + percent + "%: " + check.name() + ": "
                             + verdict.detail());
@@ -180,11 +188,11 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
     private List<CheckAction.Bound<?>> bind(List<Check> abortIf) throws StepFailure {
         List<CheckAction.Bound<?>> bound = new ArrayList<>();
         for (Check check : abortIf) {
-            CheckAction<?> action = checks.get(check.action());
+            CheckAction<?, ?> action = checks.get(check.action());
             if (action == null) {
                 throw StepFailure.permanent("abortIf: unknown check " + check.action());
             }
-            bound.add(action.bind(check.with() == null ? Map.of() : check.with()));
+            bound.add(action.bind(check.with() == null ? JsonNodeFactory.instance.objectNode() : check.with()));
         }
         return bound;
     }
@@ -195,7 +203,7 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params> {
     }
 
     @Override
-    public void rollback(Params params, Change observed, Map<String, Object> outputs, StepContext context)
+    public void rollback(Params params, Change observed, Optional<Outputs> outputs, StepContext context)
             throws StepFailure, InterruptedException {
         restore(target(), context, observed);
     }

@@ -1,29 +1,37 @@
 package dev.gafail.actions;
 
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a check found: it holds, it does not, or it cannot tell (telemetry missing). Unknown is
- * never taken for "holds": a missing datapoint is not a zero.
+ * never taken for "holds": a missing datapoint is not a zero. A verdict that holds carries the
+ * step's outputs; one that fails may carry what it saw in the same shape (a probe's answer, which
+ * {@code gafail status} shows).
  */
-record Verdict(Kind kind, String detail, Map<String, Object> outputs) {
+record Verdict<O extends Record>(Kind kind, String detail, Optional<O> outputs) {
 
     enum Kind { HOLDS, FAILS, UNKNOWN }
 
     Verdict {
-        outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+        if (kind == Kind.HOLDS && outputs.isEmpty()) {
+            throw new IllegalArgumentException("a verdict that holds has outputs");
+        }
     }
 
-    static Verdict holds(String detail, Map<String, Object> outputs) {
-        return new Verdict(Kind.HOLDS, detail, outputs);
+    static <O extends Record> Verdict<O> holds(String detail, O outputs) {
+        return new Verdict<>(Kind.HOLDS, detail, Optional.of(outputs));
     }
 
-    static Verdict fails(String detail) {
-        return new Verdict(Kind.FAILS, detail, Map.of());
+    static <O extends Record> Verdict<O> fails(String detail) {
+        return new Verdict<>(Kind.FAILS, detail, Optional.empty());
     }
 
-    static Verdict unknown(String detail) {
-        return new Verdict(Kind.UNKNOWN, detail, Map.of());
+    static <O extends Record> Verdict<O> fails(String detail, O seen) {
+        return new Verdict<>(Kind.FAILS, detail, Optional.of(seen));
+    }
+
+    static <O extends Record> Verdict<O> unknown(String detail) {
+        return new Verdict<>(Kind.UNKNOWN, detail, Optional.empty());
     }
 
     boolean holds() {

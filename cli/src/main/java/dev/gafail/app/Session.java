@@ -289,10 +289,10 @@ public final class Session implements AutoCloseable {
     }
 
     /** Whether a step of {@code runbook} acts on the topology through a step type that {@code test} accepts. */
-    private boolean needs(Runbook runbook, Predicate<Action<?>> test) {
+    private boolean needs(Runbook runbook, Predicate<Action<?, ?>> test) {
         ActionRegistry registry = stepTypes();
         return runbook.allSteps().stream().map(s -> registry.get(s.action()))
-                .anyMatch(a -> a instanceof TargetedAction<?> && test.test(a));
+                .anyMatch(a -> a instanceof TargetedAction<?, ?> && test.test(a));
     }
 
     /** Closes what the session opened: the AWS clients and their HTTP client, if it built them. */

@@ -1,19 +1,23 @@
 package dev.gafail.engine;
 
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * A step type: the contract of DESIGN.md. One class each, registered by name in {@link ActionRegistry}.
  *
  * @param <P> the typed parameters, bound from the step's evaluated {@code with}
+ * @param <O> what {@code apply} outputs; its JSON form is journalled and read as {@code steps.ID.outputs.NAME}
  */
-public interface Action<P> {
+public interface Action<P, O extends Record> {
 
     /** The name runbooks use, e.g. {@code control.wait}. */
     String name();
 
     Class<P> parameterType();
+
+    /** The record {@code apply} returns; the engine reads journalled outputs back as this type. */
+    Class<O> outputType();
 
     /** JSON Schema (draft 2020-12) of {@code with}; it becomes part of the runbook schema. */
     String parameterSchema();
@@ -33,9 +37,9 @@ public interface Action<P> {
      * Makes the change. Convergent: re-reads state and does only what is still missing, so running it
      * twice, or after a crash, never repeats a destructive action.
      *
-     * @return outputs that later steps read as {@code steps.ID.outputs.NAME}
+     * @return what later steps read as {@code steps.ID.outputs.NAME}, one per record component
      */
-    Map<String, Object> apply(P params, StepContext context) throws StepFailure, InterruptedException, OperatorAbort;
+    O apply(P params, StepContext context) throws StepFailure, InterruptedException, OperatorAbort;
 
     /** Waits until the change has taken effect; bounded by {@link StepContext#deadline()}. */
     default void await(P params, StepContext context) throws StepFailure, InterruptedException {
@@ -48,9 +52,10 @@ public interface Action<P> {
 
     /**
      * Undoes the step, convergently, from the state {@code plan} observed before the change and
-     * the outputs of {@code apply} (empty if apply never returned).
+     * the outputs of {@code apply} (empty if apply never returned), typed as they were, whether apply
+     * just ran or a resumed execution read them from the journal.
      */
-    default void rollback(P params, Change observed, Map<String, Object> outputs, StepContext context)
+    default void rollback(P params, Change observed, Optional<O> outputs, StepContext context)
             throws StepFailure, InterruptedException {
     }
 }

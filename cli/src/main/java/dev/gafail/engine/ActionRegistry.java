@@ -13,15 +13,15 @@ import tools.jackson.databind.JsonNode;
 /** The step types gafail knows, by name. */
 public final class ActionRegistry implements ActionCatalog {
 
-    private final Map<String, Action<?>> actions;
+    private final Map<String, Action<?, ?>> actions;
 
-    private ActionRegistry(Map<String, Action<?>> actions) {
+    private ActionRegistry(Map<String, Action<?, ?>> actions) {
         this.actions = Collections.unmodifiableMap(actions);
     }
 
-    public static ActionRegistry of(Iterable<? extends Action<?>> actions) {
-        Map<String, Action<?>> byName = new TreeMap<>();
-        for (Action<?> action : actions) {
+    public static ActionRegistry of(Iterable<? extends Action<?, ?>> actions) {
+        Map<String, Action<?, ?>> byName = new TreeMap<>();
+        for (Action<?, ?> action : actions) {
             if (byName.put(action.name(), action) != null) {
                 throw new IllegalArgumentException("two step types are named " + action.name());
             }
@@ -29,11 +29,11 @@ public final class ActionRegistry implements ActionCatalog {
         return new ActionRegistry(byName);
     }
 
-    public Optional<Action<?>> find(String name) {
+    public Optional<Action<?, ?>> find(String name) {
         return Optional.ofNullable(actions.get(name));
     }
 
-    public Action<?> get(String name) {
+    public Action<?, ?> get(String name) {
         return find(name).orElseThrow(() -> new IllegalArgumentException("no step type " + name));
     }
 

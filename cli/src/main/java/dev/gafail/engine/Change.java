@@ -2,7 +2,6 @@ package dev.gafail.engine;
 
 import java.util.Map;
 import java.util.Optional;
-import tools.jackson.core.type.TypeReference;
 
 /**
  * What a step's {@code plan} found: the state it observed and the state it would bring about.
@@ -13,9 +12,6 @@ import tools.jackson.core.type.TypeReference;
  * {@code observed} is its JSON form.
  */
 public record Change(String current, String desired, boolean done, Map<String, Object> observed) {
-
-    private static final TypeReference<Map<String, Object>> JSON_OBJECT = new TypeReference<>() {
-    };
 
     public Change {
         observed = observed == null ? Map.of() : Map.copyOf(observed);
@@ -31,7 +27,7 @@ public record Change(String current, String desired, boolean done, Map<String, O
 
     /** This change, with {@code state} (the step type's record of what plan found) as what it observed. */
     public Change observing(Record state) {
-        return new Change(current, desired, done, Json.MAPPER.convertValue(state, JSON_OBJECT));
+        return new Change(current, desired, done, Json.object(state));
     }
 
     /** What plan observed, as the step type's record {@code type}; empty when plan observed nothing. */

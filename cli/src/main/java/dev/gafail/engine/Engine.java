@@ -284,7 +284,7 @@ public final class Engine {
         }
     }
 
-    private <P> Change planTyped(Action<P> action, Execution x, StepSpec step)
+    private <P> Change planTyped(Action<P, ?> action, Execution x, StepSpec step)
             throws StepFailure, InterruptedException {
         P params = inputs.bind(action, step, StepInputs.variables(x, x.state().allOutputs()));
         return action.plan(params, new StepScope(x, step.id(), null, clock));

@@ -3,9 +3,7 @@ package dev.gafail.engine;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import tools.jackson.core.type.TypeReference;
 
 /**
  * One thing that happened in an execution: a journal line, a JSON output line, a console line.
@@ -15,12 +13,10 @@ import tools.jackson.core.type.TypeReference;
 public record Event(EventType type, Instant time, String execution, Phase phase, String step, String action,
                    Integer attempt, String message, Map<String, Object> data) {
 
-    private static final TypeReference<LinkedHashMap<String, Object>> PLAIN = new TypeReference<>() { };
-
     public Event {
         // Through JSON and back, so a live event carries exactly what its journal line will.
         data = data == null || data.isEmpty() ? Map.of()
-                : Collections.unmodifiableMap(Json.MAPPER.convertValue(data, PLAIN));
+                : Collections.unmodifiableMap(Json.object(data));
     }
 
     public static Event ofExecution(EventType type, String execution, Instant time, String message,

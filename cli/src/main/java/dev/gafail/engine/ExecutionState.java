@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -86,8 +87,12 @@ public final class ExecutionState implements EventListener {
         return preconditionsPassed.contains(step);
     }
 
-    public synchronized Map<String, Object> outputs(String step) {
-        return outputs.getOrDefault(step, Map.of());
+    /**
+     * What the step's apply output, as the step type's record {@code type}, the same whether apply ran
+     * in this process or the journal says so; empty when apply never returned.
+     */
+    public synchronized <O extends Record> Optional<O> outputs(String step, Class<O> type) {
+        return Optional.ofNullable(outputs.get(step)).map(json -> Json.MAPPER.convertValue(json, type));
     }
 
     /** Outputs of every step that produced any, for expressions ({@code steps.ID.outputs}). */

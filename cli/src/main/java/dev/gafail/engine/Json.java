@@ -2,8 +2,10 @@ package dev.gafail.engine;
 
 import dev.gafail.yaml.Durations;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
@@ -36,6 +38,14 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
+    };
+
     private Json() {
+    }
+
+    /** {@code value} (a record, a map) as the JSON object a journal line holds: plain maps, lists and scalars. */
+    static LinkedHashMap<String, Object> object(Object value) {
+        return MAPPER.convertValue(value, OBJECT);
     }
 }

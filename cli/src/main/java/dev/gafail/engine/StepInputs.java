@@ -57,7 +57,7 @@ final class StepInputs {
         return Optional.empty();
     }
 
-    <P> P bind(Action<P> action, StepSpec spec, Map<String, Object> variables) throws StepFailure {
+    <P> P bind(Action<P, ?> action, StepSpec spec, Map<String, Object> variables) throws StepFailure {
         JsonNode resolved = resolve(spec, spec.with(), variables);
         try {
             return Json.MAPPER.treeToValue(resolved, action.parameterType());

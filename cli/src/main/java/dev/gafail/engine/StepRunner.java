@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -174,8 +175,8 @@ final class StepRunner {
         return typed(actions.get(spec.action()), execution, phase, spec, scope);
     }
 
-    private <P> Outcome typed(Action<P> action, Execution execution, Phase phase, StepSpec spec, StepScope scope)
-            throws InterruptedException {
+    private <P, O extends Record> Outcome typed(Action<P, O> action, Execution execution, Phase phase,
+                                                StepSpec spec, StepScope scope) throws InterruptedException {
         return retried(spec.retry(), scope, attempt -> {
             try {
                 P params = inputs.bind(action, spec, StepInputs.variables(execution, execution.state().allOutputs()));
@@ -188,8 +189,9 @@ final class StepRunner {
                     throw new InterruptedException("stopped before the change");
                 }
                 emit(execution, EventType.STEP_APPLYING, phase, spec, attempt, null, Map.of("change", change));
-                Map<String, Object> outputs = action.apply(params, scope);
-                outputs = outputs == null ? Map.of() : outputs;
+                // Journalled and read by expressions in their JSON form; rollback reads them back as O.
+                Map<String, Object> outputs = Json.object(Objects.requireNonNull(action.apply(params, scope),
+                        () -> action.name() + " returned no outputs"));
                 emit(execution, EventType.STEP_APPLIED, phase, spec, attempt, null, Map.of("outputs", outputs));
                 action.await(params, scope);
                 return new Outcome(Outcome.Kind.SUCCEEDED, change.desired(), change, outputs);
@@ -204,12 +206,12 @@ final class StepRunner {
         return compensateTyped(actions.get(spec.action()), execution, spec, scope);
     }
 
-    private <P> Outcome compensateTyped(Action<P> action, Execution execution, StepSpec spec, StepScope scope)
-            throws InterruptedException {
+    private <P, O extends Record> Outcome compensateTyped(Action<P, O> action, Execution execution,
+                                                          StepSpec spec, StepScope scope) throws InterruptedException {
         return retried(spec.retry(), scope, attempt -> {
             P params = inputs.bind(action, spec, StepInputs.variables(execution, execution.state().allOutputs()));
-            action.rollback(params, execution.state().observed(spec.id()), execution.state().outputs(spec.id()),
-                    scope);
+            action.rollback(params, execution.state().observed(spec.id()),
+                    execution.state().outputs(spec.id(), action.outputType()), scope);
             return new Outcome(Outcome.Kind.SUCCEEDED, "compensated", null, Map.of());
         }, (attempt, failure, delay) -> { });
     }

@@ -23,7 +23,6 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -143,12 +142,12 @@ class StepTypesTest {
     void rollbackRestoresTheCountFound() throws Exception {
         service(4, 4, "COMPLETED");
         new EcsScale(() -> target).rollback(new EcsScale.Params("region-b", null, "active"),
-                Change.to("1", "4").observing(new EcsScale.Observed(4)), Map.of(), context(null));
+                Change.to("1", "4").observing(new EcsScale.Observed(4)), Optional.empty(), context(null));
         verify(ecs, never()).updateService(any(Consumer.class));
         service(4, 4, "COMPLETED");
         StepFailure failure = assertThrows(StepFailure.class, () -> new EcsScale(() -> target).rollback(
                 new EcsScale.Params("region-b", null, "active"), Change.to("1", "4").observing(new EcsScale.Observed(1)),
-                Map.of(), context(Instant.now().plusMillis(50))));
+                Optional.empty(), context(Instant.now().plusMillis(50))));
         verify(ecs, times(1)).updateService(any(Consumer.class));
         assertTrue(failure.getMessage().contains("region-b service at 1"), failure.getMessage());
     }

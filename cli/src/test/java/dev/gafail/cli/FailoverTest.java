@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.testing.CliRun;
+import dev.gafail.engine.EventType;
 import dev.gafail.engine.Json;
 import dev.gafail.engine.StopSignal;
 import dev.gafail.testing.FakeAws;
@@ -68,6 +69,23 @@ class FailoverTest {
         assertEquals(0, aws.dial(aws.a));
         assertEquals(4, aws.desired(aws.b));
         assertEquals(1, aws.desired(aws.a));
+    }
+
+    @Test
+    void eachStepTypesOutputsKeepTheirNamesInTheJournal() {
+        assertEquals(0, failover().code());
+        Map<String, List<String>> names = new HashMap<>();
+        for (var e : Journals.events(home, Journals.only(home))) {
+            if (e.type() == EventType.STEP_SUCCEEDED) {
+                names.put(e.step(), List.copyOf(Json.MAPPER.valueToTree(e.get("outputs")).propertyNames()));
+            }
+        }
+        assertEquals(List.of("lagMs"), names.get("replication-lag"));
+        assertEquals(List.of("region", "desiredCount", "previousCount"), names.get("scale-target"));
+        assertEquals(List.of("to", "from", "rpoLag", "rpoLagMs", "decidedAt"), names.get("switch-writer"));
+        assertEquals(List.of("status", "role"), names.get("target-writes"));
+        assertEquals(List.of("to", "dials", "seconds"), names.get("shift-traffic"));
+        assertEquals(List.of("published"), names.get("record"));
     }
 
     @Test

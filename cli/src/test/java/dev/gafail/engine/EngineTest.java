@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,6 +140,22 @@ class EngineTest {
         assertEquals(1, stuck.code(), stuck.toString());
         assertEquals(6, world.calls().stream().filter("rollback:a"::equals).count(), "attempts: 3, then it gives up");
         assertTrue(stuck.out().contains("injected failure 5 of the rollback of a (after 3 attempts)"), stuck.toString());
+    }
+
+    @Test
+    void aResumedRollbackGetsTheOutputsOfTheStepItUndoesTypedAsApplyReturnedThem() {
+        CliRun.Result stuck = gafail().run("run", runbook("compensation-retry"), "--set", "rollbackFailures=9",
+                "--yes");
+        assertEquals(1, stuck.code(), stuck.toString());
+        assertEquals(List.of(Optional.empty()), world.rollbackOutputs("b"), "b's apply never returned");
+
+        CliRun.Result resumed = gafail().run("resume", Journals.only(home), "--set", "rollbackFailures=0", "--yes");
+
+        assertEquals(1, resumed.code(), resumed.toString());
+        assertEquals(ExecutionStatus.ROLLED_BACK, summary().status());
+        List<Optional<FakeChange.Outputs>> a = world.rollbackOutputs("a");
+        assertEquals(4, a.size(), "three attempts, then the resumed one: " + a);
+        assertEquals(Optional.of(new FakeChange.Outputs("a")), a.get(3), "read back from the journal as the record");
     }
 
     @Test

@@ -5,7 +5,7 @@ import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
  * fail on demand (retryable or not), hang, or meet a sibling at a barrier; its rollback removes the key,
  * and can fail on demand too (retryably).
  */
-public final class FakeChange extends AbstractAction<FakeChange.Params> {
+public final class FakeChange extends AbstractAction<FakeChange.Params, FakeChange.Outputs> {
 
     /**
      * @param failApplies how many applies fail before one succeeds
@@ -27,6 +27,10 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
                          Integer failRollbacks) {
     }
 
+    /** What apply made present. */
+    public record Outputs(String key) {
+    }
+
     /** What plan found: the key's state before the change. */
     public record Observed(String before) {
     }
@@ -34,7 +38,7 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
     private final FakeWorld world;
 
     public FakeChange(FakeWorld world) {
-        super("test.change", Params.class, false, List.of("test:Change"), """
+        super("test.change", Params.class, Outputs.class, false, List.of("test:Change"), """
                         {"type": "object", "additionalProperties": false, "required": ["key"],
                          "properties": {"key": {"type": "string"}, "failApplies": {"$ref": "#/$defs/intOrExpression"},
                            "retryable": {"type": "boolean"}, "hang": {"type": "boolean"}, "barrier": {"type": "string"},
@@ -50,7 +54,7 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
     }
 
     @Override
-    public Map<String, Object> apply(Params p, StepContext context) throws StepFailure, InterruptedException {
+    public Outputs apply(Params p, StepContext context) throws StepFailure, InterruptedException {
         world.record("apply:" + p.key());
         world.applyProbe().accept(p.key());
         if (p.barrier() != null) {
@@ -70,7 +74,7 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
                     Boolean.TRUE.equals(p.retryable()));
         }
         world.put(p.key());
-        return Map.of("key", p.key());
+        return new Outputs(p.key());
     }
 
     @Override
@@ -79,9 +83,10 @@ public final class FakeChange extends AbstractAction<FakeChange.Params> {
     }
 
     @Override
-    public void rollback(Params p, Change observed, Map<String, Object> outputs, StepContext context)
+    public void rollback(Params p, Change observed, Optional<Outputs> outputs, StepContext context)
             throws StepFailure {
         world.record("rollback:" + p.key());
+        world.rolledBackWith(p.key(), outputs);
         String failing = "rollback of " + p.key();
         if (world.failures(failing) < (p.failRollbacks() == null ? 0 : p.failRollbacks())) {
             throw new StepFailure("injected failure " + (world.fail(failing) + 1) + " of the " + failing, true);

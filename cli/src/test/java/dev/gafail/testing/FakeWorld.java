@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CyclicBarrier;
 
@@ -15,6 +16,7 @@ public final class FakeWorld {
     private final Set<String> present = new HashSet<>();
     private final Map<String, Integer> failures = new HashMap<>();
     private final Map<String, CyclicBarrier> barriers = new HashMap<>();
+    private final Map<String, List<Optional<FakeChange.Outputs>>> rollbackOutputs = new HashMap<>();
 
     private java.util.function.Consumer<String> onApply = key -> { };
 
@@ -50,6 +52,16 @@ public final class FakeWorld {
 
     public synchronized void remove(String key) {
         present.remove(key);
+    }
+
+    /** Records the outputs a rollback of {@code key} was given. */
+    public synchronized void rolledBackWith(String key, Optional<FakeChange.Outputs> outputs) {
+        rollbackOutputs.computeIfAbsent(key, k -> new ArrayList<>()).add(outputs);
+    }
+
+    /** The outputs each rollback of {@code key} was given, first first. */
+    public synchronized List<Optional<FakeChange.Outputs>> rollbackOutputs(String key) {
+        return List.copyOf(rollbackOutputs.getOrDefault(key, List.of()));
     }
 
     /** Counts one more injected failure for {@code key}; returns how many there were before. */
