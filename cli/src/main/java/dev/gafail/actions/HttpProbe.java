@@ -82,7 +82,9 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Out
                    "region": {"type": "string", "minLength": 1},
                    "expectStatus": {"anyOf": [{"type": "integer", "minimum": 100, "maximum": 599},
                                               {"$ref": "#/$defs/expression"}]},
-                   "expectJson": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]}},
+                   "expectJson": {"type": "object", "additionalProperties": {"type": ["string", "number", "boolean"]},
+                                  "propertyNames": {"not": {"const": "status"}, "description":
+                                      "it is the probe's own output (expectStatus checks the HTTP status)"}},
                    "successes": {"anyOf": [{"type": "integer", "minimum": 1, "maximum": 100},
                                            {"$ref": "#/$defs/expression"}]},
                    "interval": {"$ref": "#/$defs/durationOrExpression"},

@@ -1,5 +1,6 @@
 package dev.gafail.actions;
 
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -13,6 +14,7 @@ record Verdict<O extends Record>(Kind kind, String detail, Optional<O> outputs) 
     enum Kind { HOLDS, FAILS, UNKNOWN }
 
     Verdict {
+        Objects.requireNonNull(outputs, "outputs");
         if (kind == Kind.HOLDS && outputs.isEmpty()) {
             throw new IllegalArgumentException("a verdict that holds has outputs");
         }

@@ -86,8 +86,8 @@ final class LabClient {
         } else {
             JsonNode status = Json.MAPPER.readTree(json);
             out.println("edge " + status.path("edge").asString() + "   topology " + status.path("topology").asString());
-            out.println("AWS APIs " + status.path("aws").asString() + " (the lab's control plane; it does not check"
-                    + " request signatures)");
+            out.println("AWS APIs " + status.path("aws").asString() + " (the lab's control plane: requests must be"
+                    + " SigV4-signed, with any credentials)");
             out.println("cache server " + status.path("cacheServer").asString());
             out.printf("%-10s %-9s %-6s %-9s %-5s %-8s %-9s %-6s %-9s %-11s %s%n", "region", "database", "cache",
                     "processes", "dial", "healthy", "requests", "5xx", "db delay", "replication", "load balancer");

@@ -424,8 +424,11 @@ public final class FakeAws implements AutoCloseable {
         String prefix = request.input().has("AlarmNamePrefix") ? request.text("AlarmNamePrefix") : null;
         ObjectNode out = object();
         ArrayNode listed = out.putArray("MetricAlarms");
+        boolean unfiltered = names.isEmpty() && prefix == null;
+        String stateValue = request.input().has("StateValue") ? request.text("StateValue") : null;
         alarms.forEach((name, state) -> {
-            if (names.contains(name) || prefix != null && name.startsWith(prefix)) {
+            boolean wanted = unfiltered || names.contains(name) || prefix != null && name.startsWith(prefix);
+            if (wanted && (stateValue == null || stateValue.equals(state))) {
                 listed.addObject().put("AlarmName", name).put("StateValue", state);
             }
         });

@@ -10,10 +10,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -32,7 +31,8 @@ public final class ControlPlane implements AutoCloseable {
     });
     private final AwsEndpoint endpoint;
     private final HttpServer shared;
-    private final Map<String, HttpServer> regional = new ConcurrentHashMap<>();
+    private final Map<String, HttpServer> regional = new HashMap<>();
+    private boolean closed;
 
     public ControlPlane(LabRegions lab) throws IOException {
         endpoint = new AwsEndpoint(List.of(new LabGlobalAccelerator(lab), new LabRds(lab), new LabEcs(lab),
@@ -46,16 +46,14 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** The port of {@code awsRegion}'s APIs alone, opened on first use. */
-    public int port(String awsRegion) throws IOException {
+    public synchronized int port(String awsRegion) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the control plane is closed");
+        }
         HttpServer server = regional.get(awsRegion);
         if (server == null) {
-            synchronized (regional) {
-                server = regional.get(awsRegion);
-                if (server == null) {
-                    server = listen(endpoint.onlyFor(awsRegion));
-                    regional.put(awsRegion, server);
-                }
-            }
+            server = listen(endpoint.onlyFor(awsRegion));
+            regional.put(awsRegion, server);
         }
         return server.getAddress().getPort();
     }
@@ -88,7 +86,8 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         shared.stop(0);
         regional.values().forEach(server -> server.stop(0));
         workers.shutdownNow();

@@ -111,6 +111,7 @@ final class LabCloudWatch implements AwsService {
     /**
      * {@code lab-5xx}, in each region: ALARM when its load balancer answered {@value #ALARM_5XX} or more
      * 5xx in the last 10 s, as a CloudWatch alarm on {@code HTTPCode_Target_5XX_Count} (Sum, 10 s) would.
+     * Filtered as DescribeAlarms filters: by name or prefix (every alarm without either) and by state.
      */
     private ObjectNode describeAlarms(AwsRequest request) {
         boolean named = StreamSupport.stream(request.path("AlarmNames").spliterator(), false)
@@ -123,7 +124,11 @@ final class LabCloudWatch implements AwsService {
         Optional<String> region = LabResources.labRegion(request.region());
         if (wanted && region.isPresent()) {
             long errors = edge.sum(region.get(), true, ALARM_PERIOD);
-            alarms.addObject().put("AlarmName", ALARM).put("StateValue", errors >= ALARM_5XX ? "ALARM" : "OK")
+            String state = errors >= ALARM_5XX ? "ALARM" : "OK";
+            if (request.input().has("StateValue") && !request.text("StateValue").equals(state)) {
+                return out;
+            }
+            alarms.addObject().put("AlarmName", ALARM).put("StateValue", state)
                     .put("StateReason", errors + " 5xx in the last " + ALARM_PERIOD.toSeconds() + " s (threshold "
                             + ALARM_5XX + ")")
                     .put("Namespace", "AWS/ApplicationELB").put("MetricName", "HTTPCode_Target_5XX_Count");

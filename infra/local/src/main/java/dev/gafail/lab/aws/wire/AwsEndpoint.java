@@ -52,23 +52,19 @@ public final class AwsEndpoint {
         return new AwsEndpoint(services, region, inspector);
     }
 
-    public Optional<String> region() {
-        return region;
-    }
-
     public WireReply handle(WireRequest wire) {
         Optional<Protocol> spoken = Protocol.of(wire);
         Protocol protocol = spoken.orElse(wire.header("X-Amz-Target").isEmpty() ? Protocol.AWS_QUERY
                 : Protocol.AWS_JSON_1_1);
         try {
             if (spoken.isEmpty()) {
-                throw AwsFault.invalid(protocol.json() ? "UnknownOperationException" : "InvalidAction",
+                throw AwsFault.invalid(protocol.unknownOperationCode(),
                         "the lab reads AWS JSON 1.0, AWS JSON 1.1 and AWS Query, not " + wire.mediaType());
             }
             AwsRequest request = read(wire, protocol);
             AwsService service = services.get(request.service());
             if (service == null) {
-                throw AwsFault.invalid(protocol.json() ? "UnknownOperationException" : "InvalidAction",
+                throw AwsFault.invalid(protocol.unknownOperationCode(),
                         "the lab does not answer the AWS service '" + request.service() + "'");
             }
             if (region.isPresent() && !region.get().equals(request.region())) {
@@ -77,7 +73,7 @@ public final class AwsEndpoint {
                                 + " is " + region.get() + "'s");
             }
             if (!service.shape().protocols().contains(protocol)) {
-                throw AwsFault.invalid(protocol.json() ? "UnknownOperationException" : "InvalidAction", "the lab"
+                throw AwsFault.invalid(protocol.unknownOperationCode(), "the lab"
                         + " answers " + request.service() + " over " + service.shape().protocols().stream()
                         .map(Protocol::toString).sorted().collect(Collectors.joining(", ")) + ", not " + protocol);
             }

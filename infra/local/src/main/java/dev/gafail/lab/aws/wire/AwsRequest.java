@@ -22,7 +22,7 @@ public record AwsRequest(String service, String region, String operation, Protoc
 
     /** The reply to an operation the service does not answer, in its protocol's words. */
     public AwsFault unknownOperation() {
-        return AwsFault.invalid(protocol.json() ? "UnknownOperationException" : "InvalidAction",
+        return AwsFault.invalid(protocol.unknownOperationCode(),
                 "the lab does not answer " + service + " " + operation);
     }
 }

@@ -39,6 +39,11 @@ public enum Protocol {
         return this != AWS_QUERY;
     }
 
+    /** The error code of a request the endpoint cannot serve: an unknown operation, service or protocol. */
+    String unknownOperationCode() {
+        return json() ? "UnknownOperationException" : "InvalidAction";
+    }
+
     /** The content type of replies in this protocol. */
     String replyType() {
         return replyType;

@@ -11,9 +11,14 @@ import tools.jackson.databind.node.ObjectNode;
  * MetricDataQueries.member.1.MetricStat.Period=60} becomes {@code {"MetricDataQueries": [{"MetricStat":
  * {"Period": "60"}}]}}. Lists are numbered from 1, under a member name ({@code member}, or the
  * service's own, as RDS's {@code Filters.Filter.1}) or directly; values stay text, as Query has no
- * types.
+ * types. A list is told by a number one or two segments on, so a structure member holding a list
+ * directly ({@code Parent.Child.1}) and Query maps ({@code X.entry.1.key}) read as lists: no
+ * operation the lab answers has either.
  */
 final class QueryInput {
+
+    /** More than any operation the lab answers takes (GetMetricData: 500 queries). */
+    private static final int MAX_MEMBERS = 1000;
 
     private QueryInput() {
     }
@@ -49,6 +54,10 @@ final class QueryInput {
             }
             ArrayNode list = object.get(name) instanceof ArrayNode existing ? existing : object.putArray(name);
             int at = Integer.parseInt(path[index]) - 1;
+            if (at >= MAX_MEMBERS) {
+                throw new IllegalArgumentException(String.join(".", path) + ": lists hold at most " + MAX_MEMBERS
+                        + " members here");
+            }
             while (list.size() <= at) {
                 list.addNull();
             }
