@@ -13,7 +13,6 @@ import dev.gafail.engine.Event;
 import dev.gafail.engine.EventListener;
 import dev.gafail.engine.ExecutionResult;
 import dev.gafail.engine.ExecutionService;
-import dev.gafail.engine.ExecutionState;
 import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
@@ -236,11 +235,9 @@ public final class Session implements AutoCloseable {
                                   EventListener console) {
         ExecutionStore store = store();
         String execution = store.resolve(id);
-        Event started = ExecutionState.replay(store.events(execution)).started();
-        if (started == null) {
-            throw new GafailException(ExitCode.USAGE, "execution " + execution + " has no start in its journal");
-        }
-        Journal.requireReadable(execution, started);
+        ExecutionStore.Stored journalled = store.load(execution, settings.clock());
+        Event started = journalled.started();
+        Journal.requireReadable(execution, journalled.events());
         if (started.text("topologyFile") != null) {
             topologyFallback(Path.of(started.text("topologyFile")));
         }

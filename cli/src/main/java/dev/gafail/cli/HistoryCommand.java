@@ -1,6 +1,8 @@
 package dev.gafail.cli;
 
+import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExecutionSummary;
+import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.Json;
 import dev.gafail.yaml.Durations;
 import java.io.PrintWriter;
@@ -13,7 +15,9 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "history", description = {
         "List executions, newest first.",
-        "An execution whose process died shows as interrupted; --output json prints one JSON array."})
+        "An execution whose process died shows as interrupted, one that died before its start was",
+        "journalled as did-not-start; --output json prints one JSON array. A journal that cannot be read",
+        "is named on stderr, the others are listed, and the exit code is 1."})
 final class HistoryCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -24,7 +28,8 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<ExecutionSummary> all = gafail.session().store().history(gafail.context().clock());
+        ExecutionStore.History history = gafail.session().store().history(gafail.context().clock());
+        List<ExecutionSummary> all = history.executions();
         List<ExecutionSummary> shown = all.subList(0, Math.min(Math.max(limit, 0), all.size()));
         PrintWriter out = gafail.context().out();
         if (gafail.global().output == OutputFormat.JSON) {
@@ -33,14 +38,17 @@ final class HistoryCommand implements Callable<Integer> {
             out.println("no executions yet in " + gafail.session().store().home());
         } else {
             int width = shown.stream().mapToInt(s -> String.valueOf(s.runbook()).length()).max().orElse(7);
-            String format = "%-21s  %-12s  %-" + Math.max(7, width) + "s  %-20s  %9s  %s%n";
+            String format = "%-21s  %-13s  %-" + Math.max(7, width) + "s  %-20s  %9s  %s%n";
             out.printf(format, "ID", "STATUS", "RUNBOOK", "STARTED", "DURATION", "BY");
             for (ExecutionSummary s : shown) {
-                out.printf(format, s.id(), s.status().wire(), s.runbook(), s.startedAt().toString().substring(0, 19)
-                        + "Z", Durations.human(Duration.ofMillis(s.durationMs())), s.user() + "@" + s.host());
+                out.printf(format, s.id(), s.status().wire(), s.runbook() == null ? "-" : s.runbook(),
+                        s.startedAt().toString().substring(0, 19) + "Z", Durations.human(Duration.ofMillis(s.durationMs())),
+                        s.user() == null ? "-" : s.user() + "@" + s.host());
             }
         }
         out.flush();
-        return 0;
+        history.unreadable().forEach(line -> gafail.context().err().println("gafail: " + line));
+        gafail.context().err().flush();
+        return history.unreadable().isEmpty() ? 0 : ExitCode.STEP_FAILED.code();
     }
 }

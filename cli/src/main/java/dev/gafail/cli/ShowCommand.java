@@ -37,8 +37,9 @@ final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         ExecutionStore store = gafail.session().store();
         String execution = store.resolve(id);
-        List<Event> events = store.events(execution);
-        ExecutionSummary summary = ExecutionStore.summarize(execution, events, gafail.context().clock());
+        ExecutionStore.Stored stored = store.load(execution, gafail.context().clock());
+        List<Event> events = stored.events();
+        ExecutionSummary summary = stored.summary();
         PrintWriter out = gafail.context().out();
         if (gafail.global().output == OutputFormat.JSON) {
             Map<String, Object> whole = new LinkedHashMap<>();
@@ -49,10 +50,18 @@ final class ShowCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        if (events.isEmpty()) {
+            out.println("execution " + summary.id() + " " + summary.message());
+            out.flush();
+            return 0;
+        }
         out.printf("execution %s · runbook %s · %s · %s%n", summary.id(), summary.runbook(), summary.status().wire(),
                 Durations.human(Duration.ofMillis(summary.durationMs())));
         out.printf("started %s by %s@%s%s%n", summary.startedAt(), summary.user(), summary.host(),
                 summary.reason() == null ? "" : " · reason: " + summary.reason());
+        if (summary.tornNote() != null) {
+            out.println(summary.tornNote());
+        }
         Instant start = summary.startedAt();
         Map<String, Instant> begun = new LinkedHashMap<>();
         for (Event e : events) {
@@ -87,7 +96,7 @@ final class ShowCommand implements Callable<Integer> {
             case STEP_SUCCEEDED, STEP_SKIPPED, STEP_FAILED -> who + outcome(e) + took(begun.get(key), e.time())
                     + (e.message() == null ? "" : ": " + e.message());
             case ROLLBACK_SUCCEEDED, ROLLBACK_FAILED -> who + e.type().wire() + ": " + e.message();
-            case PLANNED, STEP_APPLYING, STEP_APPLIED, PROGRESS -> null;
+            case PLANNED, STEP_APPLYING, STEP_APPLIED, ROLLBACK_APPLYING, ROLLBACK_APPLIED, PROGRESS -> null;
         };
     }
 

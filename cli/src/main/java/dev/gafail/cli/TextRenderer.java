@@ -64,10 +64,11 @@ final class TextRenderer implements EventListener {
             case STEP_SKIPPED -> style.green("✓ ") + label(e) + style.dim("  " + e.message() + "  " + elapsed(e));
             case STEP_FAILED -> style.red("✗ ") + label(e) + "  " + e.message() + style.dim("  " + elapsed(e));
             case ROLLBACK_STARTED -> style.yellow("↩ rolling back: ") + e.message();
+            case ROLLBACK_APPLYING -> verbose && e.message() != null ? style.dim("    " + e.message()) : null;
             case ROLLBACK_SUCCEEDED -> style.yellow("↩ ") + e.step() + " compensated";
             case ROLLBACK_FAILED -> style.red("✗ ") + "compensating " + e.step() + " failed: " + e.message();
             case NOTICE -> style.yellow("! ") + e.message();
-            case STEP_APPLIED, EXECUTION_INTERRUPTED, EXECUTION_FINISHED, PROGRESS -> null;
+            case STEP_APPLIED, ROLLBACK_APPLIED, EXECUTION_INTERRUPTED, EXECUTION_FINISHED, PROGRESS -> null;
         };
         if (line != null) {
             out.println(line);

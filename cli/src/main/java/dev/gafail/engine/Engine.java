@@ -166,26 +166,36 @@ public final class Engine {
         return interrupted(x);
     }
 
-    /** Compensates every changed step, newest first: its built-in rollback, then its rollback entries. */
+    /**
+     * Compensates every changed step, newest first: its built-in rollback, then its rollback entries.
+     * What resumes a rollback skips what already ran; the end says how many steps were really undone.
+     */
     private ExecutionResult rollback(Execution x, String cause) throws InterruptedException {
         Runbook runbook = x.runbook();
         ExecutionState state = x.state();
         emitExecution(x, EventType.ROLLBACK_STARTED, cause, Map.of());
         List<String> failures = new ArrayList<>();
+        List<String> uncompensable = new ArrayList<>();
         List<String> changed = new ArrayList<>(state.changedInOrder());
         Collections.reverse(changed);
         for (String id : changed) {
             StepSpec step = runbook.find(id).orElseThrow();
+            Action<?, ?> action = actions.get(step.action());
             // A check that ran as a step changed nothing, so there is nothing to compensate.
-            if (state.compensated(id) || actions.get(step.action()).readOnly()) {
+            if (state.compensated(id) || action.readOnly()) {
+                continue;
+            }
+            List<StepSpec> entries = runbook.rollback().stream().filter(e -> id.equals(e.compensates())).toList();
+            if (!action.compensable() && entries.isEmpty()) {
+                uncompensable.add(id);
                 continue;
             }
             List<String> problems = new ArrayList<>();
-            if (actions.get(step.action()).compensable()) {
+            if (action.compensable() && !state.compensationApplied(id)) {
                 failure(runner.run(x, List.of(runner.compensationJob(x, step))).get(0)).ifPresent(problems::add);
             }
-            for (StepSpec entry : runbook.rollback()) {
-                if (id.equals(entry.compensates()) && !state.completed(entry.id())) {
+            for (StepSpec entry : entries) {
+                if (!state.completed(entry.id())) {
                     failure(runSteps(x, Phase.ROLLBACK, List.of(entry)).get(0))
                             .ifPresent(why -> problems.add(entry.id() + ": " + why));
                 }
@@ -205,10 +215,18 @@ public final class Engine {
         }
         if (failures.isEmpty()) {
             return finish(x, ExecutionStatus.ROLLED_BACK, ExitCode.STEP_FAILED,
-                    cause + "; rolled back " + changed.size() + " step(s)");
+                    cause + "; " + undone(changed.stream().filter(state::compensated).count(), uncompensable));
         }
         return finish(x, ExecutionStatus.FAILED, ExitCode.STEP_FAILED, cause + "; rollback incomplete ("
                 + String.join(", ", failures) + " failed). Fix the cause, then: gafail resume " + x.id());
+    }
+
+    /** How many steps a rollback undid, and which changed steps it could not, having no compensation. */
+    private static String undone(long compensated, List<String> uncompensable) {
+        String count = compensated == 0 && uncompensable.isEmpty()
+                ? "nothing to roll back: no step had changed anything" : "rolled back " + compensated + " step(s)";
+        return uncompensable.isEmpty() ? count
+                : count + "; left as they are, having no compensation: " + String.join(", ", uncompensable);
     }
 
     /** Why a compensation failed, if it did; an operator's stop ends the rollback here, resumably. */

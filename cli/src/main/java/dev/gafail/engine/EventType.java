@@ -22,6 +22,11 @@ public enum EventType {
     STEP_RETRYING,
     STEP_FAILED,
     ROLLBACK_STARTED,
+    /** Journalled before a step type's own compensation makes its change (format 2). */
+    ROLLBACK_APPLYING,
+    /** A step type's own compensation made its change; a resumed rollback does not make it again (format 2). */
+    ROLLBACK_APPLIED,
+    /** Every compensation of a step (its step type's, its rollback entries) ran. */
     ROLLBACK_SUCCEEDED,
     ROLLBACK_FAILED,
     /** Something the operator should know that is not a step's doing (a stale lock taken over). */

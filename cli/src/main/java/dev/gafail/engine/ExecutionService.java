@@ -69,33 +69,37 @@ public final class ExecutionService {
         }
     }
 
-    /** Finishes an interrupted, stopped or aborted execution without repeating what it completed. */
+    /**
+     * Finishes an interrupted, stopped or aborted execution without repeating what it completed. A torn
+     * last line in its journal is set aside first, and the journal says so.
+     */
     public ExecutionResult resume(String id, Runbook runbook, Map<String, Object> params, RunOptions options,
                                   EventListener console) {
-        List<Event> journalled = store.events(id);
-        Event started = ExecutionState.replay(journalled).started();
-        Journal.requireReadable(id, started);
+        ExecutionStore.Stored before = store.load(id, clock);
+        Event started = before.started();
+        Journal.requireReadable(id, before.events());
         String scope = started.text("lockScope") != null ? started.text("lockScope")
                 : lockScope(options, started.text("runbookFile"));
         try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id))) {
             // Read again under the lock: the journal is final only once nobody else holds it.
-            journalled = store.events(id);
-            ExecutionSummary summary = ExecutionStore.summarize(id, journalled, clock);
-            if (!summary.status().resumable()) {
-                throw new GafailException(ExitCode.USAGE, "execution " + id + " " + summary.status().wire()
-                        + "; there is nothing to resume");
-            }
-            try (Journal journal = Journal.open(store.journal(id))) {
+            ExecutionStore.Stored stored = store.load(id, clock);
+            stored.requireResumable();
+            ExecutionSummary summary = stored.summary();
+            try (Journal journal = Journal.append(store.journal(id))) {
                 AuditTrail audit = auditTrail(options);
-                ExecutionState state = ExecutionState.replay(journalled);
+                ExecutionState state = ExecutionState.replay(stored.events());
                 Redactor redactor = new Redactor(options.secrets());
                 EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console));
                 Map<String, Object> data = who(options);
                 data.put("runbook", runbook.name());
                 data.put("previousStatus", summary.status().wire());
                 data.putAll(options.target());
+                Journal.stamp(data);
                 bus.on(Event.ofExecution(EventType.EXECUTION_RESUMED, id, clock.instant(),
                         "resuming " + summary.status().wire() + " execution", data));
+                journal.setAside().ifPresent(torn -> bus.on(Event.ofExecution(EventType.NOTICE, id, clock.instant(),
+                        "the journal's last line was torn (" + torn.bytes() + " bytes) and was set aside in "
+                                + torn.file(), Map.of("tornBytes", torn.bytes(), "setAsideIn", torn.file()))));
                 noteStaleHolder(lock, audit, bus, id);
                 return masked(redactor, engine.run(execution(id, runbook, params, options, bus, state,
                         clock.instant())));

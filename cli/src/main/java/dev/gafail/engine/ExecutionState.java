@@ -1,6 +1,7 @@
 package dev.gafail.engine;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,11 +16,17 @@ import java.util.Set;
  */
 public final class ExecutionState implements EventListener {
 
+    /** Events about compensating a step, which are not the step's own progress. */
+    private static final Set<EventType> COMPENSATION = EnumSet.of(EventType.ROLLBACK_STARTED,
+            EventType.ROLLBACK_APPLYING, EventType.ROLLBACK_APPLIED, EventType.ROLLBACK_SUCCEEDED,
+            EventType.ROLLBACK_FAILED);
+
     private final Map<String, EventType> lastByStep = new HashMap<>();
     private final Map<String, Map<String, Object>> outputs = new HashMap<>();
     private final Map<String, Change> observed = new HashMap<>();
     private final List<String> changedInOrder = new ArrayList<>();
     private final Set<String> compensated = new HashSet<>();
+    private final Set<String> compensationsApplied = new HashSet<>();
     private final Set<String> preconditionsPassed = new HashSet<>();
     private Event started;
     private Event finished;
@@ -57,11 +64,11 @@ public final class ExecutionState implements EventListener {
             }
             case STEP_APPLIED, STEP_SUCCEEDED -> outputs.put(step, outputsOf(event));
             case ROLLBACK_STARTED -> rollingBack = true;
+            case ROLLBACK_APPLIED -> compensationsApplied.add(event.text("for"));
             case ROLLBACK_SUCCEEDED -> compensated.add(event.text("for"));
             default -> { }
         }
-        if (step != null && event.type() != EventType.ROLLBACK_STARTED
-                && event.type() != EventType.ROLLBACK_SUCCEEDED && event.type() != EventType.ROLLBACK_FAILED) {
+        if (step != null && !COMPENSATION.contains(event.type())) {
             lastByStep.put(step, event.type());
             if (event.phase() == Phase.PRECONDITION && completes(event.type())) {
                 preconditionsPassed.add(step);
@@ -109,8 +116,14 @@ public final class ExecutionState implements EventListener {
         return List.copyOf(changedInOrder);
     }
 
+    /** Whether every compensation of the step ran: it is not compensated again. */
     public synchronized boolean compensated(String step) {
         return compensated.contains(step);
+    }
+
+    /** Whether the step type's own compensation of the step made its change: a resume does not repeat it. */
+    public synchronized boolean compensationApplied(String step) {
+        return compensationsApplied.contains(step);
     }
 
     public synchronized boolean approved() {

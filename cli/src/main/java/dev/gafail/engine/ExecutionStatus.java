@@ -6,7 +6,9 @@ import java.util.Locale;
 
 /** Where an execution stands, as {@code gafail history} reports it. */
 public enum ExecutionStatus {
-    RUNNING, INTERRUPTED, SUCCEEDED, FAILED, ROLLED_BACK, ABORTED;
+    RUNNING, INTERRUPTED, SUCCEEDED, FAILED, ROLLED_BACK, ABORTED,
+    /** Its process ended before the execution's start was journalled: nothing was done. */
+    DID_NOT_START;
 
     @JsonValue
     public String wire() {

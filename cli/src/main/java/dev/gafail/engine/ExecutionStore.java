@@ -1,11 +1,13 @@
 package dev.gafail.engine;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -66,17 +68,24 @@ public final class ExecutionStore {
                 + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
     }
 
-    /** Creates the execution's folder with a copy of the runbook text it runs, and opens its journal. */
+    /**
+     * Creates the execution's folder with a durable copy of the runbook text it runs, and its journal,
+     * which appears with the execution's first event.
+     */
     public Journal create(String id, String runbookSource) {
         Path dir = directory(id);
         try {
             Files.createDirectories(dir.getParent());
             Files.createDirectory(dir);
-            Files.writeString(dir.resolve(RUNBOOK_COPY), runbookSource, StandardCharsets.UTF_8);
+            Durable.syncDirectory(dir.getParent());
+            try (FileOutputStream copy = new FileOutputStream(dir.resolve(RUNBOOK_COPY).toFile())) {
+                copy.write(runbookSource.getBytes(StandardCharsets.UTF_8));
+                copy.getFD().sync();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir + ": " + IoErrors.reason(e), e);
         }
-        return Journal.open(dir.resolve(JOURNAL));
+        return Journal.create(dir.resolve(JOURNAL));
     }
 
     /** The execution an id or unique id prefix names. */
@@ -96,59 +105,125 @@ public final class ExecutionStore {
         return matches.get(0);
     }
 
-    public List<Event> events(String id) {
+    /**
+     * Execution {@code id} as its journal holds it. One whose journal holds no event (the process ended
+     * before the start was journalled) did not start; a journal that cannot be read is refused in one line.
+     */
+    public Stored load(String id, Clock clock) {
+        Path file = journal(id);
+        Journal.Contents contents;
         try {
-            return Journal.read(journal(id));
+            contents = Files.exists(file) ? Journal.read(file) : new Journal.Contents(List.of(), 0);
         } catch (IOException e) {
-            throw new GafailException(ExitCode.STEP_FAILED, "cannot read the journal of " + id + ": "
-                    + IoErrors.reason(e));
+            throw unreadable(id, IoErrors.reason(e));
+        }
+        List<Event> events = contents.events();
+        if (!events.isEmpty() && events.get(0).type() != EventType.EXECUTION_STARTED) {
+            throw unreadable(id, file + ":1: the journal does not begin with the execution's start");
+        }
+        try {
+            ExecutionSummary summary = events.isEmpty() ? notStarted(id, contents.tornBytes())
+                    : summarize(id, events, contents.tornBytes(), clock);
+            return new Stored(summary, events);
+        } catch (IllegalArgumentException | DateTimeException e) {
+            throw unreadable(id, file + ": its events do not add up (" + e.getMessage() + ")");
         }
     }
 
-    /** Every execution, newest first. */
-    public List<ExecutionSummary> history(Clock clock) {
+    private static GafailException unreadable(String id, String why) {
+        return new GafailException(ExitCode.STEP_FAILED, "cannot read the journal of " + id + ": " + why);
+    }
+
+    /** An execution as its journal holds it: what its events add up to, and the events. */
+    public record Stored(ExecutionSummary summary, List<Event> events) {
+
+        /** The execution's start event, or the one line that says it has none. */
+        public Event started() {
+            if (events.isEmpty()) {
+                throw new GafailException(ExitCode.USAGE, "execution " + summary.id() + " " + summary.message()
+                        + "; there is nothing to resume: start it again");
+            }
+            return events.get(0);
+        }
+
+        /** Refuses, in one line, to resume an execution that has ended or that another process runs. */
+        public void requireResumable() {
+            started();
+            if (!summary.status().resumable()) {
+                throw new GafailException(ExitCode.USAGE, "execution " + summary.id() + " "
+                        + summary.status().wire() + "; there is nothing to resume");
+            }
+        }
+    }
+
+    /** Every execution that could be read, newest first, and one line for each that could not. */
+    public record History(List<ExecutionSummary> executions, List<String> unreadable) {
+    }
+
+    public History history(Clock clock) {
         List<ExecutionSummary> out = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
         for (String id : ids()) {
-            List<Event> events = events(id);
-            if (!events.isEmpty()) {
-                out.add(summarize(id, events, clock));
+            try {
+                out.add(load(id, clock).summary());
+            } catch (GafailException e) {
+                unreadable.add(e.getMessage());
             }
         }
         out.sort(Comparator.comparing(ExecutionSummary::startedAt).reversed());
-        return out;
+        return new History(out, unreadable);
     }
 
+    /** Every execution folder, the ones whose start never reached the journal too. */
     private List<String> ids() {
         Path root = home.resolve("executions");
         if (!Files.isDirectory(root)) {
             return List.of();
         }
         try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve(JOURNAL)))
-                    .map(d -> d.getFileName().toString()).sorted().toList();
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
+                    .filter(name -> !name.startsWith(".")).sorted().toList();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot list " + root + ": " + IoErrors.reason(e), e);
         }
     }
 
-    public static ExecutionSummary summarize(String id, List<Event> events, Clock clock) {
+    private ExecutionSummary notStarted(String id, int tornBytes) {
+        return new ExecutionSummary(id, null, ExecutionStatus.DID_NOT_START, createdAt(id), 0, null, null, null,
+                "did not start: the process ended before the execution's start was journalled, so nothing was"
+                        + " done", tornBytes == 0 ? null : tornBytes);
+    }
+
+    /** When a folder without a start was made: the time in its id, else the folder's own. */
+    private Instant createdAt(String id) {
+        try {
+            return Instant.from(ID_TIME.parse(id.substring(0, Math.min(id.length(), 15))));
+        } catch (DateTimeException e) {
+            try {
+                return Files.getLastModifiedTime(directory(id)).toInstant();
+            } catch (IOException gone) {
+                return Instant.EPOCH;
+            }
+        }
+    }
+
+    /** What the events of a started execution add up to; a torn tail counts only once nobody writes it. */
+    private static ExecutionSummary summarize(String id, List<Event> events, int tornBytes, Clock clock) {
         ExecutionState state = ExecutionState.replay(events);
         Event started = state.started();
         Event last = state.last();
         ExecutionStatus status = status(state, events);
         Instant end = status == ExecutionStatus.RUNNING ? clock.instant() : last.time();
-        Instant begin = started != null ? started.time() : events.get(0).time();
         String message = state.finished() != null ? state.finished().message()
                 : last.type() == EventType.EXECUTION_INTERRUPTED ? last.message() : null;
-        return new ExecutionSummary(id, started == null ? null : started.text("runbook"), status, begin,
-                Duration.between(begin, end).toMillis(), started == null ? null : started.text("user"),
-                started == null ? null : started.text("host"), started == null ? null : started.text("reason"),
-                message);
+        return new ExecutionSummary(id, started.text("runbook"), status, started.time(),
+                Duration.between(started.time(), end).toMillis(), started.text("user"), started.text("host"),
+                started.text("reason"), message, tornBytes == 0 || status == ExecutionStatus.RUNNING ? null : tornBytes);
     }
 
     private static ExecutionStatus status(ExecutionState state, List<Event> events) {
         if (state.finished() != null) {
-            return ExecutionStatus.fromWire(state.finished().text("status"));
+            return ExecutionStatus.fromWire(String.valueOf(state.finished().text("status")));
         }
         if (state.last().type() == EventType.EXECUTION_INTERRUPTED) {
             return ExecutionStatus.INTERRUPTED;

@@ -210,8 +210,12 @@ final class StepRunner {
                                                           StepSpec spec, StepScope scope) throws InterruptedException {
         return retried(spec.retry(), scope, attempt -> {
             P params = inputs.bind(action, spec, StepInputs.variables(execution, execution.state().allOutputs()));
-            action.rollback(params, execution.state().observed(spec.id()),
-                    execution.state().outputs(spec.id(), action.outputType()), scope);
+            Change observed = execution.state().observed(spec.id());
+            // Journalled before and after, as a step's change is: a resume neither loses nor repeats it.
+            emit(execution, EventType.ROLLBACK_APPLYING, Phase.ROLLBACK, spec, attempt,
+                    observed.current().isEmpty() ? null : "restoring " + observed.current(), Map.of("for", spec.id()));
+            action.rollback(params, observed, execution.state().outputs(spec.id(), action.outputType()), scope);
+            emit(execution, EventType.ROLLBACK_APPLIED, Phase.ROLLBACK, spec, attempt, null, Map.of("for", spec.id()));
             return new Outcome(Outcome.Kind.SUCCEEDED, "compensated", null, Map.of());
         }, (attempt, failure, delay) -> { });
     }

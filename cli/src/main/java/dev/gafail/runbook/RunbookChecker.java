@@ -30,6 +30,8 @@ final class RunbookChecker {
     private final List<Problem> problems;
     private final Map<String, SourcePosition> ids = new HashMap<>();
     private final Set<String> mainSteps = new HashSet<>();
+    /** Main steps whose step type changes nothing, by id: their action's name. */
+    private final Map<String, String> readOnlyMainSteps = new HashMap<>();
     private Set<String> parameters = Set.of();
 
     RunbookChecker(PositionedTree tree, ActionCatalog actions, Expressions expressions, List<Problem> problems) {
@@ -61,6 +63,7 @@ final class RunbookChecker {
                 for (int j = 0; members.isArray() && j < members.size(); j++) {
                     checkStep(members.get(j), pointer + "/parallel/" + j, visible, false);
                     group.add(members.get(j).path("id").asString(""));
+                    noteReadOnly(members.get(j));
                 }
                 visible.addAll(group);
                 mainSteps.addAll(group);
@@ -68,6 +71,7 @@ final class RunbookChecker {
                 checkStep(item, pointer, visible, false);
                 visible.add(item.path("id").asString(""));
                 mainSteps.add(item.path("id").asString(""));
+                noteReadOnly(item);
             }
         }
         forEach("/verify", (step, pointer) -> {
@@ -76,6 +80,13 @@ final class RunbookChecker {
             visible.add(step.path("id").asString(""));
         });
         forEach("/rollback", (step, pointer) -> checkStep(step, pointer, visible, true));
+    }
+
+    private void noteReadOnly(JsonNode step) {
+        String action = step.path("action").asString("");
+        if (actions.actionNames().contains(action) && actions.readOnly(action)) {
+            readOnlyMainSteps.put(step.path("id").asString(""), action);
+        }
     }
 
     private void forEach(String arrayPointer, BiConsumer<JsonNode, String> check) {
@@ -114,6 +125,11 @@ final class RunbookChecker {
             } else if (!mainSteps.contains(target.asString())) {
                 problems.add(tree.problem(pointer + "/for", "rollback entry is for unknown step '"
                         + target.asString() + "'" + Suggestions.didYouMean(target.asString(), mainSteps)));
+            } else if (readOnlyMainSteps.containsKey(target.asString())) {
+                // It would never run, since only changed steps are compensated: a dead safety net.
+                problems.add(tree.problem(pointer + "/for", "rollback entry is for '" + target.asString()
+                        + "', a read-only step (" + readOnlyMainSteps.get(target.asString()) + ") that changes"
+                        + " nothing, so it would never run; leave out 'for' to run it in every rollback"));
             }
         }
         checkExpressions(step.path("with"), pointer + "/with", visible);

@@ -159,6 +159,106 @@ class EngineTest {
     }
 
     @Test
+    void aRollbackCountsOnlyTheStepsItUndid() {
+        CliRun.Result result = gafail().run("run", runbook("rollback"), "--set", "failAt=c", "--yes");
+
+        assertEquals(1, result.code(), result.toString());
+        assertEquals(List.of("apply:a", "apply:b", "apply:c", "rollback:c", "rollback:b", "apply:b-undone",
+                "rollback:a"), world.mutations());
+        assertTrue(result.err().contains("step 'c' failed: injected failure 1 of c; rolled back 3 step(s)"),
+                "the wait and the check changed nothing and are not counted: " + result.err());
+    }
+
+    @Test
+    void aRollbackWithNothingChangedSaysSo() {
+        CliRun.Result result = gafail().run("run", runbook("rollback"), "--set", "failAt=sane", "--yes");
+
+        assertEquals(1, result.code(), result.toString());
+        assertEquals(List.of(), world.mutations());
+        assertTrue(result.err().contains("; nothing to roll back: no step had changed anything"), result.err());
+        assertEquals(ExecutionStatus.ROLLED_BACK, summary().status());
+    }
+
+    @Test
+    void eachCompensationIsInTheJournalBeforeItActs() {
+        List<String> lastJournalledAtRollback = new java.util.ArrayList<>();
+        world.onApply(key -> {
+            if (key.startsWith("rollback:")) {
+                List<Event> events = journal();
+                Event last = events.get(events.size() - 1);
+                lastJournalledAtRollback.add(last.type().wire() + ":" + last.text("for"));
+            }
+        });
+
+        CliRun.Result result = gafail().run("run", runbook("rollback"), "--set", "failAt=c", "--yes");
+
+        assertEquals(1, result.code(), result.toString());
+        assertEquals(List.of("rollback-applying:c", "rollback-applying:b", "rollback-applying:a"),
+                lastJournalledAtRollback);
+        assertEquals(3, journal().stream().filter(e -> e.type() == EventType.ROLLBACK_APPLIED).count());
+    }
+
+    @Test
+    void aResumedRollbackRunsOnlyTheCompensationsThatHadNotRun() {
+        CliRun.Result failed = gafail().run("run", runbook("rollback"), "--set", "failAt=c", "--set",
+                "undoFailures=99", "--yes");
+        assertEquals(1, failed.code(), failed.toString());
+        assertTrue(failed.err().contains("rollback incomplete (b failed)"), failed.err());
+        int before = world.mutations().size();
+
+        CliRun.Result resumed = gafail().run("resume", Journals.only(home), "--set", "undoFailures=0", "--yes");
+
+        assertEquals(1, resumed.code(), resumed.toString());
+        assertEquals(List.of("apply:b-undone"), world.mutations().subList(before, world.mutations().size()),
+                "b's own compensation had run and is not repeated");
+        assertTrue(resumed.err().contains("resuming the rollback; rolled back 3 step(s)"), resumed.err());
+        assertEquals(ExecutionStatus.ROLLED_BACK, summary().status());
+    }
+
+    @Test
+    void aRollbackKilledRightAfterACompensationResumesWithoutRepeatingIt() throws Exception {
+        gafail().run("run", runbook("rollback"), "--set", "failAt=c", "--yes");
+        killedAfter(e -> e.type() == EventType.ROLLBACK_APPLIED && "b".equals(e.text("for")));
+        int before = world.mutations().size();
+
+        CliRun.Result resumed = gafail().run("resume", Journals.only(home), "--yes");
+
+        assertEquals(1, resumed.code(), resumed.toString());
+        assertEquals(List.of("rollback:a"), world.mutations().subList(before, world.mutations().size()),
+                "c and b were compensated before the kill; b's rollback entry finds its work done");
+        assertEquals(ExecutionStatus.ROLLED_BACK, summary().status());
+    }
+
+    @Test
+    void aRollbackKilledDuringACompensationRedoesThatOneAsAStepIsRedone() throws Exception {
+        gafail().run("run", runbook("rollback"), "--set", "failAt=c", "--yes");
+        killedAfter(e -> e.type() == EventType.ROLLBACK_APPLYING && "b".equals(e.text("for")));
+        int before = world.mutations().size();
+
+        CliRun.Result resumed = gafail().run("resume", Journals.only(home), "--yes");
+
+        assertEquals(1, resumed.code(), resumed.toString());
+        assertEquals(List.of("rollback:b", "rollback:a"), world.mutations().subList(before, world.mutations().size()),
+                "b's compensation may not have finished: it is made again (convergent)");
+    }
+
+    /**
+     * Leaves the journal as a SIGKILL right after the first event that {@code last} matches would have:
+     * cut there, and its writer a process that is gone (another start time under the same pid).
+     */
+    private void killedAfter(java.util.function.Predicate<Event> last) throws java.io.IOException {
+        Path file = home.resolve("executions").resolve(Journals.only(home)).resolve(ExecutionStore.JOURNAL);
+        List<String> kept = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            kept.add(line.replaceAll("\"processStart\":\"[^\"]*\"", "\"processStart\":\"2001-01-01T00:00:00Z\""));
+            if (last.test(Json.MAPPER.readValue(line, Event.class))) {
+                break;
+            }
+        }
+        Files.write(file, kept);
+    }
+
+    @Test
     void stepTimeoutHolds() {
         Instant start = Instant.now();
         CliRun.Result result = gafail().run("run", runbook("timeout"), "--yes");
@@ -334,7 +434,7 @@ class EngineTest {
 
     private ExecutionSummary summary() {
         String id = Journals.only(home);
-        return ExecutionStore.summarize(id, Journals.events(home, id), java.time.Clock.systemUTC());
+        return new ExecutionStore(home).load(id, java.time.Clock.systemUTC()).summary();
     }
 
     private static int indexOf(List<Event> events, EventType type) {

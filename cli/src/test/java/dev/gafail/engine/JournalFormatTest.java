@@ -33,7 +33,7 @@ class JournalFormatTest {
     }
 
     private static List<Event> events(Path journal) throws IOException {
-        return Journal.read(journal);
+        return Journal.read(journal).events();
     }
 
     @Test
@@ -46,6 +46,9 @@ class JournalFormatTest {
         assertEquals(0, resumed.code(), resumed.toString());
         List<Event> after = events(journal).subList(before, events(journal).size());
         assertEquals(EventType.EXECUTION_RESUMED, after.get(0).type());
+        assertEquals(Journal.FORMAT, ((Number) after.get(0).get("journalFormat")).intValue(),
+                "what this gafail appended is recorded as its format");
+        assertEquals(Journal.FORMAT, Journal.format(events(journal)));
         assertTrue(after.stream().noneMatch(e -> "first".equals(e.step())), "the completed step is not redone");
         assertTrue(after.stream().anyMatch(e -> e.type() == EventType.STEP_SUCCEEDED && "second".equals(e.step())),
                 after.toString());
@@ -55,15 +58,17 @@ class JournalFormatTest {
     void aJournalOfANewerFormatIsRefusedInOneLineAndLeftAsItWas() throws IOException {
         Path journal = install();
         List<String> lines = Files.readAllLines(journal);
-        lines.set(0, lines.get(0).replace("\"data\":{", "\"data\":{\"journalFormat\":2,"));
+        int newer = Journal.FORMAT + 1;
+        lines.set(0, lines.get(0).replace("\"data\":{", "\"data\":{\"journalFormat\":" + newer + ","));
         Files.write(journal, lines);
         byte[] written = Files.readAllBytes(journal);
 
         CliRun.Result refused = CliRun.in(home).run("resume", FIXTURE, "--set", "hold=0s", "--yes");
 
         assertEquals(2, refused.code(), refused.toString());
-        assertEquals("gafail: execution " + FIXTURE + " has a journal of format 2, newer than this gafail reads (up"
-                + " to 1): resume it with the gafail that started it; nothing was changed", refused.err().strip());
+        assertEquals("gafail: execution " + FIXTURE + " has a journal of format " + newer + ", newer than this gafail"
+                + " reads (up to " + Journal.FORMAT + "): resume it with the gafail that started it; nothing was changed",
+                refused.err().strip());
         assertTrue(Arrays.equals(written, Files.readAllBytes(journal)), "the journal is untouched");
     }
 
@@ -75,7 +80,7 @@ class JournalFormatTest {
         assertEquals(0, run.code(), run.toString());
         try (var executions = Files.list(home.resolve("executions"))) {
             Path journal = executions.findFirst().orElseThrow().resolve("journal.jsonl");
-            assertEquals(1, ((Number) events(journal).get(0).get("journalFormat")).intValue(),
+            assertEquals(Journal.FORMAT, ((Number) events(journal).get(0).get("journalFormat")).intValue(),
                     "written in the start event, not inferred from its absence");
         }
     }

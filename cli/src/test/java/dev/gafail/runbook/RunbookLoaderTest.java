@@ -78,10 +78,11 @@ class RunbookLoaderTest {
                   - parallel:
                       - {id: a, action: control.wait, with: {duration: 1s}}
                       - {id: b, action: control.wait, with: {duration: 1s}}
+                  - {id: dial, action: traffic.set, with: {region: region-b, dial: 100}}
                 verify:
                   - {id: done, action: control.assert, with: {that: "${{ steps.a.outputs.duration == '1s' }}"}}
                 rollback:
-                  - {id: undo, for: pause, action: control.wait, with: {duration: 1s}}
+                  - {id: undo, for: dial, action: control.wait, with: {duration: 1s}}
                 """);
 
         assertEquals("model", runbook.name());
@@ -94,7 +95,7 @@ class RunbookLoaderTest {
         assertEquals(Duration.ofMinutes(5), pause.timeout());
         assertEquals(new SourcePosition("test.yaml", 11, 5), pause.position());
         assertTrue(runbook.steps().get(1) instanceof ParallelGroup group && group.steps().size() == 2);
-        assertEquals("pause", runbook.rollback().get(0).compensates());
+        assertEquals("dial", runbook.rollback().get(0).compensates());
         assertEquals(OnFailure.STOP, runbook.verify().get(0).onFailure(), "checks stop by default");
     }
 

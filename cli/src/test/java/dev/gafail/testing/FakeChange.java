@@ -86,6 +86,7 @@ public final class FakeChange extends AbstractAction<FakeChange.Params, FakeChan
     public void rollback(Params p, Change observed, Optional<Outputs> outputs, StepContext context)
             throws StepFailure {
         world.record("rollback:" + p.key());
+        world.applyProbe().accept("rollback:" + p.key());
         world.rolledBackWith(p.key(), outputs);
         String failing = "rollback of " + p.key();
         if (world.failures(failing) < (p.failRollbacks() == null ? 0 : p.failRollbacks())) {

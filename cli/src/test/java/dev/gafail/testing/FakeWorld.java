@@ -20,7 +20,7 @@ public final class FakeWorld {
 
     private java.util.function.Consumer<String> onApply = key -> { };
 
-    /** Runs {@code probe} with the key at the start of every apply, e.g. to look at the journal. */
+    /** Runs {@code probe} at the start of every apply (with the key) and rollback ("rollback:KEY"), e.g. to look at the journal. */
     public synchronized void onApply(java.util.function.Consumer<String> probe) {
         this.onApply = probe;
     }

@@ -30,8 +30,20 @@ public final class GafailProcess implements AutoCloseable {
 
     /** As {@link #start(Path, String...)}, with JVM options first (e.g. {@code -Dos.arch=...}: another platform). */
     public static GafailProcess start(Path home, List<String> jvmOptions, String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(home, List.of(), jvmOptions, args);
+    }
+
+    /**
+     * As {@link #start(Path, String...)}, unable to make any file longer than {@code kib} KiB (RLIMIT_FSIZE):
+     * a write past it fails part way with "File too large", as a write to a full disk does.
+     */
+    public static GafailProcess startWithFileSizeLimit(Path home, int kib, String... args) {
+        return start(home, List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "bash"), List.of(), args);
+    }
+
+    private static GafailProcess start(Path home, List<String> wrapper, List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.gafail.cli.Main"));

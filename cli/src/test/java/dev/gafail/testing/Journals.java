@@ -41,7 +41,7 @@ public final class Journals {
 
     public static List<Event> events(Path home, String id) {
         try {
-            return Journal.read(home.resolve("executions").resolve(id).resolve("journal.jsonl"));
+            return Journal.read(home.resolve("executions").resolve(id).resolve("journal.jsonl")).events();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
