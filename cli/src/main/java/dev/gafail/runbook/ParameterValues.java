@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Binds {@code --set name=value} pairs to a runbook's declared parameters, typed, with defaults. */
 public final class ParameterValues {
@@ -79,7 +80,7 @@ public final class ParameterValues {
     public static List<Object> secrets(Runbook runbook, Map<String, Object> values) {
         List<Object> secrets = new ArrayList<>();
         runbook.parameters().values().stream().filter(ParameterSpec::secret)
-                .map(p -> values.get(p.name())).filter(java.util.Objects::nonNull).forEach(secrets::add);
+                .map(p -> values.get(p.name())).filter(Objects::nonNull).forEach(secrets::add);
         return secrets;
     }
 
