@@ -28,8 +28,7 @@ abstract class CheckAction<P, O extends Record> extends TargetedAction<P, O> {
         try {
             return new Bound<>(this, Json.MAPPER.treeToValue(with, parameterType()));
         } catch (RuntimeException e) {
-            throw StepFailure.permanent("parameters of " + name() + " do not fit: "
-                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+            throw StepFailure.permanent("parameters of " + name() + " do not fit: " + Json.mismatch(e));
         }
     }
 

@@ -24,6 +24,7 @@ import dev.gafail.engine.StepFailure;
 import dev.gafail.engine.StopSignal;
 import dev.gafail.lab.LabControl;
 import dev.gafail.runbook.Expressions;
+import dev.gafail.runbook.ParameterSpec;
 import dev.gafail.runbook.ParameterValues;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.runbook.RunbookLoader;
@@ -35,11 +36,13 @@ import dev.gafail.yaml.InvalidFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -62,10 +65,11 @@ public final class Session implements AutoCloseable {
      * @param profile       {@code --profile}, or null
      * @param askOperator   the operator who approves at a prompt, by user name (when not pre-approved)
      * @param version       gafail's version, for the AWS clients' user agent
+     * @param masking       told the secrets of a run once they are known, so that the console masks them too
      */
     public record Settings(Map<String, String> env, Path workingDirectory, Clock clock, StopSignal stop,
                            List<String> argv, StepTypes stepTypes, Path topologyFile, String profile,
-                           Function<String, Operator> askOperator, String version) {
+                           Function<String, Operator> askOperator, String version, Consumer<Redactor> masking) {
     }
 
     private final Settings settings;
@@ -229,7 +233,7 @@ public final class Session implements AutoCloseable {
 
     /**
      * Finishes execution {@code id} (or a unique prefix) with the runbook and parameters it began with,
-     * {@code values} overriding them (a secret, which the journal masks, must be given again).
+     * {@code values} overriding them (a secret, which the journal does not keep, is asked for again).
      */
     public ExecutionResult resume(String id, Map<String, String> values, ChangeRequest change,
                                   EventListener console) {
@@ -243,14 +247,22 @@ public final class Session implements AutoCloseable {
         }
         Runbook runbook = load(store.directory(execution).resolve(ExecutionStore.RUNBOOK_COPY));
         Map<String, String> given = new LinkedHashMap<>();
+        List<String> secrets = new ArrayList<>();
         if (started.get("params") instanceof Map<?, ?> stored) {
             stored.forEach((k, v) -> {
-                if (!Redactor.MASK.equals(v)) {
-                    given.put(String.valueOf(k), String.valueOf(v));
+                String name = String.valueOf(k);
+                ParameterSpec spec = runbook.parameters().get(name);
+                if (spec != null && spec.secret() && Redactor.MASK.equals(v)) {
+                    secrets.add(name);
+                } else {
+                    given.put(name, String.valueOf(v));
                 }
             });
         }
         given.putAll(values);
+        // Never the default instead: the execution may have begun with another value.
+        List<String> missing = secrets.stream().filter(name -> !values.containsKey(name)).sorted().toList();
+        missing.forEach(name -> given.put(name, askSecret(execution, name, missing)));
         Map<String, Object> params = bind(runbook, given);
         RunOptions options = options(runbook, params, change);
         ExecutionService service = service();
@@ -259,6 +271,17 @@ public final class Session implements AutoCloseable {
         }
         settings.stop().arm();
         return service.resume(execution, runbook, params, options, console);
+    }
+
+    /** Secret parameter {@code name} of {@code execution}, which its journal does not keep: asked at the terminal, or exit 2. */
+    private String askSecret(String execution, String name, List<String> missing) {
+        return settings.askOperator().apply(Actor.current().user())
+                .secret("secret parameter '" + name + "' of execution " + execution + " (not kept in its journal)")
+                .orElseThrow(() -> new GafailException(ExitCode.USAGE, "execution " + execution + " began with secret"
+                        + " parameter" + (missing.size() > 1 ? "s " : " ")
+                        + String.join(", ", missing.stream().map(n -> "'" + n + "'").toList())
+                        + ", which its journal does not keep: give " + (missing.size() > 1 ? "them" : "it")
+                        + " again with " + String.join(" ", missing.stream().map(n -> "--set " + n + "=...").toList())));
     }
 
     private ExecutionService service() {
@@ -270,8 +293,10 @@ public final class Session implements AutoCloseable {
         String user = Actor.current().user();
         Operator operator = change.preApproved() ? Operator.preApproved(user + " (--yes)")
                 : settings.askOperator().apply(user);
-        List<String> secrets = ParameterValues.secrets(runbook, params);
-        String command = new Redactor(secrets).text("gafail " + String.join(" ", settings.argv()));
+        Redactor redactor = Redactor.of(ParameterValues.secrets(runbook, params));
+        settings.masking().accept(redactor);
+        String command = redactor.text("gafail " + String.join(" ",
+                ParameterValues.maskedArguments(runbook, settings.argv(), Redactor.MASK)));
         Optional<Topology> acted = needs(runbook, a -> true) ? Optional.of(topology()) : optionalTopology();
         Map<String, Object> facts = new LinkedHashMap<>();
         acted.ifPresent(t -> {
@@ -281,7 +306,7 @@ public final class Session implements AutoCloseable {
         if (needs(runbook, a -> !a.iamActions().isEmpty())) {
             facts.put("identity", identity().fields());
         }
-        return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), secrets,
+        return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), redactor,
                 acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts);
     }
 

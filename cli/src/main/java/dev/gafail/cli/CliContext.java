@@ -23,7 +23,9 @@ public record CliContext(PrintWriter out, PrintWriter err, InputStream in, boole
         argv = List.copyOf(argv);
     }
 
-    public CliContext withArgv(List<String> args) {
-        return new CliContext(out, err, in, interactive, env, workingDirectory, clock, actions, stop, args);
+    /** This context for a command line {@code args}, its stdout and stderr behind {@code mask}. */
+    CliContext behind(ConsoleMask mask, List<String> args) {
+        return new CliContext(mask.writer(out), mask.writer(err), in, interactive, env, workingDirectory, clock,
+                actions, stop, args);
     }
 }

@@ -4,11 +4,13 @@ import dev.gafail.engine.Operator;
 import dev.gafail.engine.OperatorAbort;
 import dev.gafail.engine.StopSignal;
 import java.io.BufferedReader;
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * Asks the person at the terminal. The question goes to stderr (stdout is for data); the answer is
  * read on a helper thread so that Ctrl-C still stops the execution while it waits for a person.
+ * A secret is read without echo where there is a real console.
  */
 final class ConsoleOperator implements Operator {
 
@@ -25,13 +28,25 @@ final class ConsoleOperator implements Operator {
     private final BufferedReader in;
     private final boolean interactive;
     private final StopSignal stop;
+    private final Console console;
 
-    ConsoleOperator(String name, PrintWriter err, InputStream in, boolean interactive, StopSignal stop) {
+    /**
+     * @param in      shared by every operator of the command: a reader of its own would buffer answers away
+     * @param console the terminal to read a secret from without echo, or null (then {@code in}, echoed)
+     */
+    ConsoleOperator(String name, PrintWriter err, BufferedReader in, boolean interactive, StopSignal stop,
+                    Console console) {
         this.name = name;
         this.err = err;
-        this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+        this.in = in;
         this.interactive = interactive;
         this.stop = stop;
+        this.console = console;
+    }
+
+    /** What every operator of a command reads from. */
+    static BufferedReader reader(InputStream in) {
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
     @Override
@@ -66,6 +81,19 @@ final class ConsoleOperator implements Operator {
                 throw new OperatorAbort("cannot read the answer: " + e.getCause().getMessage());
             }
         }
+    }
+
+    @Override
+    public Optional<String> secret(String what) {
+        if (!interactive) {
+            return Optional.empty();
+        }
+        if (console != null) {
+            return Optional.ofNullable(console.readPassword("%s: ", what)).map(String::new);
+        }
+        err.print(what + ": ");
+        err.flush();
+        return Optional.ofNullable(readLine());
     }
 
     private String readLine() {

@@ -71,7 +71,7 @@ final class FailoverCommand implements Callable<Integer> {
         if (mode == Mode.UNPLANNED) {
             values.put("allowDataLoss", "true");
         }
-        values.putAll(parameters.values);
+        values.putAll(parameters.values());
         return gafail.run(new RunRequest(loaded, values, change.request(), dryRun));
     }
 }

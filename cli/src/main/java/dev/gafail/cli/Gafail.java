@@ -6,6 +6,8 @@ import dev.gafail.engine.EventListener;
 import dev.gafail.engine.ExecutionResult;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
+import java.io.BufferedReader;
+import java.io.Console;
 import java.io.UncheckedIOException;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -34,6 +36,8 @@ import picocli.CommandLine.Spec;
 public final class Gafail implements Runnable {
 
     private final CliContext context;
+    private final ConsoleMask mask;
+    private BufferedReader answers;
 
     @Mixin
     GlobalOptions global = new GlobalOptions();
@@ -43,12 +47,13 @@ public final class Gafail implements Runnable {
 
     private Session session;
 
-    Gafail(CliContext context) {
+    Gafail(CliContext context, ConsoleMask mask) {
         this.context = context;
+        this.mask = mask;
     }
 
-    public static CommandLine commandLine(CliContext context) {
-        CommandLine line = new CommandLine(new Gafail(context));
+    static CommandLine commandLine(CliContext context, ConsoleMask mask) {
+        CommandLine line = new CommandLine(new Gafail(context, mask));
         line.setOut(context.out());
         line.setErr(context.err());
         line.setCaseInsensitiveEnumValuesAllowed(true);
@@ -112,10 +117,25 @@ public final class Gafail implements Runnable {
         if (session == null) {
             session = new Session(new Session.Settings(context.env(), context.workingDirectory(), context.clock(),
                     context.stop(), context.argv(), context.actions(), global.topology, global.profile,
-                    user -> new ConsoleOperator(user, context.err(), context.in(), context.interactive(),
-                            context.stop()), VersionCommand.number()));
+                    user -> new ConsoleOperator(user, context.err(), answers(), context.interactive(),
+                            context.stop(), terminal()),
+                    VersionCommand.number(), mask::add));
         }
         return session;
+    }
+
+    /** The terminal behind stdin, or null (tests, pipes). */
+    private Console terminal() {
+        return context.in() == System.in ? System.console() : null;
+    }
+
+    /** Every answer of the command, through one reader: a secret read from the terminal shares its buffer. */
+    private BufferedReader answers() {
+        if (answers == null) {
+            answers = terminal() != null ? new BufferedReader(terminal().reader())
+                    : ConsoleOperator.reader(context.in());
+        }
+        return answers;
     }
 
     /** Closes what the command opened. */

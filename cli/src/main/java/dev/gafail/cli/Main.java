@@ -23,22 +23,37 @@ public final class Main {
                 StandardCharsets.UTF_8));
         PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
                 StandardCharsets.UTF_8));
+        // Libraries and loggers write to System.out and System.err: they pass the same mask.
+        ConsoleMask mask = new ConsoleMask();
+        System.setOut(mask.stream(new FileOutputStream(FileDescriptor.out)));
+        System.setErr(mask.stream(new FileOutputStream(FileDescriptor.err)));
         StopSignal stop = new StopSignal();
         Signals.install(stop, err);
         CliContext context = new CliContext(out, err, System.in, System.console() != null, System.getenv(),
                 Path.of("").toAbsolutePath(), Clock.systemUTC(), BuiltinActions::registry, stop, List.of(args));
-        int code = run(context, args);
+        int code = run(context, mask, args);
         out.flush();
         err.flush();
+        System.out.flush();
+        System.err.flush();
         System.exit(code);
     }
 
     public static int run(CliContext context, String... args) {
-        CommandLine line = Gafail.commandLine(context.withArgv(List.of(args)));
+        return run(context, new ConsoleMask(), args);
+    }
+
+    /** Runs with stdout and stderr behind {@code mask}, which learns each run's secrets. */
+    private static int run(CliContext context, ConsoleMask mask, String... args) {
+        CliContext masked = context.behind(mask, List.of(args));
+        CommandLine line = Gafail.commandLine(masked, mask);
         try {
             return line.execute(args);
         } finally {
             ((Gafail) line.getCommand()).close();
+            // The mask holds a line until it ends: what a command left unflushed leaves now.
+            masked.out().flush();
+            masked.err().flush();
         }
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "resume", description = {
         "Finish an interrupted, stopped or aborted execution.",
         "Completed steps are not redone. It runs the runbook as it was when the execution began;",
-        "secret parameters must be given again with --set."})
+        "secret parameters are asked for again at the terminal, or given with --set."})
 final class ResumeCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -26,6 +26,6 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return gafail.finish(gafail.session().resume(id, parameters.values, change.request(), gafail.console()));
+        return gafail.finish(gafail.session().resume(id, parameters.values(), change.request(), gafail.console()));
     }
 }

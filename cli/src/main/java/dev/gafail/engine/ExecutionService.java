@@ -38,7 +38,7 @@ public final class ExecutionService {
 
     /** The dry run: plans, changes nothing, writes nothing. */
     public ExecutionResult plan(Runbook runbook, Map<String, Object> params, RunOptions options, EventListener console) {
-        Redactor redactor = new Redactor(options.secrets());
+        Redactor redactor = options.redactor();
         EventBus bus = new EventBus(redactor, List.of(console));
         return masked(redactor, engine.plan(new Execution("dry-run", runbook, params, options.topology(), options.operator(),
                 options.stop(), bus, new ExecutionState(), null)));
@@ -52,7 +52,7 @@ public final class ExecutionService {
              Journal journal = store.create(id, runbook.source())) {
             AuditTrail audit = auditTrail(options);
             ExecutionState state = new ExecutionState();
-            Redactor redactor = new Redactor(options.secrets());
+            Redactor redactor = options.redactor();
             EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console));
             Map<String, Object> data = who(options);
             data.put("runbook", runbook.name());
@@ -88,7 +88,7 @@ public final class ExecutionService {
             try (Journal journal = Journal.append(store.journal(id))) {
                 AuditTrail audit = auditTrail(options);
                 ExecutionState state = ExecutionState.replay(stored.events());
-                Redactor redactor = new Redactor(options.secrets());
+                Redactor redactor = options.redactor();
                 EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console));
                 Map<String, Object> data = who(options);
                 data.put("runbook", runbook.name());

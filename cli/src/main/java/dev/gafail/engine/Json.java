@@ -2,7 +2,11 @@ package dev.gafail.engine;
 
 import dev.gafail.yaml.Durations;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.stream.Collectors;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.type.TypeReference;
@@ -12,6 +16,9 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationContext;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.ValueSerializer;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.PropertyBindingException;
+import tools.jackson.databind.exc.ValueInstantiationException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
 
@@ -42,6 +49,62 @@ public final class Json {
     };
 
     private Json() {
+    }
+
+    /**
+     * Why {@code e}, from binding a step's {@code with} to its parameter record, happened, in gafail's words
+     * ({@code stages[2]: expected an integer}). Jackson's own message quotes the value, shortened with
+     * {@code ...} when long, so a secret in it would escape the masker: it never reaches a sink.
+     */
+    public static String mismatch(RuntimeException e) {
+        String where = e instanceof JacksonException j ? path(j) : "";
+        String why;
+        if (e instanceof ValueInstantiationException && e.getCause() != null) {
+            why = e.getCause().getMessage();
+        } else if (e instanceof PropertyBindingException p) {
+            why = "unknown parameter '" + p.getPropertyName() + "'";
+            where = where.endsWith(p.getPropertyName()) ? "" : where;
+        } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            why = "expected " + kind(m.getTargetType());
+        } else {
+            why = "not of the expected form";
+        }
+        return where.isEmpty() ? why : where + ": " + why;
+    }
+
+    private static String path(JacksonException e) {
+        StringBuilder out = new StringBuilder();
+        for (JacksonException.Reference ref : e.getPath()) {
+            if (ref.getPropertyName() != null) {
+                out.append(out.isEmpty() ? "" : ".").append(ref.getPropertyName());
+            } else if (ref.getIndex() >= 0) {
+                out.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String kind(Class<?> type) {
+        if (type == Duration.class) {
+            return "a duration (" + Durations.EXAMPLES + ")";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a text";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+                    .collect(Collectors.joining(", "));
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "an object";
     }
 
     /** {@code value} (a record, a map) as the JSON object a journal line holds: plain maps, lists and scalars. */

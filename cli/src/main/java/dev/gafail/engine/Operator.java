@@ -1,6 +1,8 @@
 package dev.gafail.engine;
 
-/** The person running gafail, as far as the engine needs them: to approve or decline. */
+import java.util.Optional;
+
+/** The person running gafail, as far as the engine needs them: to approve or decline, and to give a secret again. */
 public interface Operator {
 
     /** Who approves, for the journal and the audit log. */
@@ -12,6 +14,11 @@ public interface Operator {
      * @throws OperatorAbort on no, or when there is nobody to ask (no terminal and no --yes)
      */
     void approve(String question) throws OperatorAbort;
+
+    /** The value of {@code what}, typed by the person at the terminal; empty when there is nobody to ask. */
+    default Optional<String> secret(String what) {
+        return Optional.empty();
+    }
 
     /** The operator of {@code --yes}: approves everything, recorded as such. */
     static Operator preApproved(String name) {

@@ -1,22 +1,20 @@
 package dev.gafail.engine;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
  * How the operator asked for an execution: who approves, how to stop it, why it runs
  * ({@code --reason}), the command line (for the audit log), the overall timeout (null: the
- * runbook's), the secret values to mask everywhere, and what the execution acts on: the lock's
+ * runbook's), what masks the secret values everywhere, and what the execution acts on: the lock's
  * scope (null: the runbook file), the topology's variables for expressions (null: none) and facts
  * for the journal's and audit log's record of the start (the topology, the caller's AWS identity).
  */
 public record RunOptions(Operator operator, StopSignal stop, String reason, String command, Duration timeout,
-                         List<String> secrets, String lockScope, Map<String, Object> topology,
+                         Redactor redactor, String lockScope, Map<String, Object> topology,
                          Map<String, Object> target) {
 
     public RunOptions {
-        secrets = List.copyOf(secrets);
         topology = topology == null ? null : Map.copyOf(topology);
         target = target == null ? Map.of() : Map.copyOf(target);
     }

@@ -62,8 +62,7 @@ final class StepInputs {
         try {
             return Json.MAPPER.treeToValue(resolved, action.parameterType());
         } catch (RuntimeException e) {
-            throw StepFailure.permanent("parameters of " + spec.action() + " do not fit: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+            throw StepFailure.permanent("parameters of " + spec.action() + " do not fit: " + Json.mismatch(e));
         }
     }
 

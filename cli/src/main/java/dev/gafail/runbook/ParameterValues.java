@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /** Binds {@code --set name=value} pairs to a runbook's declared parameters, typed, with defaults. */
 public final class ParameterValues {
+
+    private static final String SET = "--set";
 
     /** Every problem with the given values, one line each. */
     public static final class InvalidParameters extends Exception {
@@ -73,17 +76,39 @@ public final class ParameterValues {
         return values;
     }
 
-    /** The text of the secret values among {@code values}, to mask wherever they might appear. */
-    public static List<String> secrets(Runbook runbook, Map<String, Object> values) {
-        List<String> secrets = new ArrayList<>();
+    /** The secret values among {@code values}, of their types' Java classes, to mask wherever they might appear. */
+    public static List<Object> secrets(Runbook runbook, Map<String, Object> values) {
+        List<Object> secrets = new ArrayList<>();
         runbook.parameters().values().stream().filter(ParameterSpec::secret)
-                .forEach(p -> {
-                    Object value = values.get(p.name());
-                    if (value != null) {
-                        secrets.add(value.toString());
-                    }
-                });
+                .map(p -> values.get(p.name())).filter(Objects::nonNull).forEach(secrets::add);
         return secrets;
+    }
+
+    /**
+     * {@code argv} with the value of every {@code --set} of a secret parameter replaced by {@code mask}: as
+     * typed ({@code 0042}, {@code 1300ms}) it may be spelt in a way the value's own spellings miss.
+     */
+    public static List<String> maskedArguments(Runbook runbook, List<String> argv, String mask) {
+        List<String> out = new ArrayList<>();
+        boolean value = false;
+        for (String arg : argv) {
+            if (value) {
+                out.add(masked(runbook, arg, mask));
+            } else if (arg.startsWith(SET + "=")) {
+                out.add(SET + "=" + masked(runbook, arg.substring(SET.length() + 1), mask));
+            } else {
+                out.add(arg);
+            }
+            value = arg.equals(SET);
+        }
+        return out;
+    }
+
+    private static String masked(Runbook runbook, String pair, String mask) {
+        int eq = pair.indexOf('=');
+        ParameterSpec spec = eq < 0 ? null : runbook.parameters().get(pair.substring(0, eq));
+        // A pair that names no parameter is masked whole: it may be a secret typed without its name.
+        return spec == null ? mask : spec.secret() ? pair.substring(0, eq + 1) + mask : pair;
     }
 
     /** The values as text, the way {@code --set} takes them, with secrets left out (resume asks for them again). */

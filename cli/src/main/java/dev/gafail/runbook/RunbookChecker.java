@@ -223,6 +223,11 @@ final class RunbookChecker {
                 problems.add(new Problem(tree.keyAt(pointer + "/values"), "'values' belongs to enum parameters",
                         pointer + "/values"));
             }
+            if (type.equals("bool") && spec.path("secret").asBoolean(false)) {
+                // Masking one of two words would mask every true or false in every output.
+                problems.add(new Problem(tree.keyAt(pointer + "/secret"), "a bool parameter cannot be secret:"
+                        + " its value is 'true' or 'false', which no mask can hide", pointer + "/secret"));
+            }
             JsonNode defaultValue = spec.path("default");
             if (defaultValue.isMissingNode()) {
                 continue;

@@ -13,6 +13,7 @@ import dev.gafail.testing.Resources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,12 +50,18 @@ class FailoverTest {
         return CliRun.in(home).run(args);
     }
 
+    /** A failover with the QUICK parameters, except those {@code extra} sets itself (each --set is given once). */
     private CliRun.Result failover(String... extra) {
-        String[] args = new String[4 + QUICK.length + extra.length];
-        System.arraycopy(new String[] {"failover", "--to", "region-b", "--yes"}, 0, args, 0, 4);
-        System.arraycopy(QUICK, 0, args, 4, QUICK.length);
-        System.arraycopy(extra, 0, args, 4 + QUICK.length, extra.length);
-        return gafail(args);
+        List<String> args = new ArrayList<>(List.of("failover", "--to", "region-b", "--yes"));
+        List<String> given = List.of(extra);
+        for (int i = 0; i < QUICK.length; i += 2) {
+            String name = QUICK[i + 1].substring(0, QUICK[i + 1].indexOf('=') + 1);
+            if (given.stream().noneMatch(a -> a.startsWith(name))) {
+                args.addAll(List.of(QUICK[i], QUICK[i + 1]));
+            }
+        }
+        args.addAll(given);
+        return gafail(args.toArray(String[]::new));
     }
 
     @Test
