@@ -4,6 +4,7 @@ import dev.gafail.yaml.InvalidFileException;
 import dev.gafail.yaml.PositionedTree;
 import dev.gafail.yaml.Problem;
 import dev.gafail.yaml.SchemaCheckedYaml;
+import dev.gafail.yaml.UserFiles;
 import dev.gafail.yaml.YamlDocuments;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public final class TopologyLoader {
     private final SchemaCheckedYaml yaml = new SchemaCheckedYaml(TopologyLoader.class, "topology.schema.json", SHAPE);
 
     public Topology load(Path file) throws InvalidFileException {
-        return parse(file.toString(), YamlDocuments.bytes(file));
+        return parse(file.toString(), UserFiles.read(file));
     }
 
     public Topology parse(String file, byte[] bytes) throws InvalidFileException {
