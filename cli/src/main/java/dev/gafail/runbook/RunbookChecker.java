@@ -180,6 +180,9 @@ final class RunbookChecker {
                 return "unknown parameter '" + path.get(1) + "' in " + dotted
                         + Suggestions.didYouMean(path.get(1), parameters);
             }
+            if (path.size() > 2) {
+                return "a parameter's value has no properties (" + dotted + "); use params." + path.get(1);
+            }
         } else if (root.equals("steps")) {
             if (path.size() < 3 || !path.get(2).equals("outputs")) {
                 return "refer to a step's outputs: steps.ID.outputs.NAME (found " + dotted + ")";
