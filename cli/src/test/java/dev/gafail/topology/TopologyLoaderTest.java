@@ -87,4 +87,14 @@ class TopologyLoaderTest {
         assertEquals(2, result.code(), result.toString());
         assertEquals(file + ":5:11: port 999999 is not between 1 and 65535 (at /endpoint)", result.err().strip());
     }
+
+    /** Java's regex engine recurses per repetition of a group: a pattern with an unbounded group overflowed. */
+    @Test
+    void aRegionNameOfThousandsOfPartsIsAProblemNotAStackOverflow() throws IOException {
+        String broken = example().replace("awsRegion: us-west-2", "awsRegion: us" + "-west".repeat(5000) + "-2");
+
+        InvalidFileException e = assertThrows(InvalidFileException.class,
+                () -> loader.parse("gafail.yaml", broken.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.problems().get(0).format().contains("an AWS region such as us-east-1"), e.getMessage());
+    }
 }

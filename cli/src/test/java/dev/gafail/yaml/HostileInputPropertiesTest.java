@@ -147,7 +147,7 @@ class HostileInputPropertiesTest {
     Arbitrary<byte[]> hostileTopologies() {
         Arbitrary<byte[]> filled = Combinators.combine(Arbitraries.of("endpoint: https://api.example.com",
                         "    healthz: https://b.api.example.com/healthz", "globalDatabase: orders-global",
-                        "metadata: {name: orders-api}"), hostileText())
+                        "metadata: {name: orders-api}", "    awsRegion: us-west-2"), hostileText())
                 .as((line, text) -> TOPOLOGY.replace(line, line.substring(0, line.indexOf(':') + 2) + text)
                         .getBytes(StandardCharsets.UTF_8));
         return Arbitraries.oneOf(filled, mutated(TOPOLOGY), nested(), oddBytes(), oversized());
