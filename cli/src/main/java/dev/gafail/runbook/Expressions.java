@@ -173,7 +173,7 @@ public final class Expressions {
      * Refuses an expression too long or too deep for JEXL's recursive parser and evaluator: a linear
      * scan outside string literals, counting open brackets and unary operators in a row.
      */
-    static void measure(String source, int offset) throws ExpressionException {
+    private static void measure(String source, int offset) throws ExpressionException {
         if (source.length() > MAX_LENGTH) {
             throw new ExpressionException("expression is " + source.length() + " characters long; the limit is "
                     + MAX_LENGTH, offset);
