@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExit codes:%n",
         footer = {"  0 success", "  1 a step failed (rolled back or stopped; the message says how to resume)",
                 "  2 usage or validation error (nothing executed)", "  3 preconditions not met (nothing changed)",
-                "  4 aborted by the operator (or interrupted; resumable)", "  5 another execution holds the lock"},
+                "  4 aborted by the operator (or interrupted; resumable)", "  5 another execution holds the lock",
+                "  7 incomplete plan: a dry run in which some step could not be planned"},
         subcommands = {FailoverCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class,
                 HistoryCommand.class, ShowCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
                 VersionCommand.class, AutoComplete.GenerateCompletion.class})

@@ -7,11 +7,11 @@ import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyImport;
 import dev.gafail.topology.TopologyLoader;
 import dev.gafail.yaml.InvalidFileException;
+import dev.gafail.yaml.UserFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -94,11 +94,9 @@ final class TopologyCommand implements Runnable {
             Path target = context.workingDirectory().resolve(output != null ? output : Path.of("gafail.yaml"));
             String yaml;
             try {
-                yaml = TopologyImport.yaml(Json.MAPPER.readTree(Files.readString(source)));
-            } catch (NoSuchFileException e) {
-                throw new GafailException(ExitCode.USAGE, outputs + ": no such file");
-            } catch (IOException e) {
-                throw new GafailException(ExitCode.USAGE, outputs + ": cannot read it: " + e.getMessage());
+                yaml = TopologyImport.yaml(Json.MAPPER.readTree(UserFiles.read(source)));
+            } catch (InvalidFileException e) {
+                throw new GafailException(ExitCode.USAGE, outputs + ": " + e.problems().get(0).message());
             } catch (JacksonException e) {
                 throw new GafailException(ExitCode.USAGE, outputs + ": not JSON: " + e.getOriginalMessage());
             } catch (IllegalArgumentException e) {

@@ -38,24 +38,41 @@ public final class Engine {
         this.clock = clock;
     }
 
-    /** The dry run: plans every step, checks preconditions, changes nothing. */
+    /**
+     * The dry run: plans every step, checks preconditions, changes nothing. A plan with a step that
+     * could not be planned is incomplete (exit 7), since the run would meet the same failure there:
+     * CI relies on dry runs to catch it. A step planned "known after apply" (it reads what an earlier
+     * step will produce) is not such a failure, nor is one the runbook continues past
+     * ({@code onFailure: continue}): the run would not stop there either.
+     */
     public ExecutionResult plan(Execution x) {
         Runbook runbook = x.runbook();
         int unmet = 0;
+        List<String> unplanned = new ArrayList<>();
         for (StepSpec check : runbook.preconditions()) {
-            Optional<Change> change = planOne(x, Phase.PRECONDITION, check, Set.of());
-            unmet += change.isPresent() && !change.get().done() ? 1 : 0;
+            Planned planned = planOne(x, Phase.PRECONDITION, check, Set.of());
+            unmet += planned.acts() && !planned.failed() ? 1 : 0;
+            planned.blocking(check).ifPresent(unplanned::add);
         }
-        int changes = planSteps(x, runbook.flatSteps());
+        List<Planned> steps = planSteps(x, runbook.flatSteps());
+        for (int i = 0; i < steps.size(); i++) {
+            steps.get(i).blocking(runbook.flatSteps().get(i)).ifPresent(unplanned::add);
+        }
         for (StepSpec check : runbook.verify()) {
-            planOne(x, Phase.VERIFY, check, idsOf(runbook.flatSteps()));
+            // What a check reads from the steps is known only after they have run.
+            planOne(x, Phase.VERIFY, check, Set.of()).blocking(check).ifPresent(unplanned::add);
         }
         if (unmet > 0) {
             return new ExecutionResult(ExecutionStatus.FAILED, ExitCode.PRECONDITIONS_NOT_MET,
                     unmet + " precondition(s) would fail; a run would change nothing");
         }
-        return new ExecutionResult(ExecutionStatus.SUCCEEDED, ExitCode.OK,
-                "dry run: " + changes + " of " + runbook.flatSteps().size() + " steps would act; nothing was changed");
+        if (!unplanned.isEmpty()) {
+            return new ExecutionResult(ExecutionStatus.FAILED, ExitCode.INCOMPLETE_PLAN, "incomplete plan: "
+                    + unplanned.size() + " step(s) could not be planned (" + String.join(", ", unplanned)
+                    + "); a run would fail there. Nothing was changed");
+        }
+        return new ExecutionResult(ExecutionStatus.SUCCEEDED, ExitCode.OK, "dry run: " + acting(steps) + " of "
+                + runbook.flatSteps().size() + " steps would act; nothing was changed");
     }
 
     /** Runs (or, with a replayed state, resumes) an execution to its end or to a safe stop. */
@@ -85,7 +102,7 @@ public final class Engine {
         }
         List<StepSpec> remaining = runbook.flatSteps().stream().filter(s -> !done(state, s)).toList();
         if (!state.approved()) {
-            int changes = planSteps(x, remaining);
+            int changes = acting(planSteps(x, remaining));
             try {
                 if (x.stop().requested()) {
                     return interrupted(x);
@@ -269,36 +286,52 @@ public final class Engine {
         return outcomes;
     }
 
-    /** Plans the steps (PLANNED events) and counts those that would act. */
-    private int planSteps(Execution x, List<StepSpec> steps) {
+    /** Plans the steps (PLANNED events), in order. */
+    private List<Planned> planSteps(Execution x, List<StepSpec> steps) {
         Set<String> ran = new HashSet<>(x.state().allOutputs().keySet());
-        int changes = 0;
+        List<Planned> planned = new ArrayList<>();
         for (StepSpec step : steps) {
-            Optional<Change> change = planOne(x, Phase.STEP, step, ran);
-            changes += change.isEmpty() || !change.get().done() ? 1 : 0;
+            planned.add(planOne(x, Phase.STEP, step, ran));
         }
-        return changes;
+        return planned;
     }
 
-    /** One step's read-only plan as a PLANNED event; empty when it depends on outputs not known yet. */
-    private Optional<Change> planOne(Execution x, Phase phase, StepSpec step, Set<String> ran) {
+    private static int acting(List<Planned> planned) {
+        return (int) planned.stream().filter(Planned::acts).count();
+    }
+
+    /** One step's read-only plan as a PLANNED event; no change when it depends on outputs not known yet. */
+    private Planned planOne(Execution x, Phase phase, StepSpec step, Set<String> ran) {
         try {
             Optional<String> unknown = inputs.unknownReference(step, ran);
             if (unknown.isPresent()) {
                 runner.emit(x, EventType.PLANNED, phase, step, null,
                         "known after apply (reads " + unknown.get() + ")", Map.of());
-                return Optional.empty();
+                return new Planned(Optional.empty(), false);
             }
             Change change = planTyped(actions.get(step.action()), x, step);
             runner.emit(x, EventType.PLANNED, phase, step, null, null, Map.of("change", change));
-            return Optional.of(change);
+            return new Planned(Optional.of(change), false);
         } catch (StepFailure e) {
             runner.emit(x, EventType.PLANNED, phase, step, null, "cannot plan: " + e.getMessage(),
                     Map.of("error", true));
-            return Optional.of(Change.to("unknown", "cannot plan: " + e.getMessage()));
+            return new Planned(Optional.of(Change.to("unknown", "cannot plan: " + e.getMessage())), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
+            return new Planned(Optional.empty(), false);
+        }
+    }
+
+    /** A step's plan: its change (none when known only after apply), and whether planning it failed. */
+    private record Planned(Optional<Change> change, boolean failed) {
+
+        boolean acts() {
+            return change.isEmpty() || !change.get().done();
+        }
+
+        /** The step's id when its failed plan makes the whole plan incomplete. */
+        Optional<String> blocking(StepSpec step) {
+            return failed && step.onFailure() != OnFailure.CONTINUE ? Optional.of(step.id()) : Optional.empty();
         }
     }
 
@@ -334,11 +367,5 @@ public final class Engine {
     private void emitFor(Execution x, EventType type, StepSpec step, String message) {
         x.events().on(new Event(type, clock.instant(), x.id(), Phase.ROLLBACK, step.id(), step.action(), null,
                 message, Map.of("for", step.id())));
-    }
-
-    private static Set<String> idsOf(List<StepSpec> steps) {
-        Set<String> ids = new HashSet<>();
-        steps.forEach(s -> ids.add(s.id()));
-        return ids;
     }
 }

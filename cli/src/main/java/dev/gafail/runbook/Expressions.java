@@ -1,6 +1,9 @@
 package dev.gafail.runbook;
 
 import dev.gafail.yaml.Durations;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,11 +24,22 @@ import org.apache.commons.jexl3.introspection.JexlPermissions;
  * side-effect-free expressions: no assignments, loops, lambdas, method calls or class access.
  * A value that is exactly one expression keeps the expression's type; any other string with
  * expressions in it is text with each expression's value spliced in.
+ *
+ * <p>JEXL parses and evaluates by recursion, so a deep enough expression overflows the stack. Every
+ * expression is measured first ({@link #MAX_LENGTH}, {@link #MAX_NESTING}) and refused with its
+ * position before JEXL sees it; a stack overflow that happens anyway becomes an expression error.
  */
 public final class Expressions {
 
     public static final String OPEN = "${{";
     public static final String CLOSE = "}}";
+    /**
+     * Far beyond any useful condition. With {@link #MAX_NESTING}, the deepest expressions within the
+     * bounds were measured to parse and evaluate in 384 KiB of stack (interpreted or compiled); a thread has 1 MiB.
+     */
+    public static final int MAX_LENGTH = 1000;
+    /** Brackets plus unary operators in a row ({@code !!!x}), each a level of JEXL's recursion. */
+    public static final int MAX_NESTING = 32;
 
     private static final JexlFeatures FEATURES = new JexlFeatures()
             .sideEffect(false).sideEffectGlobal(false).loops(false).lambda(false)
@@ -35,7 +49,7 @@ public final class Expressions {
 
     private final JexlEngine jexl = new JexlBuilder()
             .features(FEATURES)
-            .permissions(JexlPermissions.RESTRICTED)
+            .permissions(new DataOnly())
             .strict(true).safe(false).silent(false)
             .create();
     private final Map<String, Template> cache = new ConcurrentHashMap<>();
@@ -105,12 +119,15 @@ public final class Expressions {
     }
 
     private JexlScript compile(String source, int offset) throws ExpressionException {
+        measure(source, offset);
         try {
             return jexl.createScript(FEATURES, new JexlInfo("expression", 1, 1), source);
+        } catch (StackOverflowError | JexlException.StackOverflow e) {
+            throw new ExpressionException("expression '" + abbreviated(source) + "' is nested too deeply", offset);
         } catch (JexlException e) {
             JexlInfo info = e.getInfo();
             int column = info == null ? 1 : Math.max(1, info.getColumn());
-            throw new ExpressionException("malformed expression '" + source.trim() + "': " + describe(e),
+            throw new ExpressionException("malformed expression '" + abbreviated(source) + "': " + describe(e),
                     offset + column - 1);
         }
     }
@@ -139,14 +156,118 @@ public final class Expressions {
     }
 
     private static Object run(Part part, MapContext context) throws ExpressionException {
+        String source = abbreviated(part.expression().getSourceText());
         try {
             return part.expression().execute(context);
+        } catch (StackOverflowError | JexlException.StackOverflow e) {
+            // JEXL turns some overflows into its own exception; either way the stack was too small.
+            throw new ExpressionException("cannot evaluate '" + source + "': nested too deeply", part.offset());
         } catch (JexlException e) {
-            throw new ExpressionException("cannot evaluate '" + part.expression().getSourceText().trim()
-                    + "': " + describe(e), part.offset());
+            throw new ExpressionException("cannot evaluate '" + source + "': " + describe(e), part.offset());
         } catch (RuntimeException e) {
-            throw new ExpressionException("cannot evaluate '" + part.expression().getSourceText().trim()
-                    + "': " + e.getMessage(), part.offset());
+            throw new ExpressionException("cannot evaluate '" + source + "': " + e.getMessage(), part.offset());
+        }
+    }
+
+    /**
+     * Refuses an expression too long or too deep for JEXL's recursive parser and evaluator: a linear
+     * scan outside string literals, counting open brackets and unary operators in a row.
+     */
+    private static void measure(String source, int offset) throws ExpressionException {
+        if (source.length() > MAX_LENGTH) {
+            throw new ExpressionException("expression is " + source.length() + " characters long; the limit is "
+                    + MAX_LENGTH, offset);
+        }
+        int brackets = 0;
+        int unary = 0;
+        char quote = 0;
+        for (int i = 0; i < source.length(); i++) {
+            int at = i;
+            char c = source.charAt(i);
+            if (quote != 0) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            if (c == '\'' || c == '"') {
+                quote = c;
+                unary = 0;
+            } else if (c == '(' || c == '[' || c == '{') {
+                brackets++;
+            } else if (c == ')' || c == ']' || c == '}') {
+                brackets--;
+                unary = 0;
+            } else if ((c == '!' || c == '-' || c == '~' || c == '+') && !next(source, i, '=')) {
+                unary++;
+            } else if (source.startsWith("not", i) && !Character.isJavaIdentifierPart(next(source, i + 2))) {
+                unary++;
+                i += 2;
+            } else if (!Character.isWhitespace(c)) {
+                unary = 0;
+                while (i + 1 < source.length() && Character.isJavaIdentifierPart(source.charAt(i + 1))) {
+                    i++; // the rest of a name or number
+                }
+            }
+            if (brackets + unary > MAX_NESTING) {
+                throw new ExpressionException("expression is nested more than " + MAX_NESTING
+                        + " levels deep (brackets and unary operators)", offset + at);
+            }
+        }
+    }
+
+    private static boolean next(String source, int i, char wanted) {
+        return next(source, i) == wanted;
+    }
+
+    private static char next(String source, int i) {
+        return i + 1 < source.length() ? source.charAt(i + 1) : ' ';
+    }
+
+    /** An expression as messages quote it: trimmed, and shortened when long. */
+    private static String abbreviated(String source) {
+        String trimmed = source.trim();
+        return trimmed.length() > 80 ? trimmed.substring(0, 77) + "..." : trimmed;
+    }
+
+    /**
+     * What expressions may reach through JEXL's introspection: the entries of maps and lists (params,
+     * step outputs, the topology) and arrays, read with {@code get}. Nothing else, so that
+     * {@code params.to.class}, {@code .bytes} or {@code .hashCode} find no Java member.
+     */
+    private static final class DataOnly implements JexlPermissions {
+
+        /** Classes decide, whatever their package. */
+        @Override
+        public boolean allow(Package pack) {
+            return true;
+        }
+
+        @Override
+        public boolean allow(Class<?> type) {
+            return Map.class.isAssignableFrom(type) || List.class.isAssignableFrom(type) || type.isArray();
+        }
+
+        @Override
+        public boolean allow(Constructor<?> constructor) {
+            return false;
+        }
+
+        @Override
+        public boolean allow(Field field) {
+            return false;
+        }
+
+        @Override
+        public boolean allow(Method method) {
+            return method.getName().equals("get") && method.getParameterCount() == 1;
+        }
+
+        @Override
+        public JexlPermissions compose(String... rules) {
+            throw new UnsupportedOperationException("expression permissions are fixed");
         }
     }
 

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import tools.jackson.databind.JsonNode;
@@ -45,7 +44,7 @@ final class RunbookChecker {
         JsonNode root = tree.root();
         parameters = new HashSet<>(root.path("parameters").propertyNames());
         checkParameters(root.path("parameters"));
-        checkDuration(root.path("timeout"), "/timeout", true);
+        checkTimeout(root.path("timeout"), "/timeout");
 
         Set<String> visible = new HashSet<>();
         forEach("/preconditions", (step, pointer) -> {
@@ -133,21 +132,12 @@ final class RunbookChecker {
             }
         }
         checkExpressions(step.path("with"), pointer + "/with", visible);
-        checkDuration(step.path("timeout"), pointer + "/timeout", true);
-        checkDuration(step.path("retry").path("backoff"), pointer + "/retry/backoff", false);
-        checkDuration(step.path("retry").path("maxBackoff"), pointer + "/retry/maxBackoff", false);
+        checkTimeout(step.path("timeout"), pointer + "/timeout");
     }
 
-    /** What the schema's pattern cannot say: too long, or a zero timeout that could never be met. */
-    private void checkDuration(JsonNode value, String pointer, boolean positive) {
-        if (!value.isString() || !value.asString().matches(Durations.PATTERN)) {
-            return; // absent, or the schema reports it
-        }
-        Optional<Duration> parsed = Durations.parse(value.asString());
-        if (parsed.isEmpty()) {
-            problems.add(tree.problem(pointer, "duration " + value.asString() + " is too long ("
-                    + Durations.EXAMPLES + ")"));
-        } else if (positive && parsed.get().isZero()) {
+    /** What the schema cannot say (it checks the syntax and the range): a zero timeout could never be met. */
+    private void checkTimeout(JsonNode value, String pointer) {
+        if (value.isString() && Durations.parse(value.asString()).filter(Duration::isZero).isPresent()) {
             problems.add(tree.problem(pointer, "a timeout of 0 could never be met; leave it out for no timeout"));
         }
     }
@@ -195,6 +185,9 @@ final class RunbookChecker {
             if (!parameters.contains(path.get(1))) {
                 return "unknown parameter '" + path.get(1) + "' in " + dotted
                         + Suggestions.didYouMean(path.get(1), parameters);
+            }
+            if (path.size() > 2) {
+                return "a parameter's value has no properties (" + dotted + "); use params." + path.get(1);
             }
         } else if (root.equals("steps")) {
             if (path.size() < 3 || !path.get(2).equals("outputs")) {

@@ -5,6 +5,7 @@ import dev.gafail.yaml.InvalidFileException;
 import dev.gafail.yaml.PositionedTree;
 import dev.gafail.yaml.Problem;
 import dev.gafail.yaml.SchemaProblems;
+import dev.gafail.yaml.UserFiles;
 import dev.gafail.yaml.YamlDocuments;
 import dev.gafail.yaml.YamlTreeReader;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ public final class RunbookLoader {
     }
 
     public Runbook load(Path file) throws InvalidFileException {
-        return parse(file.toString(), YamlDocuments.bytes(file));
+        return parse(file.toString(), UserFiles.read(file));
     }
 
     public Runbook parse(String file, byte[] bytes) throws InvalidFileException {

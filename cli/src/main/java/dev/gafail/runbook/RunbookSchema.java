@@ -2,9 +2,8 @@ package dev.gafail.runbook;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import dev.gafail.yaml.Durations;
+import dev.gafail.yaml.JsonSchemas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,7 +28,7 @@ public final class RunbookSchema {
 
     public RunbookSchema(ActionCatalog actions) {
         this.document = compose(actions);
-        this.schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(document);
+        this.schema = JsonSchemas.of(document);
     }
 
     /** The schema's node at {@code pointer} (a copy), e.g. to read the description next to a failed keyword. */
@@ -55,6 +54,7 @@ public final class RunbookSchema {
         ObjectNode defs = (ObjectNode) base.get("$defs");
         ObjectNode duration = (ObjectNode) defs.get("duration");
         duration.put("pattern", Durations.PATTERN);
+        duration.put("format", JsonSchemas.DURATION_FORMAT);
         duration.put("description", "a duration, " + Durations.EXAMPLES);
 
         ObjectNode step = (ObjectNode) defs.get("step");

@@ -4,14 +4,17 @@ import dev.gafail.yaml.InvalidFileException;
 import dev.gafail.yaml.PositionedTree;
 import dev.gafail.yaml.Problem;
 import dev.gafail.yaml.SchemaCheckedYaml;
+import dev.gafail.yaml.UserFiles;
 import dev.gafail.yaml.YamlDocuments;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -27,7 +30,7 @@ public final class TopologyLoader {
     private final SchemaCheckedYaml yaml = new SchemaCheckedYaml(TopologyLoader.class, "topology.schema.json", SHAPE);
 
     public Topology load(Path file) throws InvalidFileException {
-        return parse(file.toString(), YamlDocuments.bytes(file));
+        return parse(file.toString(), UserFiles.read(file));
     }
 
     public Topology parse(String file, byte[] bytes) throws InvalidFileException {
@@ -46,10 +49,9 @@ public final class TopologyLoader {
         root.path("regions").propertyNames().forEach(r -> urls.add("/regions/" + r + "/healthz"));
         root.path("endpoints").propertyNames().forEach(e -> urls.add("/endpoints/" + e));
         for (String url : urls) {
-            try {
-                URI.create(root.at(url).asString());
-            } catch (IllegalArgumentException e) {
-                problems.add(tree.problem(url, "not a valid URL: " + e.getMessage()));
+            JsonNode value = root.at(url);
+            if (value.isString()) {
+                urlProblem(value.asString()).ifPresent(why -> problems.add(tree.problem(url, why)));
             }
         }
         String accelerator = root.at("/accelerator/arn").asString();
@@ -85,6 +87,28 @@ public final class TopologyLoader {
                         + " is more than activeCount " + region.at("/ecs/activeCount").asInt()));
             }
         }
+    }
+
+    /**
+     * What the schema's pattern (http or https, then an authority) lets through and the HTTP clients
+     * would refuse later: no host, or a port outside 1-65535 ({@code :999999}, {@code :0}).
+     */
+    static Optional<String> urlProblem(String text) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            return Optional.of("not a valid URL: " + e.getMessage());
+        }
+        if (uri.getHost() == null) {
+            String authority = uri.getRawAuthority();
+            return Optional.of(authority == null ? "not a valid URL: it names no host"
+                    : "not a valid URL: " + authority + " is not a host with an optional port from 1 to 65535");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            return Optional.of("port " + uri.getPort() + " is not between 1 and 65535");
+        }
+        return Optional.empty();
     }
 
     private static Topology bind(PositionedTree tree) {

@@ -8,8 +8,12 @@ import java.util.regex.Pattern;
 /** The duration syntax of runbooks: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h30m}. */
 public final class Durations {
 
-    /** Also in the runbook JSON Schema, so editors flag bad durations too. */
-    public static final String PATTERN = "^([0-9]+(ms|s|m|h))+$";
+    /**
+     * Also in the runbook JSON Schema, so editors flag bad durations too. Bounded (8 parts of up to 10
+     * digits, which any duration up to {@link #MAX} needs at most): Java's regex engine recurses once per
+     * repetition of a group, and {@code 1h} repeated a few thousand times overflowed the stack.
+     */
+    public static final String PATTERN = "^([0-9]{1,10}(ms|s|m|h)){1,8}$";
     /** Longer than any failover or drill should wait; also keeps deadlines far from overflow. */
     public static final Duration MAX = Duration.ofDays(30);
     public static final String EXAMPLES = "e.g. 500ms, 30s, 5m, 1h30m; at most 720h";

@@ -1,8 +1,6 @@
 package dev.gafail.yaml;
 
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,7 +33,7 @@ public final class SchemaCheckedYaml {
         } catch (IOException e) {
             throw new UncheckedIOException("the schema " + resource + " is missing from the jar", e);
         }
-        schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12).getSchema(document);
+        schema = JsonSchemas.of(document);
         this.shape = shape;
     }
 

@@ -55,7 +55,10 @@ public final class SchemaProblems {
                     kinds.add(kind);
                 }
             });
-            if (!kinds.isEmpty()) {
+            // "101 is not an expression" says nothing when the other branch says "at most 100".
+            boolean otherBranchSpeaks = kinds.equals(Set.of("expression"))
+                    && !group.get(0).getInstanceNode().isString() && group.stream().anyMatch(e -> kindOf(e) == null);
+            if (!kinds.isEmpty() && !otherBranchSpeaks) {
                 problems.add(tree.problem(pointer, "expected " + KINDS.get(union(kinds)) + ", found "
                         + show(group.get(0).getInstanceNode())));
             }
@@ -97,6 +100,10 @@ public final class SchemaProblems {
                 return tree.problem(pointer, "must be one of " + error.getSchemaNode() + ", found " + show(value));
             case "type":
                 return tree.problem(pointer, "expected " + typeName(error.getSchemaNode()) + ", found " + show(value));
+            case "maximum":
+                return tree.problem(pointer, "must be at most " + error.getSchemaNode() + ", found " + show(value));
+            case "minimum":
+                return tree.problem(pointer, "must be at least " + error.getSchemaNode() + ", found " + show(value));
             case "const":
                 return tree.problem(pointer, "must be " + error.getSchemaNode() + ", found " + show(value));
             case "pattern":

@@ -1,9 +1,5 @@
 package dev.gafail.yaml;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,16 +8,6 @@ import java.util.List;
 public final class YamlDocuments {
 
     private YamlDocuments() {
-    }
-
-    public static byte[] bytes(Path file) throws InvalidFileException {
-        try {
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw single(file.toString(), "no such file");
-        } catch (IOException e) {
-            throw single(file.toString(), "cannot read: " + e.getMessage());
-        }
     }
 
     /**
@@ -52,9 +38,5 @@ public final class YamlDocuments {
         ordered.sort(Comparator.comparingInt((Problem p) -> p.position().line())
                 .thenComparingInt(p -> p.position().column()));
         return new InvalidFileException(ordered);
-    }
-
-    private static InvalidFileException single(String file, String message) {
-        return new InvalidFileException(List.of(new Problem(SourcePosition.start(file), message, "")));
     }
 }

@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.testing.CliRun;
 import dev.gafail.yaml.InvalidFileException;
 import dev.gafail.yaml.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,6 +49,13 @@ class TopologyLoaderTest {
         "awsRegion: us-west-2|awsRegion: us-east-1|both in us-east-1",
         "globalDatabase: orders-global|globalDatabase: 9lives|an Aurora global cluster identifier",
         "    healthz: https://b.api.example.com/healthz|    healthz: https://b.api.example.com/healthz\\n    extra: 1|unknown field 'extra'",
+        "endpoint: https://api.example.com|endpoint: http://127.0.0.1:999999|port 999999 is not between 1 and 65535",
+        "endpoint: https://api.example.com|endpoint: http://127.0.0.1:0/|port 0 is not between 1 and 65535",
+        "endpoint: https://api.example.com|endpoint: http://127.0.0.1:99999999999|127.0.0.1:99999999999 is not a host",
+        "endpoint: https://api.example.com|endpoint: http://:8080|:8080 is not a host with an optional port",
+        "endpoint: https://api.example.com|endpoint: http://[::1|not a valid URL",
+        "    healthz: https://b.api.example.com/healthz|    healthz: https://b.api.example.com:65536/healthz|port 65536",
+        "globalDatabase: orders-global|globalDatabase: orders-global\\nendpoints: {default: http://localhost:70000}|port 70000",
     })
     void problemsArePositioned(String from, String to, String words) throws Exception {
         String original = example();
@@ -64,5 +75,26 @@ class TopologyLoaderTest {
     void anEmptyFileSaysWhatATopologyIs() {
         InvalidFileException e = assertThrows(InvalidFileException.class, () -> loader.parse("t.yaml", new byte[0]));
         assertTrue(e.problems().get(0).format().contains("a topology is a YAML mapping"));
+    }
+
+    @Test
+    void topologyValidateRefusesAnImpossiblePortInOneLine(@TempDir Path home) throws IOException {
+        Path file = home.resolve("gafail.yaml");
+        Files.writeString(file, example().replace("endpoint: https://api.example.com", "endpoint: http://127.0.0.1:999999"));
+
+        CliRun.Result result = CliRun.in(home).run("--topology", file.toString(), "topology", "validate");
+
+        assertEquals(2, result.code(), result.toString());
+        assertEquals(file + ":5:11: port 999999 is not between 1 and 65535 (at /endpoint)", result.err().strip());
+    }
+
+    /** Java's regex engine recurses per repetition of a group: a pattern with an unbounded group overflowed. */
+    @Test
+    void aRegionNameOfThousandsOfPartsIsAProblemNotAStackOverflow() throws IOException {
+        String broken = example().replace("awsRegion: us-west-2", "awsRegion: us" + "-west".repeat(5000) + "-2");
+
+        InvalidFileException e = assertThrows(InvalidFileException.class,
+                () -> loader.parse("gafail.yaml", broken.getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.problems().get(0).format().contains("an AWS region such as us-east-1"), e.getMessage());
     }
 }

@@ -4,6 +4,7 @@ import dev.gafail.yaml.InvalidFileException;
 import dev.gafail.yaml.PositionedTree;
 import dev.gafail.yaml.Problem;
 import dev.gafail.yaml.SchemaCheckedYaml;
+import dev.gafail.yaml.UserFiles;
 import dev.gafail.yaml.YamlDocuments;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ public final class InfraConfigLoader {
     private final SchemaCheckedYaml yaml = new SchemaCheckedYaml(InfraConfigLoader.class, "infra.schema.json", SHAPE);
 
     public InfraConfig load(Path file) throws InvalidFileException {
-        return parse(file.toString(), YamlDocuments.bytes(file));
+        return parse(file.toString(), UserFiles.read(file));
     }
 
     public InfraConfig parse(String file, byte[] bytes) throws InvalidFileException {
