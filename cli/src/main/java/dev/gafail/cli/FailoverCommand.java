@@ -71,7 +71,13 @@ final class FailoverCommand implements Callable<Integer> {
         if (mode == Mode.UNPLANNED) {
             values.put("allowDataLoss", "true");
         }
-        values.putAll(parameters.values());
+        for (Map.Entry<String, String> set : parameters.values().entrySet()) {
+            if (values.containsKey(set.getKey())) {
+                throw new GafailException(ExitCode.USAGE, "--set " + set.getKey() + ": failover sets it from "
+                        + (set.getKey().equals("to") ? "--to" : "--mode unplanned") + "; give it there only");
+            }
+            values.put(set.getKey(), set.getValue());
+        }
         return gafail.run(new RunRequest(loaded, values, change.request(), dryRun));
     }
 }

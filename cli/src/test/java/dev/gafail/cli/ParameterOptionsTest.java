@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.Journals;
 import dev.gafail.testing.Resources;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,5 +55,23 @@ class ParameterOptionsTest {
         assertEquals("gafail: --set number 2 has no " + (pair.startsWith("=") ? "name before '='" : "'='")
                 + ": write --set NAME=VALUE\n", result.err());
         assertFalse(result.err().contains("s3cr3t"), result.err());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--to region-b --set to=region-a|to|--to",
+            "--to region-b --mode unplanned --allow-data-loss --set allowDataLoss=false|allowDataLoss|--mode unplanned"})
+    void failoverRefusesASetOfWhatItsOwnOptionsSay(String options, String name, String option) throws Exception {
+        CliRun.Result example = CliRun.in(home).run("topology", "example");
+        Path topology = home.resolve("gafail.yaml");
+        Files.writeString(topology, example.out());
+        List<String> args = new ArrayList<>(List.of("--topology", topology.toString(), "failover", "--yes"));
+        args.addAll(List.of(options.split(" ")));
+        CliRun.Result result = CliRun.in(home).run(args.toArray(String[]::new));
+
+        assertEquals(2, result.code(), result.toString());
+        assertEquals("gafail: --set " + name + ": failover sets it from " + option + "; give it there only\n",
+                result.err());
+        assertEquals(List.of(), Journals.ids(home), "nothing ran");
     }
 }
