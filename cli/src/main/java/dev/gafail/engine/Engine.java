@@ -279,7 +279,10 @@ public final class Engine {
                     Map.of("error", true));
             return Optional.of(Change.to("unknown", "cannot plan: " + e.getMessage()));
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (!x.stop().requested()) {
+                // A stop is seen by the caller; an interrupt flag would break the journal's and audit's writes.
+                Thread.currentThread().interrupt();
+            }
             return Optional.empty();
         }
     }
