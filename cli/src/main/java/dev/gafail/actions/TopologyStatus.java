@@ -49,7 +49,7 @@ public final class TopologyStatus {
         this.target = target;
     }
 
-    /** A cell as read: what it shows, and whether its read failed (an error, a timeout, an alarm that does not exist). */
+    /** A cell as read: what it shows, and whether its read failed (an error, a timeout, a missing alarm). */
     public record Cell(String text, boolean failed) {
 
         static Cell read(String text) {

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,9 +113,7 @@ public final class AuditLog {
 
     /** Checks the chain and the head; never throws on what the files contain. */
     public Verification verify() throws IOException {
-        Optional<String> headText = Files.exists(headFile())
-                ? Optional.of(new String(Files.readAllBytes(headFile()), StandardCharsets.ISO_8859_1)) : Optional.empty();
-        Matcher head = headText.map(HEAD::matcher).orElse(null);
+        Matcher head = Files.exists(headFile()) ? HEAD.matcher(headText()) : null;
         if (head != null && !head.matches()) {
             return broken(headFile(), 0, "not a head record (NUMBER HASH): it was altered");
         }
@@ -171,6 +168,13 @@ public final class AuditLog {
             from = to + 1;
         }
         return checkHead(head, hashes, line);
+    }
+
+    /** The head's first bytes: a head record is 84, and a huge head is garbage anyway. */
+    private String headText() throws IOException {
+        try (var in = Files.newInputStream(headFile())) {
+            return new String(in.readNBytes(256), StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** Whether the head names exactly the records read so far (none read and no head: nothing was written). */
