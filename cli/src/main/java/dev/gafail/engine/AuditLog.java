@@ -95,11 +95,13 @@ public final class AuditLog {
         if (!Files.exists(file)) {
             return;
         }
-        byte[] bytes = Files.readAllBytes(file);
-        int end = lastNewline(bytes) + 1;
-        if (end == bytes.length) {
-            return;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            if (channel.size() == 0 || channel.read(last, channel.size() - 1) == 1 && last.get(0) == '\n') {
+                return; // the usual case: whole lines only
+            }
         }
+        int end = lastNewline(Files.readAllBytes(file)) + 1;
         Verification whole = verify();
         if (whole.intact() && whole.note() != null && whole.note().startsWith(UNFINISHED)) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
