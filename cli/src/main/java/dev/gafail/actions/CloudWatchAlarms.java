@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.cloudwatch.model.StateValue;
 
 /**
  * {@code cloudwatch.alarms {names | prefix, state, regions}}: the alarms (by default the topology's
- * {@code alarms}) are all in {@code state} (default OK) in every region where they exist. An alarm
- * that exists nowhere, or has INSUFFICIENT_DATA, means "cannot tell", never OK.
+ * {@code alarms}) are all in {@code state} (default OK) in every region checked. An alarm that
+ * does not exist in one of them, or has INSUFFICIENT_DATA, means "cannot tell", never OK.
  */
 public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params, CloudWatchAlarms.Outputs> {
 
@@ -61,13 +61,20 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params,
             regions.add(target.region(name));
         }
         Map<String, String> states = new LinkedHashMap<>();
-        StateValue wanted = StateValue.fromValue(params.wanted());
-        for (Region region : regions) {
-            target.telemetry().alarms(region.awsRegion(), names, params.prefix())
-                    .forEach((alarm, state) -> states.put(region.name() + "/" + alarm, state));
-        }
-        List<String> off = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
+        for (Region region : regions) {
+            Map<String, String> found = target.telemetry().alarms(region.awsRegion(), names, params.prefix());
+            found.forEach((alarm, state) -> states.put(region.name() + "/" + alarm, state));
+            // An alarm missing in a region watches nothing there: that is "cannot tell", never OK.
+            if (params.prefix() == null) {
+                names.stream().filter(n -> !found.containsKey(n))
+                        .forEach(n -> unknown.add("alarm " + n + " does not exist in " + region.name()));
+            } else if (found.isEmpty()) {
+                unknown.add("no alarm's name starts with " + params.prefix() + " in " + region.name());
+            }
+        }
+        StateValue wanted = StateValue.fromValue(params.wanted());
+        List<String> off = new ArrayList<>();
         states.forEach((alarm, state) -> {
             if (StateValue.fromValue(state) == StateValue.INSUFFICIENT_DATA) {
                 unknown.add(alarm + " has insufficient data");
@@ -75,12 +82,6 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params,
                 off.add(alarm + " is " + state);
             }
         });
-        if (params.prefix() == null) {
-            names.stream().filter(n -> states.keySet().stream().noneMatch(k -> k.endsWith("/" + n)))
-                    .forEach(n -> unknown.add("alarm " + n + " does not exist"));
-        } else if (states.isEmpty()) {
-            unknown.add("no alarm's name starts with " + params.prefix());
-        }
         if (!off.isEmpty()) {
             return Verdict.fails(String.join("; ", off));
         }

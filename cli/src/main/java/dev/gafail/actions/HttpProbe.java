@@ -6,7 +6,6 @@ import dev.gafail.engine.Json;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.yaml.Durations;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,6 +17,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -112,13 +113,18 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Out
             // A new client, so a new connection, each time: as a new user would, since an accelerator
             // keeps an established connection where it first sent it.
             HttpClient client = HttpClient.newBuilder().connectTimeout(params.requestTimeout()).build();
-            response = client.send(HttpRequest.newBuilder(uri).timeout(params.requestTimeout())
-                    .header("Accept", "application/json").header("User-Agent", "gafail-probe").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            return Verdict.fails(uri + ": no answer within " + Durations.format(params.requestTimeout()));
-        } catch (IOException e) {
-            return Verdict.fails(uri + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            CompletableFuture<HttpResponse<String>> exchange = client.sendAsync(HttpRequest.newBuilder(uri)
+                    .timeout(params.requestTimeout()).header("Accept", "application/json")
+                    .header("User-Agent", "gafail-probe").GET().build(), HttpResponse.BodyHandlers.ofString());
+            // Stop-aware: Ctrl-C ends the wait (and the request) at once, not after the request's timeout.
+            response = context == null ? awaitInterruptibly(exchange) : context.await(exchange);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                return Verdict.fails(uri + ": no answer within " + Durations.format(params.requestTimeout()));
+            }
+            return Verdict.fails(uri + ": " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
+                    : cause.getMessage()));
         }
         Map<String, String> seen = new LinkedHashMap<>();
         String observed = "HTTP " + response.statusCode() + observedFields(params, response.body(), seen);
@@ -127,6 +133,16 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Out
         Outputs outputs = new Outputs(response.statusCode(), seen);
         return matches ? Verdict.holds(observed, outputs)
                 : Verdict.fails(uri + ": " + observed + ", expected " + expectation(params), outputs);
+    }
+
+    /** Without a step (a status, bounded by its own budget): an interrupt cancels the request. */
+    private static <T> T awaitInterruptibly(CompletableFuture<T> work) throws InterruptedException, ExecutionException {
+        try {
+            return work.get();
+        } catch (InterruptedException e) {
+            work.cancel(true);
+            throw e;
+        }
     }
 
     /** The expected fields as the body has them, recorded in {@code seen}. */

@@ -1,5 +1,6 @@
 package dev.gafail.aws;
 
+import com.ctc.wstx.stax.WstxInputFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,19 +39,45 @@ public final class AwsClients implements AutoCloseable {
     /** Global Accelerator's control plane lives in us-west-2, whatever the regions it serves. */
     public static final String GLOBAL_ACCELERATOR_REGION = "us-west-2";
 
-    private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(45);
+    /**
+     * How long a call may take: one attempt, and the call with its retries. Changes wait for an
+     * answer; a status answers within a few seconds whatever the endpoints do.
+     */
+    public record Timeouts(Duration attempt, Duration call) {
+        public static final Timeouts CHANGES = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(45));
+        public static final Timeouts STATUS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3));
+    }
+
+    static {
+        // The SDK reads the XML of the AWS Query protocol with whichever StAX parser JAXP finds. The
+        // JDK's own prints "[Fatal Error] ..." to stderr on a malformed byte besides throwing;
+        // Woodstox only throws, so a garbled answer stays an error in its cell or step.
+        System.setProperty("javax.xml.stream.XMLInputFactory", WstxInputFactory.class.getName());
+    }
 
     private final AwsSettings settings;
+    private final Timeouts timeouts;
     private final SdkHttpClient http;
     private final AwsCredentialsProvider credentials;
     private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
 
     public AwsClients(AwsSettings settings) {
+        this(settings, Timeouts.CHANGES);
+    }
+
+    public AwsClients(AwsSettings settings, Timeouts timeouts) {
         this.settings = settings;
-        this.http = UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
-                .socketTimeout(ATTEMPT_TIMEOUT).build();
+        this.timeouts = timeouts;
+        Duration connect = Duration.ofSeconds(5);
+        this.http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(timeouts.attempt().compareTo(connect) < 0 ? timeouts.attempt() : connect)
+                .socketTimeout(timeouts.attempt()).build();
         this.credentials = credentials(settings);
+    }
+
+    /** Clients of the same settings with other time limits; close them when done. */
+    public AwsClients with(Timeouts other) {
+        return new AwsClients(settings, other);
     }
 
     /** Whether calls sign with the static test credentials (the lab, an emulator). */
@@ -96,7 +123,7 @@ public final class AwsClients implements AutoCloseable {
             B b = builder.get().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
                     .overrideConfiguration(ClientOverrideConfiguration.builder()
                             .retryStrategy(RetryMode.ADAPTIVE_V2)
-                            .apiCallAttemptTimeout(ATTEMPT_TIMEOUT).apiCallTimeout(CALL_TIMEOUT)
+                            .apiCallAttemptTimeout(timeouts.attempt()).apiCallTimeout(timeouts.call())
                             .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, "gafail/" + settings.version())
                             .build());
             settings.endpoint(service).ifPresent(b::endpointOverride);

@@ -1,8 +1,12 @@
 package dev.gafail.aws;
 
 import dev.gafail.engine.StepFailure;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -21,12 +25,15 @@ public final class AwsErrors {
                     + " (HTTP " + service.statusCode() + ", request id "
                     + (service.requestId() == null ? "none" : service.requestId()) + ")";
         }
+        if (timedOut(e)) {
+            return operation + ": timed out (" + e.getMessage() + ")";
+        }
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst()
                 .orElse("");
         return operation + ": " + message;
     }
 
-    /** A step failure for {@code e}: retryable when trying again may help (throttling, 5xx, the network). */
+    /** A step failure for {@code e}: retryable when trying again may help (throttling, 5xx, the network, a timeout). */
     public static StepFailure failure(String operation, SdkException e) {
         return new StepFailure(describe(operation, e), transientError(e), e);
     }
@@ -40,10 +47,29 @@ public final class AwsErrors {
         }
     }
 
+    /**
+     * Whether the same call may succeed when tried again: throttling, a 5xx, a call or attempt that
+     * timed out, a connection refused, reset or timed out. Not an answer that could not be read
+     * (an unmarshalling error is an {@link SdkClientException} too), nor any other 4xx.
+     */
     public static boolean transientError(SdkException e) {
         if (e instanceof AwsServiceException service) {
-            return service.isThrottlingException() || service.statusCode() >= 500 || e.retryable();
+            return service.isThrottlingException() || service.statusCode() >= 500;
         }
-        return e instanceof SdkClientException || e.retryable();
+        return timedOut(e) || network(e);
+    }
+
+    /** Whether the call got no answer within its time limit (the client's call or attempt timeout). */
+    public static boolean timedOut(Throwable e) {
+        return e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException;
+    }
+
+    private static boolean network(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketException || cause instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -7,12 +7,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
-import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
@@ -23,6 +24,8 @@ public final class Telemetry {
 
     /** How far back a datapoint still counts as current. */
     public static final Duration WINDOW = Duration.ofMinutes(5);
+
+    private static final int MAX_ALARM_PAGES = 50;
 
     private final AwsClients aws;
     private final Clock clock;
@@ -72,17 +75,30 @@ public final class Telemetry {
         return OptionalDouble.empty();
     }
 
-    /** Alarm name to state (OK, ALARM, INSUFFICIENT_DATA) for the names or the prefix given. */
+    /**
+     * Alarm name to state (OK, ALARM, INSUFFICIENT_DATA) for the names or the prefix given, every
+     * page of them; an alarm that does not exist in the region is absent, for the caller to report.
+     */
     public Map<String, String> alarms(String awsRegion, List<String> names, String prefix) throws StepFailure {
-        List<MetricAlarm> alarms = call("DescribeAlarms", () -> aws.cloudWatch(awsRegion).describeAlarms(r -> {
-            if (prefix != null) {
-                r.alarmNamePrefix(prefix);
-            } else {
-                r.alarmNames(names);
-            }
-        }).metricAlarms());
         Map<String, String> states = new LinkedHashMap<>();
-        alarms.forEach(a -> states.put(a.alarmName(), a.stateValueAsString()));
+        Iterator<DescribeAlarmsResponse> pages = call("DescribeAlarms", () -> aws.cloudWatch(awsRegion)
+                .describeAlarmsPaginator(r -> {
+                    r.maxRecords(100);
+                    if (prefix != null) {
+                        r.alarmNamePrefix(prefix);
+                    } else {
+                        r.alarmNames(names);
+                    }
+                }).iterator());
+        // Bounded: an endpoint that hands out a next token forever must not keep gafail reading.
+        for (int page = 0; call("DescribeAlarms", pages::hasNext); page++) {
+            if (page == MAX_ALARM_PAGES) {
+                throw StepFailure.permanent("DescribeAlarms: more than " + MAX_ALARM_PAGES * 100
+                        + " alarms; name them, or a narrower prefix");
+            }
+            call("DescribeAlarms", pages::next).metricAlarms()
+                    .forEach(a -> states.put(a.alarmName(), a.stateValueAsString()));
+        }
         return states;
     }
 

@@ -25,7 +25,8 @@ final class AuditCommand implements Runnable {
 
     @Command(name = "verify", description = {
             "Check the audit log's hash chain.",
-            "Exit 0 when intact; 1 naming the line of the first record altered or removed."})
+            "Exit 0 when intact (a note on stderr when the last write did not finish, e.g. on a full disk);",
+            "1 naming the line of the first record altered or removed, or what happened to audit.head."})
     static final class Verify implements Callable<Integer> {
 
         @ParentCommand
@@ -45,9 +46,14 @@ final class AuditCommand implements Runnable {
                 gafail.context().out().println(gafail.style().green("✓ ") + log.file() + ": intact, "
                         + result.records() + " records");
                 gafail.context().out().flush();
+                if (result.note() != null) {
+                    gafail.context().err().println(log.file() + ": " + result.note());
+                    gafail.context().err().flush();
+                }
                 return ExitCode.OK.code();
             }
-            gafail.context().err().println(log.file() + ":" + result.line() + ": " + result.problem());
+            gafail.context().err().println(result.file() + (result.line() > 0 ? ":" + result.line() : "") + ": "
+                    + result.problem());
             gafail.context().err().flush();
             return ExitCode.STEP_FAILED.code();
         }

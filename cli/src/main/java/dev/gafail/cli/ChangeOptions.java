@@ -22,7 +22,7 @@ public final class ChangeOptions {
     String timeout;
 
     @Option(names = "--force-unlock",
-            description = "Remove the lock of an execution whose holder is gone for good (audited).")
+            description = "Clear a lock whose holder is gone (audited); refused (exit 5) while a process holds it.")
     boolean forceUnlock;
 
     /** The options as a request: {@code --timeout} parsed (a bad one is a usage error, exit 2). */

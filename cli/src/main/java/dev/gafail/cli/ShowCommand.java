@@ -24,9 +24,6 @@ import picocli.CommandLine.ParentCommand;
         "channel and the postmortem."})
 final class ShowCommand implements Callable<Integer> {
 
-    /** Output names that carry recovery objectives, as steps report them. */
-    private static final List<String> OBJECTIVES = List.of("rtoMs", "rpoMs", "replicationLagMs");
-
     @ParentCommand
     Gafail gafail;
 
@@ -44,7 +41,7 @@ final class ShowCommand implements Callable<Integer> {
         if (gafail.global().output == OutputFormat.JSON) {
             Map<String, Object> whole = new LinkedHashMap<>();
             whole.put("summary", summary);
-            whole.put("objectives", objectives(events));
+            whole.put("objectives", Objectives.of(events, summary.startedAt()).json());
             whole.put("events", events);
             out.println(Json.MAPPER.writeValueAsString(whole));
             out.flush();
@@ -71,7 +68,7 @@ final class ShowCommand implements Callable<Integer> {
                         "+" + Durations.human(Duration.between(start, e.time())), line);
             }
         }
-        objectives(events).forEach((k, v) -> out.printf("%s: %s%n", k, v));
+        Objectives.of(events, start).lines().forEach(out::println);
         if (summary.message() != null) {
             out.println(summary.message());
         }
@@ -108,20 +105,5 @@ final class ShowCommand implements Callable<Integer> {
 
     private static String took(Instant from, Instant to) {
         return from == null ? "" : " in " + Durations.human(Duration.between(from, to));
-    }
-
-    /** RTO, RPO and replication lag as steps recorded them in their outputs. */
-    private static Map<String, Object> objectives(List<Event> events) {
-        Map<String, Object> found = new LinkedHashMap<>();
-        for (Event e : events) {
-            if (e.type() == EventType.STEP_SUCCEEDED && e.get("outputs") instanceof Map<?, ?> outputs) {
-                for (String name : OBJECTIVES) {
-                    if (outputs.get(name) != null) {
-                        found.put(name, outputs.get(name));
-                    }
-                }
-            }
-        }
-        return found;
     }
 }

@@ -2,6 +2,7 @@ package dev.gafail.cli;
 
 import dev.gafail.actions.Target;
 import dev.gafail.actions.TopologyStatus;
+import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -13,9 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "status", description = {
-        "Show both regions as they are now, read in parallel.",
+        "Show both regions as they are now, every read at once, within about 5 seconds whatever the endpoints do.",
         "Per region: traffic dial, endpoint health, database role and replication lag, ECS",
-        "running/desired and rollout, /healthz, alarms not OK. A read that fails shows its error in its cell."})
+        "running/desired and rollout, /healthz, alarms not OK (or missing). A read that fails or times out",
+        "says so in its cell; the others still show.",
+        "Exit 0 when every read answered; 1 when any failed, timed out, or a topology alarm does not exist."})
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -24,19 +27,32 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         Target target = gafail.session().target();
-        Map<String, Map<String, String>> rows = new TopologyStatus(target).read();
+        TopologyStatus.Reading reading = new TopologyStatus(target).read();
+        Map<String, Map<String, String>> rows = new LinkedHashMap<>();
+        reading.rows().forEach((region, cells) -> {
+            Map<String, String> texts = new LinkedHashMap<>();
+            cells.forEach((column, cell) -> texts.put(column, cell.text()));
+            rows.put(region, texts);
+        });
         PrintWriter out = gafail.context().out();
         if (gafail.global().output == OutputFormat.JSON) {
             Map<String, Object> document = new LinkedHashMap<>();
             document.put("topology", target.topology().name());
             document.put("regions", rows);
+            document.put("failed", reading.failed());
             out.println(Json.MAPPER.writeValueAsString(document));
         } else {
             out.println("topology " + target.topology().name() + " (" + target.topology().file() + ")");
             table(out, rows);
         }
         out.flush();
-        return 0;
+        if (reading.failed().isEmpty()) {
+            return ExitCode.OK.code();
+        }
+        gafail.context().err().println("gafail: " + reading.failed().size() + " read(s) failed or timed out: "
+                + String.join(", ", reading.failed()));
+        gafail.context().err().flush();
+        return ExitCode.STEP_FAILED.code();
     }
 
     private static void table(PrintWriter out, Map<String, Map<String, String>> rows) {

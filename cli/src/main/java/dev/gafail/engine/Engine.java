@@ -317,7 +317,10 @@ public final class Engine {
                     Map.of("error", true));
             return new Planned(Optional.of(Change.to("unknown", "cannot plan: " + e.getMessage())), true);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            if (!x.stop().requested()) {
+                // A stop is seen by the caller; an interrupt flag would break the journal's and audit's writes.
+                Thread.currentThread().interrupt();
+            }
             return new Planned(Optional.empty(), false);
         }
     }

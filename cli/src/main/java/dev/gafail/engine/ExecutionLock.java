@@ -69,19 +69,14 @@ public final class ExecutionLock implements AutoCloseable {
             Files.createDirectories(locks);
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null; // held by this very JVM
-            }
+            FileLock lock = tryLock(channel);
             if (lock == null) {
                 channel.close();
                 String holder = awaitHolder(file).map(Holder::describe).orElse("an unknown process");
                 throw new GafailException(ExitCode.LOCKED, "another execution holds the lock for " + me.scope()
                         + ": " + holder + "; wait for it, or if it is gone for good: --force-unlock");
             }
-            Optional<Holder> previous = read(channel);
+            Optional<Holder> previous = parse(content(channel));
             write(channel, me);
             return new ExecutionLock(file, channel, lock, previous.orElse(null));
         } catch (IOException e) {
@@ -89,27 +84,53 @@ public final class ExecutionLock implements AutoCloseable {
         }
     }
 
+    /** What a forced unlock cleared: the holder its file named, or, when it named none readably, what it held. */
+    public record Forced(Holder holder, String content) {
+    }
+
     /**
-     * Removes the lock file whatever holds it, for a holder on another host that will never come
-     * back. Refuses when the holder is a live process on this host: stop that process instead.
+     * Clears a lock whose holder is gone: the kernel's lock decides, never the file's content, which
+     * a crash or an editor may have garbled. Refuses (exit 5) while any process holds it. The file is
+     * emptied, never deleted: a process that had opened the old file would otherwise lock an orphan
+     * while the next one locks a new file, and both would run.
      *
-     * @return the holder that was removed, if the file named one
+     * @throws GafailException LOCKED while a process holds the lock
      */
-    public static Optional<Holder> forceUnlock(Path locks, String scope) {
+    public static Forced forceUnlock(Path locks, String scope) {
         Path file = fileFor(locks, scope);
-        Optional<Holder> holder = holder(file);
-        if (holder.isPresent() && holder.get().host().equals(Actor.hostName())
-                && Actor.alive(holder.get().host(), holder.get().pid(), holder.get().processStart())) {
-            throw new GafailException(ExitCode.LOCKED, "the lock for " + scope + " is held by live process "
-                    + holder.get().describe() + " on this host; stop it (kill " + holder.get().pid()
-                    + ") rather than force the lock");
-        }
         try {
-            Files.deleteIfExists(file);
+            Files.createDirectories(locks);
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE); FileLock lock = tryLock(channel)) {
+                byte[] content = content(channel);
+                Optional<Holder> named = parse(content);
+                if (lock == null) {
+                    throw new GafailException(ExitCode.LOCKED, "the lock for " + scope + " is held by a running "
+                            + "process (" + named.map(h -> "its lock file names " + h.describe())
+                            .orElse("its lock file does not say which") + "); stop that process rather than"
+                            + " force the lock");
+                }
+                channel.truncate(0);
+                channel.force(true);
+                return new Forced(named.orElse(null), named.isPresent() ? null : describe(content));
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot force " + file + ": " + IoErrors.reason(e), e);
         }
-        return holder;
+    }
+
+    /** The lock, or null when another process, or this very JVM, holds it. */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
+    }
+
+    /** A lock file's content for the audit log, without the bytes themselves (they may be anything). */
+    private static String describe(byte[] content) {
+        return content.length == 0 ? "empty" : content.length + " bytes that name no holder";
     }
 
     /** The holder of a lock just found taken; it may not have written its name yet, so give it a moment. */
@@ -129,12 +150,11 @@ public final class ExecutionLock implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** The holder the file names, if any (an empty file is a free lock). */
+    /** The holder the file names, if any (an empty or garbled file names none). */
     public static Optional<Holder> holder(Path file) {
-        try {
-            String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-            return text.isBlank() ? Optional.empty() : Optional.of(Json.MAPPER.readValue(text, Holder.class));
-        } catch (IOException | RuntimeException e) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return parse(content(channel));
+        } catch (IOException e) {
             return Optional.empty();
         }
     }
@@ -144,12 +164,16 @@ public final class ExecutionLock implements AutoCloseable {
         return Optional.ofNullable(stale);
     }
 
-    private static Optional<Holder> read(FileChannel channel) throws IOException {
+    /** The file's first 64 KiB: a holder record is far smaller, and a huge file is garbage anyway. */
+    private static byte[] content(FileChannel channel) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(channel.size(), 64 * 1024));
         channel.read(buffer, 0);
-        String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    private static Optional<Holder> parse(byte[] content) {
         try {
-            return text.isBlank() ? Optional.empty() : Optional.of(Json.MAPPER.readValue(text, Holder.class));
+            return Optional.of(Json.MAPPER.readValue(content, Holder.class));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -120,16 +120,18 @@ public final class ExecutionService {
         return out;
     }
 
-    /** Forgets the lock of {@code options}' scope (else of {@code runbookFile}) held by a process that is gone, and audits it. */
+    /** Clears the lock of {@code options}' scope (else of {@code runbookFile}) if no process holds it, and audits it. */
     public void forceUnlock(String runbookFile, RunOptions options) {
         String scope = lockScope(options, runbookFile);
-        ExecutionLock.forceUnlock(store.locks(), scope).ifPresent(holder -> {
-            Map<String, Object> record = new LinkedHashMap<>();
-            record.put("event", "lock-forced");
-            record.put("scope", scope);
-            record.put("previousHolder", holder);
-            auditTrail(options).append(record);
-        });
+        ExecutionLock.Forced forced = ExecutionLock.forceUnlock(store.locks(), scope);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("event", "lock-forced");
+        record.put("scope", scope);
+        record.put("previousHolder", forced.holder());
+        if (forced.content() != null) {
+            record.put("lockFile", forced.content());
+        }
+        auditTrail(options).append(record);
     }
 
     private AuditTrail auditTrail(RunOptions options) {

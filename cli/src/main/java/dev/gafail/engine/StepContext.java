@@ -4,6 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** What a step may use while it runs, besides its typed parameters. */
 public interface StepContext {
@@ -24,6 +28,26 @@ public interface StepContext {
      * the step times out, or when a parallel sibling failed: the step is then left to be re-run.
      */
     void sleep(Duration duration) throws InterruptedException;
+
+    /**
+     * Waits for {@code work} (an HTTP request in flight, say) as {@link #sleep} waits: on a stop, a
+     * timeout or a cancellation it cancels the work and throws, rather than waiting out the work's own
+     * timeout while the operator waits.
+     */
+    default <T> T await(Future<T> work) throws InterruptedException, ExecutionException {
+        try {
+            while (true) {
+                try {
+                    return work.get(100, TimeUnit.MILLISECONDS); // how soon a stop is noticed
+                } catch (TimeoutException e) {
+                    sleep(Duration.ZERO); // throws once the step should stop
+                }
+            }
+        } catch (InterruptedException e) {
+            work.cancel(true);
+            throw e;
+        }
+    }
 
     /** A transient status line ("waiting 12s of 30s"); shown live on a terminal, never journalled. */
     void progress(String line);

@@ -336,7 +336,7 @@ class FailoverTest {
     void statusShowsAFailingServiceInItsCellAndTheRestAsIs() {
         aws.serverError("DescribeServices", 1000);
         CliRun.Result result = gafail("status", "--output", "json");
-        assertEquals(0, result.code(), result.toString());
+        assertEquals(1, result.code(), "a read failed: " + result);
         JsonNode a = Json.MAPPER.readTree(result.out()).path("regions").path("region-a");
         assertTrue(a.path("ecs").asString().startsWith("error: DescribeServices: InternalServerException"),
                 a.toString());

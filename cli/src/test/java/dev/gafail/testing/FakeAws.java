@@ -86,6 +86,9 @@ public final class FakeAws implements AutoCloseable {
     private final Map<String, String> refusals = new HashMap<>();
     private final Map<Integer, String[]> alarmChanges = new HashMap<>();
     private int alarmReads;
+    private final Set<String> absentAlarms = new HashSet<>();
+    private final Map<String, byte[]> garbled = new HashMap<>();
+    private byte[] garbledReply;
     private int settleReads = 2;
 
     public FakeAws() {
@@ -167,6 +170,16 @@ public final class FakeAws implements AutoCloseable {
         serverErrors.put(operation, times);
     }
 
+    /** Alarm {@code name} does not exist in {@code region} (it still does in the other). */
+    public synchronized void absentAlarm(RegionModel region, String name) {
+        absentAlarms.add(region.awsRegion() + "/" + name);
+    }
+
+    /** Every call of {@code operation} is answered HTTP 200 with {@code body}, whatever its protocol wants. */
+    public synchronized void garble(String operation, byte[] body) {
+        garbled.put(operation, body);
+    }
+
     /** When DescribeAlarms has been called {@code calls} times, alarm {@code name} turns {@code state}. */
     public synchronized void alarmAfter(int calls, String name, String state) {
         alarmChanges.put(calls, new String[] {name, state});
@@ -229,6 +242,12 @@ public final class FakeAws implements AutoCloseable {
                 request.getHeaders().all().forEach(h -> headers.put(h.key(), h.firstValue()));
                 WireReply reply = endpoint.handle(new WireRequest(request.getMethod().getName(), request.getUrl(),
                         headers, request.getBody()));
+                if (garbledReply != null) {
+                    byte[] body = garbledReply;
+                    garbledReply = null;
+                    return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", reply.contentType())
+                            .withBody(body).build();
+                }
                 return new ResponseDefinitionBuilder().withStatus(reply.status())
                         .withHeader("Content-Type", reply.contentType()).withHeader("x-amzn-RequestId", reply.requestId())
                         .withBody(reply.body()).build();
@@ -241,6 +260,7 @@ public final class FakeAws implements AutoCloseable {
         String operation = request.operation();
         calls.add(new Call(request.service(), operation, request.region(), request.target(), request.body(),
                 request.input()));
+        garbledReply = garbled.get(operation);
         boolean json = request.protocol() != Protocol.AWS_QUERY;
         if (take(throttles, operation)) {
             throw AwsFault.invalid(json ? "ThrottlingException" : "Throttling", "Rate exceeded");
@@ -428,7 +448,8 @@ public final class FakeAws implements AutoCloseable {
         String stateValue = request.input().has("StateValue") ? request.text("StateValue") : null;
         alarms.forEach((name, state) -> {
             boolean wanted = unfiltered || names.contains(name) || prefix != null && name.startsWith(prefix);
-            if (wanted && (stateValue == null || stateValue.equals(state))) {
+            if (wanted && (stateValue == null || stateValue.equals(state))
+                    && !absentAlarms.contains(request.region() + "/" + name)) {
                 listed.addObject().put("AlarmName", name).put("StateValue", state);
             }
         });

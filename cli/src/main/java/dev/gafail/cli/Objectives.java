@@ -1,0 +1,106 @@
+package dev.gafail.cli;
+
+import dev.gafail.engine.Event;
+import dev.gafail.engine.EventType;
+import dev.gafail.engine.Phase;
+import dev.gafail.yaml.Durations;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * RTO and RPO as an execution's journal has them, from what the steps write: the replication lag
+ * that {@code aurora.switchover} or {@code aurora.failover} measured when it moved the writer
+ * ({@code rpoLag}, {@code rpoLagMs}), and when the writer, then all traffic ({@code traffic.shift},
+ * whose {@code seconds} the shift took), were in the new region, counted from the execution's start.
+ */
+record Objectives(Event writer, Event shift, Instant start) {
+
+    private static final List<String> WRITER_CHANGES = List.of("aurora.switchover", "aurora.failover");
+
+    /** The last writer change and traffic shift that succeeded as steps of {@code events}. */
+    static Objectives of(List<Event> events, Instant start) {
+        Event writer = null;
+        Event shift = null;
+        for (Event e : events) {
+            if (e.type() != EventType.STEP_SUCCEEDED || e.phase() != Phase.STEP
+                    || !(e.get("outputs") instanceof Map<?, ?> out)) {
+                continue;
+            }
+            if (WRITER_CHANGES.contains(e.action()) && out.get("from") != null) {
+                writer = e;
+            } else if ("traffic.shift".equals(e.action()) && out.get("seconds") != null) {
+                shift = e;
+            }
+        }
+        return new Objectives(writer, shift, start);
+    }
+
+    /**
+     * For {@code show --output json}: {@code rpoMs} (0 for a switchover; for a failover the lag, when
+     * known), {@code rpoLag} and {@code rpoLagMs} as recorded, {@code writerAfterMs},
+     * {@code trafficAfterMs}, {@code shiftSeconds}.
+     */
+    Map<String, Object> json() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (writer != null) {
+            Number lag = (Number) output(writer, "rpoLagMs");
+            if (planned()) {
+                out.put("rpoMs", 0);
+            } else if (lag != null) {
+                out.put("rpoMs", lag.longValue());
+            }
+            out.put("rpoLag", output(writer, "rpoLag"));
+            if (lag != null) {
+                out.put("rpoLagMs", lag.longValue());
+            }
+            out.put("writerAfterMs", after(writer).toMillis());
+        }
+        if (shift != null) {
+            out.put("trafficAfterMs", after(shift).toMillis());
+            out.put("shiftSeconds", ((Number) output(shift, "seconds")).longValue());
+        }
+        return out;
+    }
+
+    /** For {@code show}'s text: an RPO line and an RTO line, each when a step recorded it. */
+    List<String> lines() {
+        List<String> out = new ArrayList<>();
+        if (writer != null) {
+            String moved = writer.step() + " (" + writer.action() + ") moved the writer " + output(writer, "from")
+                    + " -> " + output(writer, "to");
+            Object lag = output(writer, "rpoLag");
+            out.add(planned() ? "RPO: 0, a planned switchover loses no acknowledged write (replication lag " + lag
+                    + " when " + moved + ")"
+                    : output(writer, "rpoLagMs") == null ? "RPO: unknown, no replication lag was recorded when " + moved
+                    : "RPO: up to " + lag + " of writes (the replication lag when " + moved + ")");
+        }
+        List<String> rto = new ArrayList<>();
+        if (writer != null) {
+            rto.add("writer in " + output(writer, "to") + " at +" + Durations.human(after(writer)));
+        }
+        if (shift != null) {
+            rto.add("all traffic in " + output(shift, "to") + " at +" + Durations.human(after(shift)) + " ("
+                    + shift.step() + " took " + output(shift, "seconds") + "s)");
+        }
+        if (!rto.isEmpty()) {
+            out.add("RTO: " + String.join(", ", rto));
+        }
+        return out;
+    }
+
+    private boolean planned() {
+        return "aurora.switchover".equals(writer.action());
+    }
+
+    private Duration after(Event e) {
+        return Duration.between(start, e.time());
+    }
+
+    private static Object output(Event e, String name) {
+        return ((Map<?, ?>) e.get("outputs")).get(name);
+    }
+}
