@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
         description = "Failover orchestration for an API in two AWS regions behind Global Accelerator.",
         footerHeading = "%nExit codes:%n",
         footer = {"  0 success", "  1 a step failed (rolled back or stopped; the message says how to resume);"
-                + " status could not read everything; history could not read every journal;"
+                + " status could not read everything; history, show or resume could not read a journal;"
                 + " audit verify found tampering",
                 "  2 usage or validation error (nothing executed)", "  3 preconditions not met (nothing changed)",
                 "  4 aborted by the operator (or interrupted; resumable)", "  5 another execution holds the lock",

@@ -7,9 +7,11 @@ import dev.gafail.yaml.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * RTO and RPO as an execution's journal has them, from what the steps write: the replication lag
@@ -21,11 +23,15 @@ record Objectives(Event writer, Event shift, Instant start) {
 
     private static final List<String> WRITER_CHANGES = List.of("aurora.switchover", "aurora.failover");
 
-    /** The last writer change and traffic shift that succeeded as steps of {@code events}. */
+    /** The last writer change and traffic shift that succeeded as steps of {@code events} and were not undone. */
     static Objectives of(List<Event> events, Instant start) {
         Event writer = null;
         Event shift = null;
+        Set<String> undone = new HashSet<>();
         for (Event e : events) {
+            if (e.type() == EventType.ROLLBACK_APPLIED || e.type() == EventType.ROLLBACK_SUCCEEDED) {
+                undone.add(e.step());
+            }
             if (e.type() != EventType.STEP_SUCCEEDED || e.phase() != Phase.STEP
                     || !(e.get("outputs") instanceof Map<?, ?> out)) {
                 continue;
@@ -36,7 +42,8 @@ record Objectives(Event writer, Event shift, Instant start) {
                 shift = e;
             }
         }
-        return new Objectives(writer, shift, start);
+        return new Objectives(writer == null || undone.contains(writer.step()) ? null : writer,
+                shift == null || undone.contains(shift.step()) ? null : shift, start);
     }
 
     /**
@@ -47,7 +54,7 @@ record Objectives(Event writer, Event shift, Instant start) {
     Map<String, Object> json() {
         Map<String, Object> out = new LinkedHashMap<>();
         if (writer != null) {
-            Number lag = (Number) output(writer, "rpoLagMs");
+            Number lag = number(writer, "rpoLagMs");
             if (planned()) {
                 out.put("rpoMs", 0);
             } else if (lag != null) {
@@ -61,7 +68,10 @@ record Objectives(Event writer, Event shift, Instant start) {
         }
         if (shift != null) {
             out.put("trafficAfterMs", after(shift).toMillis());
-            out.put("shiftSeconds", ((Number) output(shift, "seconds")).longValue());
+            Number seconds = number(shift, "seconds");
+            if (seconds != null) {
+                out.put("shiftSeconds", seconds.longValue());
+            }
         }
         return out;
     }
@@ -75,7 +85,7 @@ record Objectives(Event writer, Event shift, Instant start) {
             Object lag = output(writer, "rpoLag");
             out.add(planned() ? "RPO: 0, a planned switchover loses no acknowledged write (replication lag " + lag
                     + " when " + moved + ")"
-                    : output(writer, "rpoLagMs") == null ? "RPO: unknown, no replication lag was recorded when " + moved
+                    : number(writer, "rpoLagMs") == null ? "RPO: unknown, no replication lag was recorded when " + moved
                     : "RPO: up to " + lag + " of writes (the replication lag when " + moved + ")");
         }
         List<String> rto = new ArrayList<>();
@@ -102,5 +112,10 @@ record Objectives(Event writer, Event shift, Instant start) {
 
     private static Object output(Event e, String name) {
         return ((Map<?, ?>) e.get("outputs")).get(name);
+    }
+
+    /** A numeric output, or null when absent or masked (a secret's value shows as text). */
+    private static Number number(Event e, String name) {
+        return output(e, name) instanceof Number n ? n : null;
     }
 }

@@ -62,6 +62,10 @@ public final class Engine {
             // What a check reads from the steps is known only after they have run.
             planOne(x, Phase.VERIFY, check, Set.of()).blocking(check).ifPresent(unplanned::add);
         }
+        if (x.stop().requested()) {
+            return new ExecutionResult(ExecutionStatus.INTERRUPTED, ExitCode.ABORTED, "dry run stopped ("
+                    + x.stop().reason() + ") before every step was planned; nothing was changed");
+        }
         if (unmet > 0) {
             return new ExecutionResult(ExecutionStatus.FAILED, ExitCode.PRECONDITIONS_NOT_MET,
                     unmet + " precondition(s) would fail; a run would change nothing");
@@ -317,9 +321,10 @@ public final class Engine {
                     Map.of("error", true));
             return new Planned(Optional.of(Change.to("unknown", "cannot plan: " + e.getMessage())), true);
         } catch (InterruptedException e) {
+            // Any interrupt is a stop, seen by the callers through the stop signal; an interrupt flag left set
+            // would break the journal's and audit's writes.
             if (!x.stop().requested()) {
-                // A stop is seen by the caller; an interrupt flag would break the journal's and audit's writes.
-                Thread.currentThread().interrupt();
+                x.stop().request("interrupted");
             }
             return new Planned(Optional.empty(), false);
         }

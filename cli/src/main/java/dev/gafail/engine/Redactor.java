@@ -73,6 +73,9 @@ public final class Redactor {
         String form = URLEncoder.encode(text, StandardCharsets.UTF_8);
         out.add(form);
         out.add(form.replace("+", "%20"));
+        // The console masks line by line (ConsoleMask holds text only to a line's end), so each line of a
+        // multi-line secret (a PEM key) is a spelling of its own.
+        text.lines().map(String::strip).filter(line -> !line.isEmpty()).forEach(out::add);
         return out;
     }
 
@@ -92,8 +95,10 @@ public final class Redactor {
         if (pattern == null) {
             return event;
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> data = (Map<String, Object>) value(event.data());
+        // The event's own fields (pid, journalFormat, tornBytes...) are gafail's bookkeeping: a number there
+        // that happens to equal a secret int is not the secret, and masking it would break what reads them.
+        Map<String, Object> data = new LinkedHashMap<>();
+        event.data().forEach((k, v) -> data.put(k, v instanceof Number ? v : value(v)));
         return new Event(event.type(), event.time(), event.execution(), event.phase(), event.step(),
                 event.action(), event.attempt(), text(event.message()), data);
     }

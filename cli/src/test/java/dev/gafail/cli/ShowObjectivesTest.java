@@ -83,4 +83,19 @@ class ShowObjectivesTest {
             assertTrue(text.contains("RTO: writer in region-"), text);
         }
     }
+
+    @Test
+    void aFailoverThatWasRolledBackClaimsNoRtoNorRpo() {
+        aws.alarmAfter(2, "orders-5xx", "ALARM");
+        assertEquals(1, gafail("failover", "--to", "region-b", "--yes", "--set", "holdFor=5s", "--set",
+                "probeInterval=10ms").code());
+        assertEquals("region-a", aws.writer(), "the writer change was undone");
+        String id = Journals.only(home);
+
+        String text = gafail("show", id).out();
+        JsonNode objectives = Json.MAPPER.readTree(gafail("show", id, "--output", "json").out()).path("objectives");
+
+        assertFalse(text.contains("RTO:") || text.contains("RPO:"), text);
+        assertFalse(objectives.has("writerAfterMs") || objectives.has("rpoMs"), objectives.toString());
+    }
 }

@@ -79,12 +79,13 @@ class StatusTest {
         return cell.contains("timed out") || cell.contains("no answer within");
     }
 
+    /** The budget is 5 s; the ceilings leave a loaded machine room and still tell it from the 62 s it took. */
     @Test
     void everyEndpointHangingStillAnswersWithinSecondsCellByCell() throws IOException {
         Status status = status(yaml -> healthz(silent.url()).apply(yaml.replace(
                 "endpoints: {default: \"" + aws.url() + "\"}", "endpoints: {default: \"" + silent.url() + "\"}")));
 
-        assertTrue(status.took().toMillis() < 8000, "took " + status.took());
+        assertTrue(status.took().toMillis() < 15_000, "took " + status.took());
         assertEquals(1, status.code(), status.toString());
         for (String region : List.of("region-a", "region-b")) {
             for (String column : List.of("dial", "endpoints", "database", "lag", "ecs", "healthz", "alarms")) {
@@ -104,7 +105,7 @@ class StatusTest {
                 "ecs", List.of("ecs")).entrySet()) {
             Status status = status(endpoint(hanging.getKey(), silent.url()));
 
-            assertTrue(status.took().toMillis() < 8000, hanging.getKey() + " took " + status.took());
+            assertTrue(status.took().toMillis() < 15_000, hanging.getKey() + " took " + status.took());
             assertEquals(1, status.code(), hanging + ": " + status);
             for (String column : hanging.getValue()) {
                 assertTrue(timedOut(status.cell("region-a", column)), hanging + ": " + status.json());
@@ -144,7 +145,7 @@ class StatusTest {
                 "endpoints: {default: \"" + aws.url() + "\"}", "endpoints: {default: \"" + closed + "\"}")));
         assertEquals(1, allRefused.code(), allRefused.toString());
         assertEquals(14, allRefused.json().path("failed").size(), allRefused.json().toString());
-        assertTrue(allRefused.took().toMillis() < 8000, "took " + allRefused.took());
+        assertTrue(allRefused.took().toMillis() < 15_000, "took " + allRefused.took());
     }
 
     @Test

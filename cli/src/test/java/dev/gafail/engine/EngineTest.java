@@ -280,7 +280,9 @@ class EngineTest {
 
     @Test
     void compensationsRunEvenWhenTheExecutionsTimeoutRanOut() {
-        CliRun.Result result = gafail().run("run", runbook("timeout"), "--timeout", "200ms", "--yes");
+        // 2 s for the execution, 30 s for the hanging step: the execution's runs out first, while the start's
+        // fsyncs and the quick step fit well inside it on a loaded machine.
+        CliRun.Result result = gafail().run("run", runbook("execution-timeout"), "--timeout", "2s", "--yes");
 
         assertEquals(1, result.code(), result.toString());
         assertTrue(result.err().contains("step 'slow' failed: the execution's timeout ran out; rolled back 2 step(s)"),

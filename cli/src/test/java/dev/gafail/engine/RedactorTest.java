@@ -56,11 +56,23 @@ class RedactorTest {
     }
 
     @Test
-    void anEventsTextsAndNumbersThatSpellASecretAreMaskedButNotItsFieldNames() {
+    void anEventsTextsAndStepNumbersThatSpellASecretAreMaskedButNotItsFieldNamesNorGafailsOwnFields() {
         Event event = Event.ofExecution(EventType.NOTICE, "x", Instant.EPOCH, "pin 987654",
-                Map.of("pin", 987654L, "other", 7L, "nested", List.of("a 987654 b")));
+                Map.of("pid", 987654L, "outputs", Map.of("pin", 987654L, "other", 7L), "nested",
+                        List.of("a 987654 b")));
         Event masked = Redactor.of(List.of(987654L)).redact(event);
         assertEquals("pin ***", masked.message());
-        assertEquals(Map.of("pin", "***", "other", 7L, "nested", List.of("a *** b")), masked.data());
+        assertEquals(Map.of("pid", 987654L, "outputs", Map.of("pin", "***", "other", 7L), "nested",
+                List.of("a *** b")), masked.data(), "a pid that equals a secret int is still a pid");
+    }
+
+    @Test
+    void eachLineOfAMultiLineSecretIsMaskedForOutputThatArrivesLineByLine() {
+        String key = "-----BEGIN KEY-----\nMIIBVgIBADANBgkqhkiG9w0BAQEFAASCAUAwggE8\n-----END KEY-----";
+        Redactor redactor = Redactor.of(List.of(key));
+        assertEquals("key: ***", redactor.text("key: " + key));
+        for (String line : key.split("\n")) {
+            assertEquals("> ***", redactor.text("> " + line), line);
+        }
     }
 }
