@@ -2,6 +2,7 @@ package dev.gafail.app;
 
 import dev.gafail.actions.Target;
 import dev.gafail.actions.TargetedAction;
+import dev.gafail.aws.ApiLocations;
 import dev.gafail.aws.AwsClients;
 import dev.gafail.aws.AwsSettings;
 import dev.gafail.aws.CallerIdentity;
@@ -29,6 +30,7 @@ import dev.gafail.runbook.ParameterValues;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.runbook.RunbookLoader;
 import dev.gafail.runbook.StepSpec;
+import dev.gafail.topology.Region;
 import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyLoader;
 import dev.gafail.topology.TopologyLocator;
@@ -40,6 +42,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -188,7 +191,9 @@ public final class Session implements AutoCloseable {
     public Target target() {
         if (target == null) {
             Topology t = topology();
-            AwsClients aws = new AwsClients(new AwsSettings(settings.profile(), t.endpoints(), settings.env(),
+            ApiLocations apis = new ApiLocations(t.endpoints(), t.acceleratorRegion(),
+                    t.regions().values().stream().map(Region::awsRegion).collect(Collectors.toSet()));
+            AwsClients aws = new AwsClients(new AwsSettings(settings.profile(), apis, settings.env(),
                     Path.of(settings.env().getOrDefault("HOME", System.getProperty("user.home"))),
                     settings.version()));
             target = new Target(t, aws, aws.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());

@@ -36,9 +36,6 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 public final class AwsClients implements AutoCloseable {
 
-    /** Global Accelerator's control plane lives in us-west-2, whatever the regions it serves. */
-    public static final String GLOBAL_ACCELERATOR_REGION = "us-west-2";
-
     /**
      * How long a call may take: one attempt, and the call with its retries. Changes wait for an
      * answer; a status answers within a few seconds whatever the endpoints do.
@@ -97,7 +94,7 @@ public final class AwsClients implements AutoCloseable {
     }
 
     public GlobalAcceleratorClient globalAccelerator() {
-        return client("globalaccelerator", GLOBAL_ACCELERATOR_REGION, GlobalAcceleratorClient::builder);
+        return client("globalaccelerator", settings.apis().acceleratorRegion(), GlobalAcceleratorClient::builder);
     }
 
     public RdsClient rds(String region) {
@@ -126,7 +123,7 @@ public final class AwsClients implements AutoCloseable {
                             .apiCallAttemptTimeout(timeouts.attempt()).apiCallTimeout(timeouts.call())
                             .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, "gafail/" + settings.version())
                             .build());
-            settings.endpoint(service).ifPresent(b::endpointOverride);
+            settings.endpoint(service, region).ifPresent(b::endpointOverride);
             return b.build();
         });
     }

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How to reach AWS: the profile ({@code --profile}), the endpoint overrides of the topology, the
+ * How to reach AWS: the profile ({@code --profile}), the endpoint overrides of the topology (by
+ * service, by AWS region, or a default), the AWS region of Global Accelerator's control plane, the
  * environment (for the SDK's own {@code AWS_ENDPOINT_URL} settings and for credentials), and
  * gafail's version for the user agent.
  */
-public record AwsSettings(String profile, Map<String, URI> endpoints, Map<String, String> env, Path home,
-                          String version) {
+public record AwsSettings(String profile, ApiLocations apis, Map<String, String> env, Path home, String version) {
 
     /** The services gafail calls, by the names the topology's {@code endpoints} use. */
     public static final List<String> SERVICES = List.of("globalaccelerator", "rds", "ecs", "cloudwatch", "sts");
@@ -28,18 +28,21 @@ public record AwsSettings(String profile, Map<String, URI> endpoints, Map<String
             "AWS_CONTAINER_CREDENTIALS_FULL_URI");
 
     public AwsSettings {
-        endpoints = Map.copyOf(endpoints);
         env = Map.copyOf(env);
     }
 
     /**
-     * Where {@code service} is reached: the topology's override for it, its default override, then
-     * {@code AWS_ENDPOINT_URL_<SERVICE>} and {@code AWS_ENDPOINT_URL}; empty for AWS itself.
+     * Where {@code service} is reached in {@code region}: the topology's override for the service, for
+     * the region, its default override, then {@code AWS_ENDPOINT_URL_<SERVICE>} and {@code
+     * AWS_ENDPOINT_URL}; empty for AWS itself. A service's key wins over its region's, so that one
+     * service can be sent elsewhere (an emulator that has it) in every region.
      */
-    public Optional<URI> endpoint(String service) {
-        URI configured = endpoints.getOrDefault(service, endpoints.get("default"));
-        if (configured != null) {
-            return Optional.of(configured);
+    public Optional<URI> endpoint(String service, String region) {
+        for (String key : List.of(service, region, "default")) {
+            URI configured = apis.overrides().get(key);
+            if (configured != null) {
+                return Optional.of(configured);
+            }
         }
         for (String name : List.of("AWS_ENDPOINT_URL_" + ENV_NAMES.get(service), "AWS_ENDPOINT_URL")) {
             String value = env.get(name);
@@ -50,9 +53,10 @@ public record AwsSettings(String profile, Map<String, URI> endpoints, Map<String
         return Optional.empty();
     }
 
-    /** Every service goes to this machine (the lab, an emulator): nothing may leave it. */
+    /** Every service goes to this machine (the lab, an emulator) in every region gafail calls: nothing may leave it. */
     public boolean allLoopback() {
-        return SERVICES.stream().allMatch(s -> endpoint(s).map(AwsSettings::loopback).orElse(false));
+        return SERVICES.stream().allMatch(s -> apis.regions().stream()
+                .allMatch(r -> endpoint(s, r).map(AwsSettings::loopback).orElse(false)));
     }
 
     /** Whether the default credential chain has anything to find, without asking the instance metadata. */

@@ -13,12 +13,17 @@ import java.util.Optional;
  *
  * @param file      where it was read from, for messages
  * @param regions   in the file's order
- * @param endpoints  endpoint overrides by service ({@code default}, {@code rds}, ...); empty at AWS
+ * @param acceleratorRegion the AWS region of Global Accelerator's control plane (us-west-2 at AWS)
+ * @param endpoints  endpoint overrides by service ({@code default}, {@code rds}, ...) or AWS region; empty at AWS
  * @param parameters values for runbook parameters of these names when {@code --set} gives none, as text
  */
-public record Topology(String file, String name, URI endpoint, String acceleratorArn, String globalDatabase,
+public record Topology(String file, String name, URI endpoint, String acceleratorArn, String acceleratorRegion,
+                       String globalDatabase,
                        Map<String, Region> regions, List<String> alarms, Map<String, URI> endpoints,
                        Map<String, String> parameters) {
+
+    /** Global Accelerator's control plane lives in us-west-2 at AWS, whatever the regions it serves. */
+    public static final String DEFAULT_ACCELERATOR_REGION = "us-west-2";
 
     public Topology {
         regions = Collections.unmodifiableMap(new LinkedHashMap<>(regions));

@@ -130,7 +130,9 @@ public final class TopologyLoader {
         Map<String, String> parameters = new LinkedHashMap<>();
         root.path("parameters").properties().forEach(e -> parameters.put(e.getKey(), e.getValue().asString()));
         return new Topology(tree.file(), root.at("/metadata/name").asString(), URI.create(root.path("endpoint").asString()),
-                root.at("/accelerator/arn").asString(), root.path("globalDatabase").asString(), regions, alarms, endpoints,
+                root.at("/accelerator/arn").asString(),
+                root.at("/accelerator/controlPlaneRegion").asString(Topology.DEFAULT_ACCELERATOR_REGION),
+                root.path("globalDatabase").asString(), regions, alarms, endpoints,
                 parameters);
     }
 }

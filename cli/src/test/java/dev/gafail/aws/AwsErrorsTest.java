@@ -32,7 +32,7 @@ class AwsErrorsTest {
     }
 
     private AwsClients clients(String endpoint, AwsClients.Timeouts timeouts) {
-        return new AwsClients(new AwsSettings(null, Map.of("default", URI.create(endpoint)), Map.of(), home, "test"),
+        return new AwsClients(new AwsSettings(null, ApiLocations.at(URI.create(endpoint), List.of("us-east-1", "eu-west-1")), Map.of(), home, "test"),
                 timeouts);
     }
 

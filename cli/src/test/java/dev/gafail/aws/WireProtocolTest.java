@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ class WireProtocolTest {
     void start() throws Exception {
         fake = new FakeAws();
         topology = new TopologyLoader().load(fake.writeTopology(dir));
-        aws = new AwsClients(new AwsSettings(null, topology.endpoints(), Map.of(), dir, "test"));
+        aws = new AwsClients(new AwsSettings(null, new ApiLocations(topology.endpoints(), topology.acceleratorRegion(),
+                Set.of("us-east-1", "eu-west-1")), Map.of(), dir, "test"));
     }
 
     @AfterEach
@@ -56,6 +58,15 @@ class WireProtocolTest {
         assertTrue(call.body().contains("\"EndpointGroupArn\":\"" + fake.b.group() + "\"")
                 && call.body().contains("\"TrafficDialPercentage\":10.0"), call.body());
         assertEquals(10, fake.dial(fake.b));
+    }
+
+    @Test
+    void globalAcceleratorIsSignedForTheControlPlaneRegionTheTopologyNames() throws StepFailure {
+        try (AwsClients elsewhere = new AwsClients(new AwsSettings(null, new ApiLocations(topology.endpoints(),
+                "eu-central-1", Set.of("us-east-1", "eu-west-1")), Map.of(), dir, "test"))) {
+            new Accelerator(elsewhere.globalAccelerator(), FakeAws.ACCELERATOR).setDial(fake.b.group(), 10);
+        }
+        assertEquals("eu-central-1", last("UpdateEndpointGroup").signingRegion());
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.gafail.yaml.InvalidFileException;
 import dev.gafail.yaml.Problem;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,20 @@ class TopologyLoaderTest {
         assertEquals("topology:orders-api", topology.lockScope());
     }
 
+    @Test
+    void endpointsMayBeGivenPerAwsRegionAndTheAcceleratorsControlPlaneRegionDefaultsToUsWest2() throws Exception {
+        Topology plain = loader.parse("gafail.yaml", example().getBytes(StandardCharsets.UTF_8));
+        assertEquals("us-west-2", plain.acceleratorRegion());
+
+        String elsewhere = example().replace("accelerator: {arn: ", "accelerator: {controlPlaneRegion: eu-west-1, arn: ")
+                + "endpoints: {default: \"http://127.0.0.1:4566\", us-east-1: \"http://127.0.0.1:4001\","
+                + " us-west-2: \"http://127.0.0.1:4002\"}\n";
+        Topology topology = loader.parse("gafail.yaml", elsewhere.getBytes(StandardCharsets.UTF_8));
+        assertEquals("eu-west-1", topology.acceleratorRegion());
+        assertEquals(URI.create("http://127.0.0.1:4001"), topology.endpoints().get("us-east-1"));
+        assertEquals(URI.create("http://127.0.0.1:4002"), topology.endpoints().get("us-west-2"));
+    }
+
     /** Each broken example gives one problem, at the line and column of the bad value. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
@@ -56,6 +71,8 @@ class TopologyLoaderTest {
         "endpoint: https://api.example.com|endpoint: http://[::1|not a valid URL",
         "    healthz: https://b.api.example.com/healthz|    healthz: https://b.api.example.com:65536/healthz|port 65536",
         "globalDatabase: orders-global|globalDatabase: orders-global\\nendpoints: {default: http://localhost:70000}|port 70000",
+        "globalDatabase: orders-global|globalDatabase: orders-global\\nendpoints: {mars-1: http://localhost:4566}|unknown field 'mars-1'",
+        "globalDatabase: orders-global|globalDatabase: orders-global\\nendpoints: {us-east-1: ftp://localhost}|an http:// or https:// URL",
     })
     void problemsArePositioned(String from, String to, String words) throws Exception {
         String original = example();

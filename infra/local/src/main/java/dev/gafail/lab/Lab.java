@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabRegions;
+import dev.gafail.lab.aws.LabResources;
 import dev.gafail.lab.edge.Edge;
 import dev.gafail.lab.postgres.LostTransaction;
 import dev.gafail.lab.postgres.ReplicatedPostgres;
@@ -194,8 +195,14 @@ public final class Lab implements LabRegions, AutoCloseable {
         awaitEdge();
         controlPlane = new ControlPlane(this);
         Map<String, Integer> regionPorts = new LinkedHashMap<>();
-        REGIONS.forEach(r -> regionPorts.put(r, edge.regionPort(r)));
-        Files.writeString(topologyFile(), TopologyFile.text(edge.port(), controlPlane.port(), regionPorts, config.instances(), config.warm()));
+        Map<String, Integer> apiPorts = new LinkedHashMap<>();
+        for (String region : REGIONS) {
+            regionPorts.put(region, edge.regionPort(region));
+            String awsRegion = LabResources.AWS_REGIONS.get(region);
+            apiPorts.put(awsRegion, controlPlane.port(awsRegion));
+        }
+        Files.writeString(topologyFile(), TopologyFile.text(edge.port(), controlPlane.port(), apiPorts, regionPorts,
+                config.instances(), config.warm()));
         Path token = config.dir().resolve("jwt.secret");
         Files.writeString(token, secret);
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));

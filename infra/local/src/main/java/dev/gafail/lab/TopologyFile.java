@@ -13,7 +13,12 @@ public final class TopologyFile {
     private TopologyFile() {
     }
 
-    static String text(int edgePort, int controlPlanePort, Map<String, Integer> regionPorts, int active, int warm) {
+    /**
+     * @param apiPorts the port of each AWS region's APIs alone (Global Accelerator's answer in the AWS
+     *                 region whose calls they are signed for, us-west-2 by default, as at AWS)
+     */
+    static String text(int edgePort, int controlPlanePort, Map<String, Integer> apiPorts, Map<String, Integer> regionPorts,
+                       int active, int warm) {
         StringBuilder yaml = new StringBuilder("""
                 # Written by `gafail lab up`: the lab's two regions on this machine.
                 apiVersion: gafail.dev/v1
@@ -23,12 +28,14 @@ public final class TopologyFile {
                 accelerator: {arn: "%s"}
                 globalDatabase: lab-global
                 alarms: [lab-5xx]
-                # the lab's control plane answers the AWS APIs gafail calls; it does not check signatures
-                endpoints: {default: "http://127.0.0.1:%d"}
-                # the lab's edge and database settle in seconds: shorter holds and probes than at AWS
+                # the lab's control plane answers the AWS APIs gafail calls (it does not check signatures):
+                # each AWS region on a port of its own, any other on the default's
+                endpoints:
+                  default: "http://127.0.0.1:%d"
+                %s                # the lab's edge and database settle in seconds: shorter holds and probes than at AWS
                 parameters: {holdFor: 5s, probeInterval: 500ms}
                 regions:
-                """.formatted(edgePort, LabResources.ACCELERATOR, controlPlanePort));
+                """.formatted(edgePort, LabResources.ACCELERATOR, controlPlanePort, regional(apiPorts)));
         regionPorts.forEach((region, port) -> yaml.append("""
                   %s:
                     awsRegion: %s
@@ -39,5 +46,12 @@ public final class TopologyFile {
                 """.formatted(region, LabResources.AWS_REGIONS.get(region), LabResources.endpointGroupArn(region),
                 LabResources.clusterArn(region), active, warm, port)));
         return yaml.toString();
+    }
+
+    private static String regional(Map<String, Integer> apiPorts) {
+        StringBuilder lines = new StringBuilder();
+        apiPorts.forEach((awsRegion, port) -> lines.append("  ").append(awsRegion).append(": \"http://127.0.0.1:")
+                .append(port).append("\"\n"));
+        return lines.toString();
     }
 }
