@@ -2,7 +2,6 @@ package dev.gafail.aws;
 
 import java.net.URI;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -18,10 +17,5 @@ public record ApiLocations(Map<String, URI> overrides, String acceleratorRegion,
         Set<String> all = new LinkedHashSet<>(regions);
         all.add(acceleratorRegion);
         regions = Set.copyOf(all);
-    }
-
-    /** Every API at one URL (an emulator, a stub), Global Accelerator's in us-west-2, calls in {@code regions}. */
-    public static ApiLocations at(URI url, List<String> regions) {
-        return new ApiLocations(Map.of("default", url), "us-west-2", Set.copyOf(regions));
     }
 }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How to reach AWS: the profile ({@code --profile}), the endpoint overrides of the topology (by
- * service, by AWS region, or a default), the AWS region of Global Accelerator's control plane, the
+ * How to reach AWS: the profile ({@code --profile}), where the APIs are (the topology's endpoint
+ * overrides by service, AWS region or default, and Global Accelerator's control plane region), the
  * environment (for the SDK's own {@code AWS_ENDPOINT_URL} settings and for credentials), and
  * gafail's version for the user agent.
  */

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +33,8 @@ class AwsErrorsTest {
     }
 
     private AwsClients clients(String endpoint, AwsClients.Timeouts timeouts) {
-        return new AwsClients(new AwsSettings(null, ApiLocations.at(URI.create(endpoint), List.of("us-east-1", "eu-west-1")), Map.of(), home, "test"),
+        return new AwsClients(new AwsSettings(null, new ApiLocations(Map.of("default", URI.create(endpoint)), "us-west-2",
+                Set.of("us-east-1", "eu-west-1")), Map.of(), home, "test"),
                 timeouts);
     }
 
