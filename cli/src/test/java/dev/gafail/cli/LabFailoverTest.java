@@ -206,6 +206,25 @@ class LabFailoverTest {
 
     @Test
     @Order(6)
+    void everyCallOfGafailWentToItsOwnRegionsApisAndGlobalAcceleratorsToUsWest2() throws Exception {
+        List<JsonNode> requests = new ArrayList<>();
+        for (String line : Files.readAllLines(lab.requestLog())) {
+            requests.add(Json.MAPPER.readTree(line));
+        }
+        assertTrue(requests.size() > 50, "the failovers above called the lab: " + requests.size());
+        for (JsonNode request : requests) {
+            assertEquals(request.path("region").asString(), request.path("endpoint").asString(),
+                    "gafail's calls reach each region's own port: " + request);
+            assertTrue(request.path("status").asInt() < 400, request.toString());
+        }
+        assertTrue(requests.stream().filter(r -> r.path("service").asString().equals("globalaccelerator"))
+                .allMatch(r -> r.path("region").asString().equals("us-west-2")), "GA's control plane is us-west-2's");
+        assertEquals(List.of("us-east-1", "us-west-2"), requests.stream().map(r -> r.path("region").asString())
+                .distinct().sorted().toList());
+    }
+
+    @Test
+    @Order(7)
     void theAwsCliReadsTheSameStateFromTheLab() throws Exception {
         Optional<Path> cli = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
                 .map(d -> Path.of(d, "aws")).filter(Files::isExecutable).findFirst();

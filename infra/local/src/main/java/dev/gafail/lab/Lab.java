@@ -193,7 +193,7 @@ public final class Lab implements LabRegions, AutoCloseable {
             throw new IOException(failures.get(0).getMessage(), failures.get(0));
         }
         awaitEdge();
-        controlPlane = new ControlPlane(this);
+        controlPlane = new ControlPlane(this, requestLog());
         Map<String, Integer> regionPorts = new LinkedHashMap<>();
         Map<String, Integer> apiPorts = new LinkedHashMap<>();
         for (String region : REGIONS) {
@@ -334,6 +334,11 @@ public final class Lab implements LabRegions, AutoCloseable {
         }
         return new Status(topologyFile().toString(), "http://127.0.0.1:" + edge.port(),
                 "http://127.0.0.1:" + controlPlane.port(), valkeyServer.toString(), regions);
+    }
+
+    /** Every AWS request the lab's control plane received, a JSON line each (region, service, operation, outcome). */
+    public Path requestLog() {
+        return config.dir().resolve("aws-requests.jsonl");
     }
 
     /** The URL of {@code awsRegion}'s AWS APIs alone: calls signed for another region are refused there. */

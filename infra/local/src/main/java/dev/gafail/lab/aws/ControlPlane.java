@@ -5,22 +5,31 @@ import com.sun.net.httpserver.HttpServer;
 import dev.gafail.lab.aws.wire.AwsEndpoint;
 import dev.gafail.lab.aws.wire.WireReply;
 import dev.gafail.lab.aws.wire.WireRequest;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The lab's AWS APIs: Global Accelerator, RDS, ECS, CloudWatch and STS, one class each, answered
  * from the lab's real state over each SDK client's own wire protocol, on HTTP ports of 127.0.0.1.
  * One port answers every AWS region; each region can also have a port of its own, which answers
- * only what is signed for that region, so that a region's APIs can be lost with it.
+ * only what is signed for that region, so that a region's APIs can be lost with it. Every request
+ * is logged, a JSON line each, so that one can see which region gafail called and how it went.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -32,12 +41,30 @@ public final class ControlPlane implements AutoCloseable {
     private final AwsEndpoint endpoint;
     private final HttpServer shared;
     private final Map<String, HttpServer> regional = new HashMap<>();
+    private final BufferedWriter requestLog;
     private boolean closed;
 
-    public ControlPlane(LabRegions lab) throws IOException {
+    public ControlPlane(LabRegions lab, Path requestLog) throws IOException {
+        this.requestLog = Files.newBufferedWriter(requestLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         endpoint = new AwsEndpoint(List.of(new LabGlobalAccelerator(lab), new LabRds(lab), new LabEcs(lab),
-                new LabCloudWatch(lab), new LabSts()));
+                new LabCloudWatch(lab), new LabSts())).recording(this::log);
         shared = listen(endpoint);
+    }
+
+    /** One line per request, flushed at once: a test reads the log while the lab runs. */
+    private synchronized void log(AwsEndpoint.Exchange exchange) {
+        ObjectNode line = JsonNodeFactory.instance.objectNode().put("time", Instant.now().toString())
+                .put("endpoint", exchange.endpoint()).put("region", exchange.region())
+                .put("service", exchange.service()).put("operation", exchange.operation())
+                .put("status", exchange.status()).put("error", exchange.error());
+        try {
+            requestLog.write(line.toString());
+            requestLog.newLine();
+            requestLog.flush();
+        } catch (IOException e) {
+            System.err.println("lab: cannot log an AWS request: " + e.getMessage());
+        }
     }
 
     /** The port that answers every AWS region. */
@@ -91,5 +118,10 @@ public final class ControlPlane implements AutoCloseable {
         shared.stop(0);
         regional.values().forEach(server -> server.stop(0));
         workers.shutdownNow();
+        try {
+            requestLog.close();
+        } catch (IOException e) {
+            System.err.println("lab: cannot close the AWS request log: " + e.getMessage());
+        }
     }
 }

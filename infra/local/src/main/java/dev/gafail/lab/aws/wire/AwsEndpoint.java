@@ -26,22 +26,26 @@ public final class AwsEndpoint {
     private final Map<String, AwsService> services;
     private final Optional<String> region;
     private final Consumer<AwsRequest> inspector;
+    private final Consumer<Exchange> recorder;
 
     public AwsEndpoint(Collection<? extends AwsService> services) {
         this(services.stream().collect(Collectors.toUnmodifiableMap(s -> s.shape().signingName(), Function.identity())),
                 Optional.empty(), request -> {
+                }, exchange -> {
                 });
     }
 
-    private AwsEndpoint(Map<String, AwsService> services, Optional<String> region, Consumer<AwsRequest> inspector) {
+    private AwsEndpoint(Map<String, AwsService> services, Optional<String> region, Consumer<AwsRequest> inspector,
+                        Consumer<Exchange> recorder) {
         this.services = services;
         this.region = region;
         this.inspector = inspector;
+        this.recorder = recorder;
     }
 
     /** The same services, answering only calls signed for {@code awsRegion}. */
     public AwsEndpoint onlyFor(String awsRegion) {
-        return new AwsEndpoint(services, Optional.of(awsRegion), inspector);
+        return new AwsEndpoint(services, Optional.of(awsRegion), inspector, recorder);
     }
 
     /**
@@ -49,42 +53,72 @@ public final class AwsEndpoint {
      * answers; the inspector may throw an {@link AwsFault} to answer in the service's stead.
      */
     public AwsEndpoint inspecting(Consumer<AwsRequest> inspector) {
-        return new AwsEndpoint(services, region, inspector);
+        return new AwsEndpoint(services, region, inspector, recorder);
+    }
+
+    /**
+     * One request as the endpoint answered it: the endpoint's AWS region ({@code any} for one that
+     * answers every region), the request's, its service and operation (empty when it could not be
+     * read), the HTTP status and the error code (empty on success).
+     */
+    public record Exchange(String endpoint, String region, String service, String operation, int status,
+                           String error) {
+    }
+
+    /** The same services, telling {@code recorder} of every request and how it was answered. */
+    public AwsEndpoint recording(Consumer<Exchange> recorder) {
+        return new AwsEndpoint(services, region, inspector, recorder);
     }
 
     public WireReply handle(WireRequest wire) {
         Optional<Protocol> spoken = Protocol.of(wire);
         Protocol protocol = spoken.orElse(wire.header("X-Amz-Target").isEmpty() ? Protocol.AWS_QUERY
                 : Protocol.AWS_JSON_1_1);
+        AwsRequest request = null;
+        WireReply reply;
+        String error = "";
         try {
             if (spoken.isEmpty()) {
                 throw AwsFault.invalid(protocol.unknownOperationCode(),
                         "the lab reads AWS JSON 1.0, AWS JSON 1.1 and AWS Query, not " + wire.mediaType());
             }
-            AwsRequest request = read(wire, protocol);
-            AwsService service = services.get(request.service());
-            if (service == null) {
-                throw AwsFault.invalid(protocol.unknownOperationCode(),
-                        "the lab does not answer the AWS service '" + request.service() + "'");
-            }
-            if (region.isPresent() && !region.get().equals(request.region())) {
-                throw new AwsFault(403, protocol.json() ? "InvalidSignatureException" : "SignatureDoesNotMatch",
-                        "Credential should be scoped to a valid region, not '" + request.region() + "'; this endpoint"
-                                + " is " + region.get() + "'s");
-            }
-            if (!service.shape().protocols().contains(protocol)) {
-                throw AwsFault.invalid(protocol.unknownOperationCode(), "the lab"
-                        + " answers " + request.service() + " over " + service.shape().protocols().stream()
-                        .map(Protocol::toString).sorted().collect(Collectors.joining(", ")) + ", not " + protocol);
-            }
-            inspector.accept(request);
-            return Replies.output(request, service.shape(), service.answer(request));
+            request = read(wire, protocol);
+            reply = answer(request);
         } catch (AwsFault fault) {
-            return Replies.fault(protocol, fault);
+            reply = Replies.fault(protocol, fault);
+            error = fault.code();
         } catch (RuntimeException e) {
-            return Replies.fault(protocol, new AwsFault(500, protocol.json() ? "InternalServerException"
-                    : "InternalFailure", "the lab could not answer: " + e));
+            AwsFault fault = new AwsFault(500, protocol.json() ? "InternalServerException" : "InternalFailure",
+                    "the lab could not answer: " + e);
+            reply = Replies.fault(protocol, fault);
+            error = fault.code();
         }
+        String endpoint = region.orElse("any");
+        recorder.accept(request == null ? new Exchange(endpoint, "", "", "", reply.status(), error)
+                : new Exchange(endpoint, request.region(), request.service(), request.operation(), reply.status(),
+                        error));
+        return reply;
+    }
+
+    private WireReply answer(AwsRequest request) {
+        Protocol protocol = request.protocol();
+        AwsService service = services.get(request.service());
+        if (service == null) {
+            throw AwsFault.invalid(protocol.unknownOperationCode(),
+                    "the lab does not answer the AWS service '" + request.service() + "'");
+        }
+        if (region.isPresent() && !region.get().equals(request.region())) {
+            throw new AwsFault(403, protocol.json() ? "InvalidSignatureException" : "SignatureDoesNotMatch",
+                    "Credential should be scoped to a valid region, not '" + request.region() + "'; this endpoint"
+                            + " is " + region.get() + "'s");
+        }
+        if (!service.shape().protocols().contains(protocol)) {
+            throw AwsFault.invalid(protocol.unknownOperationCode(), "the lab"
+                    + " answers " + request.service() + " over " + service.shape().protocols().stream()
+                    .map(Protocol::toString).sorted().collect(Collectors.joining(", ")) + ", not " + protocol);
+        }
+        inspector.accept(request);
+        return Replies.output(request, service.shape(), service.answer(request));
     }
 
     private static AwsRequest read(WireRequest wire, Protocol protocol) {

@@ -190,4 +190,19 @@ class AwsEndpointTest {
         assertEquals("ThrottlingException", JSON.readTree(reply.body()).path("__type").asString());
         assertTrue(seen.isEmpty());
     }
+
+    @Test
+    void aRecorderHearsOfEveryRequestWithItsRegionOperationAndOutcome() {
+        List<AwsEndpoint.Exchange> heard = new ArrayList<>();
+        AwsEndpoint east = endpoint.onlyFor("us-east-1").recording(heard::add);
+        east.handle(json("1.1", "us-east-1", "GlobalAccelerator_V20180706.DescribeEndpointGroup", "{}"));
+        east.handle(json("1.1", "us-west-2", "GlobalAccelerator_V20180706.DescribeAccelerator", "{}"));
+        east.handle(new WireRequest("POST", "/", Map.of("Content-Type", "application/x-www-form-urlencoded"),
+                "Action=DescribeEvents".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(
+                new AwsEndpoint.Exchange("us-east-1", "us-east-1", "globalaccelerator", "DescribeEndpointGroup", 200, ""),
+                new AwsEndpoint.Exchange("us-east-1", "us-west-2", "globalaccelerator", "DescribeAccelerator", 403,
+                        "InvalidSignatureException"),
+                new AwsEndpoint.Exchange("us-east-1", "", "", "", 403, "MissingAuthenticationToken")), heard);
+    }
 }
