@@ -275,7 +275,7 @@ public final class Session implements AutoCloseable {
             service.forceUnlock(started.text("runbookFile"), options);
         }
         settings.stop().arm();
-        return service.resume(execution, runbook, params, options, console);
+        return service.resume(journalled, runbook, params, options, console);
     }
 
     /** Secret parameter {@code name} of {@code execution}, which its journal does not keep: asked at the terminal, or exit 2. */

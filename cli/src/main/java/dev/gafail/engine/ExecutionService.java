@@ -72,12 +72,13 @@ public final class ExecutionService {
     /**
      * Finishes an interrupted, stopped or aborted execution without repeating what it completed. A torn
      * last line in its journal is set aside first, and the journal says so.
+     *
+     * @param before the journal as the caller read it, checked readable, to find the runbook and the lock
      */
-    public ExecutionResult resume(String id, Runbook runbook, Map<String, Object> params, RunOptions options,
-                                  EventListener console) {
-        ExecutionStore.Stored before = store.load(id, clock);
+    public ExecutionResult resume(ExecutionStore.Stored before, Runbook runbook, Map<String, Object> params,
+                                  RunOptions options, EventListener console) {
+        String id = before.summary().id();
         Event started = before.started();
-        Journal.requireReadable(id, before.events());
         String scope = started.text("lockScope") != null ? started.text("lockScope")
                 : lockScope(options, started.text("runbookFile"));
         try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id))) {
