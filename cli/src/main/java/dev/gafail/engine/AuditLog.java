@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +100,7 @@ public final class AuditLog {
                 return; // the usual case: whole lines only
             }
         }
-        int end = lastNewline(Files.readAllBytes(file)) + 1;
+        int end = LineBytes.wholeLength(Files.readAllBytes(file));
         Verification whole = verify();
         if (whole.intact() && whole.note() != null && whole.note().startsWith(UNFINISHED)) {
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
@@ -137,7 +136,7 @@ public final class AuditLog {
             long expectedSeq = hashes.size() + 1L;
             TreeMap<String, Object> record;
             try {
-                record = CANONICAL.readValue(decode(bytes, from, to), RECORD);
+                record = CANONICAL.readValue(LineBytes.utf8(bytes, from, to), RECORD);
             } catch (CharacterCodingException e) {
                 return broken(file, line, "not valid UTF-8: the line was altered");
             } catch (JacksonException e) {
@@ -220,23 +219,8 @@ public final class AuditLog {
                 + " and the next record brings it up to date";
     }
 
-    private static String decode(byte[] bytes, int from, int to) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, from, to - from))
-                .toString();
-    }
-
     private static int indexOf(byte[] bytes, int from) {
         for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int lastNewline(byte[] bytes) {
-        for (int i = bytes.length - 1; i >= 0; i--) {
             if (bytes[i] == '\n') {
                 return i;
             }

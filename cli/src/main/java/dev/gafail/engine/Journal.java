@@ -4,7 +4,6 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,7 +81,7 @@ public final class Journal implements EventListener, AutoCloseable {
     public static Journal append(Path file) {
         try {
             byte[] bytes = Files.readAllBytes(file);
-            int whole = wholeLines(bytes);
+            int whole = LineBytes.wholeLength(bytes);
             SetAside aside = null;
             if (whole < bytes.length) {
                 Path side = file.resolveSibling(file.getFileName() + ".torn-at-" + whole);
@@ -155,7 +154,7 @@ public final class Journal implements EventListener, AutoCloseable {
      */
     public static Contents read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        int whole = wholeLines(bytes);
+        int whole = LineBytes.wholeLength(bytes);
         List<Event> events = new ArrayList<>();
         int start = 0;
         int number = 0;
@@ -184,20 +183,10 @@ public final class Journal implements EventListener, AutoCloseable {
 
     private static String decode(byte[] bytes, int from, int to, Path file, int number) throws IOException {
         try {
-            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
+            return LineBytes.utf8(bytes, from, to);
         } catch (CharacterCodingException e) {
             throw new IOException(file + ":" + number + ": journal line is not valid UTF-8", e);
         }
-    }
-
-    /** The length of the whole lines at the start of {@code bytes}: up to and with its last newline. */
-    private static int wholeLines(byte[] bytes) {
-        for (int i = bytes.length - 1; i >= 0; i--) {
-            if (bytes[i] == '\n') {
-                return i + 1;
-            }
-        }
-        return 0;
     }
 
     private static void truncate(Path file, long length) throws IOException {
