@@ -300,12 +300,6 @@ public final class FakeAws implements AutoCloseable {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    private static ObjectNode wrap(String name, ObjectNode value) {
-        ObjectNode out = object();
-        out.set(name, value);
-        return out;
-    }
-
     private RegionModel regionOf(String awsRegion) {
         return awsRegion.equals(b.awsRegion()) ? b : a;
     }
@@ -315,15 +309,15 @@ public final class FakeAws implements AutoCloseable {
             case "DescribeAccelerator" -> {
                 String status = acceleratorBusy > 0 ? "IN_PROGRESS" : "DEPLOYED";
                 acceleratorBusy = Math.max(0, acceleratorBusy - 1);
-                yield wrap("Accelerator", object().put("AcceleratorArn", ACCELERATOR).put("Status", status)
+                yield object().set("Accelerator", object().put("AcceleratorArn", ACCELERATOR).put("Status", status)
                         .put("Enabled", true));
             }
-            case "DescribeEndpointGroup" -> wrap("EndpointGroup", group(request.text("EndpointGroupArn")));
+            case "DescribeEndpointGroup" -> object().set("EndpointGroup", group(request.text("EndpointGroupArn")));
             case "UpdateEndpointGroup" -> {
                 String arn = request.text("EndpointGroupArn");
                 dials.put(arn, request.path("TrafficDialPercentage").asInt());
                 acceleratorBusy = settleReads;
-                yield wrap("EndpointGroup", group(arn));
+                yield object().set("EndpointGroup", group(arn));
             }
             default -> throw request.unknownOperation();
         };
@@ -346,7 +340,7 @@ public final class FakeAws implements AutoCloseable {
             }
             case "UpdateService" -> {
                 services.get(region.name())[0] = request.path("desiredCount").asInt();
-                yield wrap("service", service(region));
+                yield object().set("service", service(region));
             }
             default -> throw request.unknownOperation();
         };
@@ -387,7 +381,7 @@ public final class FakeAws implements AutoCloseable {
                 databaseEvents.add("Global " + (request.operation().startsWith("Failover") ? "failover" : "switchover")
                         + " to DB cluster " + transitionTo + " started.");
                 transitionLeft = settleReads;
-                yield wrap("GlobalCluster", object().put("GlobalClusterIdentifier", "orders-global"));
+                yield object().set("GlobalCluster", object().put("GlobalClusterIdentifier", "orders-global"));
             }
             default -> throw request.unknownOperation();
         };

@@ -98,8 +98,6 @@ final class LabEcs implements AwsService {
             scaling.put(region, scale);
             scale.start();
         }
-        ObjectNode reply = JsonNodeFactory.instance.objectNode();
-        reply.set("service", service(region));
-        return reply;
+        return JsonNodeFactory.instance.objectNode().set("service", service(region));
     }
 }

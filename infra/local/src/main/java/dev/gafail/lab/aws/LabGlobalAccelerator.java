@@ -32,7 +32,8 @@ final class LabGlobalAccelerator implements AwsService {
     public ObjectNode answer(AwsRequest request) {
         return switch (request.operation()) {
             case "DescribeAccelerator" -> describeAccelerator();
-            case "DescribeEndpointGroup" -> wrap("EndpointGroup", group(groupRegion(request)));
+            case "DescribeEndpointGroup" -> JsonNodeFactory.instance.objectNode()
+                    .set("EndpointGroup", group(groupRegion(request)));
             case "UpdateEndpointGroup" -> updateEndpointGroup(request);
             default -> throw request.unknownOperation();
         };
@@ -40,8 +41,9 @@ final class LabGlobalAccelerator implements AwsService {
 
     private ObjectNode describeAccelerator() {
         String status = Instant.now().isBefore(deployedAt) ? "IN_PROGRESS" : "DEPLOYED";
-        return wrap("Accelerator", JsonNodeFactory.instance.objectNode().put("AcceleratorArn", LabResources.ACCELERATOR)
-                .put("Name", "gafail-lab").put("Status", status).put("Enabled", true));
+        ObjectNode accelerator = JsonNodeFactory.instance.objectNode().put("AcceleratorArn", LabResources.ACCELERATOR)
+                .put("Name", "gafail-lab").put("Status", status).put("Enabled", true);
+        return JsonNodeFactory.instance.objectNode().set("Accelerator", accelerator);
     }
 
     private String groupRegion(AwsRequest request) {
@@ -73,12 +75,6 @@ final class LabGlobalAccelerator implements AwsService {
             deployedAt = Instant.now().plus(DEPLOYING);
             lab.dial(region, (int) Math.round(dial));
         }
-        return wrap("EndpointGroup", group(region));
-    }
-
-    private static ObjectNode wrap(String name, ObjectNode value) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.set(name, value);
-        return out;
+        return JsonNodeFactory.instance.objectNode().set("EndpointGroup", group(region));
     }
 }
