@@ -4,15 +4,24 @@ import dev.gafail.runbook.Runbook;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Run {@code runbook} with the parameter values given (as text: {@code --set}), or with {@code dryRun}
  * plan it: what {@code run}, {@code plan}, {@code failover} and the demo ask of a {@link Session}.
+ * {@code lostRegions} are the topology's regions the operator says are lost (an unplanned failover's
+ * old region): gafail asks nothing of them it can do without, and tries what it must once, briefly.
  */
-public record RunRequest(Runbook runbook, Map<String, String> values, ChangeRequest change, boolean dryRun) {
+public record RunRequest(Runbook runbook, Map<String, String> values, ChangeRequest change, boolean dryRun,
+                         Set<String> lostRegions) {
 
     public RunRequest {
         // In the order given: errors about them are listed in that order.
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        lostRegions = Set.copyOf(lostRegions);
+    }
+
+    public RunRequest(Runbook runbook, Map<String, String> values, ChangeRequest change, boolean dryRun) {
+        this(runbook, values, change, dryRun, Set.of());
     }
 }

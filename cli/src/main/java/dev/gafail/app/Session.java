@@ -6,6 +6,7 @@ import dev.gafail.aws.ApiLocations;
 import dev.gafail.aws.AwsClients;
 import dev.gafail.aws.AwsSettings;
 import dev.gafail.aws.CallerIdentity;
+import dev.gafail.aws.Reachability;
 import dev.gafail.engine.Action;
 import dev.gafail.engine.ActionRegistry;
 import dev.gafail.engine.Actor;
@@ -14,7 +15,9 @@ import dev.gafail.engine.Event;
 import dev.gafail.engine.EventListener;
 import dev.gafail.engine.ExecutionResult;
 import dev.gafail.engine.ExecutionService;
+import dev.gafail.engine.ExecutionStatus;
 import dev.gafail.engine.ExecutionStore;
+import dev.gafail.engine.ExecutionSummary;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Journal;
@@ -39,6 +42,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +85,7 @@ public final class Session implements AutoCloseable {
     private Path topologyFallback;
     private Topology topology;
     private Target target;
+    private Set<String> lostRegions = Set.of();
 
     public Session(Settings settings) {
         this.settings = settings;
@@ -187,26 +192,48 @@ public final class Session implements AutoCloseable {
         return Optional.of(topology);
     }
 
+    /**
+     * The topology's regions the operator says are lost: their APIs, and the single-region control
+     * plane of the accelerator, are tried once with short limits. Set before the first AWS call.
+     */
+    private void expectLost(Set<String> regions) {
+        if (target != null && !regions.equals(lostRegions)) {
+            throw new IllegalStateException("the AWS clients were built before the lost regions were known");
+        }
+        lostRegions = Set.copyOf(regions);
+    }
+
     /** What the AWS step types act on; built once per session, its clients on first use. */
     public Target target() {
         if (target == null) {
             Topology t = topology();
             ApiLocations apis = new ApiLocations(t.endpoints(), t.acceleratorRegion(),
                     t.regions().values().stream().map(Region::awsRegion).collect(Collectors.toSet()));
+            Set<String> suspects = new HashSet<>();
+            lostRegions.forEach(name -> t.region(name).ifPresent(r -> suspects.add(r.awsRegion())));
+            if (!suspects.isEmpty()) {
+                suspects.add(Reachability.ACCELERATOR);
+            }
+            Reachability reachability = new Reachability(t.regions().values().stream()
+                    .collect(Collectors.toMap(Region::awsRegion, Region::name, (a, b) -> a)), suspects);
             AwsClients aws = new AwsClients(new AwsSettings(settings.profile(), apis, settings.env(),
                     Path.of(settings.env().getOrDefault("HOME", System.getProperty("user.home"))),
-                    settings.version()));
+                    settings.version()), AwsClients.Timeouts.CHANGES, reachability);
             target = new Target(t, aws, aws.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());
         }
         return target;
     }
 
-    /** Who the credentials are, checked against the topology's account: the wrong profile stops here, exit 3. */
+    /**
+     * Who the credentials are, checked against the topology's account: the wrong profile stops here,
+     * exit 3. Asked of the STS of a region not said to be lost, the next one if it does not answer.
+     */
     private CallerIdentity identity() {
         Target t = target();
         CallerIdentity identity;
         try {
-            identity = CallerIdentity.of(t.aws(), t.topology());
+            identity = CallerIdentity.of(t.aws(), t.topology().regions().values().stream()
+                    .filter(r -> !lostRegions.contains(r.name())).map(Region::awsRegion).toList());
         } catch (StepFailure e) {
             throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "cannot tell which AWS identity gafail acts"
                     + " as: " + e.getMessage() + "; nothing was changed");
@@ -222,6 +249,7 @@ public final class Session implements AutoCloseable {
 
     /** Runs the request's runbook (or, with {@code dryRun}, plans it), telling {@code console} as it goes. */
     public ExecutionResult execute(RunRequest request, EventListener console) {
+        expectLost(request.lostRegions());
         Runbook runbook = request.runbook();
         Map<String, Object> params = bind(runbook, request.values());
         RunOptions options = options(runbook, params, request.change());
@@ -242,13 +270,54 @@ public final class Session implements AutoCloseable {
      */
     public ExecutionResult resume(String id, Map<String, String> values, ChangeRequest change,
                                   EventListener console) {
+        TakenUp taken = takeUp(store().resolve(id), values, change, false);
+        settings.stop().arm();
+        return service().resume(taken.stored(), taken.runbook(), taken.params(), taken.options(), console);
+    }
+
+    /**
+     * Completes the deferred steps of execution {@code id} (a unique prefix; null: the newest execution
+     * that has them), or with {@code dryRun} plans them. Empty when there is none to complete.
+     */
+    public Optional<ExecutionResult> reconcile(String id, ChangeRequest change, boolean dryRun,
+                                               EventListener console) {
         ExecutionStore store = store();
-        String execution = store.resolve(id);
+        Optional<String> execution = id != null ? Optional.of(store.resolve(id))
+                : store.history(settings.clock()).executions().stream()
+                .filter(s -> s.status() == ExecutionStatus.SUCCEEDED_WITH_DEFERRED).map(ExecutionSummary::id).findFirst();
+        if (execution.isEmpty()) {
+            return Optional.empty();
+        }
+        TakenUp taken = takeUp(execution.get(), Map.of(), change, true);
+        if (dryRun) {
+            return Optional.of(service().planReconcile(taken.stored(), taken.runbook(), taken.params(),
+                    taken.options(), console));
+        }
+        settings.stop().arm();
+        return Optional.of(service().reconcile(taken.stored(), taken.runbook(), taken.params(), taken.options(),
+                console));
+    }
+
+    /** An execution read back to be continued: its journal, its runbook copy, its parameters, the options. */
+    private record TakenUp(ExecutionStore.Stored stored, Runbook runbook, Map<String, Object> params,
+                           RunOptions options) {
+    }
+
+    /**
+     * Execution {@code execution} with the runbook and parameters it began with, {@code values} overriding
+     * them (a secret, which the journal does not keep, is asked for again); a forced unlock done. Resumed,
+     * the regions it began with as lost are still treated so; reconciled, they are expected back.
+     */
+    private TakenUp takeUp(String execution, Map<String, String> values, ChangeRequest change, boolean reconcile) {
+        ExecutionStore store = store();
         ExecutionStore.Stored journalled = store.load(execution, settings.clock());
         Event started = journalled.started();
         Journal.requireReadable(execution, journalled.events());
         if (started.text("topologyFile") != null) {
             topologyFallback(Path.of(started.text("topologyFile")));
+        }
+        if (!reconcile && started.get("lostRegions") instanceof List<?> lost) {
+            expectLost(lost.stream().map(String::valueOf).collect(Collectors.toSet()));
         }
         Runbook runbook = load(store.directory(execution).resolve(ExecutionStore.RUNBOOK_COPY));
         Map<String, String> given = new LinkedHashMap<>();
@@ -270,12 +339,10 @@ public final class Session implements AutoCloseable {
         missing.forEach(name -> given.put(name, askSecret(execution, name, missing)));
         Map<String, Object> params = bind(runbook, given);
         RunOptions options = options(runbook, params, change);
-        ExecutionService service = service();
         if (change.forceUnlock()) {
-            service.forceUnlock(started.text("runbookFile"), options);
+            service().forceUnlock(started.text("runbookFile"), options);
         }
-        settings.stop().arm();
-        return service.resume(journalled, runbook, params, options, console);
+        return new TakenUp(journalled, runbook, params, options);
     }
 
     /** Secret parameter {@code name} of {@code execution}, which its journal does not keep: asked at the terminal, or exit 2. */
@@ -310,6 +377,9 @@ public final class Session implements AutoCloseable {
         });
         if (needs(runbook, a -> !a.iamActions().isEmpty())) {
             facts.put("identity", identity().fields());
+        }
+        if (!lostRegions.isEmpty()) {
+            facts.put("lostRegions", lostRegions.stream().sorted().toList());
         }
         return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), redactor,
                 acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts);

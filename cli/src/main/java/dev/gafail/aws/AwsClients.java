@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.SdkSystemSetting;
@@ -43,7 +44,12 @@ public final class AwsClients implements AutoCloseable {
     public record Timeouts(Duration attempt, Duration call) {
         public static final Timeouts CHANGES = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(45));
         public static final Timeouts STATUS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3));
+        /** A location expected to be lost: one try, answered soon or given up. */
+        public static final Timeouts SUSPECT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
+
+    /** How long to wait for a connection to a suspect location: at AWS one opens in well under a second. */
+    private static final Duration SUSPECT_CONNECT = Duration.ofSeconds(2);
 
     static {
         // The SDK reads the XML of the AWS Query protocol with whichever StAX parser JAXP finds. The
@@ -54,27 +60,37 @@ public final class AwsClients implements AutoCloseable {
 
     private final AwsSettings settings;
     private final Timeouts timeouts;
+    private final Reachability reachability;
     private final SdkHttpClient http;
+    private SdkHttpClient suspectHttp;
     private final AwsCredentialsProvider credentials;
     private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
 
     public AwsClients(AwsSettings settings) {
-        this(settings, Timeouts.CHANGES);
+        this(settings, Timeouts.CHANGES, Reachability.none());
     }
 
-    public AwsClients(AwsSettings settings, Timeouts timeouts) {
+    /** @param reachability shared by every client of one command, whatever their time limits */
+    public AwsClients(AwsSettings settings, Timeouts timeouts, Reachability reachability) {
         this.settings = settings;
         this.timeouts = timeouts;
-        Duration connect = Duration.ofSeconds(5);
-        this.http = UrlConnectionHttpClient.builder()
-                .connectionTimeout(timeouts.attempt().compareTo(connect) < 0 ? timeouts.attempt() : connect)
-                .socketTimeout(timeouts.attempt()).build();
+        this.reachability = reachability;
+        this.http = httpClient(timeouts.attempt(), Duration.ofSeconds(5));
         this.credentials = credentials(settings);
     }
 
-    /** Clients of the same settings with other time limits; close them when done. */
+    private static SdkHttpClient httpClient(Duration attempt, Duration connect) {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(attempt.compareTo(connect) < 0 ? attempt : connect).socketTimeout(attempt).build();
+    }
+
+    /** Clients of the same settings and reachability with other time limits; close them when done. */
     public AwsClients with(Timeouts other) {
-        return new AwsClients(settings, other);
+        return new AwsClients(settings, other, reachability);
+    }
+
+    public Reachability reachability() {
+        return reachability;
     }
 
     /** Whether calls sign with the static test credentials (the lab, an emulator). */
@@ -117,10 +133,15 @@ public final class AwsClients implements AutoCloseable {
     private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(
             String service, String region, Supplier<B> builder) {
         return (C) clients.computeIfAbsent(service + "@" + region, key -> {
-            B b = builder.get().region(Region.of(region)).credentialsProvider(credentials).httpClient(http)
+            boolean suspect = reachability.suspect(Reachability.location(service, region));
+            Timeouts limits = suspect ? shorter(timeouts, Timeouts.SUSPECT) : timeouts;
+            B b = builder.get().region(Region.of(region)).credentialsProvider(credentials)
+                    .httpClient(suspect ? suspectHttp() : http)
                     .overrideConfiguration(ClientOverrideConfiguration.builder()
-                            .retryStrategy(RetryMode.ADAPTIVE_V2)
-                            .apiCallAttemptTimeout(timeouts.attempt()).apiCallTimeout(timeouts.call())
+                            .retryStrategy(suspect ? AwsRetryStrategy.doNotRetry()
+                                    : AwsRetryStrategy.forRetryMode(RetryMode.ADAPTIVE_V2))
+                            .apiCallAttemptTimeout(limits.attempt()).apiCallTimeout(limits.call())
+                            .addExecutionInterceptor(new ReachabilityGuard(reachability, service, region))
                             .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, "gafail/" + settings.version())
                             .build());
             settings.endpoint(service, region).ifPresent(b::endpointOverride);
@@ -128,7 +149,19 @@ public final class AwsClients implements AutoCloseable {
         });
     }
 
-    /** Closes the clients, the HTTP client and the credentials provider, each even if one before it fails. */
+    private static Timeouts shorter(Timeouts a, Timeouts b) {
+        return new Timeouts(a.attempt().compareTo(b.attempt()) < 0 ? a.attempt() : b.attempt(),
+                a.call().compareTo(b.call()) < 0 ? a.call() : b.call());
+    }
+
+    private synchronized SdkHttpClient suspectHttp() {
+        if (suspectHttp == null) {
+            suspectHttp = httpClient(shorter(timeouts, Timeouts.SUSPECT).attempt(), SUSPECT_CONNECT);
+        }
+        return suspectHttp;
+    }
+
+    /** Closes the clients, the HTTP clients and the credentials provider, each even if one before it fails. */
     @Override
     public void close() {
         try {
@@ -136,6 +169,11 @@ public final class AwsClients implements AutoCloseable {
         } finally {
             try {
                 http.close();
+                synchronized (this) {
+                    if (suspectHttp != null) {
+                        suspectHttp.close();
+                    }
+                }
             } finally {
                 if (credentials instanceof SdkAutoCloseable closeable) {
                     closeable.close();

@@ -1,8 +1,10 @@
 package dev.gafail.aws;
 
 import dev.gafail.engine.StepFailure;
+import dev.gafail.engine.Unreachable;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -35,7 +37,26 @@ public final class AwsErrors {
 
     /** A step failure for {@code e}: retryable when trying again may help (throttling, 5xx, the network, a timeout). */
     public static StepFailure failure(String operation, SdkException e) {
+        Optional<UnreachableApiException> unreachable = unreachable(e);
+        if (unreachable.isPresent()) {
+            return new Unreachable(unreachable.get().api(), operation + ": " + unreachable.get().getMessage(), e);
+        }
         return new StepFailure(describe(operation, e), transientError(e), e);
+    }
+
+    /** What {@link ReachabilityGuard} said of a call's location, if it found the location lost. */
+    private static Optional<UnreachableApiException> unreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnreachableApiException found) {
+                return Optional.of(found);
+            }
+            for (Throwable suppressed : cause.getSuppressed()) {
+                if (suppressed instanceof UnreachableApiException found) {
+                    return Optional.of(found);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Runs one SDK call, turning its exception into a step failure that names the operation. */
@@ -56,6 +77,11 @@ public final class AwsErrors {
         if (e instanceof AwsServiceException service) {
             return service.isThrottlingException() || service.statusCode() >= 500;
         }
+        return timedOut(e) || network(e);
+    }
+
+    /** Whether the call got no answer at all: no connection, or none within its time limit. */
+    public static boolean unanswered(Throwable e) {
         return timedOut(e) || network(e);
     }
 

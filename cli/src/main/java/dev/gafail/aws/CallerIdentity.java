@@ -3,6 +3,8 @@ package dev.gafail.aws;
 import static dev.gafail.aws.AwsErrors.call;
 
 import dev.gafail.engine.StepFailure;
+import dev.gafail.engine.Unreachable;
+import java.util.List;
 import dev.gafail.topology.Topology;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,10 +13,22 @@ import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 /** Who gafail acts as ({@code sts:GetCallerIdentity}, which needs no permission), for the audit log and the account check. */
 public record CallerIdentity(String account, String arn, String userId) {
 
-    public static CallerIdentity of(AwsClients aws, Topology topology) throws StepFailure {
-        String region = topology.regions().values().iterator().next().awsRegion();
-        GetCallerIdentityResponse response = call("GetCallerIdentity", () -> aws.sts(region).getCallerIdentity());
-        return new CallerIdentity(response.account(), response.arn(), response.userId());
+    /**
+     * Asks the regional STS of the first of {@code awsRegions} that answers (each tried once): never a
+     * global or lost region's endpoint, so that the check works while a region is lost.
+     */
+    public static CallerIdentity of(AwsClients aws, List<String> awsRegions) throws StepFailure {
+        Unreachable last = null;
+        for (String region : awsRegions) {
+            try {
+                GetCallerIdentityResponse response = call("GetCallerIdentity", () -> aws.sts(region)
+                        .getCallerIdentity());
+                return new CallerIdentity(response.account(), response.arn(), response.userId());
+            } catch (Unreachable e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : StepFailure.permanent("no region to ask STS in");
     }
 
     /** Whether these credentials belong to the topology's account; another means the wrong profile. */

@@ -8,6 +8,8 @@ import dev.gafail.topology.Topology;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,6 +80,8 @@ final class FailoverCommand implements Callable<Integer> {
             }
             values.put(set.getKey(), set.getValue());
         }
-        return gafail.run(new RunRequest(loaded, values, change.request(), dryRun));
+        Set<String> lost = mode == Mode.UNPLANNED ? topology.regions().keySet().stream()
+                .filter(r -> !r.equals(to)).collect(Collectors.toSet()) : Set.of();
+        return gafail.run(new RunRequest(loaded, values, change.request(), dryRun, lost));
     }
 }

@@ -32,8 +32,10 @@ import picocli.CommandLine.Spec;
                 + " audit verify found tampering",
                 "  2 usage or validation error (nothing executed)", "  3 preconditions not met (nothing changed)",
                 "  4 aborted by the operator (or interrupted; resumable)", "  5 another execution holds the lock",
+                "  6 succeeded with deferred steps (a region or control plane did not answer): gafail reconcile"
+                        + " completes them when it answers again",
                 "  7 incomplete plan: a dry run in which some step could not be planned"},
-        subcommands = {FailoverCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class,
+        subcommands = {FailoverCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class, ReconcileCommand.class,
                 HistoryCommand.class, ShowCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
                 VersionCommand.class, AutoComplete.GenerateCompletion.class})
 public final class Gafail implements Runnable {

@@ -90,7 +90,7 @@ final class ShowCommand implements Callable<Integer> {
                 yield who + "started";
             }
             case STEP_RETRYING -> who + "attempt " + e.attempt() + " failed: " + e.message();
-            case STEP_SUCCEEDED, STEP_SKIPPED, STEP_FAILED -> who + outcome(e) + took(begun.get(key), e.time())
+            case STEP_SUCCEEDED, STEP_SKIPPED, STEP_FAILED, STEP_DEFERRED -> who + outcome(e) + took(begun.get(key), e.time())
                     + (e.message() == null ? "" : ": " + e.message());
             case ROLLBACK_SUCCEEDED, ROLLBACK_FAILED -> who + e.type().wire() + ": " + e.message();
             case PLANNED, STEP_APPLYING, STEP_APPLIED, ROLLBACK_APPLYING, ROLLBACK_APPLIED, PROGRESS -> null;

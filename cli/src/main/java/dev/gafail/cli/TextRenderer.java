@@ -63,6 +63,8 @@ final class TextRenderer implements EventListener {
             case STEP_SUCCEEDED -> style.green("✓ ") + label(e) + style.dim("  " + elapsed(e));
             case STEP_SKIPPED -> style.green("✓ ") + label(e) + style.dim("  " + e.message() + "  " + elapsed(e));
             case STEP_FAILED -> style.red("✗ ") + label(e) + "  " + e.message() + style.dim("  " + elapsed(e));
+            case STEP_DEFERRED -> style.yellow("⏸ ") + label(e) + "  deferred: " + e.message()
+                    + style.dim("  " + elapsed(e));
             case ROLLBACK_STARTED -> style.yellow("↩ rolling back: ") + e.message();
             case ROLLBACK_APPLYING -> verbose && e.message() != null ? style.dim("    " + e.message()) : null;
             case ROLLBACK_SUCCEEDED -> style.yellow("↩ ") + e.step() + " compensated";

@@ -3,6 +3,7 @@ package dev.gafail.engine;
 import dev.gafail.engine.StepRunner.Outcome;
 import dev.gafail.runbook.Expressions;
 import dev.gafail.runbook.OnFailure;
+import dev.gafail.runbook.OnUnreachable;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.runbook.StepNode;
 import dev.gafail.runbook.StepSpec;
@@ -79,6 +80,22 @@ public final class Engine {
                 + runbook.flatSteps().size() + " steps would act; nothing was changed");
     }
 
+    /** The dry run of {@link #reconcile}: plans the deferred steps, changes nothing. */
+    public ExecutionResult planReconcile(Execution x) {
+        List<StepSpec> waiting = deferred(x);
+        List<Planned> planned = planSteps(x, waiting);
+        List<String> unplanned = new ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            planned.get(i).blocking(waiting.get(i)).ifPresent(unplanned::add);
+        }
+        if (!unplanned.isEmpty()) {
+            return new ExecutionResult(ExecutionStatus.FAILED, ExitCode.INCOMPLETE_PLAN, "incomplete plan: "
+                    + String.join(", ", unplanned) + " could not be planned; nothing was changed");
+        }
+        return new ExecutionResult(ExecutionStatus.SUCCEEDED, ExitCode.OK, "dry run: " + acting(planned) + " of "
+                + waiting.size() + " deferred step(s) would act; nothing was changed");
+    }
+
     /** Runs (or, with a replayed state, resumes) an execution to its end or to a safe stop. */
     public ExecutionResult run(Execution x) {
         try {
@@ -147,12 +164,72 @@ public final class Engine {
         }
         Event started = state.started();
         String took = started == null ? "" : " in " + Durations.human(Duration.between(started.time(), clock.instant()));
-        return finish(x, ExecutionStatus.SUCCEEDED, ExitCode.OK, "runbook '" + runbook.name() + "' succeeded" + took);
+        return succeeded(x, "runbook '" + runbook.name() + "' succeeded" + took);
     }
 
-    /** Whether a step needs no (more) work: completed, or failed with onFailure: continue. */
+    /** Whether a step needs no (more) work now: completed, deferred to reconcile, or failed with onFailure: continue. */
     private static boolean done(ExecutionState state, StepSpec step) {
-        return state.completed(step.id()) || state.failed(step.id()) && step.onFailure() == OnFailure.CONTINUE;
+        return state.completed(step.id()) || state.deferred(step.id())
+                || state.failed(step.id()) && step.onFailure() == OnFailure.CONTINUE;
+    }
+
+    /** The main steps that wait for reconcile, in the runbook's order. */
+    private static List<StepSpec> deferred(Execution x) {
+        return x.runbook().flatSteps().stream().filter(s -> x.state().deferred(s.id())).toList();
+    }
+
+    /** Success, or success with deferred steps (exit 6), which the message names with how to complete them. */
+    private ExecutionResult succeeded(Execution x, String message) {
+        List<StepSpec> waiting = deferred(x);
+        if (waiting.isEmpty()) {
+            return finish(x, ExecutionStatus.SUCCEEDED, ExitCode.OK, message);
+        }
+        return finish(x, ExecutionStatus.SUCCEEDED_WITH_DEFERRED, ExitCode.DEFERRED, message + ", with "
+                + waiting.size() + " deferred step(s): " + String.join(", ", waiting.stream()
+                .map(StepSpec::id).toList()) + ". When " + String.join(" and ", waiting.stream()
+                .map(s -> x.state().unreachable(s.id())).distinct().toList()) + " answer(s) again: gafail reconcile "
+                + x.id());
+    }
+
+    /**
+     * Completes the deferred steps of a finished execution, in the runbook's order, each planned anew
+     * (its preconditions are its own plan: it does only what is still missing) and journalled as any
+     * step. Those whose region still does not answer stay deferred (exit 6).
+     */
+    public ExecutionResult reconcile(Execution x) {
+        List<StepSpec> waiting = deferred(x);
+        try {
+            if (!x.state().approved()) {
+                int changes = acting(planSteps(x, waiting));
+                if (x.stop().requested()) {
+                    return interrupted(x);
+                }
+                try {
+                    x.operator().approve("Complete " + changes + " deferred change(s) of execution " + x.id() + "?");
+                    emitExecution(x, EventType.APPROVAL_GRANTED, "approved by " + x.operator().name(),
+                            Map.of("by", x.operator().name()));
+                } catch (OperatorAbort abort) {
+                    emitExecution(x, EventType.APPROVAL_DECLINED, abort.getMessage(), Map.of("by", x.operator().name()));
+                    return finish(x, ExecutionStatus.SUCCEEDED_WITH_DEFERRED, ExitCode.ABORTED, "not approved: "
+                            + abort.getMessage() + "; nothing was changed, the steps stay deferred");
+                }
+            }
+            for (StepSpec step : waiting) {
+                if (x.stop().requested()) {
+                    return interrupted(x);
+                }
+                Outcome outcome = runSteps(x, Phase.STEP, List.of(step)).get(0);
+                if (!outcome.ok()) {
+                    return outcome.kind() == Outcome.Kind.FAILED ? finish(x, ExecutionStatus.SUCCEEDED_WITH_DEFERRED,
+                            ExitCode.STEP_FAILED, "deferred step '" + step.id() + "' failed: " + outcome.message()
+                                    + ". Fix the cause, then: gafail reconcile " + x.id()) : stopped(x, outcome);
+                }
+            }
+        } catch (InterruptedException e) {
+            return interrupted(x);
+        }
+        return succeeded(x, "reconciled " + waiting.stream().filter(s -> !x.state().deferred(s.id())).count()
+                + " of " + waiting.size() + " deferred step(s) of runbook '" + x.runbook().name() + "'");
     }
 
     /** Decides what a batch's outcomes mean for the execution; empty to go on. */
@@ -282,6 +359,10 @@ public final class Engine {
                 case SKIPPED -> runner.emit(x, EventType.STEP_SKIPPED, phase, step, null,
                         actions.get(step.action()).readOnly() ? outcome.message()
                                 : "already done: " + outcome.message(), data);
+                case DEFERRED -> {
+                    data.put("unreachable", outcome.unreachable());
+                    runner.emit(x, EventType.STEP_DEFERRED, phase, step, null, outcome.message(), data);
+                }
                 case FAILED, ABORTED -> runner.emit(x, EventType.STEP_FAILED, phase, step, null, outcome.message(),
                         data);
                 case INTERRUPTED -> { }
@@ -316,10 +397,16 @@ public final class Engine {
             Change change = planTyped(actions.get(step.action()), x, step);
             runner.emit(x, EventType.PLANNED, phase, step, null, null, Map.of("change", change));
             return new Planned(Optional.of(change), false);
+        } catch (Unreachable e) {
+            if (phase != Phase.STEP || step.onUnreachable() != OnUnreachable.DEFER) {
+                return cannotPlan(x, phase, step, e);
+            }
+            // Expected when a region is lost: the run would defer it too, so the plan is complete.
+            runner.emit(x, EventType.PLANNED, phase, step, null, "would be deferred: " + e.getMessage(),
+                    Map.of("deferred", true, "unreachable", e.api()));
+            return new Planned(Optional.of(Change.to("unknown", "deferred until " + e.api() + " answers")), false);
         } catch (StepFailure e) {
-            runner.emit(x, EventType.PLANNED, phase, step, null, "cannot plan: " + e.getMessage(),
-                    Map.of("error", true));
-            return new Planned(Optional.of(Change.to("unknown", "cannot plan: " + e.getMessage())), true);
+            return cannotPlan(x, phase, step, e);
         } catch (InterruptedException e) {
             // Any interrupt is a stop, seen by the callers through the stop signal; an interrupt flag left set
             // would break the journal's and audit's writes.
@@ -328,6 +415,11 @@ public final class Engine {
             }
             return new Planned(Optional.empty(), false);
         }
+    }
+
+    private Planned cannotPlan(Execution x, Phase phase, StepSpec step, StepFailure e) {
+        runner.emit(x, EventType.PLANNED, phase, step, null, "cannot plan: " + e.getMessage(), Map.of("error", true));
+        return new Planned(Optional.of(Change.to("unknown", "cannot plan: " + e.getMessage())), true);
     }
 
     /** A step's plan: its change (none when known only after apply), and whether planning it failed. */

@@ -21,6 +21,11 @@ public enum EventType {
     STEP_SKIPPED,
     STEP_RETRYING,
     STEP_FAILED,
+    /**
+     * The step's region or control plane did not answer and the runbook defers it ({@code onUnreachable:
+     * defer}): the execution goes on, and {@code gafail reconcile} completes the step later.
+     */
+    STEP_DEFERRED,
     ROLLBACK_STARTED,
     /** Journalled before a step type's own compensation makes its change (format 2). */
     ROLLBACK_APPLYING,

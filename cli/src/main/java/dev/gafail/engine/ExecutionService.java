@@ -77,6 +77,30 @@ public final class ExecutionService {
      */
     public ExecutionResult resume(ExecutionStore.Stored before, Runbook runbook, Map<String, Object> params,
                                   RunOptions options, EventListener console) {
+        return takeUp(before, runbook, params, options, console, false);
+    }
+
+    /**
+     * Completes the deferred steps of an execution that succeeded with them ({@code gafail reconcile}),
+     * under the lock and journalled as any step, audited as a resume is.
+     */
+    public ExecutionResult reconcile(ExecutionStore.Stored before, Runbook runbook, Map<String, Object> params,
+                                     RunOptions options, EventListener console) {
+        return takeUp(before, runbook, params, options, console, true);
+    }
+
+    /** The plan of the deferred steps of an execution: what reconcile would do; changes nothing, writes nothing. */
+    public ExecutionResult planReconcile(ExecutionStore.Stored stored, Runbook runbook, Map<String, Object> params,
+                                         RunOptions options, EventListener console) {
+        stored.requireReconcilable();
+        Redactor redactor = options.redactor();
+        EventBus bus = new EventBus(redactor, List.of(console));
+        return masked(redactor, engine.planReconcile(execution(stored.summary().id(), runbook, params, options, bus,
+                ExecutionState.replay(stored.events()), clock.instant())));
+    }
+
+    private ExecutionResult takeUp(ExecutionStore.Stored before, Runbook runbook, Map<String, Object> params,
+                                   RunOptions options, EventListener console, boolean reconcile) {
         String id = before.summary().id();
         Event started = before.started();
         String scope = started.text("lockScope") != null ? started.text("lockScope")
@@ -84,7 +108,12 @@ public final class ExecutionService {
         try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id))) {
             // Read again under the lock: the journal is final only once nobody else holds it.
             ExecutionStore.Stored stored = store.load(id, clock);
-            stored.requireResumable();
+            if (reconcile) {
+                stored.requireReconcilable();
+                store.requireLatest(stored, clock);
+            } else {
+                stored.requireResumable();
+            }
             ExecutionSummary summary = stored.summary();
             try (Journal journal = Journal.append(store.journal(id))) {
                 AuditTrail audit = auditTrail(options);
@@ -94,16 +123,19 @@ public final class ExecutionService {
                 Map<String, Object> data = who(options);
                 data.put("runbook", runbook.name());
                 data.put("previousStatus", summary.status().wire());
+                if (reconcile) {
+                    data.put("reconcile", true);
+                }
                 data.putAll(options.target());
                 Journal.stamp(data);
-                bus.on(Event.ofExecution(EventType.EXECUTION_RESUMED, id, clock.instant(),
-                        "resuming " + summary.status().wire() + " execution", data));
+                bus.on(Event.ofExecution(EventType.EXECUTION_RESUMED, id, clock.instant(), reconcile
+                        ? "reconciling the deferred steps" : "resuming " + summary.status().wire() + " execution", data));
                 journal.setAside().ifPresent(torn -> bus.on(Event.ofExecution(EventType.NOTICE, id, clock.instant(),
                         "the journal's last line was torn (" + torn.bytes() + " bytes) and was set aside in "
                                 + torn.file(), Map.of("tornBytes", torn.bytes(), "setAsideIn", torn.file()))));
                 noteStaleHolder(lock, audit, bus, id);
-                return masked(redactor, engine.run(execution(id, runbook, params, options, bus, state,
-                        clock.instant())));
+                Execution execution = execution(id, runbook, params, options, bus, state, clock.instant());
+                return masked(redactor, reconcile ? engine.reconcile(execution) : engine.run(execution));
             }
         }
     }

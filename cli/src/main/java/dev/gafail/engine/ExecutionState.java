@@ -24,6 +24,7 @@ public final class ExecutionState implements EventListener {
     private final Map<String, EventType> lastByStep = new HashMap<>();
     private final Map<String, Map<String, Object>> outputs = new HashMap<>();
     private final Map<String, Change> observed = new HashMap<>();
+    private final Map<String, String> unreachable = new HashMap<>();
     private final List<String> changedInOrder = new ArrayList<>();
     private final Set<String> compensated = new HashSet<>();
     private final Set<String> compensationsApplied = new HashSet<>();
@@ -63,6 +64,7 @@ public final class ExecutionState implements EventListener {
                 observed.putIfAbsent(step, changeOf(event));
             }
             case STEP_APPLIED, STEP_SUCCEEDED -> outputs.put(step, outputsOf(event));
+            case STEP_DEFERRED -> unreachable.put(step, String.valueOf(event.get("unreachable")));
             case ROLLBACK_STARTED -> rollingBack = true;
             case ROLLBACK_APPLIED -> compensationsApplied.add(event.text("for"));
             case ROLLBACK_SUCCEEDED -> compensated.add(event.text("for"));
@@ -78,6 +80,16 @@ public final class ExecutionState implements EventListener {
 
     private static boolean completes(EventType type) {
         return type == EventType.STEP_SUCCEEDED || type == EventType.STEP_SKIPPED;
+    }
+
+    /** Whether the step waits for {@code gafail reconcile}: its last word was that it was deferred. */
+    public synchronized boolean deferred(String step) {
+        return lastByStep.get(step) == EventType.STEP_DEFERRED;
+    }
+
+    /** What did not answer when the step was last deferred ("us-east-1's AWS APIs"), or null. */
+    public synchronized String unreachable(String step) {
+        return unreachable.get(step);
     }
 
     /** Whether the step finished its work (succeeded, or found nothing to do). */

@@ -6,7 +6,10 @@ import java.util.Locale;
 
 /** Where an execution stands, as {@code gafail history} reports it. */
 public enum ExecutionStatus {
-    RUNNING, INTERRUPTED, SUCCEEDED, FAILED, ROLLED_BACK, ABORTED,
+    RUNNING, INTERRUPTED, SUCCEEDED,
+    /** Succeeded, but some steps wait for a region or control plane to answer again ({@code gafail reconcile}). */
+    SUCCEEDED_WITH_DEFERRED,
+    FAILED, ROLLED_BACK, ABORTED,
     /** Its process ended before the execution's start was journalled: nothing was done. */
     DID_NOT_START;
 

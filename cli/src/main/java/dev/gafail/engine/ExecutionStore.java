@@ -146,12 +146,42 @@ public final class ExecutionStore {
             return events.get(0);
         }
 
+        /** Refuses, in one line, to reconcile an execution that has no deferred step. */
+        public void requireReconcilable() {
+            started();
+            if (summary.status() != ExecutionStatus.SUCCEEDED_WITH_DEFERRED) {
+                throw new GafailException(ExitCode.USAGE, "execution " + summary.id() + " "
+                        + summary.status().wire() + (summary.status().resumable() ? "; finish it first: gafail"
+                        + " resume " + summary.id() : "; it has no deferred step to reconcile"));
+            }
+        }
+
         /** Refuses, in one line, to resume an execution that has ended or that another process runs. */
         public void requireResumable() {
             started();
             if (!summary.status().resumable()) {
                 throw new GafailException(ExitCode.USAGE, "execution " + summary.id() + " "
                         + summary.status().wire() + "; there is nothing to resume");
+            }
+        }
+    }
+
+    /**
+     * Refuses to reconcile {@code stored} when a later execution acted on the same topology: completing
+     * its deferred steps now could undo what that one did (a failback, say). Exit 3, nothing changed.
+     */
+    public void requireLatest(Stored stored, Clock clock) {
+        String scope = stored.started().text("lockScope");
+        for (ExecutionSummary later : history(clock).executions()) {
+            if (!later.startedAt().isAfter(stored.summary().startedAt()) || later.id().equals(stored.summary().id())) {
+                break;
+            }
+            Stored other = load(later.id(), clock);
+            if (!other.events().isEmpty() && scope != null && scope.equals(other.started().text("lockScope"))) {
+                throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "execution " + later.id() + " ("
+                        + later.runbook() + ", " + later.status().wire() + ") acted on the same topology after "
+                        + stored.summary().id() + ": completing " + stored.summary().id() + "'s deferred steps now"
+                        + " could undo it. Nothing was changed; see: gafail show " + stored.summary().id());
             }
         }
     }

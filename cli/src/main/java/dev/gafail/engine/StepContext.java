@@ -49,6 +49,15 @@ public interface StepContext {
         }
     }
 
+    /**
+     * Whether the runbook defers this step when its region or control plane does not answer
+     * ({@code onUnreachable: defer}): a step type may then do what it can without it (the traffic
+     * step checks the accelerator's data plane) before it throws {@link Unreachable}.
+     */
+    default boolean defersUnreachable() {
+        return false;
+    }
+
     /** A transient status line ("waiting 12s of 30s"); shown live on a terminal, never journalled. */
     void progress(String line);
 

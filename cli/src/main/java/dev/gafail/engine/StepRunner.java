@@ -24,15 +24,25 @@ final class StepRunner {
     /** How long a cancelled step may take to notice before it is abandoned. */
     private static final Duration CANCEL_GRACE = Duration.ofSeconds(10);
 
-    record Outcome(Kind kind, String message, Change change, Map<String, Object> outputs) {
-        enum Kind { SUCCEEDED, SKIPPED, FAILED, INTERRUPTED, ABORTED }
+    /** @param unreachable of a deferred step: what did not answer; else null */
+    record Outcome(Kind kind, String message, Change change, Map<String, Object> outputs, String unreachable) {
+        enum Kind { SUCCEEDED, SKIPPED, DEFERRED, FAILED, INTERRUPTED, ABORTED }
+
+        Outcome(Kind kind, String message, Change change, Map<String, Object> outputs) {
+            this(kind, message, change, outputs, null);
+        }
 
         static Outcome failed(String message) {
             return new Outcome(Kind.FAILED, message, null, Map.of());
         }
 
+        static Outcome deferred(Unreachable why, Change change) {
+            return new Outcome(Kind.DEFERRED, why.getMessage(), change, Map.of(), why.api());
+        }
+
+        /** Whether the execution goes on past it: a deferred step waits for reconcile, not for the operator. */
         boolean ok() {
-            return kind == Kind.SUCCEEDED || kind == Kind.SKIPPED;
+            return kind == Kind.SUCCEEDED || kind == Kind.SKIPPED || kind == Kind.DEFERRED;
         }
     }
 
@@ -178,9 +188,10 @@ final class StepRunner {
     private <P, O extends Record> Outcome typed(Action<P, O> action, Execution execution, Phase phase,
                                                 StepSpec spec, StepScope scope) throws InterruptedException {
         return retried(spec.retry(), scope, attempt -> {
+            Change change = null;
             try {
                 P params = inputs.bind(action, spec, StepInputs.variables(execution, execution.state().allOutputs()));
-                Change change = action.plan(params, scope);
+                change = action.plan(params, scope);
                 // A check's plan is only a prediction; its apply is the check (a probe wants several successes).
                 if (change.done() && !action.readOnly()) {
                     return new Outcome(Outcome.Kind.SKIPPED, change.current(), change, Map.of());
@@ -197,6 +208,11 @@ final class StepRunner {
                 return new Outcome(Outcome.Kind.SUCCEEDED, change.desired(), change, outputs);
             } catch (OperatorAbort abort) {
                 return new Outcome(Outcome.Kind.ABORTED, abort.getMessage(), null, Map.of());
+            } catch (Unreachable unreachable) {
+                if (phase == Phase.STEP && scope.defersUnreachable()) {
+                    return Outcome.deferred(unreachable, change);
+                }
+                throw unreachable;
             }
         }, (attempt, failure, delay) -> emit(execution, EventType.STEP_RETRYING, phase, spec, attempt,
                 failure.getMessage(), Map.of("delay", Durations.format(delay))));

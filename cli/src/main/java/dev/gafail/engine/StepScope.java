@@ -1,5 +1,6 @@
 package dev.gafail.engine;
 
+import dev.gafail.runbook.OnUnreachable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +64,12 @@ final class StepScope implements StepContext {
             throw new InterruptedException("cancelled");
         }
         execution.stop().sleep(duration);
+    }
+
+    @Override
+    public boolean defersUnreachable() {
+        return execution.runbook().steps().stream().flatMap(node -> node.members().stream())
+                .anyMatch(s -> s.id().equals(stepId) && s.onUnreachable() == OnUnreachable.DEFER);
     }
 
     @Override

@@ -48,7 +48,7 @@ final class RunbookChecker {
 
         Set<String> visible = new HashSet<>();
         forEach("/preconditions", (step, pointer) -> {
-            checkStep(step, pointer, visible, false);
+            checkStep(step, pointer, visible, "preconditions");
             requireReadOnly(step, pointer, "preconditions");
             visible.add(step.path("id").asString(""));
         });
@@ -60,25 +60,25 @@ final class RunbookChecker {
                 JsonNode members = item.path("parallel");
                 Set<String> group = new HashSet<>();
                 for (int j = 0; members.isArray() && j < members.size(); j++) {
-                    checkStep(members.get(j), pointer + "/parallel/" + j, visible, false);
+                    checkStep(members.get(j), pointer + "/parallel/" + j, visible, "steps");
                     group.add(members.get(j).path("id").asString(""));
                     noteReadOnly(members.get(j));
                 }
                 visible.addAll(group);
                 mainSteps.addAll(group);
             } else {
-                checkStep(item, pointer, visible, false);
+                checkStep(item, pointer, visible, "steps");
                 visible.add(item.path("id").asString(""));
                 mainSteps.add(item.path("id").asString(""));
                 noteReadOnly(item);
             }
         }
         forEach("/verify", (step, pointer) -> {
-            checkStep(step, pointer, visible, false);
+            checkStep(step, pointer, visible, "verify");
             requireReadOnly(step, pointer, "verify");
             visible.add(step.path("id").asString(""));
         });
-        forEach("/rollback", (step, pointer) -> checkStep(step, pointer, visible, true));
+        forEach("/rollback", (step, pointer) -> checkStep(step, pointer, visible, "rollback"));
     }
 
     private void noteReadOnly(JsonNode step) {
@@ -104,7 +104,9 @@ final class RunbookChecker {
         }
     }
 
-    private void checkStep(JsonNode step, String pointer, Set<String> visible, boolean inRollback) {
+    /** @param section where the step is: preconditions, steps, verify or rollback */
+    private void checkStep(JsonNode step, String pointer, Set<String> visible, String section) {
+        boolean inRollback = section.equals("rollback");
         if (!step.isObject()) {
             return;
         }
@@ -130,6 +132,11 @@ final class RunbookChecker {
                         + "', a read-only step (" + readOnlyMainSteps.get(target.asString()) + ") that changes"
                         + " nothing, so it would never run; leave out 'for' to run it in every rollback"));
             }
+        }
+        if (step.path("onUnreachable").asString("").equals("defer") && !section.equals("steps")) {
+            // A check that cannot run proves nothing, and a compensation that waits undoes nothing now.
+            problems.add(tree.problem(pointer + "/onUnreachable", "onUnreachable: defer belongs to steps; "
+                    + section + " cannot be deferred"));
         }
         checkExpressions(step.path("with"), pointer + "/with", visible);
         checkTimeout(step.path("timeout"), pointer + "/timeout");

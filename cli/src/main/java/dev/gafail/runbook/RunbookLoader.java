@@ -117,6 +117,8 @@ public final class RunbookLoader {
                 step.has("with") ? step.get("with") : JsonNodeFactory.instance.objectNode(),
                 duration(step.path("timeout")), policy,
                 step.has("onFailure") ? OnFailure.fromYaml(step.get("onFailure").asString()) : defaultOnFailure,
+                step.has("onUnreachable") ? OnUnreachable.fromYaml(step.get("onUnreachable").asString())
+                        : OnUnreachable.FAIL,
                 step.has("for") ? step.get("for").asString() : null,
                 step.path("description").asString(""), pointer, tree.valueAt(pointer));
     }

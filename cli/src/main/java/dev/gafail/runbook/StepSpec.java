@@ -7,11 +7,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * One step as written: {@code with} is the parameter tree with its expressions not yet evaluated.
- * {@code timeout} is null when unbounded; {@code compensates} (YAML {@code for}) names the step a
+ * {@code timeout} is null when unbounded; {@code onUnreachable} says whether a step whose region or
+ * control plane does not answer is deferred (to {@code gafail reconcile}) or fails; {@code compensates} (YAML {@code for}) names the step a
  * rollback entry undoes, or is null.
  */
 public record StepSpec(String id, String action, JsonNode with, Duration timeout, RetryPolicy retry,
-                       OnFailure onFailure, String compensates, String description, String pointer,
+                       OnFailure onFailure, OnUnreachable onUnreachable, String compensates, String description, String pointer,
                        SourcePosition position) implements StepNode {
 
     @Override

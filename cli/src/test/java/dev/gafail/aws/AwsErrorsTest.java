@@ -1,10 +1,13 @@
 package dev.gafail.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.engine.StepFailure;
+import dev.gafail.engine.Unreachable;
 import dev.gafail.testing.FakeAws;
 import dev.gafail.testing.SilentServer;
 import java.net.InetAddress;
@@ -32,21 +35,25 @@ class AwsErrorsTest {
         aws.close();
     }
 
-    private AwsClients clients(String endpoint, AwsClients.Timeouts timeouts) {
+    private AwsClients clients(String endpoint, AwsClients.Timeouts timeouts, Reachability reachability) {
         return new AwsClients(new AwsSettings(null, new ApiLocations(Map.of("default", URI.create(endpoint)), "us-west-2",
                 Set.of("us-east-1", "eu-west-1")), Map.of(), home, "test"),
-                timeouts);
+                timeouts, reachability);
     }
 
     /** The failure of one DescribeAlarms and one DescribeEndpointGroup (Query XML and JSON) against {@code endpoint}. */
     private List<StepFailure> failures(String endpoint, AwsClients.Timeouts timeouts) {
-        try (AwsClients clients = clients(endpoint, timeouts)) {
-            return List.of(
-                    assertThrows(StepFailure.class, () -> new Telemetry(clients, java.time.Clock.systemUTC())
-                            .alarms("us-east-1", List.of("orders-5xx"), null)),
-                    assertThrows(StepFailure.class, () -> new Accelerator(clients.globalAccelerator(),
-                            FakeAws.ACCELERATOR).group(aws.a.group())));
+        try (AwsClients clients = clients(endpoint, timeouts, Reachability.none())) {
+            return failures(clients);
         }
+    }
+
+    private List<StepFailure> failures(AwsClients clients) {
+        return List.of(
+                assertThrows(StepFailure.class, () -> new Telemetry(clients, java.time.Clock.systemUTC())
+                        .alarms("us-east-1", List.of("orders-5xx"), null)),
+                assertThrows(StepFailure.class, () -> new Accelerator(clients.globalAccelerator(),
+                        FakeAws.ACCELERATOR).group(aws.a.group())));
     }
 
     @Test
@@ -76,15 +83,45 @@ class AwsErrorsTest {
     }
 
     @Test
-    void aRefusedConnectionAndATimeoutAreRetried() throws Exception {
+    void aRefusedConnectionOrNoAnswerMakesItsLocationUnreachableNamingIt() throws Exception {
         String closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = "http://127.0.0.1:" + socket.getLocalPort();
         }
-        failures(closed, AwsClients.Timeouts.STATUS).forEach(f -> assertTrue(f.retryable(), f.getMessage()));
+        List<String> apis = List.of("us-east-1's AWS APIs (region-a)", "Global Accelerator's control plane (us-west-2)");
         try (SilentServer silent = new SilentServer()) {
-            List<StepFailure> timedOut = failures(silent.url(), AwsClients.Timeouts.STATUS);
-            timedOut.forEach(f -> assertTrue(f.retryable() && f.getMessage().contains("timed out"), f.getMessage()));
+            for (String endpoint : List.of(closed, silent.url())) {
+                Reachability reachability = new Reachability(Map.of("us-east-1", "region-a"), Set.of());
+                try (AwsClients clients = clients(endpoint, AwsClients.Timeouts.STATUS, reachability)) {
+                    List<StepFailure> failures = failures(clients);
+                    for (int i = 0; i < failures.size(); i++) {
+                        Unreachable unreachable = assertInstanceOf(Unreachable.class, failures.get(i), endpoint);
+                        assertEquals(apis.get(i), unreachable.api());
+                        assertFalse(unreachable.retryable(), "a lost region is tried once: " + unreachable);
+                        assertTrue(unreachable.getMessage().contains(apis.get(i) + " did not answer"), unreachable.getMessage());
+                    }
+                    assertTrue(reachability.lost("us-east-1").isPresent());
+                    assertTrue(reachability.lost(Reachability.ACCELERATOR).isPresent());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSuspectLocationIsTriedOnceWithoutRetriesAndNeverAgainInTheCommand() throws Exception {
+        try (SilentServer silent = new SilentServer()) {
+            Reachability reachability = new Reachability(Map.of(), Set.of("us-east-1", Reachability.ACCELERATOR));
+            try (AwsClients clients = clients(silent.url(), AwsClients.Timeouts.CHANGES, reachability)) {
+                List<StepFailure> first = failures(clients);
+                assertEquals(2, silent.connections(), "one attempt each, no retries: " + first);
+                first.forEach(f -> assertTrue(f.getMessage().contains("timed out"), f.getMessage()));
+                try (AwsClients quick = clients.with(AwsClients.Timeouts.STATUS)) {
+                    List<StepFailure> again = failures(quick);
+                    again.forEach(f -> assertTrue(f instanceof Unreachable
+                            && f.getMessage().contains("earlier in this command"), f.getMessage()));
+                }
+                assertEquals(2, silent.connections(), "a location found lost is not called again");
+            }
         }
     }
 }

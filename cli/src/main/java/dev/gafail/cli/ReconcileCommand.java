@@ -1,0 +1,39 @@
+package dev.gafail.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "reconcile", description = {
+        "Complete the steps an execution deferred because their region or control plane did not answer",
+        "(exit 6): fencing the lost region, the accelerator's dials. Run it once they answer again. Each step",
+        "is planned anew and does only what is still missing; one still unreachable stays deferred (exit 6).",
+        "Refused when a later execution acted on the same topology: it could undo that one."})
+final class ReconcileCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Gafail gafail;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID",
+            description = "Execution id (or a unique prefix); default: the newest one with deferred steps.")
+    String id;
+
+    @Option(names = "--dry-run", description = "Plan the deferred steps only; change nothing.")
+    boolean dryRun;
+
+    @Mixin
+    ChangeOptions change;
+
+    @Override
+    public Integer call() {
+        return gafail.session().reconcile(id, change.request(), dryRun, gafail.console()).map(gafail::finish)
+                .orElseGet(() -> {
+                    gafail.context().out().println("nothing to reconcile: no execution has deferred steps");
+                    gafail.context().out().flush();
+                    return 0;
+                });
+    }
+}
