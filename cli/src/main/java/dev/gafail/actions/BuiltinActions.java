@@ -21,7 +21,7 @@ public final class BuiltinActions {
         return List.of(new ControlWait(), new ControlAssert(), new ControlApprove(),
                 new TrafficSet(target), new TrafficShift(target, List.of(alarms, metric, probe, lag)),
                 new AuroraSwitchover(target), new AuroraFailover(target), lag,
-                new EcsScale(target), probe, alarms, metric, new CloudWatchPut(target));
+                new EcsScale(target), probe, alarms, metric, new CloudWatchPut(target), new ApisAnswer(target));
     }
 
     /** The built-in step types plus {@code extra} (tests add fakes this way). */

@@ -3,17 +3,24 @@ package dev.gafail.actions;
 import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
+import dev.gafail.engine.Unreachable;
 import dev.gafail.topology.Region;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * {@code traffic.set {region, dial, allowFullDrain}}: sets one endpoint group's traffic dial
  * (UpdateEndpointGroup TrafficDialPercentage), after the accelerator is DEPLOYED, and waits until it
  * is DEPLOYED again and the dial reads back. Refuses to leave every region at 0 unless
  * {@code allowFullDrain: true}. Rollback restores the dial it found.
+ *
+ * <p>When the accelerator's control plane does not answer and the runbook defers the step
+ * ({@code onUnreachable: defer}), a dial that should rise is first checked through the data plane:
+ * the accelerator routes around a region with no healthy endpoint even to a group at dial 0, so
+ * clients may already reach this region. Only once they do is the dial change deferred.
  */
 public final class TrafficSet extends TargetedAction<TrafficSet.Params, TrafficSet.Outputs> {
 
@@ -22,6 +29,9 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params, TrafficS
 
     public record Outputs(String region, int dial) {
     }
+
+    /** Answers in a row from the region through the accelerator that show the data plane routes there. */
+    private static final int DATA_PLANE_SUCCESSES = 3;
 
     public TrafficSet(Supplier<Target> target) {
         super("traffic.set", Params.class, Outputs.class, false, TrafficShift.IAM_ACTIONS, """
@@ -37,7 +47,18 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params, TrafficS
         Target target = target();
         Region region = target.region(params.region());
         checkDial(params.dial());
-        Map<String, Integer> dials = Dials.read(target);
+        Map<String, Integer> dials;
+        try {
+            dials = Dials.read(target);
+        } catch (Unreachable controlPlane) {
+            if (!context.defersUnreachable() || params.dial() == 0) {
+                throw controlPlane;
+            }
+            // Apply checks the data plane before it defers; the plan says so.
+            return Change.to("dials unknown (" + controlPlane.getMessage() + ")", region.name() + " "
+                    + params.dial() + "%, or deferred once clients reach " + region.name()
+                    + " through the accelerator's data plane");
+        }
         Map<String, Integer> after = new LinkedHashMap<>(dials);
         after.put(region.name(), params.dial());
         Change change = dials.get(region.name()) == params.dial() ? Change.alreadyDone(Dials.show(dials))
@@ -60,10 +81,23 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params, TrafficS
         Target target = target();
         Region region = target.region(params.region());
         checkDial(params.dial());
-        Map<String, Integer> after = new LinkedHashMap<>(Dials.read(target));
-        after.put(region.name(), params.dial());
-        Dials.guardDrain(after, params.allowFullDrain());
-        Dials.set(target, context, region, params.dial());
+        try {
+            Map<String, Integer> after = new LinkedHashMap<>(Dials.read(target));
+            after.put(region.name(), params.dial());
+            Dials.guardDrain(after, params.allowFullDrain());
+            Dials.set(target, context, region, params.dial());
+        } catch (Unreachable controlPlane) {
+            if (!context.defersUnreachable() || params.dial() == 0) {
+                throw controlPlane;
+            }
+            HttpProbe.Outputs reached = new HttpProbe(() -> target).apply(new HttpProbe.Params(
+                    target.topology().endpoint().toString().replaceAll("/+$", "") + "/healthz", null, 200,
+                    Map.of("region", StringNode.valueOf(region.name())), DATA_PLANE_SUCCESSES, target.pollInterval(),
+                    null, null), context);
+            throw new Unreachable(controlPlane.api(), controlPlane.getMessage() + "; clients reach " + region.name()
+                    + " through the accelerator's data plane (HTTP " + reached.status() + " from " + region.name() + " "
+                    + DATA_PLANE_SUCCESSES + " times in a row), so the dial change waits", controlPlane);
+        }
         return new Outputs(region.name(), params.dial());
     }
 

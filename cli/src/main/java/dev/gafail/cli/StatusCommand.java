@@ -2,6 +2,7 @@ package dev.gafail.cli;
 
 import dev.gafail.actions.Target;
 import dev.gafail.actions.TopologyStatus;
+import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.Json;
 import java.io.PrintWriter;
@@ -18,6 +19,8 @@ import picocli.CommandLine.ParentCommand;
         "Per region: traffic dial, endpoint health, database role and replication lag, ECS",
         "running/desired and rollout, /healthz, alarms not OK (or missing). A read that fails or times out",
         "says so in its cell; the others still show.",
+        "Below: the steps the newest execution deferred because a region or control plane did not answer",
+        "(gafail reconcile completes them).",
         "Exit 0 when every read answered; 1 when any failed, timed out, or a topology alarm does not exist."})
 final class StatusCommand implements Callable<Integer> {
 
@@ -34,16 +37,24 @@ final class StatusCommand implements Callable<Integer> {
             cells.forEach((column, cell) -> texts.put(column, cell.text()));
             rows.put(region, texts);
         });
+        List<ExecutionStore.DeferredStep> deferred = gafail.session().store().deferred(target.topology().lockScope(),
+                gafail.context().clock());
         PrintWriter out = gafail.context().out();
         if (gafail.global().output == OutputFormat.JSON) {
             Map<String, Object> document = new LinkedHashMap<>();
             document.put("topology", target.topology().name());
             document.put("regions", rows);
             document.put("failed", reading.failed());
+            document.put("deferred", deferred);
             out.println(Json.MAPPER.writeValueAsString(document));
         } else {
             out.println("topology " + target.topology().name() + " (" + target.topology().file() + ")");
             table(out, rows);
+            if (!deferred.isEmpty()) {
+                out.println("deferred by execution " + deferred.get(0).execution() + " (when what did not answer"
+                        + " answers again: gafail reconcile " + deferred.get(0).execution() + "):");
+                deferred.forEach(d -> out.println("  " + d.step() + ": " + d.message()));
+            }
         }
         out.flush();
         if (reading.failed().isEmpty()) {

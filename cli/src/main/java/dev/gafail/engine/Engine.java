@@ -335,15 +335,31 @@ public final class Engine {
         return outcome.ok() ? Optional.empty() : Optional.of(outcome.message());
     }
 
-    /** Starts the steps together and journals each one's end. */
+    /**
+     * Starts the steps together and journals each one's end. A step that reads the outputs of a deferred
+     * step is deferred with it, unstarted: it cannot know its parameters until that one is done.
+     */
     private List<Outcome> runSteps(Execution x, Phase phase, List<StepSpec> steps) throws InterruptedException {
         List<StepRunner.Job> jobs = new ArrayList<>();
-        for (StepSpec step : steps) {
+        List<Outcome> outcomes = new ArrayList<>(Collections.nCopies(steps.size(), (Outcome) null));
+        List<Integer> started = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            StepSpec step = steps.get(i);
+            Optional<String> waitsFor = deferredInput(x, step);
+            if (waitsFor.isPresent()) {
+                outcomes.set(i, new Outcome(Outcome.Kind.DEFERRED, "waits for deferred step '" + waitsFor.get()
+                        + "', whose outputs it reads", null, Map.of(), x.state().unreachable(waitsFor.get())));
+                continue;
+            }
             runner.emit(x, EventType.STEP_STARTED, phase, step, null, step.description().isEmpty() ? null
                     : step.description(), Map.of());
             jobs.add(runner.stepJob(x, phase, step));
+            started.add(i);
         }
-        List<Outcome> outcomes = runner.run(x, jobs);
+        List<Outcome> ran = runner.run(x, jobs);
+        for (int k = 0; k < started.size(); k++) {
+            outcomes.set(started.get(k), ran.get(k));
+        }
         for (int i = 0; i < steps.size(); i++) {
             Outcome outcome = outcomes.get(i);
             StepSpec step = steps.get(i);
@@ -369,6 +385,16 @@ public final class Engine {
             }
         }
         return outcomes;
+    }
+
+    /** The deferred step whose outputs {@code step} reads, if there is one. */
+    private Optional<String> deferredInput(Execution x, StepSpec step) {
+        try {
+            return inputs.unknownPath(step, x.state().allOutputs().keySet()).map(path -> path.get(1))
+                    .filter(x.state()::deferred);
+        } catch (StepFailure e) {
+            return Optional.empty(); // the step itself reports its broken expression
+        }
     }
 
     /** Plans the steps (PLANNED events), in order. */

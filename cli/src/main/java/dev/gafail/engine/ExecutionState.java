@@ -25,6 +25,8 @@ public final class ExecutionState implements EventListener {
     private final Map<String, Map<String, Object>> outputs = new HashMap<>();
     private final Map<String, Change> observed = new HashMap<>();
     private final Map<String, String> unreachable = new HashMap<>();
+    /** Deferred steps not completed since: a reconcile that fails one leaves it owed, not forgotten. */
+    private final Set<String> owed = new HashSet<>();
     private final List<String> changedInOrder = new ArrayList<>();
     private final Set<String> compensated = new HashSet<>();
     private final Set<String> compensationsApplied = new HashSet<>();
@@ -64,7 +66,10 @@ public final class ExecutionState implements EventListener {
                 observed.putIfAbsent(step, changeOf(event));
             }
             case STEP_APPLIED, STEP_SUCCEEDED -> outputs.put(step, outputsOf(event));
-            case STEP_DEFERRED -> unreachable.put(step, String.valueOf(event.get("unreachable")));
+            case STEP_DEFERRED -> {
+                owed.add(step);
+                unreachable.put(step, String.valueOf(event.get("unreachable")));
+            }
             case ROLLBACK_STARTED -> rollingBack = true;
             case ROLLBACK_APPLIED -> compensationsApplied.add(event.text("for"));
             case ROLLBACK_SUCCEEDED -> compensated.add(event.text("for"));
@@ -72,6 +77,9 @@ public final class ExecutionState implements EventListener {
         }
         if (step != null && !COMPENSATION.contains(event.type())) {
             lastByStep.put(step, event.type());
+            if (completes(event.type())) {
+                owed.remove(step);
+            }
             if (event.phase() == Phase.PRECONDITION && completes(event.type())) {
                 preconditionsPassed.add(step);
             }
@@ -82,9 +90,9 @@ public final class ExecutionState implements EventListener {
         return type == EventType.STEP_SUCCEEDED || type == EventType.STEP_SKIPPED;
     }
 
-    /** Whether the step waits for {@code gafail reconcile}: its last word was that it was deferred. */
+    /** Whether the step waits for {@code gafail reconcile}: it was deferred and has not completed since. */
     public synchronized boolean deferred(String step) {
-        return lastByStep.get(step) == EventType.STEP_DEFERRED;
+        return owed.contains(step);
     }
 
     /** What did not answer when the step was last deferred ("us-east-1's AWS APIs"), or null. */

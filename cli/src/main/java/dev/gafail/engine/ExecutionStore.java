@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
@@ -184,6 +186,35 @@ public final class ExecutionStore {
                         + " could undo it. Nothing was changed; see: gafail show " + stored.summary().id());
             }
         }
+    }
+
+    /** A step that waits for {@code gafail reconcile}: what did not answer, and what the journal said. */
+    public record DeferredStep(String execution, String step, String unreachable, String message) {
+    }
+
+    /**
+     * The deferred steps of the newest execution on {@code lockScope} (a topology), in the order they
+     * were deferred; none when that execution has none left (a later one supersedes an older one's).
+     */
+    public List<DeferredStep> deferred(String lockScope, Clock clock) {
+        for (ExecutionSummary summary : history(clock).executions()) {
+            Stored stored = load(summary.id(), clock);
+            if (stored.events().isEmpty() || !lockScope.equals(stored.started().text("lockScope"))) {
+                continue;
+            }
+            if (summary.status() != ExecutionStatus.SUCCEEDED_WITH_DEFERRED) {
+                return List.of();
+            }
+            ExecutionState state = ExecutionState.replay(stored.events());
+            Map<String, Event> last = new LinkedHashMap<>();
+            stored.events().stream().filter(e -> e.type() == EventType.STEP_DEFERRED).forEach(e -> {
+                last.remove(e.step());
+                last.put(e.step(), e);
+            });
+            return last.values().stream().filter(e -> state.deferred(e.step()))
+                    .map(e -> new DeferredStep(summary.id(), e.step(), e.text("unreachable"), e.message())).toList();
+        }
+        return List.of();
     }
 
     /** Every execution that could be read, newest first, and one line for each that could not. */

@@ -28,9 +28,10 @@ public final class Journal implements EventListener, AutoCloseable {
     /**
      * The format of what this gafail journals, recorded in each execution's start and resume events.
      * A journal without it was written before formats were recorded, in format 1. Format 2 added the
-     * {@code rollback-applying} and {@code rollback-applied} events.
+     * {@code rollback-applying} and {@code rollback-applied} events; format 3 the {@code step-deferred}
+     * event and the {@code succeeded-with-deferred} status.
      */
-    public static final int FORMAT = 2;
+    public static final int FORMAT = 3;
     private static final String FORMAT_FIELD = "journalFormat";
 
     /** What a journal file holds: its events, and the length of a torn last line after them (0: none). */

@@ -42,6 +42,11 @@ final class StepInputs {
      * empty when every expression can be evaluated now.
      */
     Optional<String> unknownReference(StepSpec spec, Set<String> stepsRun) throws StepFailure {
+        return unknownPath(spec, stepsRun).map(path -> String.join(".", path));
+    }
+
+    /** The first {@code steps.ID...} path the step reads whose step has no outputs yet. */
+    Optional<List<String>> unknownPath(StepSpec spec, Set<String> stepsRun) throws StepFailure {
         for (String text : strings(spec.with())) {
             for (Expressions.Part part : template(spec, text).parts()) {
                 if (part.expression() == null) {
@@ -49,7 +54,7 @@ final class StepInputs {
                 }
                 for (List<String> path : Expressions.references(part)) {
                     if (path.get(0).equals("steps") && path.size() > 1 && !stepsRun.contains(path.get(1))) {
-                        return Optional.of(String.join(".", path));
+                        return Optional.of(path);
                     }
                 }
             }

@@ -307,7 +307,8 @@ class FailoverTest {
                 "--yes", "--set", "probeInterval=10ms");
         assertEquals(0, result.code(), result.toString());
         assertEquals(List.of("UpdateService@eu-west-1", "FailoverGlobalCluster@eu-west-1",
-                "UpdateEndpointGroup@us-west-2", "UpdateEndpointGroup@us-west-2"), aws.mutations());
+                "UpdateEndpointGroup@us-west-2", "UpdateEndpointGroup@us-west-2", "UpdateService@us-east-1"),
+                aws.mutations(), "the failed region, answering, is fenced at once");
         assertEquals("region-b", aws.writer());
         assertTrue(result.out().contains("Global failover to DB cluster"), "RDS's events are shown: " + result.out());
     }
@@ -326,7 +327,7 @@ class FailoverTest {
         assertEquals(Set.of("cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:PutMetricData",
                 "ecs:DescribeServices", "ecs:UpdateService", "globalaccelerator:DescribeAccelerator",
                 "globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup",
-                "rds:DescribeGlobalClusters", "rds:SwitchoverGlobalCluster"), actions);
+                "rds:DescribeGlobalClusters", "rds:SwitchoverGlobalCluster", "sts:GetCallerIdentity"), actions);
         assertTrue(actions.stream().noneMatch(a -> a.contains("*")));
         assertTrue(resources.get("globalaccelerator:UpdateEndpointGroup").toString().contains(aws.b.group()));
         assertTrue(resources.get("ecs:UpdateService").toString().contains(":service/orders/api"));

@@ -87,6 +87,7 @@ public final class FakeAws implements AutoCloseable {
     private final Map<Integer, String[]> alarmChanges = new HashMap<>();
     private int alarmReads;
     private final Set<String> absentAlarms = new HashSet<>();
+    private final Set<String> lost = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, byte[]> garbled = new HashMap<>();
     private byte[] garbledReply;
     private int settleReads = 2;
@@ -116,6 +117,16 @@ public final class FakeAws implements AutoCloseable {
 
     /** Writes a topology for this model into {@code dir} and returns its path. */
     public Path writeTopology(Path dir) throws IOException {
+        return writeTopology(dir, Map.of());
+    }
+
+    /**
+     * Writes a topology whose {@code endpoints} send the keys of {@code elsewhere} (an AWS region, a
+     * service) to their URLs instead of this stub: a region whose APIs are lost, say.
+     */
+    public Path writeTopology(Path dir, Map<String, String> elsewhere) throws IOException {
+        StringBuilder moved = new StringBuilder();
+        elsewhere.forEach((key, url) -> moved.append(", ").append(key).append(": \"").append(url).append('"'));
         StringBuilder yaml = new StringBuilder("""
                 apiVersion: gafail.dev/v1
                 kind: Topology
@@ -124,9 +135,9 @@ public final class FakeAws implements AutoCloseable {
                 accelerator: {arn: "%s"}
                 globalDatabase: orders-global
                 alarms: [orders-5xx, orders-p95]
-                endpoints: {default: "%s"}
+                endpoints: {default: "%s"%s}
                 regions:
-                """.formatted(url(), ACCELERATOR, url()));
+                """.formatted(url(), ACCELERATOR, url(), moved));
         for (RegionModel r : List.of(a, b)) {
             yaml.append("""
                       %s:
@@ -168,6 +179,11 @@ public final class FakeAws implements AutoCloseable {
     /** The next {@code times} calls of {@code operation} fail with HTTP 500. */
     public synchronized void serverError(String operation, int times) {
         serverErrors.put(operation, times);
+    }
+
+    /** The region's endpoints are unhealthy: the accelerator's data plane routes around it, whatever the dials. */
+    public synchronized void lose(RegionModel region) {
+        lost.add(region.name());
     }
 
     /** Alarm {@code name} does not exist in {@code region} (it still does in the other). */
@@ -286,7 +302,9 @@ public final class FakeAws implements AutoCloseable {
     private ResponseDefinition health(String path) {
         RegionModel region;
         if (path.startsWith("/edge")) {
-            region = dials.get(b.group()) > dials.get(a.group()) ? b : a;
+            // The accelerator's data plane: the higher dial, but never a lost region while the other lives.
+            region = lost.contains(a.name()) ? b : lost.contains(b.name()) ? a
+                    : dials.get(b.group()) > dials.get(a.group()) ? b : a;
         } else {
             region = path.startsWith("/" + b.name()) ? b : a;
         }
