@@ -49,6 +49,12 @@ public final class AuroraFailover extends AuroraWriterChange<AuroraFailover.Para
         super.await(params, context);
         Target target = target();
         Region to = target.region(params.to());
+        target.topology().regions().values().stream().filter(r -> !r.name().equals(to.name())).forEach(old ->
+                context.notice("the writes " + old.dbClusterId() + " had not replicated are not in " + to.dbClusterId()
+                        + ": when " + old.name() + " returns, Aurora attempts a snapshot of the old primary named"
+                        + " rds:unplanned-global-failover-" + old.dbClusterId() + "-<timestamp> (in " + old.awsRegion()
+                        + ", kept only for its backup retention: copy it), from which lost writes can be recovered"
+                        + " (docs/OPERATIONS.md, Lost writes)"));
         try {
             target.database().events(to.awsRegion(), to.dbClusterId(), since)
                     .forEach(message -> context.notice(to.dbClusterId() + ": " + message));

@@ -93,6 +93,7 @@ public final class ExecutionService {
     public ExecutionResult planReconcile(ExecutionStore.Stored stored, Runbook runbook, Map<String, Object> params,
                                          RunOptions options, EventListener console) {
         stored.requireReconcilable();
+        store.requireLatest(stored, clock);
         Redactor redactor = options.redactor();
         EventBus bus = new EventBus(redactor, List.of(console));
         return masked(redactor, engine.planReconcile(execution(stored.summary().id(), runbook, params, options, bus,
