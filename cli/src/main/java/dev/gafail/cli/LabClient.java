@@ -89,23 +89,32 @@ final class LabClient {
             out.println("AWS APIs " + status.path("aws").asString() + " (the lab's control plane: requests must be"
                     + " SigV4-signed, with any credentials)");
             out.println("cache server " + status.path("cacheServer").asString());
-            out.printf("%-10s %-9s %-6s %-9s %-5s %-8s %-9s %-6s %-9s %-11s %s%n", "region", "database", "cache",
-                    "processes", "dial", "healthy", "requests", "5xx", "db delay", "replication", "load balancer");
+            JsonNode accelerator = status.path("accelerator");
+            out.println("Global Accelerator's control plane " + accelerator.path("controlPlane").asString() + " in "
+                    + accelerator.path("region").asString() + " " + accelerator.path("url").asString());
+            out.printf("%-10s %-9s %-6s %-9s %-5s %-8s %-9s %-6s %-9s %-11s %-9s %s%n", "region", "database", "cache",
+                    "processes", "dial", "healthy", "requests", "5xx", "db delay", "replication", "AWS APIs",
+                    "load balancer");
             for (JsonNode r : status.path("regions")) {
-                out.printf("%-10s %-9s %-6s %-9d %-5s %-8s %-9d %-6d %-9s %-11s %s%n", r.path("region").asString(),
+                out.printf("%-10s %-9s %-6s %-9d %-5s %-8s %-9d %-6d %-9s %-11s %-9s %s%n", r.path("region").asString(),
                         r.path("database").asString(), r.path("cache").asString(), r.path("processes").asInt(),
                         r.path("dial").asInt() + "%",
                         r.path("healthyEndpoints").asInt() + "/" + r.path("processes").asInt(),
                         r.path("requests").asLong(), r.path("serverErrors").asLong(),
                         r.path("databaseLatency").asString(), r.path("replication").asString(),
-                        r.path("loadBalancer").asString());
+                        r.path("apis").asString(), r.path("loadBalancer").asString());
             }
         }
         out.flush();
     }
 
-    /** Starts a lab in the folder, waits until it is ready, shows its status and returns it (JSON). */
+    /** {@link #up(int, String)} with Global Accelerator's control plane in us-west-2, as at AWS. */
     String up(int instances) throws InterruptedException {
+        return up(instances, LabConfig.DEFAULT_ACCELERATOR_REGION);
+    }
+
+    /** Starts a lab in the folder, waits until it is ready, shows its status and returns it (JSON). */
+    String up(int instances, String acceleratorRegion) throws InterruptedException {
         CliContext context = gafail.context();
         // Before anything starts: servers that cannot run here are the user's to change (the supervisor
         // then finds them unpacked).
@@ -122,10 +131,15 @@ final class LabClient {
         if (instances < 1 || instances > 16) {
             throw new GafailException(ExitCode.USAGE, "--instances " + instances + ": between 1 and 16");
         }
+        try {
+            LabConfig.checkAcceleratorRegion(acceleratorRegion);
+        } catch (IllegalArgumentException e) {
+            throw new GafailException(ExitCode.USAGE, e.getMessage());
+        }
         Instant start = context.clock().instant();
         List<String> cleaned;
         try {
-            cleaned = LabControl.start(dir, instances, jar,
+            cleaned = LabControl.start(dir, instances, jar, acceleratorRegion,
                     Optional.ofNullable(context.env().get(ServerBinaries.VALKEY_ENV)), UP_LIMIT);
         } catch (LabException e) {
             throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
@@ -154,5 +168,45 @@ final class LabClient {
         } catch (IOException e) {
             throw new GafailException(ExitCode.STEP_FAILED, "cannot read " + secret + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Prints the lab's request log, only what reached {@code awsRegion}'s ports if given: a table, or
+     * its JSON lines with --output json. A line the lab is still writing is left out.
+     */
+    void requests(Optional<String> awsRegion) {
+        Path log = dir.resolve(Lab.REQUEST_LOG);
+        String text;
+        try {
+            text = Files.readString(log);
+        } catch (NoSuchFileException e) {
+            throw new GafailException(ExitCode.USAGE, "no lab request log at " + log + "; start a lab with `gafail lab up`");
+        } catch (IOException e) {
+            throw new GafailException(ExitCode.STEP_FAILED, "cannot read " + log + ": " + e.getMessage());
+        }
+        PrintWriter out = gafail.context().out();
+        boolean json = gafail.global().output == OutputFormat.JSON;
+        if (!json) {
+            out.printf("%-30s %-9s %-9s %-17s %-26s %s%n", "time", "port", "signed", "service", "operation", "outcome");
+        }
+        for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode r = Json.MAPPER.readTree(line);
+            if (awsRegion.isPresent() && !awsRegion.get().equals(r.path("endpoint").asString())) {
+                continue;
+            }
+            if (json) {
+                out.println(line);
+                continue;
+            }
+            int status = r.path("status").asInt();
+            String error = r.path("error").asString();
+            out.printf("%-30s %-9s %-9s %-17s %-26s %s%n", r.path("time").asString(), r.path("endpoint").asString(),
+                    r.path("region").asString(), r.path("service").asString(), r.path("operation").asString(),
+                    status == 0 ? error : (status + " " + error).strip());
+        }
+        out.flush();
     }
 }

@@ -3,12 +3,15 @@ package dev.gafail.cli;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Json;
+import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabControl;
 import dev.gafail.lab.LabException;
+import dev.gafail.lab.net.Outage;
 import dev.gafail.yaml.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,10 +23,11 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "lab", description = {
         "A real two-region environment on this machine: PostgreSQL primary and replica, sample-api",
-        "processes per region, Valkey/Redis when installed, and an edge with traffic dials.",
+        "processes and Valkey/Redis per region, an edge with traffic dials, and each AWS region's APIs.",
         "Everything listens on 127.0.0.1; `lab up` runs a supervisor in the background."},
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Down.class, LabCommand.Token.class,
-                LabCommand.Fail.class, LabCommand.Stall.class, LabCommand.Degrade.class, LabCommand.Heal.class})
+                LabCommand.Fail.class, LabCommand.Stall.class, LabCommand.Degrade.class, LabCommand.Heal.class,
+                LabCommand.Requests.class})
 final class LabCommand implements Runnable {
 
     @ParentCommand
@@ -81,9 +85,13 @@ final class LabCommand implements Runnable {
                 + " (default: 2); the passive one runs 1.")
         int instances = 2;
 
+        @Option(names = "--accelerator-region", paramLabel = "AWS_REGION", description = "The lab's AWS region that"
+                + " hosts Global Accelerator's control plane: us-west-2 (default, as at AWS) or us-east-1.")
+        String acceleratorRegion = LabConfig.DEFAULT_ACCELERATOR_REGION;
+
         @Override
         public Integer call() throws InterruptedException {
-            String status = lab.client(folder).up(instances);
+            String status = lab.client(folder).up(instances, acceleratorRegion);
             lab.gafail.context().out().println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" "
                     + Json.MAPPER.readTree(status).path("edge").asString() + "/api/v1/notes"
                     + " | gafail lab fail region-a | gafail lab heal region-a | gafail lab down");
@@ -130,11 +138,27 @@ final class LabCommand implements Runnable {
         }
     }
 
-    @Command(name = "fail", description = "Lose a region abruptly: kill its processes and its database.")
+    @Command(name = "fail", description = {"Lose a region abruptly: its AWS APIs, load balancer and database's port"
+            + " fail as --mode says, its processes, cache and database are killed.",
+            "REGION global-accelerator loses Global Accelerator's control plane alone (its data plane, the edge,"
+            + " goes on)."})
     static final class Fail extends RegionOperation {
+        @Option(names = "--mode", paramLabel = "hang|blackhole|refuse", description = "hang (default): connections"
+                + " accepted, never answered; blackhole: connection attempts unanswered; refuse: refused.")
+        String mode = Outage.HANG.label();
+
         @Override
         String operation() {
             return "fail";
+        }
+
+        @Override
+        Map<String, String> query() {
+            try {
+                return Map.of("region", region, "mode", Outage.of(mode).label());
+            } catch (IllegalArgumentException e) {
+                throw new GafailException(ExitCode.USAGE, e.getMessage());
+            }
         }
     }
 
@@ -166,11 +190,26 @@ final class LabCommand implements Runnable {
     }
 
     @Command(name = "heal", description = "Undo fail, stall and degrade: the region's parts come back (its database as a"
-            + " replica).")
+            + " replica of the writer), its AWS APIs and load balancer on the same ports; or global-accelerator's"
+            + " control plane.")
     static final class Heal extends RegionOperation {
         @Override
         String operation() {
             return "heal";
+        }
+    }
+
+    @Command(name = "requests", description = "The AWS requests the lab received (aws-requests.jsonl in its folder):"
+            + " time, the port's AWS region, the signing region, service, operation, outcome.")
+    static final class Requests extends Subcommand {
+        @Option(names = "--region", paramLabel = "AWS_REGION", description = "Only those that reached this AWS region's"
+                + " ports.")
+        String region;
+
+        @Override
+        public Integer call() {
+            lab.client(folder).requests(Optional.ofNullable(region));
+            return 0;
         }
     }
 }

@@ -56,6 +56,11 @@ class LabCommandTest {
     @Test
     void upTokenFailHealDownAndACrashedSupervisorCleanedUp() throws Exception {
         Path dir = home.resolve("lab");
+        CliRun.Result elsewhere = gafail("lab", "up", "--accelerator-region", "eu-west-1");
+        assertEquals(2, elsewhere.code(), elsewhere.toString());
+        assertEquals("gafail: --accelerator-region eu-west-1: one of the lab's AWS regions, us-east-1, us-west-2",
+                elsewhere.err().strip());
+        assertFalse(Files.exists(dir), "nothing started");
         CliRun.Result up = gafail("lab", "up", "--instances", "1");
         assertEquals(0, up.code(), up.toString());
         assertTrue(up.out().contains("lab ready in"), up.out());
@@ -76,14 +81,43 @@ class LabCommandTest {
         assertEquals(1, again.code(), again.toString());
         assertTrue(again.err().contains("a lab is already running in " + dir), again.err());
 
-        CliRun.Result failed = gafail("lab", "fail", "region-b");
+        String topologyText = Files.readString(dir.resolve("gafail.yaml"));
+        URI east = URI.create(topologyText.replaceAll("(?s).*us-east-1: \"([^\"]+)\".*", "$1"));
+        HttpResponse<String> identity = HttpClient.newHttpClient().send(HttpRequest.newBuilder(east)
+                .header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sts/aws4_request,"
+                        + " SignedHeaders=host, Signature=00")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("Action=GetCallerIdentity&Version=2011-06-15")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, identity.statusCode(), identity.body());
+        CliRun.Result requests = gafail("lab", "requests");
+        assertTrue(requests.out().matches("(?s).*\\sus-east-1\\s+us-east-1\\s+sts\\s+GetCallerIdentity\\s+200\\n.*"),
+                requests.toString());
+        assertEquals("", gafail("lab", "requests", "--region", "us-west-2", "--output", "json").out(),
+                "nothing reached us-west-2's ports");
+        JsonNode logged = Json.MAPPER.readTree(gafail("lab", "requests", "--region", "us-east-1", "--output", "json")
+                .out());
+        assertEquals("GetCallerIdentity", logged.path("operation").asString(), logged.toString());
+
+        CliRun.Result badMode = gafail("lab", "fail", "region-a", "--mode", "sideways");
+        assertEquals(2, badMode.code(), badMode.toString());
+        assertEquals("gafail: --mode sideways: one of hang, blackhole, refuse", badMode.err().strip());
+        CliRun.Result failed = gafail("lab", "fail", "region-a", "--mode", "refuse");
         assertEquals(0, failed.code(), failed.toString());
-        assertTrue(failed.out().matches("(?s).*region-b\\s+down\\s+down\\s+0.*"), failed.out());
+        assertTrue(failed.out().matches("(?s).*region-a\\s+down\\s+down\\s+0\\s[^\\n]*\\srefuse\\s.*"), failed.out());
+        JsonNode lost = Json.MAPPER.readTree(gafail("lab", "status", "--output", "json").out());
+        assertEquals("refuse", lost.at("/regions/0/apis").asString(), lost.toString());
+        assertEquals("up", lost.at("/accelerator/controlPlane").asString(), "GA's control plane is us-west-2's");
         CliRun.Result unknown = gafail("lab", "fail", "region-z");
         assertEquals(2, unknown.code(), unknown.toString());
         assertTrue(unknown.err().contains("the lab's regions are [region-a, region-b]"), unknown.err());
-        CliRun.Result healed = gafail("lab", "heal", "region-b");
-        assertTrue(healed.out().matches("(?s).*region-b\\s+reader\\s+up\\s+1.*"), healed.out());
+        CliRun.Result healed = gafail("lab", "heal", "region-a");
+        assertTrue(healed.out().matches("(?s).*region-a\\s+writer\\s+up\\s+1\\s[^\\n]*\\sup\\s+http.*"), healed.out());
+        CliRun.Result acceleratorLost = gafail("lab", "fail", "global-accelerator");
+        assertEquals(0, acceleratorLost.code(), acceleratorLost.toString());
+        assertTrue(acceleratorLost.out().contains("Global Accelerator's control plane hang in us-west-2"),
+                acceleratorLost.out());
+        assertTrue(gafail("lab", "heal", "global-accelerator").out().contains("control plane up in us-west-2"));
         CliRun.Result stalled = gafail("lab", "stall", "region-a");
         assertTrue(stalled.out().matches("(?s).*region-a\\s+writer\\s+.*\\sstalled\\s.*"), stalled.out());
         assertFalse(gafail("lab", "heal", "region-a").out().contains("stalled"), "heal resumes replication");

@@ -10,6 +10,7 @@ import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabRegions;
 import dev.gafail.lab.aws.LabResources;
 import dev.gafail.lab.edge.Edge;
+import dev.gafail.lab.net.Outage;
 import dev.gafail.lab.postgres.LostTransaction;
 import dev.gafail.lab.postgres.ReplicatedPostgres;
 import dev.gafail.lab.services.RegionServices;
@@ -44,6 +45,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,6 +59,10 @@ public final class Lab implements LabRegions, AutoCloseable {
 
     public static final List<String> REGIONS = List.of("region-a", "region-b");
     public static final String TOPOLOGY = "gafail.yaml";
+    /** What {@code lab fail} and {@code lab heal} call Global Accelerator's control plane alone. */
+    public static final String ACCELERATOR = "global-accelerator";
+    /** The log of every AWS request the control plane received, in the lab folder. */
+    public static final String REQUEST_LOG = "aws-requests.jsonl";
     private static final String DATABASE = "notes";
 
     private final LabConfig config;
@@ -193,16 +199,17 @@ public final class Lab implements LabRegions, AutoCloseable {
             throw new IOException(failures.get(0).getMessage(), failures.get(0));
         }
         awaitEdge();
-        controlPlane = new ControlPlane(this, requestLog());
+        controlPlane = new ControlPlane(this, requestLog(), REGIONS.stream().map(Lab::awsRegion).toList(),
+                config.acceleratorRegion());
         Map<String, Integer> regionPorts = new LinkedHashMap<>();
         Map<String, Integer> apiPorts = new LinkedHashMap<>();
         for (String region : REGIONS) {
             regionPorts.put(region, edge.regionPort(region));
-            String awsRegion = LabResources.AWS_REGIONS.get(region);
-            apiPorts.put(awsRegion, controlPlane.port(awsRegion));
+            apiPorts.put(awsRegion(region), controlPlane.port(awsRegion(region)));
         }
-        Files.writeString(topologyFile(), TopologyFile.text(edge.port(), controlPlane.port(), apiPorts, regionPorts,
-                config.instances(), config.warm()));
+        Files.writeString(topologyFile(), TopologyFile.text(edge.port(), controlPlane.port(), apiPorts,
+                controlPlane.acceleratorRegion(), controlPlane.acceleratorPort(), regionPorts, config.instances(),
+                config.warm()));
         Path token = config.dir().resolve("jwt.secret");
         Files.writeString(token, secret);
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
@@ -299,24 +306,44 @@ public final class Lab implements LabRegions, AutoCloseable {
         }
     }
 
+    private static String awsRegion(String region) {
+        return LabResources.AWS_REGIONS.get(region);
+    }
+
+    /** "up", or how a port is down ({@link Outage#label}). */
+    private static String state(Optional<Outage> outage) {
+        return outage.map(Outage::label).orElse("up");
+    }
+
     /**
      * One region as {@code lab status} shows it.
      *
      * @param cache the region's Valkey/Redis server: "up" or "down"
      * @param replication what the region's database sends its replica: "streaming", or "stalled" ({@code stall})
+     * @param apis its AWS APIs and its load balancer: "up", or how they are lost ("hang", "blackhole", "refuse")
      */
     public record RegionStatus(String region, String database, String cache, int processes, int dial,
                                int healthyEndpoints, long requests, long serverErrors, String databaseLatency,
-                               String replication, String loadBalancer) {
+                               String replication, String loadBalancer, String awsRegion, String apis) {
+    }
+
+    /**
+     * Global Accelerator's control plane as {@code lab status} shows it.
+     *
+     * @param controlPlane "up", or how it is lost (alone, or with the region that hosts it)
+     */
+    public record AcceleratorStatus(String region, String controlPlane, String url) {
     }
 
     /**
      * The lab as {@code lab status} shows it.
      *
-     * @param aws the control plane's URL, which answers the AWS APIs without checking signatures
+     * @param aws the control plane's URL that answers every AWS region (no outage reaches it), without
+     *            checking signatures
      * @param cacheServer the Valkey/Redis server binary the regions' caches run
      */
-    public record Status(String topology, String edge, String aws, String cacheServer, List<RegionStatus> regions) {
+    public record Status(String topology, String edge, String aws, String cacheServer, AcceleratorStatus accelerator,
+                         List<RegionStatus> regions) {
     }
 
     public Status status() {
@@ -329,20 +356,27 @@ public final class Lab implements LabRegions, AutoCloseable {
             String cache = caches.get(view.region()).process().alive() ? "up" : "down";
             regions.add(new RegionStatus(view.region(), role, cache, services(view.region()).count(), view.dial(),
                     view.healthyEndpoints(), view.requests(), view.serverErrors(),
-                    member.clients().isCut() ? "cut" : latency.isZero() ? "-" : "+" + latency.toMillis() + "ms",
-                    member.replication().isPaused() ? "stalled" : "streaming", "http://127.0.0.1:" + view.port()));
+                    member.clients().outage().isPresent() ? "cut" : latency.isZero() ? "-"
+                            : "+" + latency.toMillis() + "ms",
+                    member.replication().isPaused() ? "stalled" : "streaming", "http://127.0.0.1:" + view.port(),
+                    awsRegion(view.region()), state(controlPlane.outage(awsRegion(view.region())))));
         }
         return new Status(topologyFile().toString(), "http://127.0.0.1:" + edge.port(),
-                "http://127.0.0.1:" + controlPlane.port(), valkeyServer.toString(), regions);
+                "http://127.0.0.1:" + controlPlane.port(), valkeyServer.toString(),
+                new AcceleratorStatus(controlPlane.acceleratorRegion(), state(controlPlane.acceleratorOutage()),
+                        "http://127.0.0.1:" + controlPlane.acceleratorPort()), regions);
     }
 
     /** Every AWS request the lab's control plane received, a JSON line each (region, service, operation, outcome). */
     public Path requestLog() {
-        return config.dir().resolve("aws-requests.jsonl");
+        return config.dir().resolve(REQUEST_LOG);
     }
 
-    /** The URL of {@code awsRegion}'s AWS APIs alone: calls signed for another region are refused there. */
-    public String awsEndpoint(String awsRegion) throws IOException {
+    /**
+     * The URL of {@code awsRegion}'s AWS APIs alone (all but Global Accelerator's): calls signed for
+     * another region are refused there.
+     */
+    public String awsEndpoint(String awsRegion) {
         return "http://127.0.0.1:" + controlPlane.port(awsRegion);
     }
 
@@ -381,14 +415,35 @@ public final class Lab implements LabRegions, AutoCloseable {
         return database.failover(to);
     }
 
-    /** Loses a region abruptly: its processes, its cache and its database are killed, its database cut off. */
-    public void fail(String region) {
+    /** {@link #fail(String, Outage)} with connections accepted and never answered, as a partition mostly looks. */
+    public void fail(String region) throws IOException {
+        fail(region, Outage.HANG);
+    }
+
+    /**
+     * Loses a region abruptly: its AWS APIs (and Global Accelerator's control plane, when the region
+     * hosts it), its load balancer and its database's port fail as {@code mode} says, on the ports they
+     * had; its processes, its cache and its database are killed.
+     */
+    public void fail(String region, Outage mode) throws IOException {
+        ReplicatedPostgres.Member member = database.member(region, true);
+        controlPlane.fail(awsRegion(region), mode);
+        edge.fail(region, mode);
+        member.clients().fail(mode);
         services(region).kill();
         edge.endpoints(region, List.of());
         caches.get(region).close();
-        ReplicatedPostgres.Member member = database.member(region, true);
-        member.clients().cut();
         member.server().kill();
+    }
+
+    /** Loses Global Accelerator's control plane alone, as {@code mode} says: its data plane (the edge) goes on. */
+    public void failAccelerator(Outage mode) throws IOException {
+        controlPlane.failAccelerator(mode);
+    }
+
+    /** Undoes {@link #failAccelerator}; it stays down while the region that hosts it is lost. */
+    public void healAccelerator() throws IOException {
+        controlPlane.healAccelerator();
     }
 
     /**
@@ -406,7 +461,8 @@ public final class Lab implements LabRegions, AutoCloseable {
 
     /**
      * Undoes {@code fail} and {@code degrade} (and a paused replication stream): a lost database comes
-     * back as a replica of the primary, the region's processes and cache come back.
+     * back as a replica of the primary (never a second writer), the region's processes and cache come
+     * back, and then its AWS APIs and load balancer, on the same ports.
      */
     public void heal(String region) throws IOException, SQLException, InterruptedException {
         ReplicatedPostgres.Member member = database.member(region, true);
@@ -423,6 +479,8 @@ public final class Lab implements LabRegions, AutoCloseable {
                     config.dir().resolve("logs").resolve(region + "-cache.log")));
         }
         scale(region, desired.getOrDefault(region, config.warm()));
+        edge.heal(region);
+        controlPlane.heal(awsRegion(region));
     }
 
     /** Stops every part by process id; frees the folder for another lab. */

@@ -1,5 +1,6 @@
 package dev.gafail.lab;
 
+import dev.gafail.lab.aws.LabResources;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,12 +10,14 @@ import java.util.Optional;
 /**
  * How to start a lab: its folder, how many sample-api processes the active region runs (the
  * passive one runs {@code warm}), the sample-api jar, and the edge's health checks (lab defaults:
- * every 2 s, 2 in a row, so drills are quick).
+ * every 2 s, 2 in a row, so drills are quick), and the AWS region that hosts Global Accelerator's
+ * control plane (us-west-2, as at AWS; the other lab region to show its loss with that region's).
  */
 public record LabConfig(Path dir, int instances, int warm, Path sampleApiJar, Duration healthInterval,
-                        int healthThreshold) {
+                        int healthThreshold, String acceleratorRegion) {
 
     public static final String JAR_ENV = "GAFAIL_SAMPLE_API_JAR";
+    public static final String DEFAULT_ACCELERATOR_REGION = "us-west-2";
     private static final Path JAR_IN_REPOSITORY = Path.of("sample-api", "target", "sample-api.jar");
 
     public LabConfig {
@@ -24,11 +27,25 @@ public record LabConfig(Path dir, int instances, int warm, Path sampleApiJar, Du
         if (warm < 0 || warm > instances) {
             throw new IllegalArgumentException("warm " + warm + ": between 0 and --instances");
         }
+        checkAcceleratorRegion(acceleratorRegion);
         dir = dir.toAbsolutePath().normalize();
     }
 
+    /** Global Accelerator's control plane lives in one of the lab's AWS regions; otherwise an {@link IllegalArgumentException}. */
+    public static void checkAcceleratorRegion(String awsRegion) {
+        if (!LabResources.AWS_REGIONS.containsValue(awsRegion)) {
+            throw new IllegalArgumentException("--accelerator-region " + awsRegion + ": one of the lab's AWS regions, "
+                    + String.join(", ", LabResources.AWS_REGIONS.values().stream().sorted().toList()));
+        }
+    }
+
     public static LabConfig defaults(Path dir, int instances, Path sampleApiJar) {
-        return new LabConfig(dir, instances, 1, sampleApiJar, Duration.ofSeconds(2), 2);
+        return new LabConfig(dir, instances, 1, sampleApiJar, Duration.ofSeconds(2), 2, DEFAULT_ACCELERATOR_REGION);
+    }
+
+    /** The same lab, with Global Accelerator's control plane in {@code awsRegion}. */
+    public LabConfig withAcceleratorRegion(String awsRegion) {
+        return new LabConfig(dir, instances, warm, sampleApiJar, healthInterval, healthThreshold, awsRegion);
     }
 
     /**

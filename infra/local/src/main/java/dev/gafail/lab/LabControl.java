@@ -57,10 +57,12 @@ public final class LabControl {
     /**
      * Starts a supervisor for a lab in {@code dir} and waits until it is ready; cleans up first what a
      * dead supervisor left. Returns what was cleaned up, as lines to show. {@code valkeyServer} is the
-     * {@value ServerBinaries#VALKEY_ENV} the command was given (its environment, which tests choose).
+     * {@value ServerBinaries#VALKEY_ENV} the command was given (its environment, which tests choose);
+     * {@code acceleratorRegion} hosts Global Accelerator's control plane ({@link LabConfig#acceleratorRegion}).
      */
-    public static List<String> start(Path dir, int instances, Path sampleApiJar, Optional<String> valkeyServer,
-                                     Duration limit) throws LabException, InterruptedException {
+    public static List<String> start(Path dir, int instances, Path sampleApiJar, String acceleratorRegion,
+                                     Optional<String> valkeyServer, Duration limit)
+            throws LabException, InterruptedException {
         Optional<LabState> previous = read(dir);
         if (previous.isPresent() && previous.get().supervisorAlive()) {
             throw new LabException("a lab is already running in " + dir + " (supervisor pid "
@@ -77,7 +79,7 @@ public final class LabControl {
             command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
                     "-cp", System.getProperty("java.class.path"), Supervisor.class.getName(), dir.toString(),
-                    Integer.toString(instances), sampleApiJar.toAbsolutePath().toString()));
+                    Integer.toString(instances), sampleApiJar.toAbsolutePath().toString(), acceleratorRegion));
             Files.deleteIfExists(dir.resolve(LabState.FILE));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve(SUPERVISOR_LOG).toFile())

@@ -2,6 +2,7 @@ package dev.gafail.lab;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.gafail.lab.net.Outage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -33,10 +34,11 @@ public final class Supervisor {
         this.dir = dir;
     }
 
-    /** {@code DIR INSTANCES SAMPLE_API_JAR} */
+    /** {@code DIR INSTANCES SAMPLE_API_JAR ACCELERATOR_REGION} */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]).toAbsolutePath();
-        LabConfig config = LabConfig.defaults(dir, Integer.parseInt(args[1]), Path.of(args[2]));
+        LabConfig config = LabConfig.defaults(dir, Integer.parseInt(args[1]), Path.of(args[2]))
+                .withAcceleratorRegion(args[3]);
         long pid = ProcessHandle.current().pid();
         new LabState(LabState.STARTING, pid, 0, "", List.of()).write(dir);
         Lab lab;
@@ -96,7 +98,12 @@ public final class Supervisor {
         return switch (operation) {
             case "status" -> lab.status();
             case "fail" -> {
-                lab.fail(region(query));
+                Outage mode = Outage.of(query.getOrDefault("mode", Outage.HANG.label()));
+                if (accelerator(query)) {
+                    lab.failAccelerator(mode);
+                } else {
+                    lab.fail(region(query), mode);
+                }
                 yield lab.status();
             }
             case "stall" -> {
@@ -108,7 +115,11 @@ public final class Supervisor {
                 yield lab.status();
             }
             case "heal" -> {
-                lab.heal(region(query));
+                if (accelerator(query)) {
+                    lab.healAccelerator();
+                } else {
+                    lab.heal(region(query));
+                }
                 yield lab.status();
             }
             case "scale" -> {
@@ -135,6 +146,11 @@ public final class Supervisor {
             throw new IllegalArgumentException("no region " + region + "; the lab's regions are " + Lab.REGIONS);
         }
         return region;
+    }
+
+    /** Whether {@code fail} or {@code heal} is meant for Global Accelerator's control plane alone. */
+    private static boolean accelerator(Map<String, String> query) {
+        return Lab.ACCELERATOR.equals(query.get("region"));
     }
 
     private static String required(Map<String, String> query, String name) {

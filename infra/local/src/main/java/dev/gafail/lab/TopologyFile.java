@@ -14,28 +14,31 @@ public final class TopologyFile {
     }
 
     /**
-     * @param apiPorts the port of each AWS region's APIs alone (Global Accelerator's answer in the AWS
-     *                 region whose calls they are signed for, us-west-2 by default, as at AWS)
+     * @param apiPorts          the port of each AWS region's APIs alone
+     * @param acceleratorRegion the AWS region that hosts Global Accelerator's control plane, on {@code acceleratorPort}
      */
-    static String text(int edgePort, int controlPlanePort, Map<String, Integer> apiPorts, Map<String, Integer> regionPorts,
-                       int active, int warm) {
+    static String text(int edgePort, int controlPlanePort, Map<String, Integer> apiPorts, String acceleratorRegion,
+                       int acceleratorPort, Map<String, Integer> regionPorts, int active, int warm) {
         StringBuilder yaml = new StringBuilder("""
                 # Written by `gafail lab up`: the lab's two regions on this machine.
                 apiVersion: gafail.dev/v1
                 kind: Topology
                 metadata: {name: lab}
                 endpoint: http://127.0.0.1:%d
-                accelerator: {arn: "%s"}
+                accelerator: {arn: "%s", controlPlaneRegion: %s}
                 globalDatabase: lab-global
                 alarms: [lab-5xx]
                 # the lab's control plane answers the AWS APIs gafail calls (it does not check signatures):
-                # each AWS region on a port of its own, any other on the default's
+                # each AWS region on a port of its own, Global Accelerator's control plane on one more (in
+                # its region), any other region on the default's
                 endpoints:
                   default: "http://127.0.0.1:%d"
+                  globalaccelerator: "http://127.0.0.1:%d"
                 %s                # the lab's edge and database settle in seconds: shorter holds and probes than at AWS
                 parameters: {holdFor: 5s, probeInterval: 500ms}
                 regions:
-                """.formatted(edgePort, LabResources.ACCELERATOR, controlPlanePort, regional(apiPorts)));
+                """.formatted(edgePort, LabResources.ACCELERATOR, acceleratorRegion, controlPlanePort, acceleratorPort,
+                regional(apiPorts)));
         regionPorts.forEach((region, port) -> yaml.append("""
                   %s:
                     awsRegion: %s

@@ -5,13 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.lab.aws.LabResources;
+import dev.gafail.lab.net.Outage;
 import dev.gafail.servers.os.Trees;
 import dev.gafail.servers.postgres.PostgresInstance;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -220,5 +231,166 @@ class LabTest {
         assertFalse(writes("region-a"));
         assertEquals(3, samplePids().size());
         assertEquals("up", cache("region-a"));
+    }
+
+    // A lost region's ports, checked with raw sockets: whether a connect succeeds and whether a request is answered.
+
+    private static final String STS_CALL = "Action=GetCallerIdentity&Version=2011-06-15";
+
+    private static int apiPort(String region) {
+        return URI.create(lab.awsEndpoint(LabResources.AWS_REGIONS.get(region))).getPort();
+    }
+
+    private static int acceleratorPort() {
+        return URI.create(lab.status().accelerator().url()).getPort();
+    }
+
+    private static Socket connect(int port, int timeoutMillis) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeoutMillis);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** Sends {@code request} and reads the status code of its answer, waiting at most {@code timeoutMillis}. */
+    private static int ask(Socket socket, String request, int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+        String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        return Integer.parseInt(status.split(" ")[1]);
+    }
+
+    /** A request as an SDK sends it, SigV4-looking (the lab reads the credential scope, not the signature). */
+    private static String signed(String awsRegion, String service, String headers, String body) {
+        return "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headers + "Authorization: AWS4-HMAC-SHA256 Credential=test/20260101/"
+                + awsRegion + "/" + service + "/aws4_request, SignedHeaders=host, Signature=00\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body;
+    }
+
+    private static String sts(String awsRegion) {
+        return signed(awsRegion, "sts", "Content-Type: application/x-www-form-urlencoded; charset=utf-8\r\n", STS_CALL);
+    }
+
+    private static String describeAccelerator(String awsRegion) {
+        return signed(awsRegion, "globalaccelerator", "Content-Type: application/x-amz-json-1.1\r\n"
+                + "X-Amz-Target: GlobalAccelerator_V20180706.DescribeAccelerator\r\n",
+                "{\"AcceleratorArn\": \"" + LabResources.ACCELERATOR + "\"}");
+    }
+
+    private static final String HEALTH = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+    private static int call(int port, String request) throws IOException {
+        try (Socket socket = connect(port, 1000)) {
+            return ask(socket, request, 5000);
+        }
+    }
+
+    /** Connections are accepted, and the request is not answered within 700 ms. */
+    private static void assertHangs(int port, String request) throws IOException {
+        try (Socket socket = connect(port, 1000)) {
+            assertThrows(SocketTimeoutException.class, () -> ask(socket, request, 700), "port " + port);
+        }
+    }
+
+    private static Lab.RegionStatus regionStatus(String region) {
+        return lab.status().regions().stream().filter(r -> r.region().equals(region)).findFirst().orElseThrow();
+    }
+
+    /** Each region's APIs answer what is signed for it, and GA's control plane (in us-west-2 here) answers. */
+    private static void assertEverythingAnswers() throws IOException {
+        for (String region : Lab.REGIONS) {
+            assertEquals(200, call(apiPort(region), sts(LabResources.AWS_REGIONS.get(region))), region);
+            assertTrue(call(lab.edge().regionPort(region), HEALTH) > 0, region + "'s load balancer answers");
+            assertEquals("up", regionStatus(region).apis());
+        }
+        assertEquals(200, call(acceleratorPort(), describeAccelerator("us-west-2")));
+        assertEquals("up", lab.status().accelerator().controlPlane());
+    }
+
+    @Test
+    @Order(8)
+    void globalAcceleratorsControlPlaneLostAloneLeavesEveryRegionsApisAnswering() throws Exception {
+        assertEquals(new Lab.AcceleratorStatus("us-west-2", "up", "http://127.0.0.1:" + acceleratorPort()),
+                lab.status().accelerator());
+        assertEquals(403, call(acceleratorPort(), describeAccelerator("us-east-1")), "its port is us-west-2's");
+        assertEquals(400, call(acceleratorPort(), sts("us-west-2")), "its port answers Global Accelerator alone");
+        assertTrue(Files.readString(lab.topologyFile()).contains("accelerator: {arn: \"" + LabResources.ACCELERATOR
+                + "\", controlPlaneRegion: us-west-2}"));
+        assertTrue(Files.readString(lab.topologyFile()).contains("globalaccelerator: \"http://127.0.0.1:"
+                + acceleratorPort() + "\""));
+
+        lab.failAccelerator(Outage.REFUSE);
+        assertThrows(ConnectException.class, () -> connect(acceleratorPort(), 1000));
+        assertEquals("refuse", lab.status().accelerator().controlPlane());
+        for (String region : Lab.REGIONS) {
+            assertEquals(200, call(apiPort(region), sts(LabResources.AWS_REGIONS.get(region))), region);
+            assertEquals("up", regionStatus(region).apis());
+        }
+        lab.healAccelerator();
+        assertEverythingAnswers();
+    }
+
+    @Test
+    @Order(9)
+    void aHungRegionAcceptsConnectionsAnswersNothingLogsWhatItWasAskedAndTakesTheAcceleratorItHostsAlong()
+            throws Exception {
+        int api = apiPort("region-b");
+        int balancer = lab.edge().regionPort("region-b");
+        lab.fail("region-b");
+        assertHangs(api, sts("us-west-2"));
+        assertHangs(balancer, HEALTH);
+        assertHangs(acceleratorPort(), describeAccelerator("us-west-2"));
+        assertEquals("hang", regionStatus("region-b").apis());
+        assertEquals("hang", lab.status().accelerator().controlPlane(), "GA's control plane is region-b's");
+        assertEquals(200, call(apiPort("region-a"), sts("us-east-1")), "region-a's APIs are not lost");
+        awaitTrue(() -> Files.readAllLines(lab.requestLog()).stream().anyMatch(line -> line.contains(
+                "\"endpoint\":\"us-west-2\",\"region\":\"us-west-2\",\"service\":\"sts\",\"operation\":"
+                        + "\"GetCallerIdentity\",\"status\":0,\"error\":\"unanswered\"")),
+                "the request log names the request region-b never answered");
+
+        lab.heal("region-b");
+        assertEquals(api, apiPort("region-b"));
+        assertEquals(balancer, lab.edge().regionPort("region-b"));
+        assertEverythingAnswers();
+        assertTrue(writes("region-b"), "region-b, which wrote before, writes again");
+    }
+
+    @Test
+    @Order(10)
+    void aBlackholedRegionLetsConnectsTimeOutAndComesBackAsAReader() throws Exception {
+        int api = apiPort("region-a");
+        lab.fail("region-a", Outage.BLACKHOLE);
+        assertThrows(SocketTimeoutException.class, () -> connect(api, 1000).close(), "not ConnectException");
+        assertThrows(SocketTimeoutException.class, () -> connect(lab.edge().regionPort("region-a"), 300).close());
+        assertEquals("blackhole", regionStatus("region-a").apis());
+        assertEquals("up", lab.status().accelerator().controlPlane(), "GA's control plane is not region-a's");
+
+        lab.heal("region-a");
+        assertEverythingAnswers();
+        assertFalse(writes("region-a"), "never two writers: region-a comes back as region-b's replica");
+        assertEquals("reader", regionStatus("region-a").database());
+    }
+
+    @Test
+    @Order(11)
+    void aRefusingRegionRefusesConnectionsAndAHealedRegionStaysWithoutTheAcceleratorFailedOnItsOwn()
+            throws Exception {
+        lab.failAccelerator(Outage.HANG);
+        lab.fail("region-b", Outage.REFUSE);
+        assertThrows(ConnectException.class, () -> connect(apiPort("region-b"), 1000).close());
+        assertThrows(ConnectException.class, () -> connect(lab.edge().regionPort("region-b"), 1000).close());
+        assertEquals("refuse", regionStatus("region-b").apis());
+        assertEquals("hang", lab.status().accelerator().controlPlane(), "failed on its own first, it stays so");
+
+        lab.heal("region-b");
+        assertEquals(200, call(apiPort("region-b"), sts("us-west-2")));
+        assertHangs(acceleratorPort(), describeAccelerator("us-west-2"));
+        lab.healAccelerator();
+        assertEverythingAnswers();
     }
 }

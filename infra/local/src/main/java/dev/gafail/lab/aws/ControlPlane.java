@@ -3,8 +3,12 @@ package dev.gafail.lab.aws;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.gafail.lab.aws.wire.AwsEndpoint;
+import dev.gafail.lab.aws.wire.AwsService;
 import dev.gafail.lab.aws.wire.WireReply;
 import dev.gafail.lab.aws.wire.WireRequest;
+import dev.gafail.lab.net.Outage;
+import dev.gafail.lab.net.TcpProxy;
+import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,40 +20,76 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The lab's AWS APIs: Global Accelerator, RDS, ECS, CloudWatch and STS, one class each, answered
  * from the lab's real state over each SDK client's own wire protocol, on HTTP ports of 127.0.0.1.
- * One port answers every AWS region; each region can also have a port of its own, which answers
- * only what is signed for that region, so that a region's APIs can be lost with it. Every request
- * is logged, a JSON line each, so that one can see which region gafail called and how it went.
+ * Each AWS region's APIs have a port of their own, which answers only what is signed for that region,
+ * and Global Accelerator's control plane one more, in the AWS region that hosts it; each of these is
+ * a lab-owned proxy in front of its server, so that a region's APIs (and GA's with them, in its host
+ * region) can be lost in the ways of {@link Outage} and come back on the same port. One more port
+ * answers every service of every AWS region, for tools that take one endpoint; no outage reaches it.
+ * Every request is logged, a JSON line each, so that one can see which region gafail called and how
+ * it went; a hung port logs each request it reads and never answers.
  */
 public final class ControlPlane implements AutoCloseable {
+
+    /** An AWS API port: the proxy that an outage fails, in front of the server that answers. */
+    private record Front(HttpServer server, TcpProxy proxy) {
+    }
 
     private final ExecutorService workers = Executors.newFixedThreadPool(8, r -> {
         Thread t = new Thread(r, "lab-aws");
         t.setDaemon(true);
         return t;
     });
-    private final AwsEndpoint endpoint;
-    private final HttpServer shared;
-    private final Map<String, HttpServer> regional = new HashMap<>();
     private final BufferedWriter requestLog;
-    private boolean closed;
+    private final String acceleratorRegion;
+    private final Map<String, Front> regional = new LinkedHashMap<>();
+    private HttpServer shared;
+    private Front accelerator;
+    /** Global Accelerator's control plane failed on its own ({@code lab fail global-accelerator}). */
+    private Optional<Outage> acceleratorAlone = Optional.empty();
 
-    public ControlPlane(LabRegions lab, Path requestLog) throws IOException {
+    /**
+     * @param awsRegions        the AWS regions that get a port of their own
+     * @param acceleratorRegion the one of them that hosts Global Accelerator's control plane
+     */
+    public ControlPlane(LabRegions lab, Path requestLog, Collection<String> awsRegions, String acceleratorRegion)
+            throws IOException {
+        if (!awsRegions.contains(acceleratorRegion)) {
+            throw new IllegalArgumentException("Global Accelerator's control plane cannot live in " + acceleratorRegion
+                    + ", not one of the lab's AWS regions " + awsRegions);
+        }
+        this.acceleratorRegion = acceleratorRegion;
         this.requestLog = Files.newBufferedWriter(requestLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        endpoint = new AwsEndpoint(List.of(new LabGlobalAccelerator(lab), new LabRds(lab), new LabEcs(lab),
-                new LabCloudWatch(lab), new LabSts())).recording(this::log);
-        shared = listen(endpoint);
+        try {
+            AwsService globalAccelerator = new LabGlobalAccelerator(lab);
+            List<AwsService> inRegions = List.of(new LabRds(lab), new LabEcs(lab), new LabCloudWatch(lab), new LabSts());
+            shared = listen(new AwsEndpoint(Stream.concat(inRegions.stream(), Stream.of(globalAccelerator)).toList())
+                    .recording(this::log));
+            AwsEndpoint regionalApis = new AwsEndpoint(inRegions).recording(this::log);
+            for (String awsRegion : awsRegions) {
+                regional.put(awsRegion, front("aws-" + awsRegion, regionalApis.onlyFor(awsRegion)));
+            }
+            accelerator = front("aws-globalaccelerator", new AwsEndpoint(List.of(globalAccelerator))
+                    .recording(this::log).onlyFor(acceleratorRegion));
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** One line per request, flushed at once: a test reads the log while the lab runs. */
@@ -72,17 +112,91 @@ public final class ControlPlane implements AutoCloseable {
         return shared.getAddress().getPort();
     }
 
-    /** The port of {@code awsRegion}'s APIs alone, opened on first use. */
-    public synchronized int port(String awsRegion) throws IOException {
-        if (closed) {
-            throw new IllegalStateException("the control plane is closed");
+    /** The port of {@code awsRegion}'s APIs alone (all but Global Accelerator's). */
+    public int port(String awsRegion) {
+        return front(awsRegion).proxy().port();
+    }
+
+    /** The port of Global Accelerator's control plane, which answers calls signed for its region. */
+    public int acceleratorPort() {
+        return accelerator.proxy().port();
+    }
+
+    public String acceleratorRegion() {
+        return acceleratorRegion;
+    }
+
+    /** Loses {@code awsRegion}'s APIs as {@code mode} says, and Global Accelerator's when that region hosts it. */
+    public synchronized void fail(String awsRegion, Outage mode) throws IOException {
+        front(awsRegion).proxy().fail(mode);
+        settleAccelerator();
+    }
+
+    /** Brings {@code awsRegion}'s APIs back, and Global Accelerator's with them unless it was failed on its own. */
+    public synchronized void heal(String awsRegion) throws IOException {
+        front(awsRegion).proxy().restore();
+        settleAccelerator();
+    }
+
+    /** Loses Global Accelerator's control plane alone. */
+    public synchronized void failAccelerator(Outage mode) throws IOException {
+        acceleratorAlone = Optional.of(mode);
+        settleAccelerator();
+    }
+
+    /** Undoes {@link #failAccelerator}; it stays down while its host region is. */
+    public synchronized void healAccelerator() throws IOException {
+        acceleratorAlone = Optional.empty();
+        settleAccelerator();
+    }
+
+    /** The outage of {@code awsRegion}'s APIs, if they are down. */
+    public Optional<Outage> outage(String awsRegion) {
+        return front(awsRegion).proxy().outage();
+    }
+
+    /** The outage of Global Accelerator's control plane, if it is down (alone or with its region). */
+    public Optional<Outage> acceleratorOutage() {
+        return accelerator.proxy().outage();
+    }
+
+    /** Global Accelerator's control plane is down when it failed on its own, or with the region that hosts it. */
+    private void settleAccelerator() throws IOException {
+        Optional<Outage> down = acceleratorAlone.or(() -> outage(acceleratorRegion));
+        if (down.isPresent()) {
+            accelerator.proxy().fail(down.get());
+        } else {
+            accelerator.proxy().restore();
         }
-        HttpServer server = regional.get(awsRegion);
-        if (server == null) {
-            server = listen(endpoint.onlyFor(awsRegion));
-            regional.put(awsRegion, server);
+    }
+
+    private Front front(String awsRegion) {
+        Front front = regional.get(awsRegion);
+        if (front == null) {
+            throw new IllegalArgumentException("the lab has no AWS region " + awsRegion + "; it has "
+                    + regional.keySet());
         }
-        return server.getAddress().getPort();
+        return front;
+    }
+
+    private Front front(String name, AwsEndpoint answering) throws IOException {
+        HttpServer server = listen(answering);
+        int port = server.getAddress().getPort();
+        try {
+            return new Front(server, new TcpProxy(name, 0, () -> port, in -> logUnanswered(answering, in)));
+        } catch (IOException e) {
+            server.stop(0);
+            throw e;
+        }
+    }
+
+    /** What a hung port does with a connection: reads each request on it, logs it, never answers. */
+    private static void logUnanswered(AwsEndpoint answering, InputStream in) throws IOException {
+        InputStream buffered = new BufferedInputStream(in);
+        for (Optional<WireRequest> request = WireRequest.read(buffered); request.isPresent();
+             request = WireRequest.read(buffered)) {
+            answering.unanswered(request.get());
+        }
     }
 
     private HttpServer listen(AwsEndpoint answering) throws IOException {
@@ -114,14 +228,23 @@ public final class ControlPlane implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        closed = true;
-        shared.stop(0);
-        regional.values().forEach(server -> server.stop(0));
+        if (shared != null) {
+            shared.stop(0);
+        }
+        regional.values().forEach(ControlPlane::close);
+        if (accelerator != null) {
+            close(accelerator);
+        }
         workers.shutdownNow();
         try {
             requestLog.close();
         } catch (IOException e) {
             System.err.println("lab: cannot close the AWS request log: " + e.getMessage());
         }
+    }
+
+    private static void close(Front front) {
+        front.proxy().close();
+        front.server().stop(0);
     }
 }

@@ -3,6 +3,7 @@ package dev.gafail.lab.edge;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.gafail.lab.net.Outage;
 import dev.gafail.lab.net.TcpProxy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * healthy endpoint takes nothing while another has one, and everything when it is the only one
  * with one, even at dial 0, as the accelerator spills over. Each region's load balancer (its ALB,
  * whose port is also the region's health URL) spreads requests over the region's processes and
- * counts requests and 5xx.
+ * counts requests and 5xx. A load balancer's port is a lab-owned proxy in front of it, so that it
+ * can be lost with its region ({@link #fail}) and come back on the same port.
  */
 public final class Edge implements AutoCloseable {
 
@@ -61,6 +63,7 @@ public final class Edge implements AutoCloseable {
         final AtomicLong serverErrors = new AtomicLong();
         final AtomicInteger next = new AtomicInteger();
         HttpServer balancer;
+        TcpProxy front;
 
         Group(String region, int dial) {
             this.region = region;
@@ -98,8 +101,10 @@ public final class Edge implements AutoCloseable {
         dials.forEach((region, dial) -> groups.put(region, new Group(region, dial)));
         for (Group group : groups.values()) {
             group.balancer = server(exchange -> forward(exchange, group));
+            group.front = new TcpProxy("alb-" + group.region, 0, group.balancer.getAddress().getPort());
         }
-        listener = new TcpProxy("edge", 0, () -> choose().balancer.getAddress().getPort());
+        // Through the load balancers' own ports: a connection sent to a lost region is lost with it.
+        listener = new TcpProxy("edge", 0, () -> choose().front.port());
         checker.scheduleWithFixedDelay(this::checkAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -125,7 +130,16 @@ public final class Edge implements AutoCloseable {
 
     /** The region's own load balancer port (its ALB): its health URL is served there. */
     public int regionPort(String region) {
-        return group(region).balancer.getAddress().getPort();
+        return group(region).front.port();
+    }
+
+    /** Loses the region's load balancer as {@code mode} says, until {@link #heal}. */
+    public void fail(String region, Outage mode) throws IOException {
+        group(region).front.fail(mode);
+    }
+
+    public void heal(String region) throws IOException {
+        group(region).front.restore();
     }
 
     /** The processes serving {@code region}; health is kept for ports it already knew. */
@@ -156,7 +170,7 @@ public final class Edge implements AutoCloseable {
         List<RegionView> out = new ArrayList<>();
         for (Group g : groups.values()) {
             out.add(new RegionView(g.region, g.dial, (int) g.endpoints.stream().filter(Endpoint::healthy).count(),
-                    g.endpoints.size(), g.requests.get(), g.serverErrors.get(), g.balancer.getAddress().getPort()));
+                    g.endpoints.size(), g.requests.get(), g.serverErrors.get(), g.front.port()));
         }
         return out;
     }
@@ -274,7 +288,10 @@ public final class Edge implements AutoCloseable {
     public void close() {
         checker.shutdownNow();
         listener.close();
-        groups.values().forEach(g -> g.balancer.stop(0));
+        groups.values().forEach(g -> {
+            g.front.close();
+            g.balancer.stop(0);
+        });
         workers.shutdownNow();
     }
 }

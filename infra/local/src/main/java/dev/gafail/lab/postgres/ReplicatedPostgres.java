@@ -1,5 +1,6 @@
 package dev.gafail.lab.postgres;
 
+import dev.gafail.lab.net.Outage;
 import dev.gafail.lab.net.TcpProxy;
 import dev.gafail.servers.os.Ports;
 import dev.gafail.servers.os.Unprivileged;
@@ -217,7 +218,9 @@ public final class ReplicatedPostgres implements AutoCloseable {
             return List.of();
         }
         old.server.kill();
-        old.clients.cut();
+        if (old.clients.outage().isEmpty()) {
+            old.clients.fail(Outage.REFUSE); // fenced; a lost region's port stays lost as it was
+        }
         String snapshot;
         try (Connection c = target.server.connect(); Statement sql = c.createStatement()) {
             // What it received is what it will have: let the replay catch up with the receipt first.

@@ -21,6 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class AwsEndpoint {
 
+    /** The error the request log gives a request that was read and never answered (its region's port hangs). */
+    public static final String UNANSWERED = "unanswered";
     private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/([^/]+)/aws4_request");
 
     private final Map<String, AwsService> services;
@@ -93,11 +95,31 @@ public final class AwsEndpoint {
             reply = Replies.fault(protocol, fault);
             error = fault.code();
         }
-        String endpoint = region.orElse("any");
-        recorder.accept(request == null ? new Exchange(endpoint, "", "", "", reply.status(), error)
-                : new Exchange(endpoint, request.region(), request.service(), request.operation(), reply.status(),
-                        error));
+        recorder.accept(exchange(request, reply.status(), error));
         return reply;
+    }
+
+    /**
+     * Tells the recorder of a request that will never be answered (its region is lost, its port hangs),
+     * named as {@link #handle} names it, with status 0 and the error {@value #UNANSWERED}.
+     */
+    public void unanswered(WireRequest wire) {
+        AwsRequest request = null;
+        Optional<Protocol> protocol = Protocol.of(wire);
+        if (protocol.isPresent()) {
+            try {
+                request = read(wire, protocol.get());
+            } catch (AwsFault unreadable) {
+                // logged without a service or operation, as handle logs it
+            }
+        }
+        recorder.accept(exchange(request, 0, UNANSWERED));
+    }
+
+    private Exchange exchange(AwsRequest request, int status, String error) {
+        String endpoint = region.orElse("any");
+        return request == null ? new Exchange(endpoint, "", "", "", status, error)
+                : new Exchange(endpoint, request.region(), request.service(), request.operation(), status, error);
     }
 
     private WireReply answer(AwsRequest request) {
