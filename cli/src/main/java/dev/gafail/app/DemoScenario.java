@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -103,7 +104,7 @@ public final class DemoScenario {
             ChangeRequest approved = new ChangeRequest(true, "gafail demo", null, false);
             failover = session.execute(s.unplanned()
                     ? new RunRequest(session.bundled("failover-unplanned.yaml"), Map.of("to", s.target(),
-                    "allowDataLoss", "true"), approved, false)
+                    "allowDataLoss", "true"), approved, false, Set.of(s.writer()))
                     : new RunRequest(session.bundled("failover.yaml"), Map.of("to", s.target()), approved, false),
                     console);
             end = clock.instant();

@@ -96,8 +96,12 @@ final class DemoCommand implements Callable<Integer> {
             out.flush();
         }).run(settings, gafail.console(), gafail::finish);
         int code = outcome.failover().exitCode().code();
+        boolean deferred = outcome.failover().exitCode() == ExitCode.DEFERRED;
         ClientLoad.ReadBack readBack = outcome.readBack();
-        LoadReportText.print(out, outcome.report(), readBack, target, Duration.between(outcome.start(), outcome.end()));
+        Duration took = Duration.between(outcome.start(), outcome.end());
+        LoadReportText.print(out, outcome.report(), readBack, target, took);
+        out.println("  the failover took " + Durations.human(took) + (unplanned ? " from the moment " + writer
+                + " was lost (its AWS APIs too)" : "") + " to gafail's last step");
         if (outcome.reportUnreadable().isPresent()) {
             throw new GafailException(ExitCode.STEP_FAILED, outcome.reportUnreadable().get());
         }
@@ -109,10 +113,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.printf("%nnext (the lab keeps running):%n");
         next(out, "gafail status", "the regions as the lab's AWS APIs report them");
-        if (code != 0) {
+        if (code != 0 && !deferred) {
             next(out, "gafail history", "the failover did not complete: its execution, and `gafail show ID`");
         } else if (unplanned) {
             next(out, "gafail lab heal " + writer, writer + " comes back, as a replica of " + target);
+            if (deferred) {
+                next(out, "gafail reconcile --yes", "complete what waited for " + writer + " (exit 6 above)");
+            }
             next(out, "gafail failover --to " + writer, "then fail back, planned");
         } else {
             next(out, "gafail failover --to " + writer, "and back");
@@ -120,10 +127,10 @@ final class DemoCommand implements Callable<Integer> {
         }
         next(out, "gafail lab down", "stop the lab");
         out.flush();
-        if (code != 0) {
+        if (code != 0 && !deferred) {
             return code;
         }
-        return outcome.lostUnreported(unplanned) ? ExitCode.STEP_FAILED.code() : 0;
+        return outcome.lostUnreported(unplanned) ? ExitCode.STEP_FAILED.code() : code;
     }
 
     private Duration duration(String option, String text) {

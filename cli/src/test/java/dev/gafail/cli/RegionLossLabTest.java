@@ -1,0 +1,170 @@
+package dev.gafail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gafail.engine.Json;
+import dev.gafail.lab.Lab;
+import dev.gafail.lab.LabConfig;
+import dev.gafail.lab.load.ClientLoad;
+import dev.gafail.lab.net.Outage;
+import dev.gafail.servers.os.Trees;
+import dev.gafail.testing.CliRun;
+import dev.gafail.testing.Resources;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A region lost with its AWS APIs, in the lab, under client load: for each way its ports can fail,
+ * the writer's region is lost, gafail fails over to the other with only that region's APIs and the
+ * accelerator's, the lost region comes back as a reader, and a planned failover brings the writer back
+ * losing nothing. Global Accelerator's control plane lives in us-west-2 (region-b's AWS region).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RegionLossLabTest {
+
+    private static Path dir;
+    private static Lab lab;
+
+    @BeforeAll
+    static void up() throws Exception {
+        dir = Files.createTempDirectory("gafail-region-loss-");
+        lab = Lab.up(LabConfig.defaults(dir.resolve("lab"), 2,
+                Resources.repository().resolve("sample-api/target/sample-api.jar")));
+    }
+
+    @AfterAll
+    static void down() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+        Trees.delete(dir);
+    }
+
+    static CliRun.Result gafail(Lab lab, Path dir, String... args) {
+        return CliRun.in(dir).env("GAFAIL_TOPOLOGY", lab.topologyFile().toString()).run(args);
+    }
+
+    private CliRun.Result gafail(String... args) {
+        return gafail(lab, dir, args);
+    }
+
+    /** The lab's request log from {@code since}: the AWS calls it received (or, hung, never answered). */
+    static List<JsonNode> requests(Lab lab, Instant since) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(lab.requestLog())) {
+            JsonNode request = Json.MAPPER.readTree(line);
+            if (!Instant.parse(request.path("time").asString()).isBefore(since)) {
+                out.add(request);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Loses region-a, the writer, in {@code mode} while clients write (replication stalled first, so
+     * that some acknowledged writes exist only there), and fails over to region-b as an on-call engineer
+     * would. Returns the failover's result and the writes the clients saw acknowledged.
+     */
+    static CliRun.Result loseTheWriterAndFailOver(Lab lab, Path dir, Outage mode) throws Exception {
+        ClientLoad load = new ClientLoad(URI.create(lab.status().edge()), lab.token(Duration.ofMinutes(10)), 3,
+                Duration.ofMillis(50)).start();
+        CliRun.Result result;
+        List<ClientLoad.Write> written;
+        try {
+            Thread.sleep(500);
+            lab.stall("region-a");
+            Thread.sleep(700);
+            lab.fail("region-a", mode);
+            result = gafail(lab, dir, "failover", "--to", "region-b", "--mode", "unplanned", "--allow-data-loss",
+                    "--yes", "--set", "probeInterval=200ms");
+            Thread.sleep(1000);
+        } finally {
+            load.close();
+        }
+        written = load.acknowledged();
+        assertTrue(written.stream().anyMatch(w -> w.region().equals("region-b")),
+                "writes acknowledged by region-b through the edge after the failover: " + written.size());
+        assertTrue(result.out().contains("Lost transaction "), "the lost-transaction report: " + result);
+        assertEquals("region-b", lab.database().primary());
+        return result;
+    }
+
+    /** After the loss: region-a back as a reader of region-b, the deferred fencing reconciled, then failed back losing nothing. */
+    private void healReconcileAndFailBack() throws Exception {
+        lab.heal("region-a");
+        assertEquals("region-b", lab.database().primary(), "exactly one writer: region-b");
+        assertEquals("reader", lab.status().regions().get(0).database(), "region-a came back as a reader");
+        CliRun.Result reconciled = gafail("reconcile", "--yes");
+        assertEquals(0, reconciled.code(), reconciled.toString());
+        assertEquals(1, lab.services("region-a").count(), "the fencing, deferred, is done: region-a is warm");
+
+        LabFailoverTest.awaitAlarmsOk(this::gafail, "region-a");
+        ClientLoad load = new ClientLoad(URI.create(lab.status().edge()), lab.token(Duration.ofMinutes(10)), 3,
+                Duration.ofMillis(50)).start();
+        CliRun.Result back;
+        try {
+            Thread.sleep(500);
+            back = gafail("failover", "--to", "region-a", "--yes", "--set", "holdFor=1s", "--set", "probeInterval=200ms");
+        } finally {
+            load.close();
+        }
+        assertEquals(0, back.code(), back.toString());
+        assertEquals(List.of(), load.readBack(Duration.ofSeconds(20)).lost(), "a planned failback loses no write");
+        assertEquals("region-a", lab.database().primary());
+        assertFalse(lab.database().member("region-b", true).diverged());
+    }
+
+    private void lostRegionTriedAtMostOnce(Outage mode) throws Exception {
+        Instant before = Instant.now();
+        CliRun.Result result = loseTheWriterAndFailOver(lab, dir, mode);
+        assertEquals(6, result.code(), "fencing region-a waits for it: " + result);
+        assertTrue(result.err().contains("fence-failed-region") && result.err().contains("gafail reconcile"),
+                result.toString());
+        assertEquals(100, lab.edge().dial("region-b"));
+        List<JsonNode> lost = requests(lab, before).stream()
+                .filter(r -> r.path("endpoint").asString().equals("us-east-1")).toList();
+        // Hung, the lab logs what it never answers; a black hole or a refusal it never sees.
+        assertTrue(lost.size() <= 1, "region-a's APIs are tried at most once, then never again: " + lost);
+        assertTrue(lost.stream().allMatch(r -> r.path("error").asString().equals("unanswered")), lost.toString());
+        if (mode == Outage.HANG) {
+            assertEquals(1, lost.size(), "the fencing's one read of region-a, never answered: " + lost);
+        }
+        assertTrue(requests(lab, before).stream().filter(r -> r.path("service").asString().equals("sts"))
+                .allMatch(r -> r.path("region").asString().equals("us-west-2")), "the identity is asked of region-b");
+    }
+
+    @Test
+    @Order(1)
+    void aWriterLostWithApisThatAcceptAndNeverAnswerFailsOverThroughTheTargetAlone() throws Exception {
+        lostRegionTriedAtMostOnce(Outage.HANG);
+        healReconcileAndFailBack();
+    }
+
+    @Test
+    @Order(2)
+    void theSameWhenConnectionAttemptsGoUnanswered() throws Exception {
+        lostRegionTriedAtMostOnce(Outage.BLACKHOLE);
+        healReconcileAndFailBack();
+    }
+
+    @Test
+    @Order(3)
+    void theSameWhenConnectionsAreRefused() throws Exception {
+        lostRegionTriedAtMostOnce(Outage.REFUSE);
+        healReconcileAndFailBack();
+    }
+}
