@@ -216,10 +216,14 @@ public final class Session implements AutoCloseable {
             }
             Reachability reachability = new Reachability(t.regions().values().stream()
                     .collect(Collectors.toMap(Region::awsRegion, Region::name, (a, b) -> a)), suspects);
-            AwsClients aws = new AwsClients(new AwsSettings(settings.profile(), apis, settings.env(),
-                    Path.of(settings.env().getOrDefault("HOME", System.getProperty("user.home"))),
-                    settings.version()), AwsClients.Timeouts.CHANGES, reachability);
-            target = new Target(t, aws, aws.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());
+            AwsSettings aws = new AwsSettings(settings.profile(), apis, settings.env(),
+                    Path.of(settings.env().getOrDefault("HOME", System.getProperty("user.home"))), settings.version());
+            // A profile's STS (an assumed role) is asked in a surviving region, not the profile's own.
+            Optional<String> survivor = t.regions().values().stream().filter(r -> !lostRegions.contains(r.name()))
+                    .map(Region::awsRegion).findFirst();
+            AwsClients clients = new AwsClients(lostRegions.isEmpty() || survivor.isEmpty() ? aws
+                    : aws.pinnedTo(survivor.get()), AwsClients.Timeouts.CHANGES, reachability);
+            target = new Target(t, clients, clients.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());
         }
         return target;
     }

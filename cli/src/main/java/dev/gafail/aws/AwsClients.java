@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
@@ -102,6 +103,12 @@ public final class AwsClients implements AutoCloseable {
         if (settings.allLoopback() && !settings.credentialsConfigured()) {
             System.setProperty(SdkSystemSetting.AWS_EC2_METADATA_DISABLED.property(), "true");
             return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+        }
+        if (settings.credentialsRegion() != null) {
+            ProfileFile pinned = PinnedProfiles.of(settings, settings.credentialsRegion());
+            return settings.profile() != null
+                    ? ProfileCredentialsProvider.builder().profileFile(pinned).profileName(settings.profile()).build()
+                    : DefaultCredentialsProvider.builder().profileFile(() -> pinned).build();
         }
         if (settings.profile() != null) {
             return ProfileCredentialsProvider.create(settings.profile());

@@ -11,10 +11,21 @@ import java.util.Optional;
 /**
  * How to reach AWS: the profile ({@code --profile}), where the APIs are (the topology's endpoint
  * overrides by service, AWS region or default, and Global Accelerator's control plane region), the
- * environment (for the SDK's own {@code AWS_ENDPOINT_URL} settings and for credentials), and
- * gafail's version for the user agent.
+ * environment (for the SDK's own {@code AWS_ENDPOINT_URL} settings and for credentials), gafail's
+ * version for the user agent, and the AWS region whose STS the credential providers must use when
+ * a region is lost ({@code credentialsRegion}, null: each profile's own).
  */
-public record AwsSettings(String profile, ApiLocations apis, Map<String, String> env, Path home, String version) {
+public record AwsSettings(String profile, ApiLocations apis, Map<String, String> env, Path home, String version,
+                          String credentialsRegion) {
+
+    public AwsSettings(String profile, ApiLocations apis, Map<String, String> env, Path home, String version) {
+        this(profile, apis, env, home, version, null);
+    }
+
+    /** These settings with credential providers that call STS in {@code awsRegion} only. */
+    public AwsSettings pinnedTo(String awsRegion) {
+        return new AwsSettings(profile, apis, env, home, version, awsRegion);
+    }
 
     /** The services gafail calls, by the names the topology's {@code endpoints} use. */
     public static final List<String> SERVICES = List.of("globalaccelerator", "rds", "ecs", "cloudwatch", "sts");

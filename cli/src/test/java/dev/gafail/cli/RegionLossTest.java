@@ -12,6 +12,7 @@ import dev.gafail.testing.Journals;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -151,6 +152,36 @@ class RegionLossTest {
                     && result.err().contains("nothing was changed"), result.toString());
             assertEquals(List.of(), aws.mutations());
         }
+    }
+
+    @Test
+    void aProfileThatAssumesARoleAsksTheSurvivingRegionsStsNotItsOwnRegions() throws IOException {
+        lose("us-east-1");
+        Path config = home.resolve("aws-config");
+        Files.writeString(config, """
+                [profile oncall]
+                role_arn = arn:aws:iam::111122223333:role/oncall
+                source_profile = base
+                region = us-east-1
+                [profile base]
+                aws_access_key_id = AKIAEXAMPLE
+                aws_secret_access_key = base-secret
+                """);
+        // The SDK builds the role's STS client itself: only its own settings send that client to the stub.
+        System.setProperty("aws.endpointUrlSts", aws.url());
+        CliRun.Result plan;
+        try {
+            plan = CliRun.in(home).env("AWS_CONFIG_FILE", config.toString())
+                    .env("AWS_SHARED_CREDENTIALS_FILE", home.resolve("no-credentials").toString())
+                    .run("--profile", "oncall", "failover", "--to", "region-b", "--mode", "unplanned",
+                            "--allow-data-loss", "--dry-run");
+        } finally {
+            System.clearProperty("aws.endpointUrlSts");
+        }
+        assertEquals(0, plan.code(), plan.toString() + aws.calls());
+        List<String> regions = aws.calls().stream().filter(c -> c.operation().equals("AssumeRole"))
+                .map(FakeAws.Call::signingRegion).distinct().toList();
+        assertEquals(List.of("eu-west-1"), regions, "the role is assumed in the surviving region");
     }
 
     @Test

@@ -469,6 +469,14 @@ public final class FakeAws implements AutoCloseable {
     }
 
     private ObjectNode sts(AwsRequest request) {
+        if (request.operation().equals("AssumeRole")) {
+            ObjectNode out = object();
+            out.putObject("Credentials").put("AccessKeyId", "ASIAEXAMPLE").put("SecretAccessKey", "assumed")
+                    .put("SessionToken", "token").put("Expiration", "2099-01-01T00:00:00Z");
+            out.putObject("AssumedRoleUser").put("Arn", "arn:aws:sts::" + account + ":assumed-role/oncall/gafail")
+                    .put("AssumedRoleId", "AROAEXAMPLE:gafail");
+            return out;
+        }
         if (!request.operation().equals("GetCallerIdentity")) {
             throw request.unknownOperation();
         }
