@@ -186,8 +186,8 @@ public final class Engine {
         }
         return finish(x, ExecutionStatus.SUCCEEDED_WITH_DEFERRED, ExitCode.DEFERRED, message + ", with "
                 + waiting.size() + " deferred step(s): " + String.join(", ", waiting.stream()
-                .map(StepSpec::id).toList()) + ". When " + String.join(" and ", waiting.stream()
-                .map(s -> x.state().unreachable(s.id())).distinct().toList()) + " answer(s) again: gafail reconcile "
+                .map(StepSpec::id).toList()) + ". Once " + String.join("; ", waiting.stream()
+                .map(s -> x.state().unreachable(s.id())).distinct().toList()) + " answer again: gafail reconcile "
                 + x.id());
     }
 
