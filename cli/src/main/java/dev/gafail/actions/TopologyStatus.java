@@ -99,8 +99,8 @@ public final class TopologyStatus {
         });
         try {
             Map<String, Map<String, Future<Cell>>> pending = new LinkedHashMap<>();
-            Future<GlobalDatabase.State> database = pool.submit(() -> target.database()
-                    .describe(target.topology().regions().values().iterator().next().awsRegion()));
+            Future<GlobalDatabase.State> database = pool.submit(() -> target.database().describeFromAny(
+                    target.topology().regions().values().stream().map(Region::awsRegion).toList()));
             for (Region region : target.topology().regions().values()) {
                 Map<String, Future<Cell>> row = new LinkedHashMap<>();
                 readers(region, database).forEach((column, reader) -> row.put(column, pool.submit(safely(reader))));

@@ -3,6 +3,7 @@ package dev.gafail.aws;
 import static dev.gafail.aws.AwsErrors.call;
 
 import dev.gafail.engine.StepFailure;
+import dev.gafail.engine.Unreachable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,6 +57,22 @@ public final class GlobalDatabase {
                         Boolean.TRUE.equals(f.isDataLossAllowed())));
         return new State(cluster.status(), cluster.globalClusterMembers().stream().map(m -> m.dbClusterArn()).toList(),
                 writer, transition);
+    }
+
+    /**
+     * The global cluster as seen from the first of {@code awsRegions} whose APIs answer: while a region
+     * is lost, any surviving member region can say who writes.
+     */
+    public State describeFromAny(List<String> awsRegions) throws StepFailure {
+        Unreachable last = null;
+        for (String region : awsRegions) {
+            try {
+                return describe(region);
+            } catch (Unreachable e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : StepFailure.permanent("DescribeGlobalClusters: no region to ask");
     }
 
     /** Planned, RPO 0: sent to the current primary's region. */

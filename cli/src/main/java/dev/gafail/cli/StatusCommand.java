@@ -51,7 +51,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println("topology " + target.topology().name() + " (" + target.topology().file() + ")");
             table(out, rows);
             if (!deferred.isEmpty()) {
-                out.println("deferred by execution " + deferred.get(0).execution() + " (when what did not answer"
+                out.println("deferred by execution " + deferred.get(0).execution() + " (once what they wait for"
                         + " answers again: gafail reconcile " + deferred.get(0).execution() + "):");
                 deferred.forEach(d -> out.println("  " + d.step() + ": " + d.message()));
             }

@@ -5,13 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
-import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.net.Outage;
-import dev.gafail.servers.os.Trees;
 import dev.gafail.testing.CliRun;
-import dev.gafail.testing.Resources;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.gafail.testing.TestLab;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,26 +25,24 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AcceleratorLossLabTest {
 
-    private static Path dir;
+    private static TestLab testLab;
     private static Lab lab;
 
     @BeforeAll
     static void up() throws Exception {
-        dir = Files.createTempDirectory("gafail-accelerator-loss-");
-        lab = Lab.up(LabConfig.defaults(dir.resolve("lab"), 2,
-                Resources.repository().resolve("sample-api/target/sample-api.jar")).withAcceleratorRegion("us-east-1"));
+        testLab = TestLab.start("accelerator-loss", config -> config.withAcceleratorRegion("us-east-1"));
+        lab = testLab.lab();
     }
 
     @AfterAll
     static void down() throws Exception {
-        if (lab != null) {
-            lab.close();
+        if (testLab != null) {
+            testLab.close();
         }
-        Trees.delete(dir);
     }
 
     private CliRun.Result gafail(String... args) {
-        return RegionLossLabTest.gafail(lab, dir, args);
+        return testLab.gafail(args);
     }
 
     private JsonNode status() {
@@ -72,7 +66,7 @@ class AcceleratorLossLabTest {
     @Test
     @Order(2)
     void losingTheAcceleratorsControlPlaneWithTheWriterDefersTheDialsAndReconcileCompletesThem() throws Exception {
-        CliRun.Result result = RegionLossLabTest.loseTheWriterAndFailOver(lab, dir, Outage.HANG);
+        CliRun.Result result = RegionLossLabTest.loseTheWriterAndFailOver(testLab, Outage.HANG);
 
         assertEquals(6, result.code(), result.toString());
         assertEquals(100, lab.edge().dial("region-a"), "the dials could not change");

@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
-import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.load.ClientLoad;
-import dev.gafail.servers.os.Trees;
 import dev.gafail.testing.CliRun;
-import dev.gafail.testing.Resources;
+import dev.gafail.testing.TestLab;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,26 +40,26 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabFailoverTest {
 
-    private static Path dir;
+    private static TestLab testLab;
     private static Lab lab;
+    private static Path dir;
 
     @BeforeAll
     static void up() throws Exception {
-        dir = Files.createTempDirectory("gafail-lab-failover-");
-        lab = Lab.up(LabConfig.defaults(dir.resolve("lab"), 2,
-                Resources.repository().resolve("sample-api/target/sample-api.jar")));
+        testLab = TestLab.start("lab-failover", config -> config);
+        lab = testLab.lab();
+        dir = testLab.dir();
     }
 
     @AfterAll
     static void down() throws Exception {
-        if (lab != null) {
-            lab.close();
+        if (testLab != null) {
+            testLab.close();
         }
-        Trees.delete(dir);
     }
 
     private CliRun.Result gafail(String... args) {
-        return CliRun.in(dir).env("GAFAIL_TOPOLOGY", lab.topologyFile().toString()).run(args);
+        return testLab.gafail(args);
     }
 
     /** A planned failover under client load: every write the API acknowledged is still there after. */

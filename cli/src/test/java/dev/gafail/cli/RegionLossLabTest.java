@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
-import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.load.ClientLoad;
 import dev.gafail.lab.net.Outage;
-import dev.gafail.servers.os.Trees;
 import dev.gafail.testing.CliRun;
-import dev.gafail.testing.Resources;
+import dev.gafail.testing.TestLab;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,30 +33,24 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegionLossLabTest {
 
-    private static Path dir;
+    private static TestLab testLab;
     private static Lab lab;
 
     @BeforeAll
     static void up() throws Exception {
-        dir = Files.createTempDirectory("gafail-region-loss-");
-        lab = Lab.up(LabConfig.defaults(dir.resolve("lab"), 2,
-                Resources.repository().resolve("sample-api/target/sample-api.jar")));
+        testLab = TestLab.start("region-loss", config -> config);
+        lab = testLab.lab();
     }
 
     @AfterAll
     static void down() throws Exception {
-        if (lab != null) {
-            lab.close();
+        if (testLab != null) {
+            testLab.close();
         }
-        Trees.delete(dir);
-    }
-
-    static CliRun.Result gafail(Lab lab, Path dir, String... args) {
-        return CliRun.in(dir).env("GAFAIL_TOPOLOGY", lab.topologyFile().toString()).run(args);
     }
 
     private CliRun.Result gafail(String... args) {
-        return gafail(lab, dir, args);
+        return testLab.gafail(args);
     }
 
     /** The lab's request log from {@code since}: the AWS calls it received (or, hung, never answered). */
@@ -79,7 +70,8 @@ class RegionLossLabTest {
      * that some acknowledged writes exist only there), and fails over to region-b as an on-call engineer
      * would. Returns the failover's result and the writes the clients saw acknowledged.
      */
-    static CliRun.Result loseTheWriterAndFailOver(Lab lab, Path dir, Outage mode) throws Exception {
+    static CliRun.Result loseTheWriterAndFailOver(TestLab testLab, Outage mode) throws Exception {
+        Lab lab = testLab.lab();
         ClientLoad load = new ClientLoad(URI.create(lab.status().edge()), lab.token(Duration.ofMinutes(10)), 3,
                 Duration.ofMillis(50)).start();
         CliRun.Result result;
@@ -89,7 +81,7 @@ class RegionLossLabTest {
             lab.stall("region-a");
             Thread.sleep(700);
             lab.fail("region-a", mode);
-            result = gafail(lab, dir, "failover", "--to", "region-b", "--mode", "unplanned", "--allow-data-loss",
+            result = testLab.gafail("failover", "--to", "region-b", "--mode", "unplanned", "--allow-data-loss",
                     "--yes", "--set", "probeInterval=200ms");
             Thread.sleep(1000);
         } finally {
@@ -130,7 +122,7 @@ class RegionLossLabTest {
 
     private void lostRegionTriedAtMostOnce(Outage mode) throws Exception {
         Instant before = Instant.now();
-        CliRun.Result result = loseTheWriterAndFailOver(lab, dir, mode);
+        CliRun.Result result = loseTheWriterAndFailOver(testLab, mode);
         assertEquals(6, result.code(), "fencing region-a waits for it: " + result);
         assertTrue(result.err().contains("fence-failed-region") && result.err().contains("gafail reconcile"),
                 result.toString());
