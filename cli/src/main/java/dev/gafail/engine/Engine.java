@@ -124,17 +124,14 @@ public final class Engine {
         List<StepSpec> remaining = runbook.flatSteps().stream().filter(s -> !done(state, s)).toList();
         if (!state.approved()) {
             int changes = acting(planSteps(x, remaining));
-            try {
-                if (x.stop().requested()) {
-                    return interrupted(x);
-                }
-                x.operator().approve("Apply " + changes + " change(s) of runbook '" + runbook.name() + "'?");
-                emitExecution(x, EventType.APPROVAL_GRANTED, "approved by " + x.operator().name(),
-                        Map.of("by", x.operator().name()));
-            } catch (OperatorAbort abort) {
-                emitExecution(x, EventType.APPROVAL_DECLINED, abort.getMessage(), Map.of("by", x.operator().name()));
+            if (x.stop().requested()) {
+                return interrupted(x);
+            }
+            Optional<OperatorAbort> declined = approval(x, "Apply " + changes + " change(s) of runbook '"
+                    + runbook.name() + "'?");
+            if (declined.isPresent()) {
                 return finish(x, ExecutionStatus.ABORTED, ExitCode.ABORTED,
-                        "not approved: " + abort.getMessage() + "; nothing was changed");
+                        "not approved: " + declined.get().getMessage() + "; nothing was changed");
             }
         }
         for (StepNode node : runbook.steps()) {
@@ -204,14 +201,11 @@ public final class Engine {
                 if (x.stop().requested()) {
                     return interrupted(x);
                 }
-                try {
-                    x.operator().approve("Complete " + changes + " deferred change(s) of execution " + x.id() + "?");
-                    emitExecution(x, EventType.APPROVAL_GRANTED, "approved by " + x.operator().name(),
-                            Map.of("by", x.operator().name()));
-                } catch (OperatorAbort abort) {
-                    emitExecution(x, EventType.APPROVAL_DECLINED, abort.getMessage(), Map.of("by", x.operator().name()));
+                Optional<OperatorAbort> declined = approval(x, "Complete " + changes + " deferred change(s) of"
+                        + " execution " + x.id() + "?");
+                if (declined.isPresent()) {
                     return finish(x, ExecutionStatus.SUCCEEDED_WITH_DEFERRED, ExitCode.ABORTED, "not approved: "
-                            + abort.getMessage() + "; nothing was changed, the steps stay deferred");
+                            + declined.get().getMessage() + "; nothing was changed, the steps stay deferred");
                 }
             }
             for (StepSpec step : waiting) {
@@ -230,6 +224,19 @@ public final class Engine {
         }
         return succeeded(x, "reconciled " + waiting.stream().filter(s -> !x.state().deferred(s.id())).count()
                 + " of " + waiting.size() + " deferred step(s) of runbook '" + x.runbook().name() + "'");
+    }
+
+    /** Asks the operator to approve, and journals the answer: the refusal, if they declined. */
+    private Optional<OperatorAbort> approval(Execution x, String question) {
+        try {
+            x.operator().approve(question);
+            emitExecution(x, EventType.APPROVAL_GRANTED, "approved by " + x.operator().name(),
+                    Map.of("by", x.operator().name()));
+            return Optional.empty();
+        } catch (OperatorAbort abort) {
+            emitExecution(x, EventType.APPROVAL_DECLINED, abort.getMessage(), Map.of("by", x.operator().name()));
+            return Optional.of(abort);
+        }
     }
 
     /** Decides what a batch's outcomes mean for the execution; empty to go on. */

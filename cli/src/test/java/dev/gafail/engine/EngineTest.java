@@ -39,6 +39,48 @@ class EngineTest {
         return Journals.events(home, Journals.only(home));
     }
 
+    /** The newest execution's status, as {@code gafail history} says it. */
+    private String status() {
+        return Json.MAPPER.readTree(gafail().run("history", "--output", "json").out()).at("/0/status").asString();
+    }
+
+    @Test
+    void aStepWhoseRegionDoesNotAnswerIsDeferredWithWhatReadsItAndReconcileCompletesThem() {
+        CliRun.Result result = gafail().run("run", runbook("deferred"), "--yes");
+
+        assertEquals(6, result.code(), result.toString());
+        assertTrue(world.present("a") && world.present("d") && !world.present("b"), world.calls().toString());
+        String id = Journals.only(home);
+        List<Event> deferred = journal().stream().filter(e -> e.type() == EventType.STEP_DEFERRED).toList();
+        assertEquals(List.of("b", "c"), deferred.stream().map(Event::step).toList());
+        assertEquals("the test's region", deferred.get(0).text("unreachable"));
+        assertTrue(deferred.get(1).message().contains("waits for deferred step 'b'"), deferred.get(1).message());
+        assertTrue(result.err().contains("with 2 deferred step(s): b, c. Once the test's region answer again:"
+                + " gafail reconcile " + id), result.err());
+
+        CliRun.Result reconciled = gafail().run("reconcile", "--yes");
+        assertEquals(0, reconciled.code(), reconciled.toString());
+        assertTrue(world.present("b") && world.present("b-c"), world.calls().toString());
+        assertEquals(1, world.calls().stream().filter("apply:a"::equals).count(), "done steps are not redone");
+        assertEquals("succeeded", status());
+    }
+
+    @Test
+    void aDeferredStepThatFailsInReconcileStaysOwedUntilAReconcileCompletesIt() {
+        assertEquals(6, gafail().run("run", runbook("deferred"), "--yes", "--set", "failAfter=1").code());
+        String id = Journals.only(home);
+
+        CliRun.Result failed = gafail().run("reconcile", id, "--yes");
+        assertEquals(1, failed.code(), failed.toString());
+        assertTrue(failed.err().contains("deferred step 'b' failed: injected failure 1 of b. Fix the cause, then:"
+                + " gafail reconcile " + id), failed.err());
+        assertEquals("succeeded-with-deferred", status());
+
+        CliRun.Result again = gafail().run("reconcile", id, "--yes");
+        assertEquals(0, again.code(), again.toString());
+        assertTrue(world.present("b") && world.present("b-c"));
+    }
+
     @Test
     void dryRunMakesNoMutatingCall() {
         CliRun.Result result = gafail().run("run", runbook("changes"), "--dry-run");

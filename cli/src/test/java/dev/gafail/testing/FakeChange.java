@@ -4,6 +4,7 @@ import dev.gafail.engine.AbstractAction;
 import dev.gafail.engine.Change;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
+import dev.gafail.engine.Unreachable;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BrokenBarrierException;
@@ -22,9 +23,10 @@ public final class FakeChange extends AbstractAction<FakeChange.Params, FakeChan
      * @param hang        apply blocks until cancelled
      * @param barrier     apply waits (5 s at most) for another step at the barrier of this name
      * @param failRollbacks how many rollbacks fail (retryably) before one succeeds
+     * @param unreachable how many applies find "the test's region" not answering, before the others
      */
     public record Params(String key, Integer failApplies, Boolean retryable, Boolean hang, String barrier,
-                         Integer failRollbacks) {
+                         Integer failRollbacks, Integer unreachable) {
     }
 
     /** What apply made present. */
@@ -42,7 +44,8 @@ public final class FakeChange extends AbstractAction<FakeChange.Params, FakeChan
                         {"type": "object", "additionalProperties": false, "required": ["key"],
                          "properties": {"key": {"type": "string"}, "failApplies": {"$ref": "#/$defs/intOrExpression"},
                            "retryable": {"type": "boolean"}, "hang": {"type": "boolean"}, "barrier": {"type": "string"},
-                           "failRollbacks": {"$ref": "#/$defs/intOrExpression"}}}""");
+                           "failRollbacks": {"$ref": "#/$defs/intOrExpression"},
+                           "unreachable": {"$ref": "#/$defs/intOrExpression"}}}""");
         this.world = world;
     }
 
@@ -66,6 +69,11 @@ public final class FakeChange extends AbstractAction<FakeChange.Params, FakeChan
         }
         if (Boolean.TRUE.equals(p.hang())) {
             Thread.sleep(TimeUnit.MINUTES.toMillis(10));
+        }
+        String silent = "unreachable:" + p.key();
+        if (world.failures(silent) < (p.unreachable() == null ? 0 : p.unreachable())) {
+            world.fail(silent);
+            throw new Unreachable("the test's region", "the test's region did not answer", null);
         }
         int failApplies = p.failApplies() == null ? 0 : p.failApplies();
         if (world.failures(p.key()) < failApplies) {
