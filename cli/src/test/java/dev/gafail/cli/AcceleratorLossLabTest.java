@@ -9,12 +9,11 @@ import dev.gafail.lab.net.Outage;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.TestLab;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,24 +24,15 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AcceleratorLossLabTest {
 
-    private static TestLab testLab;
-    private static Lab lab;
+    @RegisterExtension
+    static final TestLab LAB = new TestLab("accelerator-loss", config -> config.withAcceleratorRegion("us-east-1"));
 
-    @BeforeAll
-    static void up() throws Exception {
-        testLab = TestLab.start("accelerator-loss", config -> config.withAcceleratorRegion("us-east-1"));
-        lab = testLab.lab();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (testLab != null) {
-            testLab.close();
-        }
+    private static Lab lab() {
+        return LAB.lab();
     }
 
     private CliRun.Result gafail(String... args) {
-        return testLab.gafail(args);
+        return LAB.gafail(args);
     }
 
     private JsonNode status() {
@@ -52,25 +42,25 @@ class AcceleratorLossLabTest {
     @Test
     @Order(1)
     void aPlannedFailoverRefusesWhileTheOtherRegionsApisDoNotAnswerAndChangesNothing() throws Exception {
-        lab.fail("region-a", Outage.REFUSE);
+        lab().fail("region-a", Outage.REFUSE);
         CliRun.Result refused = gafail("failover", "--to", "region-b", "--yes");
         assertEquals(3, refused.code(), refused.toString());
         assertTrue(refused.err().contains("us-east-1's AWS APIs (region-a) did not answer")
                 && refused.err().contains("--mode unplanned"), refused.toString());
-        assertEquals("region-a", lab.database().primary());
-        assertEquals(100, lab.edge().dial("region-a"));
-        assertEquals(1, lab.services("region-b").count());
-        lab.heal("region-a");
+        assertEquals("region-a", lab().database().primary());
+        assertEquals(100, lab().edge().dial("region-a"));
+        assertEquals(1, lab().services("region-b").count());
+        lab().heal("region-a");
     }
 
     @Test
     @Order(2)
     void losingTheAcceleratorsControlPlaneWithTheWriterDefersTheDialsAndReconcileCompletesThem() throws Exception {
-        CliRun.Result result = RegionLossLabTest.loseTheWriterAndFailOver(testLab, Outage.HANG);
+        CliRun.Result result = RegionLossLabTest.loseTheWriterAndFailOver(LAB, Outage.HANG);
 
         assertEquals(6, result.code(), result.toString());
-        assertEquals(100, lab.edge().dial("region-a"), "the dials could not change");
-        assertEquals(0, lab.edge().dial("region-b"));
+        assertEquals(100, lab().edge().dial("region-a"), "the dials could not change");
+        assertEquals(0, lab().edge().dial("region-b"));
         JsonNode deferred = status().path("deferred");
         assertEquals(List.of("traffic-to-target", "traffic-off-failed-region", "fence-failed-region"),
                 deferred.valueStream().map(d -> d.path("step").asString()).toList(), deferred.toString());
@@ -78,12 +68,12 @@ class AcceleratorLossLabTest {
                 deferred.toString());
         assertTrue(gafail("show", deferred.get(0).path("execution").asString()).out().contains("deferred"));
 
-        lab.heal("region-a");
+        lab().heal("region-a");
         CliRun.Result reconciled = gafail("reconcile", "--yes");
         assertEquals(0, reconciled.code(), reconciled.toString());
-        assertEquals(100, lab.edge().dial("region-b"));
-        assertEquals(0, lab.edge().dial("region-a"));
-        assertEquals(1, lab.services("region-a").count(), "region-a fenced to its warm size");
+        assertEquals(100, lab().edge().dial("region-b"));
+        assertEquals(0, lab().edge().dial("region-a"));
+        assertEquals(1, lab().services("region-a").count(), "region-a fenced to its warm size");
         CliRun.Result after = gafail("status");
         assertTrue(after.out().matches("(?s).*region-a\\s+0%.*reader.*") && after.out()
                 .matches("(?s).*region-b\\s+100%\\s+HEALTHY\\s+writer.*"), after.toString());

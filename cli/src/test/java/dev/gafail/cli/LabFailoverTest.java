@@ -25,12 +25,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -40,32 +39,21 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabFailoverTest {
 
-    private static TestLab testLab;
-    private static Lab lab;
-    private static Path dir;
+    @RegisterExtension
+    static final TestLab LAB = new TestLab("lab-failover", config -> config);
 
-    @BeforeAll
-    static void up() throws Exception {
-        testLab = TestLab.start("lab-failover", config -> config);
-        lab = testLab.lab();
-        dir = testLab.dir();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (testLab != null) {
-            testLab.close();
-        }
+    private static Lab lab() {
+        return LAB.lab();
     }
 
     private CliRun.Result gafail(String... args) {
-        return testLab.gafail(args);
+        return LAB.gafail(args);
     }
 
     /** A planned failover under client load: every write the API acknowledged is still there after. */
     private void failoverUnderLoad(String to) throws InterruptedException {
         awaitAlarmsOk(this::gafail, to);
-        ClientLoad load = new ClientLoad(URI.create(lab.status().edge()), lab.token(Duration.ofMinutes(10)), 3,
+        ClientLoad load = new ClientLoad(URI.create(lab().status().edge()), lab().token(Duration.ofMinutes(10)), 3,
                 Duration.ofMillis(50)).start();
         CliRun.Result result;
         try {
@@ -103,7 +91,7 @@ class LabFailoverTest {
     }
 
     private static int processes(String region) {
-        return lab.services(region).count();
+        return lab().services(region).count();
     }
 
     @Test
@@ -111,9 +99,9 @@ class LabFailoverTest {
     void aDryRunChangesNothing() {
         CliRun.Result plan = gafail("failover", "--to", "region-b", "--dry-run");
         assertEquals(0, plan.code(), plan.toString());
-        assertEquals("region-a", lab.database().primary());
-        assertEquals(100, lab.edge().dial("region-a"));
-        assertEquals(0, lab.edge().dial("region-b"));
+        assertEquals("region-a", lab().database().primary());
+        assertEquals(100, lab().edge().dial("region-a"));
+        assertEquals(0, lab().edge().dial("region-b"));
         assertEquals(1, processes("region-b"));
     }
 
@@ -121,9 +109,9 @@ class LabFailoverTest {
     @Order(2)
     void aPlannedFailoverUnderLoadMovesWriterTrafficAndCapacityLosingNoWrite() throws Exception {
         failoverUnderLoad("region-b");
-        assertEquals("region-b", lab.database().primary());
-        assertEquals(100, lab.edge().dial("region-b"));
-        assertEquals(0, lab.edge().dial("region-a"));
+        assertEquals("region-b", lab().database().primary());
+        assertEquals(100, lab().edge().dial("region-b"));
+        assertEquals(0, lab().edge().dial("region-a"));
         assertEquals(2, processes("region-b"));
         assertEquals(1, processes("region-a"));
         CliRun.Result status = gafail("status");
@@ -134,9 +122,9 @@ class LabFailoverTest {
     @Order(3)
     void andBack() throws Exception {
         failoverUnderLoad("region-a");
-        assertEquals("region-a", lab.database().primary());
-        assertEquals(100, lab.edge().dial("region-a"));
-        assertFalse(lab.database().member("region-b", true).diverged());
+        assertEquals("region-a", lab().database().primary());
+        assertEquals(100, lab().edge().dial("region-a"));
+        assertFalse(lab().database().member("region-b", true).diverged());
         CliRun.Result status = gafail("status");
         assertTrue(status.out().matches("(?s).*region-a\\s+100%\\s+HEALTHY\\s+writer.*"), status.toString());
     }
@@ -146,8 +134,8 @@ class LabFailoverTest {
     void fiveHundredsRaiseTheLabAlarmWhereTheyHappen() throws Exception {
         // No process in region-b: its load balancer answers 503 (a lost region's would not answer at all).
         int running = processes("region-b");
-        lab.scale("region-b", 0);
-        URI health = URI.create(lab.status().regions().get(1).loadBalancer() + "/healthz");
+        lab().scale("region-b", 0);
+        URI health = URI.create(lab().status().regions().get(1).loadBalancer() + "/healthz");
         for (int i = 0; i < 6; i++) {
             HttpResponse<Void> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(health).build(),
                     HttpResponse.BodyHandlers.discarding());
@@ -159,16 +147,16 @@ class LabFailoverTest {
         CliRun.Result gated = gafail("failover", "--to", "region-b", "--dry-run");
         assertEquals(3, gated.code(), gated.toString());
         assertTrue(gated.out().contains("region-b/lab-5xx is ALARM"), "the alarm gates a failover to it: " + gated);
-        lab.scale("region-b", running);
+        lab().scale("region-b", running);
     }
 
     @Test
     @Order(5)
     void anUnplannedFailoverAfterTheWritersRegionIsLostReportsWhatItLost() throws Exception {
         // Replication stalls, then three notes are written and acknowledged, then the region is lost.
-        lab.database().member("region-a", true).replication().pause();
-        URI edge = URI.create(lab.status().edge());
-        String token = lab.token(Duration.ofMinutes(10));
+        lab().database().member("region-a", true).replication().pause();
+        URI edge = URI.create(lab().status().edge());
+        String token = lab().token(Duration.ofMinutes(10));
         List<String> unreplicated = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -179,10 +167,10 @@ class LabFailoverTest {
             assertEquals(201, created.statusCode(), created.body());
             unreplicated.add(Json.MAPPER.readTree(created.body()).path("id").asString());
         }
-        lab.fail("region-a");
+        lab().fail("region-a");
         CliRun.Result refused = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--yes");
         assertEquals(2, refused.code(), refused.toString());
-        assertEquals("region-a", lab.database().primary());
+        assertEquals("region-a", lab().database().primary());
 
         CliRun.Result result = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--allow-data-loss",
                 "--yes", "--set", "probeInterval=200ms");
@@ -194,22 +182,22 @@ class LabFailoverTest {
             assertTrue(result.out().matches("(?s).*Lost transaction \\d+ committed at \\S+ on lab-region-a: [^\\n]*insert"
                     + " \\S*notes " + id + ".*"), "the report names note " + id + ": " + result.out());
         }
-        assertEquals("region-b", lab.database().primary());
-        assertEquals(100, lab.edge().dial("region-b"));
-        assertEquals(0, lab.edge().dial("region-a"));
+        assertEquals("region-b", lab().database().primary());
+        assertEquals(100, lab().edge().dial("region-b"));
+        assertEquals(0, lab().edge().dial("region-a"));
         assertEquals(2, processes("region-b"));
         CliRun.Result status = gafail("status");
         assertTrue(status.out().matches("(?s).*region-b\\s+100%\\s+HEALTHY\\s+writer.*"), status.toString());
-        assertTrue(lab.database().member("region-a", true).diverged(), "the lost region must be rebuilt to serve");
-        lab.heal("region-a");
-        assertFalse(lab.database().member("region-a", true).diverged());
+        assertTrue(lab().database().member("region-a", true).diverged(), "the lost region must be rebuilt to serve");
+        lab().heal("region-a");
+        assertFalse(lab().database().member("region-a", true).diverged());
     }
 
     @Test
     @Order(6)
     void everyCallOfGafailWentToItsOwnRegionsApisAndGlobalAcceleratorsToUsWest2() throws Exception {
         List<JsonNode> requests = new ArrayList<>();
-        for (String line : Files.readAllLines(lab.requestLog())) {
+        for (String line : Files.readAllLines(lab().requestLog())) {
             requests.add(Json.MAPPER.readTree(line));
         }
         assertTrue(requests.size() > 50, "the failovers above called the lab: " + requests.size());
@@ -230,18 +218,18 @@ class LabFailoverTest {
         Optional<Path> cli = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
                 .map(d -> Path.of(d, "aws")).filter(Files::isExecutable).findFirst();
         assumeTrue(cli.isPresent(), "no AWS CLI on the PATH (.ci/run installs the awscli package)");
-        String endpoint = lab.status().aws();
+        String endpoint = lab().status().aws();
 
         JsonNode group = aws(cli.get(), endpoint, "us-west-2", "globalaccelerator", "describe-endpoint-group",
                 "--endpoint-group-arn", "arn:aws:globalaccelerator::000000000000:accelerator/gafail-lab/listener/lab"
                         + "/endpoint-group/region-b").path("EndpointGroup");
-        assertEquals(lab.edge().dial("region-b"), group.path("TrafficDialPercentage").asInt(), group.toString());
+        assertEquals(lab().edge().dial("region-b"), group.path("TrafficDialPercentage").asInt(), group.toString());
 
         JsonNode members = aws(cli.get(), endpoint, "us-east-1", "rds", "describe-global-clusters")
                 .at("/GlobalClusters/0/GlobalClusterMembers");
         for (JsonNode member : members) {
             String region = member.path("DBClusterArn").asString().endsWith("lab-region-a") ? "region-a" : "region-b";
-            assertEquals(region.equals(lab.database().primary()), member.path("IsWriter").asBoolean(),
+            assertEquals(region.equals(lab().database().primary()), member.path("IsWriter").asBoolean(),
                     members.toString());
         }
 
@@ -250,7 +238,7 @@ class LabFailoverTest {
         assertEquals(processes("region-b"), service.path("runningCount").asInt(), service.toString());
         assertEquals("COMPLETED", service.at("/deployments/0/rolloutState").asString(), service.toString());
 
-        String west = lab.awsEndpoint("us-west-2");
+        String west = lab().awsEndpoint("us-west-2");
         assertEquals(processes("region-b"), aws(cli.get(), west, "us-west-2", "ecs", "describe-services", "--cluster",
                 "lab", "--services", "api").at("/services/0/runningCount").asInt(), "us-west-2's own port answers it");
         CliRun.Result refused = awsRun(cli.get(), west, "us-east-1", "sts", "get-caller-identity");
@@ -278,8 +266,8 @@ class LabFailoverTest {
         env.put("AWS_PAGER", "");
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("AWS_MAX_ATTEMPTS", "1");
-        env.put("AWS_CONFIG_FILE", dir.resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", dir.resolve("no-aws-credentials").toString());
+        env.put("AWS_CONFIG_FILE", LAB.dir().resolve("no-aws-config").toString());
+        env.put("AWS_SHARED_CREDENTIALS_FILE", LAB.dir().resolve("no-aws-credentials").toString());
         Process process = builder.start();
         try {
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -16,12 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -33,24 +32,11 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegionLossLabTest {
 
-    private static TestLab testLab;
-    private static Lab lab;
-
-    @BeforeAll
-    static void up() throws Exception {
-        testLab = TestLab.start("region-loss", config -> config);
-        lab = testLab.lab();
-    }
-
-    @AfterAll
-    static void down() throws Exception {
-        if (testLab != null) {
-            testLab.close();
-        }
-    }
+    @RegisterExtension
+    static final TestLab LAB = new TestLab("region-loss", config -> config);
 
     private CliRun.Result gafail(String... args) {
-        return testLab.gafail(args);
+        return LAB.gafail(args);
     }
 
     /** The lab's request log from {@code since}: the AWS calls it received (or, hung, never answered). */
@@ -97,6 +83,7 @@ class RegionLossLabTest {
 
     /** After the loss: region-a back as a reader of region-b, the deferred fencing reconciled, then failed back losing nothing. */
     private void healReconcileAndFailBack() throws Exception {
+        Lab lab = LAB.lab();
         lab.heal("region-a");
         assertEquals("region-b", lab.database().primary(), "exactly one writer: region-b");
         assertEquals("reader", lab.status().regions().get(0).database(), "region-a came back as a reader");
@@ -121,8 +108,9 @@ class RegionLossLabTest {
     }
 
     private void lostRegionTriedAtMostOnce(Outage mode) throws Exception {
+        Lab lab = LAB.lab();
         Instant before = Instant.now();
-        CliRun.Result result = loseTheWriterAndFailOver(testLab, mode);
+        CliRun.Result result = loseTheWriterAndFailOver(LAB, mode);
         assertEquals(6, result.code(), "fencing region-a waits for it: " + result);
         assertTrue(result.err().contains("fence-failed-region") && result.err().contains("gafail reconcile"),
                 result.toString());

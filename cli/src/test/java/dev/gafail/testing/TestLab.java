@@ -3,31 +3,46 @@ package dev.gafail.testing;
 import dev.gafail.lab.Lab;
 import dev.gafail.lab.LabConfig;
 import dev.gafail.servers.os.Trees;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A lab in a folder of its own, for one test class (two lab processes per region), and gafail run against it. */
-public final class TestLab implements AutoCloseable {
+/**
+ * One lab for a test class, in a folder of its own (two sample-api processes in the active region),
+ * and gafail run against it: {@code @RegisterExtension static final TestLab LAB = new TestLab(...)}
+ * starts it before the class's first test and stops it, by process id, after its last.
+ */
+public final class TestLab implements BeforeAllCallback, AfterAllCallback {
 
-    private final Path dir;
-    private final Lab lab;
+    private final String name;
+    private final UnaryOperator<LabConfig> configure;
+    private Path dir;
+    private Lab lab;
 
-    private TestLab(Path dir, Lab lab) {
-        this.dir = dir;
-        this.lab = lab;
+    /** @param configure changes the lab's default configuration (e.g. where GA's control plane lives) */
+    public TestLab(String name, UnaryOperator<LabConfig> configure) {
+        this.name = name;
+        this.configure = configure;
     }
 
-    /** Starts a lab configured by {@code configure} (from the defaults) in a new temporary folder. */
-    public static TestLab start(String name, UnaryOperator<LabConfig> configure) throws Exception {
-        Path dir = Files.createTempDirectory("gafail-" + name + "-");
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("gafail-" + name + "-");
+        lab = Lab.up(configure.apply(LabConfig.defaults(dir.resolve("lab"), 2,
+                Resources.repository().resolve("sample-api/target/sample-api.jar"))));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
         try {
-            return new TestLab(dir, Lab.up(configure.apply(LabConfig.defaults(dir.resolve("lab"), 2,
-                    Resources.repository().resolve("sample-api/target/sample-api.jar")))));
-        } catch (Exception | Error e) {
+            if (lab != null) {
+                lab.close();
+            }
+        } finally {
             Trees.delete(dir);
-            throw e;
         }
     }
 
@@ -43,14 +58,5 @@ public final class TestLab implements AutoCloseable {
     /** gafail, in the lab's folder, acting on the lab's topology. */
     public CliRun.Result gafail(String... args) {
         return CliRun.in(dir).env("GAFAIL_TOPOLOGY", lab.topologyFile().toString()).run(args);
-    }
-
-    @Override
-    public void close() throws InterruptedException, IOException {
-        try {
-            lab.close();
-        } finally {
-            Trees.delete(dir);
-        }
     }
 }
