@@ -14,9 +14,10 @@ import java.util.function.Supplier;
 /**
  * {@code aws.reachable {regions, accelerator, hint}}: a check that the AWS APIs of the regions
  * (default: all the topology's) and Global Accelerator's control plane answer, each asked one cheap
- * call with short limits (STS GetCallerIdentity, DescribeAccelerator). A planned failover needs them
- * all; as its first precondition it refuses at once, naming what does not answer, instead of failing
- * half-way. {@code hint} is added to the failure (what to do instead).
+ * call with short limits (STS GetCallerIdentity, DescribeAccelerator); what does not answer is lost
+ * for the rest of the command (a dry run then plans without waiting on it again). A planned failover
+ * needs them all; as its first precondition it refuses at once, naming what does not answer, instead
+ * of failing half-way. {@code hint} is added to the failure (what to do instead).
  */
 public final class ApisAnswer extends CheckAction<ApisAnswer.Params, ApisAnswer.Outputs> {
 
@@ -49,7 +50,7 @@ public final class ApisAnswer extends CheckAction<ApisAnswer.Params, ApisAnswer.
         }
         List<String> answered = new ArrayList<>();
         List<String> silent = new ArrayList<>();
-        try (AwsClients quick = target.aws().with(AwsClients.Timeouts.SUSPECT)) {
+        try (AwsClients quick = target.aws().probing()) {
             for (Region region : regions) {
                 try {
                     CallerIdentity.of(quick, List.of(region.awsRegion()));

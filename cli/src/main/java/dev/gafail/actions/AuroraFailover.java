@@ -35,12 +35,20 @@ public final class AuroraFailover extends AuroraWriterChange<AuroraFailover.Para
     }
 
     @Override
-    void start(Params params, Target target, Region from, Region to) throws StepFailure {
+    void start(Params params, Target target, Region from, Region to, StepContext context) throws StepFailure {
         if (!params.allowDataLoss()) {
             throw StepFailure.permanent("refusing an unplanned failover without allowDataLoss: it may lose"
                     + " acknowledged writes (gafail failover --mode unplanned --allow-data-loss)");
         }
         target.database().failover(to.awsRegion(), to.dbClusterArn());
+        // What AWS keeps of the old writer; an emulator (the lab) keeps no such snapshot.
+        if (from != null && !target.aws().offline()) {
+            context.notice("the writes " + from.dbClusterId() + " had not replicated are not in " + to.dbClusterId()
+                    + ": when " + from.name() + " returns, Aurora attempts a snapshot of the old primary named"
+                    + " rds:unplanned-global-failover-" + from.dbClusterId() + "-<timestamp> (in " + from.awsRegion()
+                    + ", kept only for its backup retention: copy it), from which lost writes can be recovered"
+                    + " (docs/OPERATIONS.md, Lost writes)");
+        }
     }
 
     @Override
@@ -49,12 +57,6 @@ public final class AuroraFailover extends AuroraWriterChange<AuroraFailover.Para
         super.await(params, context);
         Target target = target();
         Region to = target.region(params.to());
-        target.topology().regions().values().stream().filter(r -> !r.name().equals(to.name())).forEach(old ->
-                context.notice("the writes " + old.dbClusterId() + " had not replicated are not in " + to.dbClusterId()
-                        + ": when " + old.name() + " returns, Aurora attempts a snapshot of the old primary named"
-                        + " rds:unplanned-global-failover-" + old.dbClusterId() + "-<timestamp> (in " + old.awsRegion()
-                        + ", kept only for its backup retention: copy it), from which lost writes can be recovered"
-                        + " (docs/OPERATIONS.md, Lost writes)"));
         try {
             target.database().events(to.awsRegion(), to.dbClusterId(), since)
                     .forEach(message -> context.notice(to.dbClusterId() + ": " + message));

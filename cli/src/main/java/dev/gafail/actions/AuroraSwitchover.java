@@ -32,7 +32,7 @@ public final class AuroraSwitchover extends AuroraWriterChange<AuroraSwitchover.
     }
 
     @Override
-    void start(Params params, Target target, Region from, Region to) throws StepFailure {
+    void start(Params params, Target target, Region from, Region to, StepContext context) throws StepFailure {
         if (from == null) {
             throw StepFailure.permanent("the global database has no writer to switch over from; an unplanned"
                     + " failover (aurora.failover) is what remains");

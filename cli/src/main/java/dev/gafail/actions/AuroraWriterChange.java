@@ -53,7 +53,7 @@ abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer>
     }
 
     /** Calls the API that starts the transition. */
-    abstract void start(P params, Target target, Region from, Region to) throws StepFailure;
+    abstract void start(P params, Target target, Region from, Region to, StepContext context) throws StepFailure;
 
     /** The operation, for the plan. */
     abstract String operation();
@@ -88,7 +88,7 @@ abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer>
         Outputs outputs = new Outputs(to.name(), from.map(Region::name).orElse(null),
                 lagMs == null ? "unknown" : lagMs + " ms", lagMs, context.clock().instant());
         if (state.transition().isEmpty()) {
-            start(params, target, from.orElse(null), to);
+            start(params, target, from.orElse(null), to, context);
         }
         return outputs;
     }

@@ -96,7 +96,7 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params, TrafficS
                     null, null), context);
             throw new Unreachable(controlPlane.api(), controlPlane.getMessage() + "; clients reach " + region.name()
                     + " through the accelerator's data plane (HTTP " + reached.status() + " from " + region.name() + " "
-                    + DATA_PLANE_SUCCESSES + " times in a row), so the dial change waits", controlPlane);
+                    + DATA_PLANE_SUCCESSES + " times in a row), so the dial change waits", false, controlPlane);
         }
         return new Outputs(region.name(), params.dial());
     }

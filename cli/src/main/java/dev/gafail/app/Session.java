@@ -15,9 +15,7 @@ import dev.gafail.engine.Event;
 import dev.gafail.engine.EventListener;
 import dev.gafail.engine.ExecutionResult;
 import dev.gafail.engine.ExecutionService;
-import dev.gafail.engine.ExecutionStatus;
 import dev.gafail.engine.ExecutionStore;
-import dev.gafail.engine.ExecutionSummary;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Journal;
@@ -275,6 +273,7 @@ public final class Session implements AutoCloseable {
     public ExecutionResult resume(String id, Map<String, String> values, ChangeRequest change,
                                   EventListener console) {
         TakenUp taken = takeUp(store().resolve(id), values, change, false);
+        forceUnlock(taken, change);
         settings.stop().arm();
         return service().resume(taken.stored(), taken.runbook(), taken.params(), taken.options(), console);
     }
@@ -287,8 +286,8 @@ public final class Session implements AutoCloseable {
                                                EventListener console) {
         ExecutionStore store = store();
         Optional<String> execution = id != null ? Optional.of(store.resolve(id))
-                : store.history(settings.clock()).executions().stream()
-                .filter(s -> s.status() == ExecutionStatus.SUCCEEDED_WITH_DEFERRED).map(ExecutionSummary::id).findFirst();
+                : store.owing(optionalTopology().map(Topology::lockScope).orElse(null), settings.clock())
+                .map(owing -> owing.execution().summary().id());
         if (execution.isEmpty()) {
             return Optional.empty();
         }
@@ -297,6 +296,7 @@ public final class Session implements AutoCloseable {
             return Optional.of(service().planReconcile(taken.stored(), taken.runbook(), taken.params(),
                     taken.options(), console));
         }
+        forceUnlock(taken, change);
         settings.stop().arm();
         return Optional.of(service().reconcile(taken.stored(), taken.runbook(), taken.params(), taken.options(),
                 console));
@@ -309,7 +309,7 @@ public final class Session implements AutoCloseable {
 
     /**
      * Execution {@code execution} with the runbook and parameters it began with, {@code values} overriding
-     * them (a secret, which the journal does not keep, is asked for again); a forced unlock done. Resumed,
+     * them (a secret, which the journal does not keep, is asked for again). Resumed,
      * the regions it began with as lost are still treated so; reconciled, they are expected back.
      */
     private TakenUp takeUp(String execution, Map<String, String> values, ChangeRequest change, boolean reconcile) {
@@ -342,11 +342,14 @@ public final class Session implements AutoCloseable {
         List<String> missing = secrets.stream().filter(name -> !values.containsKey(name)).sorted().toList();
         missing.forEach(name -> given.put(name, askSecret(execution, name, missing)));
         Map<String, Object> params = bind(runbook, given);
-        RunOptions options = options(runbook, params, change);
+        return new TakenUp(journalled, runbook, params, options(runbook, params, change));
+    }
+
+    /** Clears the lock a dead holder left, with {@code --force-unlock}: never in a dry run, which changes nothing. */
+    private void forceUnlock(TakenUp taken, ChangeRequest change) {
         if (change.forceUnlock()) {
-            service().forceUnlock(started.text("runbookFile"), options);
+            service().forceUnlock(taken.stored().started().text("runbookFile"), taken.options());
         }
-        return new TakenUp(journalled, runbook, params, options);
     }
 
     /** Secret parameter {@code name} of {@code execution}, which its journal does not keep: asked at the terminal, or exit 2. */

@@ -90,8 +90,12 @@ public final class AwsClients implements AutoCloseable {
         return new AwsClients(settings, other, reachability);
     }
 
-    public Reachability reachability() {
-        return reachability;
+    /**
+     * Clients for a deliberate check of which locations answer: one try each with short limits, and a
+     * location that does not answer is lost for the rest of the command. Close them when done.
+     */
+    public AwsClients probing() {
+        return new AwsClients(settings, Timeouts.SUSPECT, reachability.everySuspect());
     }
 
     /** Whether calls sign with the static test credentials (the lab, an emulator). */

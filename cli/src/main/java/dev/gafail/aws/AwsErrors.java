@@ -39,7 +39,8 @@ public final class AwsErrors {
     public static StepFailure failure(String operation, SdkException e) {
         Optional<UnreachableApiException> unreachable = unreachable(e);
         if (unreachable.isPresent()) {
-            return new Unreachable(unreachable.get().api(), operation + ": " + unreachable.get().getMessage(), e);
+            return new Unreachable(unreachable.get().api(), operation + ": " + unreachable.get().getMessage(),
+                    !unreachable.get().lost(), e);
         }
         return new StepFailure(describe(operation, e), transientError(e), e);
     }
@@ -77,7 +78,7 @@ public final class AwsErrors {
         if (e instanceof AwsServiceException service) {
             return service.isThrottlingException() || service.statusCode() >= 500;
         }
-        return timedOut(e) || network(e);
+        return unanswered(e);
     }
 
     /** Whether the call got no answer at all: no connection, or none within its time limit. */

@@ -9,9 +9,9 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * One client's view of {@link Reachability}: a call to a location already lost fails before it is
- * sent, as {@link UnreachableApiException}; a call that gets no answer marks its location lost and
- * carries one as a suppressed exception (the SDK lets an interceptor change an exception's content,
- * not its class), which {@link AwsErrors#failure} reads.
+ * sent, as {@link UnreachableApiException}; a call that gets no answer carries one as a suppressed
+ * exception (the SDK lets an interceptor change an exception's content, not its class), which
+ * {@link AwsErrors#failure} reads, and marks its location lost if it is a suspect.
  */
 final class ReachabilityGuard implements ExecutionInterceptor {
 
@@ -21,18 +21,20 @@ final class ReachabilityGuard implements ExecutionInterceptor {
     private final Reachability reachability;
     private final String location;
     private final String api;
+    private final boolean suspect;
 
     ReachabilityGuard(Reachability reachability, String service, String awsRegion) {
         this.reachability = reachability;
         this.location = Reachability.location(service, awsRegion);
         this.api = reachability.describe(service, awsRegion);
+        this.suspect = reachability.suspect(location);
     }
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         reachability.lost(location).ifPresent(why -> {
             throw new UnreachableApiException(api, api + " did not answer earlier in this command (" + why
-                    + "); not called again", null);
+                    + "); not called again", true);
         });
     }
 
@@ -50,8 +52,10 @@ final class ReachabilityGuard implements ExecutionInterceptor {
         }
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         String why = AwsErrors.describe(operation == null ? "call" : operation, sdk);
-        reachability.markLost(location, why);
-        failure.addSuppressed(new UnreachableApiException(api, api + " did not answer: " + why, null));
+        if (suspect) {
+            reachability.markLost(location, why);
+        }
+        failure.addSuppressed(new UnreachableApiException(api, api + " did not answer: " + why, suspect));
         return failure;
     }
 }

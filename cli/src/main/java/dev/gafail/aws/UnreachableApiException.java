@@ -6,10 +6,17 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 final class UnreachableApiException extends SdkClientException {
 
     private final String api;
+    private final boolean lost;
 
-    UnreachableApiException(String api, String message, Throwable cause) {
-        super(SdkClientException.builder().message(message).cause(cause));
+    /** @param lost whether the location is now lost for the rest of the command (else a later call may answer) */
+    UnreachableApiException(String api, String message, boolean lost) {
+        super(SdkClientException.builder().message(message));
         this.api = api;
+        this.lost = lost;
+    }
+
+    boolean lost() {
+        return lost;
     }
 
     /** What did not answer: "us-east-1's AWS APIs (region-a)". */

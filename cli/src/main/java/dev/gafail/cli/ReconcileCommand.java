@@ -8,10 +8,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "reconcile", description = {
-        "Complete the steps an execution deferred because their region or control plane did not answer",
-        "(exit 6): fencing the lost region, the accelerator's dials. Run it once they answer again. Each step",
-        "is planned anew and does only what is still missing; one still unreachable stays deferred (exit 6).",
-        "Refused when a later execution acted on the same topology: it could undo that one."})
+        "Complete what an execution deferred (exit 6) because a region or control plane did not answer.",
+        "Run it once they answer again: each deferred step (fencing the lost region, the accelerator's",
+        "dials) is planned anew and does only what is still missing; one still unreachable stays deferred.",
+        "Refused (exit 3) when a later execution acted on the same topology: it could undo that one."})
 final class ReconcileCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -37,8 +37,8 @@ final class StatusCommand implements Callable<Integer> {
             cells.forEach((column, cell) -> texts.put(column, cell.text()));
             rows.put(region, texts);
         });
-        List<ExecutionStore.DeferredStep> deferred = gafail.session().store().deferred(target.topology().lockScope(),
-                gafail.context().clock());
+        List<ExecutionStore.DeferredStep> deferred = gafail.session().store().owing(target.topology().lockScope(),
+                gafail.context().clock()).map(ExecutionStore.Owing::steps).orElse(List.of());
         PrintWriter out = gafail.context().out();
         if (gafail.global().output == OutputFormat.JSON) {
             Map<String, Object> document = new LinkedHashMap<>();

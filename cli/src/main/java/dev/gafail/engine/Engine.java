@@ -344,7 +344,8 @@ public final class Engine {
 
     /**
      * Starts the steps together and journals each one's end. A step that reads the outputs of a deferred
-     * step is deferred with it, unstarted: it cannot know its parameters until that one is done.
+     * step cannot know its parameters until that one is done: unstarted, it is deferred with it if it
+     * may be deferred, and fails otherwise (a check must not pass without running).
      */
     private List<Outcome> runSteps(Execution x, Phase phase, List<StepSpec> steps) throws InterruptedException {
         List<StepRunner.Job> jobs = new ArrayList<>();
@@ -354,8 +355,10 @@ public final class Engine {
             StepSpec step = steps.get(i);
             Optional<String> waitsFor = deferredInput(x, step);
             if (waitsFor.isPresent()) {
-                outcomes.set(i, new Outcome(Outcome.Kind.DEFERRED, "waits for deferred step '" + waitsFor.get()
-                        + "', whose outputs it reads", null, Map.of(), x.state().unreachable(waitsFor.get())));
+                outcomes.set(i, defers(phase, step) ? new Outcome(Outcome.Kind.DEFERRED, "waits for deferred step '"
+                        + waitsFor.get() + "', whose outputs it reads", null, Map.of(),
+                        x.state().unreachable(waitsFor.get())) : Outcome.failed("reads the outputs of deferred step '"
+                        + waitsFor.get() + "', which has not run yet (gafail reconcile completes it)"));
                 continue;
             }
             runner.emit(x, EventType.STEP_STARTED, phase, step, null, step.description().isEmpty() ? null
@@ -394,6 +397,11 @@ public final class Engine {
         return outcomes;
     }
 
+    /** Whether the runbook defers the step when what it needs does not answer: only main steps may be. */
+    static boolean defers(Phase phase, StepSpec step) {
+        return phase == Phase.STEP && step.onUnreachable() == OnUnreachable.DEFER;
+    }
+
     /** The deferred step whose outputs {@code step} reads, if there is one. */
     private Optional<String> deferredInput(Execution x, StepSpec step) {
         try {
@@ -427,11 +435,11 @@ public final class Engine {
                         "known after apply (reads " + unknown.get() + ")", Map.of());
                 return new Planned(Optional.empty(), false);
             }
-            Change change = planTyped(actions.get(step.action()), x, step);
+            Change change = planTyped(actions.get(step.action()), x, phase, step);
             runner.emit(x, EventType.PLANNED, phase, step, null, null, Map.of("change", change));
             return new Planned(Optional.of(change), false);
         } catch (Unreachable e) {
-            if (phase != Phase.STEP || step.onUnreachable() != OnUnreachable.DEFER) {
+            if (!defers(phase, step)) {
                 return cannotPlan(x, phase, step, e);
             }
             // Expected when a region is lost: the run would defer it too, so the plan is complete.
@@ -468,10 +476,10 @@ public final class Engine {
         }
     }
 
-    private <P> Change planTyped(Action<P, ?> action, Execution x, StepSpec step)
+    private <P> Change planTyped(Action<P, ?> action, Execution x, Phase phase, StepSpec step)
             throws StepFailure, InterruptedException {
         P params = inputs.bind(action, step, StepInputs.variables(x, x.state().allOutputs()));
-        return action.plan(params, new StepScope(x, step.id(), null, clock));
+        return action.plan(params, new StepScope(x, step.id(), null, clock, defers(phase, step)));
     }
 
     private ExecutionResult interrupted(Execution x) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.LinkedHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -169,8 +170,9 @@ public final class ExecutionStore {
     }
 
     /**
-     * Refuses to reconcile {@code stored} when a later execution acted on the same topology: completing
-     * its deferred steps now could undo what that one did (a failback, say). Exit 3, nothing changed.
+     * Refuses to reconcile {@code stored} when a later execution changed something on the same
+     * topology: completing its deferred steps now could undo what that one did (a failback, say). One
+     * that changed nothing (refused by a precondition, declined) does not count. Exit 3, nothing changed.
      */
     public void requireLatest(Stored stored, Clock clock) {
         String scope = stored.started().text("lockScope");
@@ -179,7 +181,7 @@ public final class ExecutionStore {
                 break;
             }
             Stored other = load(later.id(), clock);
-            if (!other.events().isEmpty() && scope != null && scope.equals(other.started().text("lockScope"))) {
+            if (onScope(other, scope) && changedSomething(other)) {
                 throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "execution " + later.id() + " ("
                         + later.runbook() + ", " + later.status().wire() + ") acted on the same topology after "
                         + stored.summary().id() + ": completing " + stored.summary().id() + "'s deferred steps now"
@@ -188,33 +190,49 @@ public final class ExecutionStore {
         }
     }
 
+    private static boolean onScope(Stored stored, String scope) {
+        return !stored.events().isEmpty() && (scope == null || scope.equals(stored.started().text("lockScope")));
+    }
+
+    private static boolean changedSomething(Stored stored) {
+        return !ExecutionState.replay(stored.events()).changedInOrder().isEmpty();
+    }
+
     /** A step that waits for {@code gafail reconcile}: what did not answer, and what the journal said. */
     public record DeferredStep(String execution, String step, String unreachable, String message) {
     }
 
     /**
-     * The deferred steps of the newest execution on {@code lockScope} (a topology), in the order they
-     * were deferred; none when that execution has none left (a later one supersedes an older one's).
+     * The newest execution on {@code lockScope} (a topology; null: any) that owes deferred steps, unless
+     * a later one there changed something (which supersedes it); with its deferred steps in the order
+     * they were deferred. Whatever its status: an interrupted reconcile still owes them.
      */
-    public List<DeferredStep> deferred(String lockScope, Clock clock) {
+    public Optional<Owing> owing(String lockScope, Clock clock) {
         for (ExecutionSummary summary : history(clock).executions()) {
             Stored stored = load(summary.id(), clock);
-            if (stored.events().isEmpty() || !lockScope.equals(stored.started().text("lockScope"))) {
+            if (!onScope(stored, lockScope)) {
                 continue;
-            }
-            if (summary.status() != ExecutionStatus.SUCCEEDED_WITH_DEFERRED) {
-                return List.of();
             }
             ExecutionState state = ExecutionState.replay(stored.events());
             Map<String, Event> last = new LinkedHashMap<>();
-            stored.events().stream().filter(e -> e.type() == EventType.STEP_DEFERRED).forEach(e -> {
-                last.remove(e.step());
-                last.put(e.step(), e);
-            });
-            return last.values().stream().filter(e -> state.deferred(e.step()))
-                    .map(e -> new DeferredStep(summary.id(), e.step(), e.text("unreachable"), e.message())).toList();
+            stored.events().stream().filter(e -> e.type() == EventType.STEP_DEFERRED && state.deferred(e.step()))
+                    .forEach(e -> {
+                        last.remove(e.step());
+                        last.put(e.step(), e);
+                    });
+            if (!last.isEmpty()) {
+                return Optional.of(new Owing(stored, last.values().stream().map(e -> new DeferredStep(summary.id(),
+                        e.step(), e.text("unreachable"), e.message())).toList()));
+            }
+            if (!state.changedInOrder().isEmpty()) {
+                return Optional.empty();
+            }
         }
-        return List.of();
+        return Optional.empty();
+    }
+
+    /** An execution that owes deferred steps, and those steps. */
+    public record Owing(Stored execution, List<DeferredStep> steps) {
     }
 
     /** Every execution that could be read, newest first, and one line for each that could not. */

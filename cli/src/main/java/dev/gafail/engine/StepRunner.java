@@ -51,8 +51,11 @@ final class StepRunner {
         Outcome run(StepScope scope) throws InterruptedException;
     }
 
-    /** A body with its deadline (null: none) and what to say if the deadline passes. */
-    record Job(String id, Instant deadline, String timeoutMessage, Body body) {
+    /**
+     * A body with its deadline (null: none), what to say if the deadline passes, and whether the runbook
+     * defers it when what it needs does not answer.
+     */
+    record Job(String id, Instant deadline, String timeoutMessage, boolean defersUnreachable, Body body) {
     }
 
     private final ActionRegistry actions;
@@ -66,15 +69,16 @@ final class StepRunner {
     }
 
     Job stepJob(Execution execution, Phase phase, StepSpec spec) {
-        return job(execution, spec, phase != Phase.ROLLBACK, scope -> attempts(execution, phase, spec, scope));
+        return job(execution, spec, phase != Phase.ROLLBACK, Engine.defers(phase, spec),
+                scope -> attempts(execution, phase, spec, scope));
     }
 
     Job compensationJob(Execution execution, StepSpec spec) {
-        return job(execution, spec, false, scope -> compensate(execution, spec, scope));
+        return job(execution, spec, false, false, scope -> compensate(execution, spec, scope));
     }
 
     /** Compensations are not cut short by the execution's timeout: undoing matters most when time ran out. */
-    private Job job(Execution execution, StepSpec spec, boolean boundByExecution, Body body) {
+    private Job job(Execution execution, StepSpec spec, boolean boundByExecution, boolean defers, Body body) {
         Instant now = clock.instant();
         Instant stepEnd = spec.timeout() == null ? null : now.plus(spec.timeout());
         Instant overall = boundByExecution ? execution.deadline() : null;
@@ -82,7 +86,7 @@ final class StepRunner {
         Instant deadline = overallFirst ? overall : stepEnd;
         String message = overallFirst ? "the execution's timeout ran out"
                 : spec.timeout() == null ? "" : "timed out after " + Durations.format(spec.timeout());
-        return new Job(spec.id(), deadline, message, body);
+        return new Job(spec.id(), deadline, message, defers, body);
     }
 
     List<Outcome> run(Execution execution, List<Job> jobs) throws InterruptedException {
@@ -96,7 +100,7 @@ final class StepRunner {
         for (int i = 0; i < n; i++) {
             int index = i;
             Job job = jobs.get(i);
-            scopes[i] = new StepScope(execution, job.id(), job.deadline(), clock);
+            scopes[i] = new StepScope(execution, job.id(), job.deadline(), clock, job.defersUnreachable());
             threads[i] = new Thread(() -> {
                 try {
                     results[index] = job.body().run(scopes[index]);
@@ -209,7 +213,7 @@ final class StepRunner {
             } catch (OperatorAbort abort) {
                 return new Outcome(Outcome.Kind.ABORTED, abort.getMessage(), null, Map.of());
             } catch (Unreachable unreachable) {
-                if (phase == Phase.STEP && scope.defersUnreachable()) {
+                if (scope.defersUnreachable()) {
                     return Outcome.deferred(unreachable, change);
                 }
                 throw unreachable;

@@ -1,6 +1,5 @@
 package dev.gafail.engine;
 
-import dev.gafail.runbook.OnUnreachable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,13 +13,15 @@ final class StepScope implements StepContext {
     private final String stepId;
     private final Instant deadline;
     private final Clock clock;
+    private final boolean defersUnreachable;
     private volatile String cancelled;
 
-    StepScope(Execution execution, String stepId, Instant deadline, Clock clock) {
+    StepScope(Execution execution, String stepId, Instant deadline, Clock clock, boolean defersUnreachable) {
         this.execution = execution;
         this.stepId = stepId;
         this.deadline = deadline;
         this.clock = clock;
+        this.defersUnreachable = defersUnreachable;
     }
 
     /** Marks the step cancelled, saying why (a timeout, a failed sibling); its thread is interrupted next. */
@@ -68,8 +69,7 @@ final class StepScope implements StepContext {
 
     @Override
     public boolean defersUnreachable() {
-        return execution.runbook().steps().stream().flatMap(node -> node.members().stream())
-                .anyMatch(s -> s.id().equals(stepId) && s.onUnreachable() == OnUnreachable.DEFER);
+        return defersUnreachable;
     }
 
     @Override

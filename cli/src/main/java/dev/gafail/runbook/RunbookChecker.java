@@ -48,7 +48,7 @@ final class RunbookChecker {
 
         Set<String> visible = new HashSet<>();
         forEach("/preconditions", (step, pointer) -> {
-            checkStep(step, pointer, visible, "preconditions");
+            checkStep(step, pointer, visible, Section.PRECONDITIONS);
             requireReadOnly(step, pointer, "preconditions");
             visible.add(step.path("id").asString(""));
         });
@@ -60,25 +60,25 @@ final class RunbookChecker {
                 JsonNode members = item.path("parallel");
                 Set<String> group = new HashSet<>();
                 for (int j = 0; members.isArray() && j < members.size(); j++) {
-                    checkStep(members.get(j), pointer + "/parallel/" + j, visible, "steps");
+                    checkStep(members.get(j), pointer + "/parallel/" + j, visible, Section.STEPS);
                     group.add(members.get(j).path("id").asString(""));
                     noteReadOnly(members.get(j));
                 }
                 visible.addAll(group);
                 mainSteps.addAll(group);
             } else {
-                checkStep(item, pointer, visible, "steps");
+                checkStep(item, pointer, visible, Section.STEPS);
                 visible.add(item.path("id").asString(""));
                 mainSteps.add(item.path("id").asString(""));
                 noteReadOnly(item);
             }
         }
         forEach("/verify", (step, pointer) -> {
-            checkStep(step, pointer, visible, "verify");
+            checkStep(step, pointer, visible, Section.VERIFY);
             requireReadOnly(step, pointer, "verify");
             visible.add(step.path("id").asString(""));
         });
-        forEach("/rollback", (step, pointer) -> checkStep(step, pointer, visible, "rollback"));
+        forEach("/rollback", (step, pointer) -> checkStep(step, pointer, visible, Section.ROLLBACK));
     }
 
     private void noteReadOnly(JsonNode step) {
@@ -104,9 +104,17 @@ final class RunbookChecker {
         }
     }
 
-    /** @param section where the step is: preconditions, steps, verify or rollback */
-    private void checkStep(JsonNode step, String pointer, Set<String> visible, String section) {
-        boolean inRollback = section.equals("rollback");
+    /** Where a step is written, by the runbook's key for it. */
+    private enum Section {
+        PRECONDITIONS, STEPS, VERIFY, ROLLBACK;
+
+        String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private void checkStep(JsonNode step, String pointer, Set<String> visible, Section section) {
+        boolean inRollback = section == Section.ROLLBACK;
         if (!step.isObject()) {
             return;
         }
@@ -133,10 +141,10 @@ final class RunbookChecker {
                         + " nothing, so it would never run; leave out 'for' to run it in every rollback"));
             }
         }
-        if (step.path("onUnreachable").asString("").equals("defer") && !section.equals("steps")) {
+        if (step.path("onUnreachable").asString("").equals("defer") && section != Section.STEPS) {
             // A check that cannot run proves nothing, and a compensation that waits undoes nothing now.
             problems.add(tree.problem(pointer + "/onUnreachable", "onUnreachable: defer belongs to steps; "
-                    + section + " cannot be deferred"));
+                    + section.key() + " cannot be deferred"));
         }
         checkExpressions(step.path("with"), pointer + "/with", visible);
         checkTimeout(step.path("timeout"), pointer + "/timeout");

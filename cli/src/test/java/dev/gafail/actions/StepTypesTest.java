@@ -264,7 +264,7 @@ class StepTypesTest {
         globalCluster("orders-a", null);
         when(aws.cloudWatch(anyString())).thenThrow(new IllegalStateException("lag is not read before consent"));
         StepFailure failure = assertThrows(StepFailure.class, () -> new AuroraFailover(() -> target)
-                .start(new AuroraFailover.Params("region-b", false), target, null, target.region("region-b")));
+                .start(new AuroraFailover.Params("region-b", false), target, null, target.region("region-b"), context(null)));
         assertTrue(failure.getMessage().contains("allowDataLoss"), failure.getMessage());
     }
 }

@@ -83,7 +83,7 @@ class AwsErrorsTest {
     }
 
     @Test
-    void aRefusedConnectionOrNoAnswerMakesItsLocationUnreachableNamingIt() throws Exception {
+    void aRefusedConnectionOrNoAnswerIsUnreachableNamingTheLocationAndRetryableWhereNotExpected() throws Exception {
         String closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = "http://127.0.0.1:" + socket.getLocalPort();
@@ -97,11 +97,11 @@ class AwsErrorsTest {
                     for (int i = 0; i < failures.size(); i++) {
                         Unreachable unreachable = assertInstanceOf(Unreachable.class, failures.get(i), endpoint);
                         assertEquals(apis.get(i), unreachable.api());
-                        assertFalse(unreachable.retryable(), "a lost region is tried once: " + unreachable);
+                        assertTrue(unreachable.retryable(), "a blip where nothing is expected lost: " + unreachable);
                         assertTrue(unreachable.getMessage().contains(apis.get(i) + " did not answer"), unreachable.getMessage());
                     }
-                    assertTrue(reachability.lost("us-east-1").isPresent());
-                    assertTrue(reachability.lost(Reachability.ACCELERATOR).isPresent());
+                    assertFalse(reachability.lost("us-east-1").isPresent(), "only an expected-lost place is lost");
+                    assertFalse(reachability.lost(Reachability.ACCELERATOR).isPresent());
                 }
             }
         }
@@ -114,13 +114,31 @@ class AwsErrorsTest {
             try (AwsClients clients = clients(silent.url(), AwsClients.Timeouts.CHANGES, reachability)) {
                 List<StepFailure> first = failures(clients);
                 assertEquals(2, silent.connections(), "one attempt each, no retries: " + first);
-                first.forEach(f -> assertTrue(f.getMessage().contains("timed out"), f.getMessage()));
+                first.forEach(f -> assertTrue(f instanceof Unreachable && !f.retryable()
+                        && f.getMessage().contains("timed out"), f.getMessage()));
                 try (AwsClients quick = clients.with(AwsClients.Timeouts.STATUS)) {
                     List<StepFailure> again = failures(quick);
                     again.forEach(f -> assertTrue(f instanceof Unreachable
                             && f.getMessage().contains("earlier in this command"), f.getMessage()));
                 }
                 assertEquals(2, silent.connections(), "a location found lost is not called again");
+            }
+        }
+    }
+
+    @Test
+    void aDeliberateCheckMakesWhatDoesNotAnswerLostForTheRestOfTheCommand() throws Exception {
+        try (SilentServer silent = new SilentServer()) {
+            Reachability reachability = new Reachability(Map.of(), Set.of());
+            try (AwsClients clients = clients(silent.url(), AwsClients.Timeouts.STATUS, reachability)) {
+                try (AwsClients probe = clients.probing()) {
+                    failures(probe);
+                }
+                int probed = silent.connections();
+                assertEquals(2, probed, "one try each");
+                failures(clients).forEach(f -> assertTrue(f.getMessage().contains("earlier in this command"),
+                        f.getMessage()));
+                assertEquals(probed, silent.connections(), "what the check found silent is not called again");
             }
         }
     }

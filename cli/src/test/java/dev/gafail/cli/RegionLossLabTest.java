@@ -115,6 +115,10 @@ class RegionLossLabTest {
         assertTrue(result.err().contains("fence-failed-region") && result.err().contains("gafail reconcile"),
                 result.toString());
         assertEquals(100, lab.edge().dial("region-b"));
+        // What gafail itself says, whatever the lab could see: one wait for region-a, then never again.
+        int waits = result.out().split("us-east-1's AWS APIs \\(region-a\\) did not answer:", -1).length - 1;
+        assertEquals(1, waits, "region-a is tried once: " + result);
+        assertTrue(result.out().contains("did not answer earlier in this command"), result.toString());
         List<JsonNode> lost = requests(lab, before).stream()
                 .filter(r -> r.path("endpoint").asString().equals("us-east-1")).toList();
         // Hung, the lab logs what it never answers; a black hole or a refusal it never sees.

@@ -185,6 +185,23 @@ class RegionLossTest {
     }
 
     @Test
+    void aLaterExecutionThatChangedNothingDoesNotSupersedeTheDeferredSteps() throws IOException {
+        lose("us-east-1");
+        assertEquals(6, gafail(UNPLANNED).code());
+        String first = Journals.only(home);
+        CliRun.Result refused = gafail("failover", "--to", "region-a", "--yes");
+        assertEquals(3, refused.code(), "too early: region-a does not answer yet: " + refused);
+
+        assertEquals("fence-failed-region", status().at("/deferred/0/step").asString(), "still owed");
+        aws.writeTopology(home);
+        CliRun.Result reconciled = gafail("reconcile", "--yes");
+        assertEquals(0, reconciled.code(), reconciled.toString());
+        assertTrue(reconciled.out().contains("reconciled 1 of 1"), reconciled.toString());
+        assertEquals(1, aws.desired(aws.a));
+        assertEquals(first, Json.MAPPER.readTree(gafail("history", "--output", "json").out()).at("/1/id").asString());
+    }
+
+    @Test
     void reconcileRefusesWhenALaterExecutionActedOnTheSameTopology() throws IOException {
         lose("us-east-1");
         assertEquals(6, gafail(UNPLANNED).code());

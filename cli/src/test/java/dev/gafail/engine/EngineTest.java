@@ -66,6 +66,15 @@ class EngineTest {
     }
 
     @Test
+    void aCheckThatReadsADeferredStepsOutputsFailsRatherThanPassWithoutRunning() {
+        CliRun.Result result = gafail().run("run", runbook("deferred-verify"), "--yes");
+
+        assertEquals(1, result.code(), result.toString());
+        assertTrue(result.err().contains("step 'b-done' failed: reads the outputs of deferred step 'b', which has"
+                + " not run yet"), result.err());
+    }
+
+    @Test
     void aDeferredStepThatFailsInReconcileStaysOwedUntilAReconcileCompletesIt() {
         assertEquals(6, gafail().run("run", runbook("deferred"), "--yes", "--set", "failAfter=1").code());
         String id = Journals.only(home);

@@ -73,7 +73,7 @@ public final class FakeChange extends AbstractAction<FakeChange.Params, FakeChan
         String silent = "unreachable:" + p.key();
         if (world.failures(silent) < (p.unreachable() == null ? 0 : p.unreachable())) {
             world.fail(silent);
-            throw new Unreachable("the test's region", "the test's region did not answer", null);
+            throw new Unreachable("the test's region", "the test's region did not answer", false, null);
         }
         int failApplies = p.failApplies() == null ? 0 : p.failApplies();
         if (world.failures(p.key()) < failApplies) {
