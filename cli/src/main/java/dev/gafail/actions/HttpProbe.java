@@ -190,15 +190,19 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Out
         Instant giveUp = context.clock().instant().plus(params.giveUpAfter());
         int row = 0;
         Verdict<Outputs> last;
+        String miss = null;
         while (true) {
             last = evaluate(params, context);
             row = last.holds() ? row + 1 : 0;
+            miss = last.holds() ? miss : last.detail();
             if (row >= params.needed()) {
                 return last.outputs().orElseThrow();
             }
             if (!context.clock().instant().plus(params.every()).isBefore(giveUp)) {
+                // Say what the misses were: "2 of 3 in a row" alone hides which answer broke the row.
                 throw StepFailure.transientFailure(last.holds() ? "only " + row + " of " + params.needed()
-                        + " successes in a row within " + Durations.format(params.giveUpAfter()) : last.detail());
+                        + " successes in a row within " + Durations.format(params.giveUpAfter())
+                        + (miss == null ? "" : "; the last miss: " + miss) : last.detail());
             }
             context.progress(row + "/" + params.needed() + " successes; " + last.detail());
             context.sleep(params.every());

@@ -3,19 +3,26 @@ package dev.gafail.testing;
 import dev.gafail.lab.Lab;
 import dev.gafail.lab.LabConfig;
 import dev.gafail.servers.os.Trees;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * One lab for a test class, in a folder of its own (two sample-api processes in the active region),
  * and gafail run against it: {@code @RegisterExtension static final TestLab LAB = new TestLab(...)}
- * starts it before the class's first test and stops it, by process id, after its last.
+ * starts it before the class's first test and stops it, by process id, after its last. When a test
+ * fails, the tail of each of the lab's logs is printed, since the folder goes with the lab.
  */
-public final class TestLab implements BeforeAllCallback, AfterAllCallback {
+public final class TestLab implements BeforeAllCallback, AfterAllCallback, TestWatcher {
 
     private final String name;
     private final UnaryOperator<LabConfig> configure;
@@ -43,6 +50,21 @@ public final class TestLab implements BeforeAllCallback, AfterAllCallback {
             }
         } finally {
             Trees.delete(dir);
+        }
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        Path logs = dir.resolve("lab").resolve("logs");
+        try (Stream<Path> files = Files.walk(logs)) {
+            for (Path log : files.filter(Files::isRegularFile).sorted().toList()) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                System.out.println("--- " + logs.relativize(log) + " (last lines, after the failure of "
+                        + context.getDisplayName() + ")");
+                lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            System.out.println("--- the lab's logs could not be read: " + e.getMessage());
         }
     }
 

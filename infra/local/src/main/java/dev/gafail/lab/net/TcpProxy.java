@@ -33,6 +33,8 @@ public final class TcpProxy implements AutoCloseable {
     private enum Listening { ACCEPTING, BLACK_HOLE, NONE }
 
     private static final int BACKLOG = 128;
+    /** How long the connection to the upstream may take to open before the client's is closed. */
+    private static final int UPSTREAM_CONNECT_TIMEOUT_MS = 2000;
     /** How long a connection of the lab's own may take to reach a black hole's queue before it counts as full. */
     private static final int PARK_TIMEOUT_MS = 100;
 
@@ -213,7 +215,11 @@ public final class TcpProxy implements AutoCloseable {
         Thread thread = new Thread(() -> {
             while (!socket.isClosed()) {
                 try {
-                    serve(socket.accept());
+                    Socket client = socket.accept();
+                    // Off the accepting thread: a connection to a slow upstream must not stall the others.
+                    Thread connection = new Thread(() -> serve(client), "proxy-" + name + "-connect");
+                    connection.setDaemon(true);
+                    connection.start();
                 } catch (IOException e) {
                     return;
                 }
@@ -233,7 +239,10 @@ public final class TcpProxy implements AutoCloseable {
             }
         }
         try {
-            Socket server = new Socket(InetAddress.getLoopbackAddress(), upstream.getAsInt());
+            Socket server = new Socket();
+            // On loopback a connection opens at once, unless its port is a black hole (a lost region).
+            server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstream.getAsInt()),
+                    UPSTREAM_CONNECT_TIMEOUT_MS);
             client.setTcpNoDelay(true);
             server.setTcpNoDelay(true);
             open.add(server);
