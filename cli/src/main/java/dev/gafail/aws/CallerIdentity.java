@@ -3,7 +3,6 @@ package dev.gafail.aws;
 import static dev.gafail.aws.AwsErrors.call;
 
 import dev.gafail.engine.StepFailure;
-import dev.gafail.engine.Unreachable;
 import java.util.List;
 import dev.gafail.topology.Topology;
 import java.util.LinkedHashMap;
@@ -18,17 +17,9 @@ public record CallerIdentity(String account, String arn, String userId) {
      * global or lost region's endpoint, so that the check works while a region is lost.
      */
     public static CallerIdentity of(AwsClients aws, List<String> awsRegions) throws StepFailure {
-        Unreachable last = null;
-        for (String region : awsRegions) {
-            try {
-                GetCallerIdentityResponse response = call("GetCallerIdentity", () -> aws.sts(region)
-                        .getCallerIdentity());
-                return new CallerIdentity(response.account(), response.arn(), response.userId());
-            } catch (Unreachable e) {
-                last = e;
-            }
-        }
-        throw last != null ? last : StepFailure.permanent("no region to ask STS in");
+        GetCallerIdentityResponse response = FirstAnswering.of(awsRegions, "GetCallerIdentity",
+                region -> call("GetCallerIdentity", () -> aws.sts(region).getCallerIdentity()));
+        return new CallerIdentity(response.account(), response.arn(), response.userId());
     }
 
     /** Whether these credentials belong to the topology's account; another means the wrong profile. */

@@ -3,7 +3,6 @@ package dev.gafail.aws;
 import static dev.gafail.aws.AwsErrors.call;
 
 import dev.gafail.engine.StepFailure;
-import dev.gafail.engine.Unreachable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -64,15 +63,7 @@ public final class GlobalDatabase {
      * is lost, any surviving member region can say who writes.
      */
     public State describeFromAny(List<String> awsRegions) throws StepFailure {
-        Unreachable last = null;
-        for (String region : awsRegions) {
-            try {
-                return describe(region);
-            } catch (Unreachable e) {
-                last = e;
-            }
-        }
-        throw last != null ? last : StepFailure.permanent("DescribeGlobalClusters: no region to ask");
+        return FirstAnswering.of(awsRegions, "DescribeGlobalClusters", this::describe);
     }
 
     /** Planned, RPO 0: sent to the current primary's region. */
