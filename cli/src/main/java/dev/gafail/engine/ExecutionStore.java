@@ -176,11 +176,11 @@ public final class ExecutionStore {
      */
     public void requireLatest(Stored stored, Clock clock) {
         String scope = stored.started().text("lockScope");
-        for (ExecutionSummary later : history(clock).executions()) {
+        for (Stored other : readAll(clock).executions()) {
+            ExecutionSummary later = other.summary();
             if (!later.startedAt().isAfter(stored.summary().startedAt()) || later.id().equals(stored.summary().id())) {
                 break;
             }
-            Stored other = load(later.id(), clock);
             if (onScope(other, scope) && changedSomething(other)) {
                 throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "execution " + later.id() + " ("
                         + later.runbook() + ", " + later.status().wire() + ") acted on the same topology after "
@@ -208,8 +208,8 @@ public final class ExecutionStore {
      * they were deferred. Whatever its status: an interrupted reconcile still owes them.
      */
     public Optional<Owing> owing(String lockScope, Clock clock) {
-        for (ExecutionSummary summary : history(clock).executions()) {
-            Stored stored = load(summary.id(), clock);
+        for (Stored stored : readAll(clock).executions()) {
+            ExecutionSummary summary = stored.summary();
             if (!onScope(stored, lockScope)) {
                 continue;
             }
@@ -240,17 +240,26 @@ public final class ExecutionStore {
     }
 
     public History history(Clock clock) {
-        List<ExecutionSummary> out = new ArrayList<>();
+        Read read = readAll(clock);
+        return new History(read.executions().stream().map(Stored::summary).toList(), read.unreadable());
+    }
+
+    /** Every execution that could be read, newest first, each journal read once; one line for each that could not. */
+    private record Read(List<Stored> executions, List<String> unreadable) {
+    }
+
+    private Read readAll(Clock clock) {
+        List<Stored> out = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
         for (String id : ids()) {
             try {
-                out.add(load(id, clock).summary());
+                out.add(load(id, clock));
             } catch (GafailException e) {
                 unreadable.add(e.getMessage());
             }
         }
-        out.sort(Comparator.comparing(ExecutionSummary::startedAt).reversed());
-        return new History(out, unreadable);
+        out.sort(Comparator.comparing((Stored s) -> s.summary().startedAt()).reversed());
+        return new Read(out, unreadable);
     }
 
     /** Every execution folder, the ones whose start never reached the journal too. */
