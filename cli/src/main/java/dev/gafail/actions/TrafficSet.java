@@ -51,7 +51,7 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params, TrafficS
         try {
             dials = Dials.read(target);
         } catch (Unreachable controlPlane) {
-            if (!context.defersUnreachable() || params.dial() == 0) {
+            if (!dataPlaneMayStandIn(params, context)) {
                 throw controlPlane;
             }
             // Apply checks the data plane before it defers; the plan says so.
@@ -68,6 +68,14 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params, TrafficS
             Dials.guardDrain(after, params.allowFullDrain());
         }
         return change.observing(new TrafficShift.Observed(dials));
+    }
+
+    /**
+     * Whether, without the control plane, the data plane can stand in for this change until reconcile:
+     * only when the runbook defers the step, and only for a dial that rises (one that falls just waits).
+     */
+    private static boolean dataPlaneMayStandIn(Params params, StepContext context) {
+        return context.defersUnreachable() && params.dial() > 0;
     }
 
     static void checkDial(int dial) throws StepFailure {
@@ -87,7 +95,7 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params, TrafficS
             Dials.guardDrain(after, params.allowFullDrain());
             Dials.set(target, context, region, params.dial());
         } catch (Unreachable controlPlane) {
-            if (!context.defersUnreachable() || params.dial() == 0) {
+            if (!dataPlaneMayStandIn(params, context)) {
                 throw controlPlane;
             }
             HttpProbe.Outputs reached = new HttpProbe(() -> target).apply(new HttpProbe.Params(
