@@ -217,13 +217,18 @@ public final class Session implements AutoCloseable {
             AwsSettings aws = new AwsSettings(settings.profile(), apis, settings.env(),
                     Path.of(settings.env().getOrDefault("HOME", System.getProperty("user.home"))), settings.version());
             // A profile's STS (an assumed role) is asked in a surviving region, not the profile's own.
-            Optional<String> survivor = t.regions().values().stream().filter(r -> !lostRegions.contains(r.name()))
-                    .map(Region::awsRegion).findFirst();
+            Optional<String> survivor = survivingAwsRegions(t).stream().findFirst();
             AwsClients clients = new AwsClients(lostRegions.isEmpty() || survivor.isEmpty() ? aws
                     : aws.pinnedTo(survivor.get()), AwsClients.Timeouts.CHANGES, reachability);
             target = new Target(t, clients, clients.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());
         }
         return target;
+    }
+
+    /** The AWS regions of the topology's regions not said to be lost, in the topology's order. */
+    private List<String> survivingAwsRegions(Topology topology) {
+        return topology.regions().values().stream().filter(r -> !lostRegions.contains(r.name()))
+                .map(Region::awsRegion).toList();
     }
 
     /**
@@ -234,8 +239,7 @@ public final class Session implements AutoCloseable {
         Target t = target();
         CallerIdentity identity;
         try {
-            identity = CallerIdentity.of(t.aws(), t.topology().regions().values().stream()
-                    .filter(r -> !lostRegions.contains(r.name())).map(Region::awsRegion).toList());
+            identity = CallerIdentity.of(t.aws(), survivingAwsRegions(t.topology()));
         } catch (StepFailure e) {
             throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "cannot tell which AWS identity gafail acts"
                     + " as: " + e.getMessage() + "; nothing was changed");

@@ -61,6 +61,8 @@ public final class AwsClients implements AutoCloseable {
 
     private final AwsSettings settings;
     private final Timeouts timeouts;
+    /** The limits of a suspect location's clients: the shorter of these clients' and {@link Timeouts#SUSPECT}. */
+    private final Timeouts suspectLimits;
     private final Reachability reachability;
     private final SdkHttpClient http;
     private SdkHttpClient suspectHttp;
@@ -75,6 +77,7 @@ public final class AwsClients implements AutoCloseable {
     public AwsClients(AwsSettings settings, Timeouts timeouts, Reachability reachability) {
         this.settings = settings;
         this.timeouts = timeouts;
+        this.suspectLimits = shorter(timeouts, Timeouts.SUSPECT);
         this.reachability = reachability;
         this.http = httpClient(timeouts.attempt(), Duration.ofSeconds(5));
         this.credentials = credentials(settings);
@@ -145,7 +148,7 @@ public final class AwsClients implements AutoCloseable {
             String service, String region, Supplier<B> builder) {
         return (C) clients.computeIfAbsent(service + "@" + region, key -> {
             boolean suspect = reachability.suspect(Reachability.location(service, region));
-            Timeouts limits = suspect ? shorter(timeouts, Timeouts.SUSPECT) : timeouts;
+            Timeouts limits = suspect ? suspectLimits : timeouts;
             B b = builder.get().region(Region.of(region)).credentialsProvider(credentials)
                     .httpClient(suspect ? suspectHttp() : http)
                     .overrideConfiguration(ClientOverrideConfiguration.builder()
@@ -167,7 +170,7 @@ public final class AwsClients implements AutoCloseable {
 
     private synchronized SdkHttpClient suspectHttp() {
         if (suspectHttp == null) {
-            suspectHttp = httpClient(shorter(timeouts, Timeouts.SUSPECT).attempt(), SUSPECT_CONNECT);
+            suspectHttp = httpClient(suspectLimits.attempt(), SUSPECT_CONNECT);
         }
         return suspectHttp;
     }
