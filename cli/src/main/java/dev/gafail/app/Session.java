@@ -4,8 +4,10 @@ import dev.gafail.actions.Target;
 import dev.gafail.actions.TargetedAction;
 import dev.gafail.aws.ApiLocations;
 import dev.gafail.aws.AwsClients;
+import dev.gafail.aws.AwsProfiles;
 import dev.gafail.aws.AwsSettings;
 import dev.gafail.aws.CallerIdentity;
+import dev.gafail.aws.OperatorCredentials;
 import dev.gafail.aws.Reachability;
 import dev.gafail.engine.Action;
 import dev.gafail.engine.ActionRegistry;
@@ -62,6 +64,8 @@ public final class Session implements AutoCloseable {
     /** How often to poll a change in progress: at AWS, and on this machine (the lab, an emulator). */
     private static final Duration AWS_POLL = Duration.ofSeconds(5);
     private static final Duration LOCAL_POLL = Duration.ofMillis(200);
+    /** How long a runbook without a timeout is taken to need its credentials for. */
+    private static final Duration UNBOUNDED_RUN = Duration.ofMinutes(30);
 
     /**
      * What a session reads from its surroundings.
@@ -214,15 +218,41 @@ public final class Session implements AutoCloseable {
             }
             Reachability reachability = new Reachability(t.regions().values().stream()
                     .collect(Collectors.toMap(Region::awsRegion, Region::name, (a, b) -> a)), suspects);
-            AwsSettings aws = new AwsSettings(settings.profile(), apis, settings.env(),
-                    Path.of(settings.env().getOrDefault("HOME", System.getProperty("user.home"))), settings.version());
+            AwsSettings aws = new AwsSettings(AwsProfiles.load(settings.profile(), settings.env(),
+                    Path.of(settings.env().getOrDefault("HOME", System.getProperty("user.home")))), apis,
+                    settings.env(), settings.version());
             // A profile's STS (an assumed role) is asked in a surviving region, not the profile's own.
             Optional<String> survivor = survivingAwsRegions(t).stream().findFirst();
             AwsClients clients = new AwsClients(lostRegions.isEmpty() || survivor.isEmpty() ? aws
                     : aws.pinnedTo(survivor.get()), AwsClients.Timeouts.CHANGES, reachability);
             target = new Target(t, clients, clients.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());
+            requireCredentials(clients);
         }
         return target;
+    }
+
+    /**
+     * The operator's credentials, had once before anything is called: an expired SSO session or a
+     * failing credential process is one line here (exit 3), not a failure in every read.
+     */
+    private void requireCredentials(AwsClients clients) {
+        try {
+            clients.operatorCredentials().ifPresent(OperatorCredentials::require);
+        } catch (GafailException e) {
+            clients.close();
+            throw e;
+        }
+    }
+
+    /** A warning when the credentials end, unrenewed, before a run of {@code runbook} may. */
+    private List<String> credentialNotices(Runbook runbook, ChangeRequest change) {
+        if (!needs(runbook, a -> true) || target().aws().operatorCredentials().isEmpty()) {
+            return List.of();
+        }
+        Duration needed = change.timeout() != null ? change.timeout()
+                : runbook.timeout() != null ? runbook.timeout() : UNBOUNDED_RUN;
+        return target().aws().operatorCredentials().get().expiryWarning(settings.clock().instant(), needed)
+                .stream().toList();
     }
 
     /** The AWS regions of the topology's regions not said to be lost, in the topology's order. */
@@ -393,7 +423,8 @@ public final class Session implements AutoCloseable {
             facts.put("lostRegions", lostRegions.stream().sorted().toList());
         }
         return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), redactor,
-                acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts);
+                acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts,
+                credentialNotices(runbook, change));
     }
 
     /** Whether a step of {@code runbook} acts on the topology through a step type that {@code test} accepts. */

@@ -2,13 +2,15 @@ package dev.gafail.aws;
 
 import com.ctc.wstx.stax.WstxInputFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -19,13 +21,14 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.globalaccelerator.GlobalAcceleratorClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.sso.SsoClient;
+import software.amazon.awssdk.services.ssooidc.SsoOidcClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
@@ -67,20 +70,33 @@ public final class AwsClients implements AutoCloseable {
     private final SdkHttpClient http;
     private SdkHttpClient suspectHttp;
     private final AwsCredentialsProvider credentials;
+    /** Whether these clients found the credentials (and close them), or share those of the clients they came from. */
+    private final boolean ownsCredentials;
     private final Map<String, SdkClient> clients = new ConcurrentHashMap<>();
+    /** The clients the credentials are fetched with (STS for a role, IAM Identity Center), closed with the rest. */
+    private final List<SdkClient> credentialClients = new CopyOnWriteArrayList<>();
 
     public AwsClients(AwsSettings settings) {
         this(settings, Timeouts.CHANGES, Reachability.none());
     }
 
-    /** @param reachability shared by every client of one command, whatever their time limits */
+    /**
+     * @param reachability shared by every client of one command, whatever their time limits
+     * @throws dev.gafail.engine.GafailException (exit 2) when the profile in use is missing or says too little
+     */
     public AwsClients(AwsSettings settings, Timeouts timeouts, Reachability reachability) {
+        this(settings, timeouts, reachability, null);
+    }
+
+    private AwsClients(AwsSettings settings, Timeouts timeouts, Reachability reachability,
+                       AwsCredentialsProvider shared) {
         this.settings = settings;
         this.timeouts = timeouts;
         this.suspectLimits = shorter(timeouts, Timeouts.SUSPECT);
         this.reachability = reachability;
         this.http = httpClient(timeouts.attempt(), Duration.ofSeconds(5));
-        this.credentials = credentials(settings);
+        this.ownsCredentials = shared == null;
+        this.credentials = shared != null ? shared : credentials(settings);
     }
 
     private static SdkHttpClient httpClient(Duration attempt, Duration connect) {
@@ -88,9 +104,9 @@ public final class AwsClients implements AutoCloseable {
                 .connectionTimeout(attempt.compareTo(connect) < 0 ? attempt : connect).socketTimeout(attempt).build();
     }
 
-    /** Clients of the same settings and reachability with other time limits; close them when done. */
+    /** Clients of the same settings, credentials and reachability with other time limits; close them when done. */
     public AwsClients with(Timeouts other) {
-        return new AwsClients(settings, other, reachability);
+        return new AwsClients(settings, other, reachability, credentials);
     }
 
     /**
@@ -98,7 +114,7 @@ public final class AwsClients implements AutoCloseable {
      * location that does not answer is lost for the rest of the command. Close them when done.
      */
     public AwsClients probing() {
-        return new AwsClients(settings, Timeouts.SUSPECT, reachability.everySuspect());
+        return new AwsClients(settings, Timeouts.SUSPECT, reachability.everySuspect(), credentials);
     }
 
     /** Whether calls sign with the static test credentials (the lab, an emulator). */
@@ -106,21 +122,38 @@ public final class AwsClients implements AutoCloseable {
         return settings.allLoopback() && !settings.credentialsConfigured();
     }
 
-    private static AwsCredentialsProvider credentials(AwsSettings settings) {
-        if (settings.allLoopback() && !settings.credentialsConfigured()) {
+    /** The operator's credentials, empty when calls sign with the static test credentials. */
+    public Optional<OperatorCredentials> operatorCredentials() {
+        return credentials instanceof OperatorCredentials operator ? Optional.of(operator) : Optional.empty();
+    }
+
+    private AwsCredentialsProvider credentials(AwsSettings settings) {
+        if (offline()) {
             System.setProperty(SdkSystemSetting.AWS_EC2_METADATA_DISABLED.property(), "true");
             return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
         }
-        if (settings.credentialsRegion() != null) {
-            ProfileFile pinned = PinnedProfiles.of(settings, settings.credentialsRegion());
-            return settings.profile() != null
-                    ? ProfileCredentialsProvider.builder().profileFile(pinned).profileName(settings.profile()).build()
-                    : DefaultCredentialsProvider.builder().profileFile(() -> pinned).build();
-        }
-        if (settings.profile() != null) {
-            return ProfileCredentialsProvider.create(settings.profile());
-        }
-        return DefaultCredentialsProvider.builder().build();
+        return new OperatorCredentials(CredentialSources.find(settings, new CredentialSources.Clients() {
+            @Override
+            public StsClient sts(String awsRegion, AwsCredentialsProvider source) {
+                return credentialClient(build("sts", awsRegion, StsClient::builder, source));
+            }
+
+            @Override
+            public SsoClient sso(String awsRegion) {
+                return credentialClient(build("sso", awsRegion, SsoClient::builder, AnonymousCredentialsProvider.create()));
+            }
+
+            @Override
+            public SsoOidcClient ssoOidc(String awsRegion) {
+                return credentialClient(build("ssooidc", awsRegion, SsoOidcClient::builder,
+                        AnonymousCredentialsProvider.create()));
+            }
+        }));
+    }
+
+    private <C extends SdkClient> C credentialClient(C client) {
+        credentialClients.add(client);
+        return client;
     }
 
     public GlobalAcceleratorClient globalAccelerator() {
@@ -146,21 +179,27 @@ public final class AwsClients implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(
             String service, String region, Supplier<B> builder) {
-        return (C) clients.computeIfAbsent(service + "@" + region, key -> {
-            boolean suspect = reachability.suspect(Reachability.location(service, region));
-            Timeouts limits = suspect ? suspectLimits : timeouts;
-            B b = builder.get().region(Region.of(region)).credentialsProvider(credentials)
-                    .httpClient(suspect ? suspectHttp() : http)
-                    .overrideConfiguration(ClientOverrideConfiguration.builder()
-                            .retryStrategy(suspect ? AwsRetryStrategy.doNotRetry()
-                                    : AwsRetryStrategy.forRetryMode(RetryMode.ADAPTIVE_V2))
-                            .apiCallAttemptTimeout(limits.attempt()).apiCallTimeout(limits.call())
-                            .addExecutionInterceptor(new ReachabilityGuard(reachability, service, region))
-                            .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, "gafail/" + settings.version())
-                            .build());
-            settings.endpoint(service, region).ifPresent(b::endpointOverride);
-            return b.build();
-        });
+        return (C) clients.computeIfAbsent(service + "@" + region, key -> build(service, region, builder, credentials));
+    }
+
+    private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C build(
+            String service, String region, Supplier<B> builder, AwsCredentialsProvider signer) {
+        boolean suspect = reachability.suspect(Reachability.location(service, region));
+        Timeouts limits = suspect ? suspectLimits : timeouts;
+        B b = builder.get().region(Region.of(region)).credentialsProvider(signer)
+                .httpClient(suspect ? suspectHttp() : http)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(suspect ? AwsRetryStrategy.doNotRetry()
+                                : AwsRetryStrategy.forRetryMode(RetryMode.ADAPTIVE_V2))
+                        .apiCallAttemptTimeout(limits.attempt()).apiCallTimeout(limits.call())
+                        // The SDK reads the rest of a profile's settings from the profile gafail uses, not AWS_PROFILE's.
+                        .defaultProfileFile(settings.profiles().files())
+                        .defaultProfileName(settings.profiles().name())
+                        .addExecutionInterceptor(new ReachabilityGuard(reachability, service, region))
+                        .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, "gafail/" + settings.version())
+                        .build());
+        settings.endpoint(service, region).ifPresent(b::endpointOverride);
+        return b.build();
     }
 
     private static Timeouts shorter(Timeouts a, Timeouts b) {
@@ -175,22 +214,23 @@ public final class AwsClients implements AutoCloseable {
         return suspectHttp;
     }
 
-    /** Closes the clients, the HTTP clients and the credentials provider, each even if one before it fails. */
+    /** Closes the clients, the HTTP clients and the credentials (if these clients found them), each even if one before it fails. */
     @Override
     public void close() {
         try {
             clients.values().forEach(SdkClient::close);
         } finally {
             try {
+                if (ownsCredentials && credentials instanceof SdkAutoCloseable closeable) {
+                    closeable.close();
+                }
+                credentialClients.forEach(SdkClient::close);
+            } finally {
                 http.close();
                 synchronized (this) {
                     if (suspectHttp != null) {
                         suspectHttp.close();
                     }
-                }
-            } finally {
-                if (credentials instanceof SdkAutoCloseable closeable) {
-                    closeable.close();
                 }
             }
         }

@@ -1,10 +1,12 @@
 package dev.gafail.aws;
 
+import dev.gafail.engine.CredentialsLost;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.engine.Unreachable;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -35,12 +37,27 @@ public final class AwsErrors {
         return operation + ": " + message;
     }
 
-    /** A step failure for {@code e}: retryable when trying again may help (throttling, 5xx, the network, a timeout). */
+    /** The codes AWS answers a request signed with a session token past its end with. */
+    private static final Set<String> EXPIRED_TOKEN = Set.of("ExpiredToken", "ExpiredTokenException");
+
+    /**
+     * A step failure for {@code e}: retryable when trying again may help (throttling, 5xx, the network,
+     * a timeout); {@link CredentialsLost} when the credentials ended and cannot be renewed here.
+     */
     public static StepFailure failure(String operation, SdkException e) {
         Optional<UnreachableApiException> unreachable = unreachable(e);
         if (unreachable.isPresent()) {
             return new Unreachable(unreachable.get().api(), operation + ": " + unreachable.get().getMessage(),
                     !unreachable.get().lost(), e);
+        }
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CredentialsUnavailableException lost) {
+                return new CredentialsLost(lost.getMessage(), e);
+            }
+        }
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && EXPIRED_TOKEN.contains(service.awsErrorDetails().errorCode())) {
+            return new CredentialsLost(describe(operation, e) + "; renew the AWS credentials", e);
         }
         return new StepFailure(describe(operation, e), transientError(e), e);
     }

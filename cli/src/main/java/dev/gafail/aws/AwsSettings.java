@@ -1,38 +1,43 @@
 package dev.gafail.aws;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * How to reach AWS: the profile ({@code --profile}), where the APIs are (the topology's endpoint
+ * How to reach AWS: the AWS profiles and the one in use, where the APIs are (the topology's endpoint
  * overrides by service, AWS region or default, and Global Accelerator's control plane region), the
- * environment (for the SDK's own {@code AWS_ENDPOINT_URL} settings and for credentials), gafail's
- * version for the user agent, and the AWS region whose STS the credential providers must use when
- * a region is lost ({@code credentialsRegion}, null: each profile's own).
+ * environment (for {@code AWS_ENDPOINT_URL*} and for credentials), gafail's version for the user
+ * agent, and the AWS region whose STS the credentials must use when a region is lost ({@code
+ * credentialsRegion}, null: the profile's own).
  */
-public record AwsSettings(String profile, ApiLocations apis, Map<String, String> env, Path home, String version,
+public record AwsSettings(AwsProfiles profiles, ApiLocations apis, Map<String, String> env, String version,
                           String credentialsRegion) {
 
-    public AwsSettings(String profile, ApiLocations apis, Map<String, String> env, Path home, String version) {
-        this(profile, apis, env, home, version, null);
+    public AwsSettings(AwsProfiles profiles, ApiLocations apis, Map<String, String> env, String version) {
+        this(profiles, apis, env, version, null);
     }
 
-    /** These settings with credential providers that call STS in {@code awsRegion} only. */
+    /** These settings with credentials that call STS in {@code awsRegion} only. */
     public AwsSettings pinnedTo(String awsRegion) {
-        return new AwsSettings(profile, apis, env, home, version, awsRegion);
+        return new AwsSettings(profiles, apis, env, version, awsRegion);
     }
 
-    /** The services gafail calls, by the names the topology's {@code endpoints} use. */
+    /** The services gafail acts on, by the names the topology's {@code endpoints} use. */
     public static final List<String> SERVICES = List.of("globalaccelerator", "rds", "ecs", "cloudwatch", "sts");
 
-    /** The SDK's name for each service in {@code AWS_ENDPOINT_URL_<NAME>}. */
-    private static final Map<String, String> ENV_NAMES = Map.of("globalaccelerator", "GLOBAL_ACCELERATOR",
-            "rds", "RDS", "ecs", "ECS", "cloudwatch", "CLOUDWATCH", "sts", "STS");
+    /** The services credentials come from besides STS: IAM Identity Center's portal and its OIDC service. */
+    public static final List<String> CREDENTIAL_SERVICES = List.of("sso", "ssooidc");
+
+    /**
+     * Each service's SDK identifier, as {@code AWS_ENDPOINT_URL_<ID>} and (lower case) as its key in a
+     * profile's {@code services} section spell it.
+     */
+    private static final Map<String, String> SERVICE_IDS = Map.of("globalaccelerator", "GLOBAL_ACCELERATOR",
+            "rds", "RDS", "ecs", "ECS", "cloudwatch", "CLOUDWATCH", "sts", "STS", "sso", "SSO", "ssooidc", "SSO_OIDC");
 
     private static final List<String> CREDENTIAL_VARIABLES = List.of("AWS_ACCESS_KEY_ID", "AWS_PROFILE",
             "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
@@ -43,25 +48,29 @@ public record AwsSettings(String profile, ApiLocations apis, Map<String, String>
     }
 
     /**
-     * Where {@code service} is reached in {@code region}: the topology's override for the service, for
-     * the region, its default override, then {@code AWS_ENDPOINT_URL_<SERVICE>} and {@code
-     * AWS_ENDPOINT_URL}; empty for AWS itself. A service's key wins over its region's, so that one
-     * service can be sent elsewhere (an emulator that has it) in every region.
+     * Where {@code service} is reached in {@code region}, first found of: the topology's override for
+     * the service, for the region, its default (the services gafail acts on only: a lab or emulator
+     * does not sign anyone in); {@code AWS_ENDPOINT_URL_<SERVICE>}, {@code AWS_ENDPOINT_URL}; the
+     * profile's {@code services} section, its {@code endpoint_url}. Empty: AWS itself. A service's key
+     * wins over its region's, so that one service can be sent elsewhere (an emulator that has it) in
+     * every region. {@code AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true} ignores the environment's and the
+     * profile's, as the SDKs do.
      */
     public Optional<URI> endpoint(String service, String region) {
-        for (String key : List.of(service, region, "default")) {
+        List<String> keys = SERVICES.contains(service) ? List.of(service, region, "default") : List.of(service);
+        for (String key : keys) {
             URI configured = apis.overrides().get(key);
             if (configured != null) {
                 return Optional.of(configured);
             }
         }
-        for (String name : List.of("AWS_ENDPOINT_URL_" + ENV_NAMES.get(service), "AWS_ENDPOINT_URL")) {
-            String value = env.get(name);
-            if (value != null && !value.isBlank()) {
-                return Optional.of(URI.create(value.trim()));
-            }
+        if ("true".equalsIgnoreCase(env.getOrDefault("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").trim())) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        String id = SERVICE_IDS.get(service);
+        return Stream.of(env.get("AWS_ENDPOINT_URL_" + id), env.get("AWS_ENDPOINT_URL"))
+                .filter(v -> v != null && !v.isBlank()).map(String::trim).findFirst()
+                .or(() -> profiles.endpoint(id.toLowerCase(Locale.ROOT))).map(URI::create);
     }
 
     /** Every service goes to this machine (the lab, an emulator) in every region gafail calls: nothing may leave it. */
@@ -70,13 +79,13 @@ public record AwsSettings(String profile, ApiLocations apis, Map<String, String>
                 .allMatch(r -> endpoint(s, r).map(AwsSettings::loopback).orElse(false)));
     }
 
-    /** Whether the default credential chain has anything to find, without asking the instance metadata. */
+    /**
+     * Whether the operator configured credentials: a profile named or present, or the environment's;
+     * not the instance metadata, which is never asked for this.
+     */
     public boolean credentialsConfigured() {
-        if (profile != null || CREDENTIAL_VARIABLES.stream().anyMatch(v -> env.get(v) != null)) {
-            return true;
-        }
-        Path aws = home.resolve(".aws");
-        return Files.exists(aws.resolve("credentials")) || Files.exists(aws.resolve("config"));
+        return profiles.chosen() || profiles.current().isPresent()
+                || CREDENTIAL_VARIABLES.stream().anyMatch(v -> env.get(v) != null);
     }
 
     private static boolean loopback(URI uri) {

@@ -120,6 +120,10 @@ public final class Gafail implements Runnable {
     /** What this command works with (loader, topology, AWS clients, state), built on first use. */
     Session session() {
         if (session == null) {
+            if (global.verbose) {
+                // Read once, when the first library logger is made: the SDK's are made with its clients.
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            }
             session = new Session(new Session.Settings(context.env(), context.workingDirectory(), context.clock(),
                     context.stop(), context.argv(), context.actions(), global.topology, global.profile,
                     user -> new ConsoleOperator(user, context.err(), answers(), context.interactive(),

@@ -23,6 +23,8 @@ public final class GlobalOptions {
     Path topology;
 
     @Option(names = "--profile", scope = ScopeType.INHERIT, paramLabel = "NAME",
-            description = "The AWS profile to use; default: the SDK's credential chain (AWS_PROFILE, SSO, roles).")
+            description = "The AWS profile (keys, role, SSO or credential_process) and all it carries; default: the"
+                    + " environment's keys, then AWS_PROFILE's or the default profile, then a web identity or role"
+                    + " (docs/TOPOLOGY.md#credentials).")
     String profile;
 }

@@ -446,6 +446,9 @@ public final class Engine {
             runner.emit(x, EventType.PLANNED, phase, step, null, "would be deferred: " + e.getMessage(),
                     Map.of("deferred", true, "unreachable", e.api()));
             return new Planned(Optional.of(Change.to("unknown", "deferred until " + e.api() + " answers")), false);
+        } catch (CredentialsLost e) {
+            x.stop().request(e.getMessage());
+            return new Planned(Optional.empty(), false);
         } catch (StepFailure e) {
             return cannotPlan(x, phase, step, e);
         } catch (InterruptedException e) {

@@ -65,6 +65,7 @@ public final class ExecutionService {
             Instant now = clock.instant();
             bus.on(Event.ofExecution(EventType.EXECUTION_STARTED, id, now, null, data));
             noteStaleHolder(lock, audit, bus, id);
+            notices(options, bus, id);
             return masked(redactor, engine.run(execution(id, runbook, params, options, bus, state, now)));
         }
     }
@@ -135,6 +136,7 @@ public final class ExecutionService {
                         "the journal's last line was torn (" + torn.bytes() + " bytes) and was set aside in "
                                 + torn.file(), Map.of("tornBytes", torn.bytes(), "setAsideIn", torn.file()))));
                 noteStaleHolder(lock, audit, bus, id);
+                notices(options, bus, id);
                 Execution execution = execution(id, runbook, params, options, bus, state, clock.instant());
                 return masked(redactor, reconcile ? engine.reconcile(execution) : engine.run(execution));
             }
@@ -190,6 +192,11 @@ public final class ExecutionService {
                     + stale.user() + "@" + stale.host() + " pid " + stale.pid() + ", which is no longer running",
                     Map.of()));
         });
+    }
+
+    /** What the operator should know before the first step (credentials that end before the run may), journalled. */
+    private void notices(RunOptions options, EventListener bus, String id) {
+        options.notices().forEach(n -> bus.on(Event.ofExecution(EventType.NOTICE, id, clock.instant(), n, Map.of())));
     }
 
     private ExecutionLock.Holder holder(String scope, String id) {

@@ -1,6 +1,7 @@
 package dev.gafail.engine;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,14 +9,16 @@ import java.util.Map;
  * ({@code --reason}), the command line (for the audit log), the overall timeout (null: the
  * runbook's), what masks the secret values everywhere, and what the execution acts on: the lock's
  * scope (null: the runbook file), the topology's variables for expressions (null: none) and facts
- * for the journal's and audit log's record of the start (the topology, the caller's AWS identity).
+ * for the journal's and audit log's record of the start (the topology, the caller's AWS identity),
+ * and notices for the operator, journalled as the execution begins.
  */
 public record RunOptions(Operator operator, StopSignal stop, String reason, String command, Duration timeout,
                          Redactor redactor, String lockScope, Map<String, Object> topology,
-                         Map<String, Object> target) {
+                         Map<String, Object> target, List<String> notices) {
 
     public RunOptions {
         topology = topology == null ? null : Map.copyOf(topology);
         target = target == null ? Map.of() : Map.copyOf(target);
+        notices = notices == null ? List.of() : List.copyOf(notices);
     }
 }

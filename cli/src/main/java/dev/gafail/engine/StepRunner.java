@@ -261,6 +261,9 @@ final class StepRunner {
         for (int n = 1; ; n++) {
             try {
                 return attempt.run(n);
+            } catch (CredentialsLost lost) {
+                scope.stopExecution(lost.getMessage());
+                return new Outcome(Outcome.Kind.INTERRUPTED, lost.getMessage(), null, Map.of());
             } catch (StepFailure failure) {
                 if (!failure.retryable() || n >= retry.attempts()) {
                     return Outcome.failed(failure.getMessage() + (n > 1 ? " (after " + n + " attempts)" : ""));

@@ -29,6 +29,11 @@ final class StepScope implements StepContext {
         cancelled = why;
     }
 
+    /** Stops the whole execution at its next safe point, saying why: what no step of it can go on without. */
+    void stopExecution(String why) {
+        execution.stop().request(why);
+    }
+
     /** Why the step was cancelled, or null. */
     String cancelled() {
         return cancelled;

@@ -36,8 +36,8 @@ class AwsErrorsTest {
     }
 
     private AwsClients clients(String endpoint, AwsClients.Timeouts timeouts, Reachability reachability) {
-        return new AwsClients(new AwsSettings(null, new ApiLocations(Map.of("default", URI.create(endpoint)), "us-west-2",
-                Set.of("us-east-1", "eu-west-1")), Map.of(), home, "test"),
+        return new AwsClients(new AwsSettings(AwsProfiles.none(), new ApiLocations(Map.of("default", URI.create(endpoint)), "us-west-2",
+                Set.of("us-east-1", "eu-west-1")), Map.of(), "test"),
                 timeouts, reachability);
     }
 

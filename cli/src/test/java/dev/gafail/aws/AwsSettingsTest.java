@@ -20,8 +20,8 @@ class AwsSettingsTest {
     private static final URI STS = URI.create("http://127.0.0.1:4003");
 
     private static AwsSettings settings(Map<String, URI> overrides, Map<String, String> env) {
-        return new AwsSettings(null, new ApiLocations(overrides, "us-west-2", Set.of("us-east-1")), env,
-                Path.of("/nonexistent"), "test");
+        return new AwsSettings(AwsProfiles.none(), new ApiLocations(overrides, "us-west-2", Set.of("us-east-1")), env,
+                "test");
     }
 
     @Test

@@ -34,8 +34,8 @@ class WireProtocolTest {
     void start() throws Exception {
         fake = new FakeAws();
         topology = new TopologyLoader().load(fake.writeTopology(dir));
-        aws = new AwsClients(new AwsSettings(null, new ApiLocations(topology.endpoints(), topology.acceleratorRegion(),
-                Set.of("us-east-1", "eu-west-1")), Map.of(), dir, "test"));
+        aws = new AwsClients(new AwsSettings(AwsProfiles.none(), new ApiLocations(topology.endpoints(), topology.acceleratorRegion(),
+                Set.of("us-east-1", "eu-west-1")), Map.of(), "test"));
     }
 
     @AfterEach
@@ -62,8 +62,8 @@ class WireProtocolTest {
 
     @Test
     void globalAcceleratorIsSignedForTheControlPlaneRegionTheTopologyNames() throws StepFailure {
-        try (AwsClients elsewhere = new AwsClients(new AwsSettings(null, new ApiLocations(topology.endpoints(),
-                "eu-central-1", Set.of("us-east-1", "eu-west-1")), Map.of(), dir, "test"))) {
+        try (AwsClients elsewhere = new AwsClients(new AwsSettings(AwsProfiles.none(), new ApiLocations(topology.endpoints(),
+                "eu-central-1", Set.of("us-east-1", "eu-west-1")), Map.of(), "test"))) {
             new Accelerator(elsewhere.globalAccelerator(), FakeAws.ACCELERATOR).setDial(fake.b.group(), 10);
         }
         assertEquals("eu-central-1", last("UpdateEndpointGroup").signingRegion());

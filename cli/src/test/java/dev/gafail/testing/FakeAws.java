@@ -31,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -47,6 +49,10 @@ import tools.jackson.databind.node.ObjectNode;
 public final class FakeAws implements AutoCloseable {
 
     public static final String ACCOUNT = "111122223333";
+    /** The key of the credentials STS hands out for a role (AssumeRole) and for a web identity. */
+    public static final String ROLE_KEY = "ASIAEXAMPLE";
+    public static final String WEB_IDENTITY_KEY = "ASIAWEBIDENTITY";
+    private static final Pattern ACCESS_KEY = Pattern.compile("Credential=([^/]+)/");
     public static final String ACCELERATOR = "arn:aws:globalaccelerator::" + ACCOUNT + ":accelerator/1234abcd-ab12";
     public static final Set<String> MUTATING = Set.of("UpdateEndpointGroup", "SwitchoverGlobalCluster",
             "FailoverGlobalCluster", "UpdateService", "PutMetricData");
@@ -68,6 +74,7 @@ public final class FakeAws implements AutoCloseable {
     private final WireMockServer server;
     private final AwsEndpoint endpoint;
     private final List<Call> calls = new ArrayList<>();
+    private final List<String> accessKeys = new ArrayList<>();
 
     // The model; guarded by this.
     private String account = ACCOUNT;
@@ -223,6 +230,11 @@ public final class FakeAws implements AutoCloseable {
         return services.get(region.name())[0];
     }
 
+    /** The access key id each request was signed with, in order ("unsigned" for none). */
+    public synchronized List<String> accessKeys() {
+        return List.copyOf(accessKeys);
+    }
+
     public synchronized List<Call> calls() {
         return List.copyOf(calls);
     }
@@ -256,6 +268,11 @@ public final class FakeAws implements AutoCloseable {
                 }
                 Map<String, String> headers = new HashMap<>();
                 request.getHeaders().all().forEach(h -> headers.put(h.key(), h.firstValue()));
+                Matcher signer = ACCESS_KEY.matcher(headers.getOrDefault("Authorization", ""));
+                accessKeys.add(signer.find() ? signer.group(1) : "unsigned");
+                if (request.getBodyAsString().contains("Action=AssumeRoleWithWebIdentity")) {
+                    return webIdentity(request.getBodyAsString());
+                }
                 WireReply reply = endpoint.handle(new WireRequest(request.getMethod().getName(), request.getUrl(),
                         headers, request.getBody()));
                 if (garbledReply != null) {
@@ -269,6 +286,19 @@ public final class FakeAws implements AutoCloseable {
                         .withBody(reply.body()).build();
             }
         }
+    }
+
+    /** STS's AssumeRoleWithWebIdentity, which is not signed (the token is the proof), so the wire layer does not take it. */
+    private ResponseDefinition webIdentity(String body) {
+        calls.add(new Call("sts", "AssumeRoleWithWebIdentity", null, null, body, object()));
+        String xml = """
+                <AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>
+                <Credentials><AccessKeyId>%s</AccessKeyId><SecretAccessKey>web-secret</SecretAccessKey>
+                <SessionToken>web-session</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>
+                <AssumedRoleUser><Arn>arn:aws:sts::%s:assumed-role/ci/gafail</Arn><AssumedRoleId>AROAEXAMPLE:ci</AssumedRoleId>
+                </AssumedRoleUser></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>
+                """.formatted(WEB_IDENTITY_KEY, account);
+        return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "text/xml").withBody(xml).build();
     }
 
     /** Records the call, then answers with the fault a test injected, if any. */
@@ -471,7 +501,7 @@ public final class FakeAws implements AutoCloseable {
     private ObjectNode sts(AwsRequest request) {
         if (request.operation().equals("AssumeRole")) {
             ObjectNode out = object();
-            out.putObject("Credentials").put("AccessKeyId", "ASIAEXAMPLE").put("SecretAccessKey", "assumed")
+            out.putObject("Credentials").put("AccessKeyId", ROLE_KEY).put("SecretAccessKey", "assumed")
                     .put("SessionToken", "token").put("Expiration", "2099-01-01T00:00:00Z");
             out.putObject("AssumedRoleUser").put("Arn", "arn:aws:sts::" + account + ":assumed-role/oncall/gafail")
                     .put("AssumedRoleId", "AROAEXAMPLE:gafail");

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** gafail as a real child process (same classes as the tests), for signals, crashes and races. */
@@ -28,9 +29,14 @@ public final class GafailProcess implements AutoCloseable {
         return start(home, List.of(), args);
     }
 
+    /** As {@link #start(Path, String...)}, with these environment variables besides (HOME, AWS_PROFILE, ...). */
+    public static GafailProcess start(Path home, Map<String, String> env, String... args) {
+        return start(home, List.of(), List.of(), env, args);
+    }
+
     /** As {@link #start(Path, String...)}, with JVM options first (e.g. {@code -Dos.arch=...}: another platform). */
     public static GafailProcess start(Path home, List<String> jvmOptions, String... args) {
-        return start(home, List.of(), jvmOptions, args);
+        return start(home, List.of(), jvmOptions, Map.of(), args);
     }
 
     /**
@@ -38,10 +44,12 @@ public final class GafailProcess implements AutoCloseable {
      * a write past it fails part way with "File too large", as a write to a full disk does.
      */
     public static GafailProcess startWithFileSizeLimit(Path home, int kib, String... args) {
-        return start(home, List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "bash"), List.of(), args);
+        return start(home, List.of("bash", "-c", "ulimit -f " + kib + " && exec \"$@\"", "bash"), List.of(), Map.of(),
+                args);
     }
 
-    private static GafailProcess start(Path home, List<String> wrapper, List<String> jvmOptions, String... args) {
+    private static GafailProcess start(Path home, List<String> wrapper, List<String> jvmOptions,
+                                       Map<String, String> env, String... args) {
         List<String> command = new ArrayList<>(wrapper);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
@@ -55,6 +63,7 @@ public final class GafailProcess implements AutoCloseable {
                     .redirectOutput(out.toFile()).redirectError(err.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             builder.environment().put("GAFAIL_HOME", home.toString());
+            builder.environment().putAll(env);
             return new GafailProcess(builder.start(), out, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
