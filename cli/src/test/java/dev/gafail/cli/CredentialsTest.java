@@ -171,14 +171,18 @@ class CredentialsTest {
         cacheToken("corp", Instant.now().minusSeconds(600));
         identityCenter.stubFor(post(urlEqualTo("/token")).willReturn(aResponse().withStatus(400)
                 .withHeader("Content-Type", "application/json").withBody("{\"error\": \"invalid_grant\"}")));
-        for (Chosen chosen : Chosen.values()) {
-            ProcessResult status = chosen.process(this, "corp-admin", "--topology", topology.toString(), "status");
-            assertEquals(3, status.code(), chosen + ": " + status);
-            assertEquals(1, status.err().lines().count(), chosen + ": " + status);
-            assertTrue(status.err().endsWith("run: aws sso login --profile corp-admin; nothing was changed\n"),
-                    status.err());
-            assertEquals("", status.out(), "nothing read");
-            assertNoSecret(status.out() + status.err());
+        // A legacy profile (the sign-in in the profile itself) has no refresh token: its token just ends.
+        cacheToken("https://legacy.awsapps.com/start", Instant.now().minusSeconds(600));
+        for (String profile : List.of("corp-admin", "legacy")) {
+            for (Chosen chosen : Chosen.values()) {
+                ProcessResult status = chosen.process(this, profile, "--topology", topology.toString(), "status");
+                assertEquals(3, status.code(), chosen + ": " + status);
+                assertEquals(1, status.err().lines().count(), chosen + ": " + status);
+                assertTrue(status.err().endsWith("run: aws sso login --profile " + profile
+                        + "; nothing was changed\n"), status.err());
+                assertEquals("", status.out(), "nothing read");
+                assertNoSecret(status.out() + status.err());
+            }
         }
         identityCenter.verify(postRequestedFor(urlEqualTo("/token")));
         assertTrue(aws.calls().isEmpty(), "no AWS call without credentials");
@@ -275,6 +279,13 @@ class CredentialsTest {
                 sso_account_id = 111122223333
                 sso_role_name = Operator
                 region = us-east-1
+                services = identity-center
+
+                [profile legacy]
+                sso_start_url = https://legacy.awsapps.com/start
+                sso_region = us-east-1
+                sso_account_id = 111122223333
+                sso_role_name = Operator
                 services = identity-center
 
                 [sso-session corp]
