@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
                 "  7 incomplete plan: a dry run in which some step could not be planned"},
         subcommands = {FailoverCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class, ReconcileCommand.class,
                 HistoryCommand.class, ShowCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
-                VersionCommand.class, AutoComplete.GenerateCompletion.class})
+                VersionCommand.class, AutoComplete.GenerateCompletion.class, TrainCommand.class})
 public final class Gafail implements Runnable {
 
     private final CliContext context;
