@@ -11,9 +11,10 @@ import java.util.stream.Collectors;
 /**
  * An AWS API endpoint: reads a request in its protocol (which the request chooses, as at AWS: see
  * {@link Protocol}), dispatches it by the service and AWS region of its SigV4 credential scope and by
- * operation, and writes the service's output or error back in the same protocol. Signatures are not checked (LocalStack does not check them either); unsigned
- * requests are refused, as at AWS. An endpoint may stand for one AWS region, and then refuses what
- * is signed for another, so that each region of the lab can answer on its own port.
+ * operation, and writes the service's output or error back in the same protocol. Signatures are not
+ * checked (LocalStack does not check them either); unsigned requests are refused, as at AWS. An
+ * endpoint may stand for one AWS region, and then refuses what is signed for another, so that each
+ * region of the lab can answer on its own port.
  */
 public final class AwsEndpoint {
 
@@ -76,8 +77,9 @@ public final class AwsEndpoint {
         String error = "";
         try {
             if (spoken.isEmpty()) {
-                throw AwsFault.invalid(protocol.unknownOperationCode(), "the lab reads " + Arrays.stream(Protocol.values())
-                        .map(Protocol::toString).collect(Collectors.joining(", ")) + "; not " + unspoken(wire));
+                throw AwsFault.invalid(protocol.unknownOperationCode(), "the lab reads "
+                        + Arrays.stream(Protocol.values()).map(Protocol::toString).collect(Collectors.joining(", "))
+                        + "; not " + unspoken(wire));
             }
             request = Requests.read(wire, protocol);
             reply = answer(request);
