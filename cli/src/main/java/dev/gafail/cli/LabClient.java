@@ -187,7 +187,8 @@ final class LabClient {
         PrintWriter out = gafail.context().out();
         boolean json = gafail.global().output == OutputFormat.JSON;
         if (!json) {
-            out.printf("%-30s %-9s %-9s %-17s %-26s %s%n", "time", "port", "signed", "service", "operation", "outcome");
+            out.printf("%-30s %-9s %-9s %-17s %-26s %-10s %s%n", "time", "port", "signed", "service", "operation",
+                    "protocol", "outcome");
         }
         for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
             if (line.isBlank()) {
@@ -203,9 +204,9 @@ final class LabClient {
             }
             int status = r.path("status").asInt();
             String error = r.path("error").asString();
-            out.printf("%-30s %-9s %-9s %-17s %-26s %s%n", r.path("time").asString(), r.path("endpoint").asString(),
+            out.printf("%-30s %-9s %-9s %-17s %-26s %-10s %s%n", r.path("time").asString(), r.path("endpoint").asString(),
                     r.path("region").asString(), r.path("service").asString(), r.path("operation").asString(),
-                    status == 0 ? error : (status + " " + error).strip());
+                    r.path("protocol").asString(), status == 0 ? error : (status + " " + error).strip());
         }
         out.flush();
     }

@@ -200,7 +200,7 @@ final class LabCommand implements Runnable {
     }
 
     @Command(name = "requests", description = "The AWS requests the lab received (aws-requests.jsonl in its folder):"
-            + " time, the port's AWS region, the signing region, service, operation, outcome.")
+            + " time, the port's AWS region, the signing region, service, operation, protocol, outcome.")
     static final class Requests extends Subcommand {
         @Option(names = "--region", paramLabel = "AWS_REGION", description = "Only those that reached this AWS region's"
                 + " ports.")

@@ -91,7 +91,7 @@ class LabCommandTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, identity.statusCode(), identity.body());
         CliRun.Result requests = gafail("lab", "requests");
-        assertTrue(requests.out().matches("(?s).*\\sus-east-1\\s+us-east-1\\s+sts\\s+GetCallerIdentity\\s+200\\n.*"),
+        assertTrue(requests.out().matches("(?s).*\\sus-east-1\\s+us-east-1\\s+sts\\s+GetCallerIdentity\\s+awsQuery\\s+200\\n.*"),
                 requests.toString());
         assertEquals("", gafail("lab", "requests", "--region", "us-west-2", "--output", "json").out(),
                 "nothing reached us-west-2's ports");

@@ -3,7 +3,6 @@ package dev.gafail.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
@@ -14,17 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -210,71 +203,5 @@ class LabFailoverTest {
                 .allMatch(r -> r.path("region").asString().equals("us-west-2")), "GA's control plane is us-west-2's");
         assertEquals(List.of("us-east-1", "us-west-2"), requests.stream().map(r -> r.path("region").asString())
                 .distinct().sorted().toList());
-    }
-
-    @Test
-    @Order(7)
-    void theAwsCliReadsTheSameStateFromTheLab() throws Exception {
-        Optional<Path> cli = Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-                .map(d -> Path.of(d, "aws")).filter(Files::isExecutable).findFirst();
-        assumeTrue(cli.isPresent(), "no AWS CLI on the PATH (.ci/run installs the awscli package)");
-        String endpoint = lab().status().aws();
-
-        JsonNode group = aws(cli.get(), endpoint, "us-west-2", "globalaccelerator", "describe-endpoint-group",
-                "--endpoint-group-arn", "arn:aws:globalaccelerator::000000000000:accelerator/gafail-lab/listener/lab"
-                        + "/endpoint-group/region-b").path("EndpointGroup");
-        assertEquals(lab().edge().dial("region-b"), group.path("TrafficDialPercentage").asInt(), group.toString());
-
-        JsonNode members = aws(cli.get(), endpoint, "us-east-1", "rds", "describe-global-clusters")
-                .at("/GlobalClusters/0/GlobalClusterMembers");
-        for (JsonNode member : members) {
-            String region = member.path("DBClusterArn").asString().endsWith("lab-region-a") ? "region-a" : "region-b";
-            assertEquals(region.equals(lab().database().primary()), member.path("IsWriter").asBoolean(),
-                    members.toString());
-        }
-
-        JsonNode service = aws(cli.get(), endpoint, "us-west-2", "ecs", "describe-services", "--cluster", "lab",
-                "--services", "api").at("/services/0");
-        assertEquals(processes("region-b"), service.path("runningCount").asInt(), service.toString());
-        assertEquals("COMPLETED", service.at("/deployments/0/rolloutState").asString(), service.toString());
-
-        String west = lab().awsEndpoint("us-west-2");
-        assertEquals(processes("region-b"), aws(cli.get(), west, "us-west-2", "ecs", "describe-services", "--cluster",
-                "lab", "--services", "api").at("/services/0/runningCount").asInt(), "us-west-2's own port answers it");
-        CliRun.Result refused = awsRun(cli.get(), west, "us-east-1", "sts", "get-caller-identity");
-        assertTrue(refused.code() != 0, refused.toString());
-        assertTrue(refused.out().contains("InvalidSignatureException") || refused.out().contains("SignatureDoesNotMatch"),
-                refused.toString());
-    }
-
-    /** Runs the AWS CLI against the lab's endpoint and reads its JSON; it must succeed. */
-    private static JsonNode aws(Path cli, String endpoint, String region, String... command) throws Exception {
-        CliRun.Result result = awsRun(cli, endpoint, region, command);
-        assertEquals(0, result.code(), String.join(" ", command) + ": " + result.out());
-        return Json.MAPPER.readTree(result.out());
-    }
-
-    /** Runs the AWS CLI against {@code endpoint}, with throwaway credentials; its output and error together. */
-    private static CliRun.Result awsRun(Path cli, String endpoint, String region, String... command) throws Exception {
-        List<String> args = new ArrayList<>(List.of(cli.toString(), "--endpoint-url", endpoint, "--region", region,
-                "--output", "json"));
-        args.addAll(List.of(command));
-        ProcessBuilder builder = new ProcessBuilder(args).redirectErrorStream(true);
-        Map<String, String> env = builder.environment();
-        env.put("AWS_ACCESS_KEY_ID", "test");
-        env.put("AWS_SECRET_ACCESS_KEY", "test");
-        env.put("AWS_PAGER", "");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        env.put("AWS_MAX_ATTEMPTS", "1");
-        env.put("AWS_CONFIG_FILE", LAB.dir().resolve("no-aws-config").toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", LAB.dir().resolve("no-aws-credentials").toString());
-        Process process = builder.start();
-        try {
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the AWS CLI did not finish");
-            return new CliRun.Result(process.exitValue(), out, "");
-        } finally {
-            process.destroyForcibly();
-        }
     }
 }

@@ -281,9 +281,13 @@ public final class FakeAws implements AutoCloseable {
                     return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", reply.contentType())
                             .withBody(body).build();
                 }
-                return new ResponseDefinitionBuilder().withStatus(reply.status())
-                        .withHeader("Content-Type", reply.contentType()).withHeader("x-amzn-RequestId", reply.requestId())
-                        .withBody(reply.body()).build();
+                ResponseDefinitionBuilder answer = new ResponseDefinitionBuilder().withStatus(reply.status())
+                        .withHeader("x-amzn-RequestId", reply.requestId()).withBody(reply.body());
+                if (!reply.contentType().isEmpty()) {
+                    answer.withHeader("Content-Type", reply.contentType());
+                }
+                reply.headers().forEach(answer::withHeader);
+                return answer.build();
             }
         }
     }
@@ -470,7 +474,7 @@ public final class FakeAws implements AutoCloseable {
         ObjectNode out = object();
         ObjectNode result = out.putArray("MetricDataResults").addObject().put("Id", "m0").put("StatusCode", "Complete");
         if (value != null) {
-            result.putArray("Timestamps").add(Instant.now().toString());
+            result.putArray("Timestamps").addPOJO(Instant.now());
             result.putArray("Values").add(value);
         }
         return out;

@@ -349,7 +349,7 @@ class LabTest {
         assertEquals(200, call(apiPort("region-a"), sts("us-east-1")), "region-a's APIs are not lost");
         awaitTrue(() -> Files.readAllLines(lab.requestLog()).stream().anyMatch(line -> line.contains(
                 "\"endpoint\":\"us-west-2\",\"region\":\"us-west-2\",\"service\":\"sts\",\"operation\":"
-                        + "\"GetCallerIdentity\",\"status\":0,\"error\":\"unanswered\"")),
+                        + "\"GetCallerIdentity\",\"protocol\":\"awsQuery\",\"status\":0,\"error\":\"unanswered\"")),
                 "the request log names the request region-b never answered");
 
         lab.heal("region-b");

@@ -40,8 +40,8 @@ import tools.jackson.databind.node.ObjectNode;
  * a lab-owned proxy in front of its server, so that a region's APIs (and GA's with them, in its host
  * region) can be lost in the ways of {@link Outage} and come back on the same port. One more port
  * answers every service of every AWS region, for tools that take one endpoint; no outage reaches it.
- * Every request is logged, a JSON line each, so that one can see which region gafail called and how
- * it went; a hung port logs each request it reads and never answers.
+ * Every request is logged, a JSON line each, so that one can see which region gafail called, in which
+ * protocol, and how it went; a hung port logs each request it reads and never answers.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -97,7 +97,7 @@ public final class ControlPlane implements AutoCloseable {
         ObjectNode line = JsonNodeFactory.instance.objectNode().put("time", Instant.now().toString())
                 .put("endpoint", exchange.endpoint()).put("region", exchange.region())
                 .put("service", exchange.service()).put("operation", exchange.operation())
-                .put("status", exchange.status()).put("error", exchange.error());
+                .put("protocol", exchange.protocol()).put("status", exchange.status()).put("error", exchange.error());
         try {
             requestLog.write(line.toString());
             requestLog.newLine();
@@ -217,9 +217,13 @@ public final class ControlPlane implements AutoCloseable {
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
             WireReply reply = answering.handle(new WireRequest(exchange.getRequestMethod(),
                     exchange.getRequestURI().getRawPath(), headers, body));
-            exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+            if (!reply.contentType().isEmpty()) {
+                exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+            }
             exchange.getResponseHeaders().set("x-amzn-RequestId", reply.requestId());
-            exchange.sendResponseHeaders(reply.status(), reply.body().length);
+            reply.headers().forEach(exchange.getResponseHeaders()::set);
+            // -1: no body at all (0 would mean a chunked body of unknown length)
+            exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(reply.body());
             }

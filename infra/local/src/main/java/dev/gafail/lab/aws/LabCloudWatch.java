@@ -58,7 +58,7 @@ final class LabCloudWatch implements AwsService {
             ObjectNode result = results.addObject().put("Id", query.path("Id").asString(""))
                     .put("StatusCode", "Complete");
             metric(name, dimension, stat.path("Period").asInt(60)).ifPresent(value -> {
-                result.putArray("Timestamps").add(Instant.now().toString());
+                result.putArray("Timestamps").addPOJO(Instant.now());
                 result.putArray("Values").add(value);
             });
         }
@@ -75,7 +75,7 @@ final class LabCloudWatch implements AwsService {
         ObjectNode out = JsonNodeFactory.instance.objectNode().put("Label", name);
         ArrayNode points = out.putArray("Datapoints");
         metric(name, dimension, request.path("Period").asInt(60)).ifPresent(value -> {
-            ObjectNode point = points.addObject().put("Timestamp", Instant.now().toString());
+            ObjectNode point = points.addObject().putPOJO("Timestamp", Instant.now());
             for (JsonNode statistic : request.path("Statistics")) {
                 point.put(statistic.asString(), statistic.asString().equals("SampleCount") ? 1 : value);
             }

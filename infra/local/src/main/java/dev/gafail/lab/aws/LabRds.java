@@ -160,7 +160,7 @@ final class LabRds implements AwsService {
     /** DescribeEvents of a member cluster ({@code SourceType=db-cluster}) since {@code StartTime}. */
     private ObjectNode describeEvents(AwsRequest request) {
         String source = request.text("SourceIdentifier");
-        Instant since = request.text("StartTime").isEmpty() ? Instant.EPOCH : Instant.parse(request.text("StartTime"));
+        Instant since = request.time("StartTime").orElse(Instant.EPOCH);
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode listed = out.putArray("Events");
         for (DatabaseEvent e : events) {
@@ -168,7 +168,7 @@ final class LabRds implements AwsService {
             boolean wanted = source.isEmpty() || source.equals(id) || source.equals(LabResources.clusterArn(e.region()));
             if (wanted && !e.time().isBefore(since)) {
                 ObjectNode event = listed.addObject().put("SourceIdentifier", id).put("SourceType", "db-cluster")
-                        .put("SourceArn", LabResources.clusterArn(e.region())).put("Date", e.time().toString())
+                        .put("SourceArn", LabResources.clusterArn(e.region())).putPOJO("Date", e.time())
                         .put("Message", e.message());
                 event.putArray("EventCategories").add(e.category());
             }

@@ -1,29 +1,25 @@
 package dev.gafail.lab.aws.wire;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
- * An AWS API endpoint: reads a request in its protocol, dispatches it by the service and AWS region
- * of its SigV4 credential scope and by operation, and writes the service's output or error back in
- * the same protocol. Signatures are not checked (LocalStack does not check them either); unsigned
- * requests are refused, as at AWS. An endpoint may stand for one AWS region, and then refuses what
- * is signed for another, so that each region of the lab can answer on its own port.
+ * An AWS API endpoint: reads a request in its protocol (which the request chooses, as at AWS: see
+ * {@link Protocol}), dispatches it by the service and AWS region of its SigV4 credential scope and by
+ * operation, and writes the service's output or error back in the same protocol. Signatures are not
+ * checked (LocalStack does not check them either); unsigned requests are refused, as at AWS. An
+ * endpoint may stand for one AWS region, and then refuses what is signed for another, so that each
+ * region of the lab can answer on its own port.
  */
 public final class AwsEndpoint {
 
     /** The error the request log gives a request that was read and never answered (its region's port hangs). */
     public static final String UNANSWERED = "unanswered";
-    private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/([^/]+)/aws4_request");
 
     private final Map<String, AwsService> services;
     private final Optional<String> region;
@@ -60,11 +56,12 @@ public final class AwsEndpoint {
 
     /**
      * One request as the endpoint answered it: the endpoint's AWS region ({@code any} for one that
-     * answers every region), the request's, its service and operation (empty when it could not be
-     * read), the HTTP status and the error code (empty on success).
+     * answers every region), the request's, its service, operation and protocol (its Smithy trait
+     * name, as {@code rpcv2Cbor}; the first two empty when it could not be read, the protocol when the
+     * lab speaks none like it), the HTTP status and the error code (empty on success).
      */
-    public record Exchange(String endpoint, String region, String service, String operation, int status,
-                           String error) {
+    public record Exchange(String endpoint, String region, String service, String operation, String protocol,
+                           int status, String error) {
     }
 
     /** The same services, telling {@code recorder} of every request and how it was answered. */
@@ -74,29 +71,43 @@ public final class AwsEndpoint {
 
     public WireReply handle(WireRequest wire) {
         Optional<Protocol> spoken = Protocol.of(wire);
-        Protocol protocol = spoken.orElse(wire.header("X-Amz-Target").isEmpty() ? Protocol.AWS_QUERY
-                : Protocol.AWS_JSON_1_1);
+        Protocol protocol = spoken.orElse(Protocol.nearest(wire));
         AwsRequest request = null;
         WireReply reply;
         String error = "";
         try {
             if (spoken.isEmpty()) {
-                throw AwsFault.invalid(protocol.unknownOperationCode(),
-                        "the lab reads AWS JSON 1.0, AWS JSON 1.1 and AWS Query, not " + wire.mediaType());
+                throw AwsFault.invalid(protocol.unknownOperationCode(), "the lab reads "
+                        + Arrays.stream(Protocol.values()).map(Protocol::toString).collect(Collectors.joining(", "))
+                        + "; not " + unspoken(wire));
             }
-            request = read(wire, protocol);
+            request = Requests.read(wire, protocol);
             reply = answer(request);
         } catch (AwsFault fault) {
-            reply = Replies.fault(protocol, fault);
+            reply = Replies.fault(protocol, queryCompatible(request), fault);
             error = fault.code();
         } catch (RuntimeException e) {
-            AwsFault fault = new AwsFault(500, protocol.json() ? "InternalServerException" : "InternalFailure",
+            AwsFault fault = new AwsFault(500, protocol.query() ? "InternalFailure" : "InternalServerException",
                     "the lab could not answer: " + e);
-            reply = Replies.fault(protocol, fault);
+            reply = Replies.fault(protocol, queryCompatible(request), fault);
             error = fault.code();
         }
-        recorder.accept(exchange(request, reply.status(), error));
+        recorder.accept(exchange(request, spoken, reply.status(), error));
         return reply;
+    }
+
+    /** What a request speaks that the lab does not. */
+    private static String unspoken(WireRequest wire) {
+        String smithy = wire.header(Protocol.SMITHY_PROTOCOL);
+        if (!smithy.isEmpty()) {
+            return "smithy-protocol " + smithy;
+        }
+        return wire.mediaType().isEmpty() ? "a request without a content type" : wire.mediaType();
+    }
+
+    private boolean queryCompatible(AwsRequest request) {
+        return request != null && services.containsKey(request.service())
+                && services.get(request.service()).shape().queryCompatible();
     }
 
     /**
@@ -108,18 +119,19 @@ public final class AwsEndpoint {
         Optional<Protocol> protocol = Protocol.of(wire);
         if (protocol.isPresent()) {
             try {
-                request = read(wire, protocol.get());
+                request = Requests.read(wire, protocol.get());
             } catch (AwsFault unreadable) {
                 // logged without a service or operation, as handle logs it
             }
         }
-        recorder.accept(exchange(request, 0, UNANSWERED));
+        recorder.accept(exchange(request, protocol, 0, UNANSWERED));
     }
 
-    private Exchange exchange(AwsRequest request, int status, String error) {
+    private Exchange exchange(AwsRequest request, Optional<Protocol> protocol, int status, String error) {
         String endpoint = region.orElse("any");
-        return request == null ? new Exchange(endpoint, "", "", "", status, error)
-                : new Exchange(endpoint, request.region(), request.service(), request.operation(), status, error);
+        String spoken = protocol.map(Protocol::id).orElse("");
+        return request == null ? new Exchange(endpoint, "", "", "", spoken, status, error)
+                : new Exchange(endpoint, request.region(), request.service(), request.operation(), spoken, status, error);
     }
 
     private WireReply answer(AwsRequest request) {
@@ -130,47 +142,21 @@ public final class AwsEndpoint {
                     "the lab does not answer the AWS service '" + request.service() + "'");
         }
         if (region.isPresent() && !region.get().equals(request.region())) {
-            throw new AwsFault(403, protocol.json() ? "InvalidSignatureException" : "SignatureDoesNotMatch",
+            throw new AwsFault(403, protocol.query() ? "SignatureDoesNotMatch" : "InvalidSignatureException",
                     "Credential should be scoped to a valid region, not '" + request.region() + "'; this endpoint"
                             + " is " + region.get() + "'s");
         }
-        if (!service.shape().protocols().contains(protocol)) {
+        ServiceShape shape = service.shape();
+        if (!shape.protocols().contains(protocol)) {
             throw AwsFault.invalid(protocol.unknownOperationCode(), "the lab"
-                    + " answers " + request.service() + " over " + service.shape().protocols().stream()
+                    + " answers " + request.service() + " over " + shape.protocols().stream()
                     .map(Protocol::toString).sorted().collect(Collectors.joining(", ")) + ", not " + protocol);
         }
+        if (!protocol.query() && !request.target().equals(shape.target() + "." + request.operation())) {
+            throw AwsFault.invalid(protocol.unknownOperationCode(), "the lab answers " + request.service()
+                    + " as " + shape.target() + ", not " + request.target());
+        }
         inspector.accept(request);
-        return Replies.output(request, service.shape(), service.answer(request));
-    }
-
-    private static AwsRequest read(WireRequest wire, Protocol protocol) {
-        Matcher scope = SCOPE.matcher(wire.header("Authorization"));
-        if (!scope.find()) {
-            throw new AwsFault(403, protocol.json() ? "MissingAuthenticationTokenException"
-                    : "MissingAuthenticationToken", "Request is missing Authentication Token");
-        }
-        String body = wire.bodyText();
-        String target = wire.header("X-Amz-Target");
-        ObjectNode input;
-        String operation;
-        try {
-            if (protocol.json()) {
-                JsonNode tree = body.isBlank() ? Replies.JSON.createObjectNode() : Replies.JSON.readTree(body);
-                if (!(tree instanceof ObjectNode object)) {
-                    throw AwsFault.invalid("SerializationException", "the request body is not a JSON object");
-                }
-                input = object;
-                operation = target.substring(target.indexOf('.') + 1);
-            } else {
-                input = QueryInput.read(body);
-                operation = input.path("Action").asString("");
-                input.remove("Action");
-            }
-        } catch (JacksonException e) {
-            throw AwsFault.invalid("SerializationException", "cannot read the request: " + e.getOriginalMessage());
-        } catch (IllegalArgumentException e) {
-            throw AwsFault.invalid("MalformedQueryString", "cannot read the request: " + e.getMessage());
-        }
-        return new AwsRequest(scope.group(2), scope.group(1), operation, protocol, input, target, body);
+        return Replies.output(request, shape, service.answer(request));
     }
 }

@@ -1,12 +1,18 @@
 package dev.gafail.lab.aws.wire;
 
+import java.math.BigDecimal;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One AWS API call, read off the wire whatever its protocol: the service and AWS region it is signed
  * for (the SigV4 credential scope), the operation, and its input as one JSON tree, so that a service
- * reads its input the same way in every protocol it answers. {@code body} is the request as sent.
+ * reads its input the same way in every protocol it answers. {@code target} is {@code
+ * Service.Operation} ({@code X-Amz-Target}, or RPCv2's path), "" for AWS Query; {@code body} is the
+ * request as sent, or for RPCv2 CBOR its input as JSON text.
  */
 public record AwsRequest(String service, String region, String operation, Protocol protocol, ObjectNode input,
                          String target, String body) {
@@ -18,6 +24,29 @@ public record AwsRequest(String service, String region, String operation, Protoc
 
     public JsonNode path(String member) {
         return input.path(member);
+    }
+
+    /**
+     * A top-level timestamp member, empty when absent: ISO 8601 text in AWS Query, epoch seconds in
+     * the JSON protocols and RPCv2 CBOR (whose tag 1 the reader drops); anything else is the caller's
+     * error.
+     */
+    public Optional<Instant> time(String member) {
+        JsonNode value = input.path(member);
+        if (value.isMissingNode() || value.isNull()) {
+            return Optional.empty();
+        }
+        try {
+            if (value.isNumber()) {
+                BigDecimal seconds = value.decimalValue();
+                return Optional.of(Instant.ofEpochSecond(seconds.longValue(),
+                        seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue()));
+            }
+            return Optional.of(Instant.parse(value.asString()));
+        } catch (DateTimeException | ArithmeticException e) {
+            throw AwsFault.invalid(protocol.query() ? "InvalidParameterValue" : "ValidationException",
+                    member + " is not a timestamp: " + value);
+        }
     }
 
     /** The reply to an operation the service does not answer, in its protocol's words. */

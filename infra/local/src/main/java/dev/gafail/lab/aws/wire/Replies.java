@@ -1,71 +1,75 @@
 package dev.gafail.lab.aws.wire;
 
-import com.ctc.wstx.api.InvalidCharHandler;
-import com.ctc.wstx.api.WstxOutputProperties;
-import com.ctc.wstx.stax.WstxOutputFactory;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import tools.jackson.dataformat.xml.XmlFactory;
-import tools.jackson.dataformat.xml.XmlMapper;
 
-/** Writes outputs and errors in a protocol's shape, with Jackson, so that every value is escaped as its format needs. */
+/** Writes outputs and errors in a protocol's shape, with Jackson, so that every value is written as its format needs. */
 final class Replies {
 
-    static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final XmlMapper XML = XmlMapper.builder(XmlFactory.builder().xmlOutputFactory(xmlOutput()).build())
-            .build();
+    private static final Map<String, String> RPC_V2 = Map.of(Protocol.SMITHY_PROTOCOL, Protocol.RPC_V2_CBOR_FORMAT);
 
     private Replies() {
     }
 
-    /** Characters XML 1.0 cannot carry (control characters in a message) become U+FFFD rather than failing the reply. */
-    private static WstxOutputFactory xmlOutput() {
-        WstxOutputFactory factory = new WstxOutputFactory();
-        factory.setProperty(WstxOutputProperties.P_OUTPUT_INVALID_CHAR_HANDLER,
-                new InvalidCharHandler.ReplacingHandler('\uFFFD'));
-        return factory;
-    }
-
     /**
-     * The JSON protocols carry the output as it is; AWS Query wraps it in {@code
+     * The JSON protocols and RPCv2 CBOR carry the output as it is (CBOR none for an operation without
+     * output, as Smithy's RPCv2 asks); AWS Query wraps it in {@code
      * <OpResponse><OpResult>…</OpResult><ResponseMetadata/></OpResponse>}, each list's items under
      * its member element.
      */
     static WireReply output(AwsRequest request, ServiceShape shape, ObjectNode output) {
         String id = UUID.randomUUID().toString();
         Protocol protocol = request.protocol();
-        if (protocol.json()) {
-            return new WireReply(200, protocol.replyType(), JSON.writeValueAsBytes(output), id);
-        }
         String operation = request.operation();
-        ObjectNode document = XML.createObjectNode();
-        ObjectNode response = document.putObject(operation + "Response");
-        response.set(operation + "Result", withMembers(shape, output));
-        response.putObject("ResponseMetadata").put("RequestId", id);
-        return new WireReply(200, protocol.replyType(), XML.writeValueAsBytes(document), id);
+        return switch (protocol) {
+            case AWS_JSON_1_0, AWS_JSON_1_1 -> new WireReply(200, protocol.replyType(),
+                    Mappers.JSON.writeValueAsBytes(output), id, Map.of());
+            case RPC_V2_CBOR -> shape.withoutOutput().contains(operation) ? new WireReply(200, "", new byte[0], id, RPC_V2)
+                    : new WireReply(200, protocol.replyType(), Mappers.CBOR.writeValueAsBytes(output), id, RPC_V2);
+            case AWS_QUERY -> {
+                ObjectNode document = Mappers.XML.createObjectNode();
+                ObjectNode response = document.putObject(operation + "Response");
+                response.set(operation + "Result", withMembers(shape, output));
+                response.putObject("ResponseMetadata").put("RequestId", id);
+                yield new WireReply(200, protocol.replyType(), Mappers.XML.writeValueAsBytes(document), id, Map.of());
+            }
+        };
     }
 
-    /** {@code __type} and {@code message} for the JSON protocols, {@code ErrorResponse} for AWS Query. */
-    static WireReply fault(Protocol protocol, AwsFault fault) {
+    /**
+     * {@code __type} and {@code message} for the JSON protocols and RPCv2 CBOR, with the Query code in
+     * {@code x-amzn-query-error} too for a service that still speaks Query; {@code ErrorResponse} for
+     * AWS Query.
+     */
+    static WireReply fault(Protocol protocol, boolean queryCompatible, AwsFault fault) {
         String id = UUID.randomUUID().toString();
-        if (protocol.json()) {
-            ObjectNode error = JSON.createObjectNode().put("__type", fault.code()).put("message", fault.getMessage());
-            return new WireReply(fault.status(), protocol.replyType(), JSON.writeValueAsBytes(error), id);
+        String party = fault.status() < 500 ? "Sender" : "Receiver";
+        if (protocol.query()) {
+            ObjectNode document = Mappers.XML.createObjectNode();
+            ObjectNode response = document.putObject("ErrorResponse");
+            response.putObject("Error").put("Type", party).put("Code", fault.code()).put("Message", fault.getMessage());
+            response.put("RequestId", id);
+            return new WireReply(fault.status(), protocol.replyType(), Mappers.XML.writeValueAsBytes(document), id,
+                    Map.of());
         }
-        ObjectNode document = XML.createObjectNode();
-        ObjectNode response = document.putObject("ErrorResponse");
-        response.putObject("Error").put("Type", fault.status() < 500 ? "Sender" : "Receiver").put("Code", fault.code())
-                .put("Message", fault.getMessage());
-        response.put("RequestId", id);
-        return new WireReply(fault.status(), protocol.replyType(), XML.writeValueAsBytes(document), id);
+        ObjectNode error = Mappers.JSON.createObjectNode().put("__type", fault.code()).put("message", fault.getMessage());
+        Map<String, String> headers = new HashMap<>();
+        if (queryCompatible) {
+            headers.put("x-amzn-query-error", fault.code() + ";" + party);
+        }
+        if (protocol == Protocol.RPC_V2_CBOR) {
+            headers.putAll(RPC_V2);
+            return new WireReply(fault.status(), protocol.replyType(), Mappers.CBOR.writeValueAsBytes(error), id, headers);
+        }
+        return new WireReply(fault.status(), protocol.replyType(), Mappers.JSON.writeValueAsBytes(error), id, headers);
     }
 
     private static ObjectNode withMembers(ServiceShape shape, ObjectNode output) {
-        ObjectNode out = XML.createObjectNode();
+        ObjectNode out = Mappers.XML.createObjectNode();
         for (Map.Entry<String, JsonNode> field : output.properties()) {
             out.set(field.getKey(), withMembers(shape, field.getKey(), field.getValue()));
         }
@@ -78,7 +82,7 @@ final class Replies {
         }
         if (value instanceof ArrayNode list) {
             String member = shape.memberName(name);
-            ObjectNode wrapper = XML.createObjectNode();
+            ObjectNode wrapper = Mappers.XML.createObjectNode();
             ArrayNode members = wrapper.putArray(member);
             list.forEach(item -> members.add(withMembers(shape, member, item)));
             return wrapper;

@@ -1,28 +1,45 @@
 package dev.gafail.lab.aws.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.cbor.CBORGenerator;
+import tools.jackson.dataformat.cbor.CBORMapper;
+import tools.jackson.dataformat.cbor.CBORParser;
 
 /** The protocol layer the lab and the tests' fake AWS share: requests read, dispatched and answered in each protocol. */
 class AwsEndpointTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final CBORMapper CBOR = CBORMapper.builder().build();
+    /** A timestamp with milliseconds, as every protocol carries them. */
+    private static final Instant AT = Instant.parse("2026-11-29T10:15:30.250Z");
+    private static final String GRANITE = "/service/GraniteServiceVersion20100801/operation/";
     /** What a service under test saw, one input per call. */
     private final List<AwsRequest> seen = new ArrayList<>();
 
@@ -35,7 +52,18 @@ class AwsEndpointTest {
     });
     private final AwsService cloudWatch = AwsService.of(ServiceShape.CLOUDWATCH, request -> {
         seen.add(request);
-        throw new IllegalStateException("a bug in the service");
+        return switch (request.operation()) {
+            case "GetMetricData" -> {
+                ObjectNode out = JsonNodeFactory.instance.objectNode();
+                ObjectNode result = out.putArray("MetricDataResults").addObject().put("Id", "m1");
+                result.putArray("Timestamps").addPOJO(AT);
+                result.putArray("Values").add(42.5);
+                yield out;
+            }
+            case "PutMetricData" -> JsonNodeFactory.instance.objectNode();
+            case "DeleteAlarms" -> throw AwsFault.invalid("ResourceNotFound", "no alarm lab-5xx");
+            default -> throw new IllegalStateException("a bug in the service");
+        };
     });
     private final AwsService accelerator = AwsService.of(ServiceShape.GLOBAL_ACCELERATOR, request -> {
         seen.add(request);
@@ -59,9 +87,64 @@ class AwsEndpointTest {
     }
 
     private static WireRequest json(String version, String region, String target, String body) {
-        return new WireRequest("POST", "/", Map.of("authorization", authorization(region, "globalaccelerator"),
+        return json(version, region, target, body, "globalaccelerator");
+    }
+
+    private static WireRequest json(String version, String region, String target, String body, String service) {
+        return new WireRequest("POST", "/", Map.of("authorization", authorization(region, service),
                 "x-amz-target", target, "content-type", "application/x-amz-json-" + version),
                 body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An RPCv2 CBOR request as the SDKs send one: no Content-Type without a body. */
+    private static WireRequest cbor(String region, String service, String path, byte[] body, String... headers) {
+        Map<String, String> all = new HashMap<>(Map.of("Authorization", authorization(region, service),
+                "smithy-protocol", "rpc-v2-cbor", "Accept", "application/cbor"));
+        if (body.length > 0) {
+            all.put("Content-Type", "application/cbor");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            all.put(headers[i], headers[i + 1]);
+        }
+        return new WireRequest("POST", path, all, body);
+    }
+
+    /**
+     * GetMetricData's input in CBOR as the Java SDK writes it: {@code StartTime} as tag 1 on epoch
+     * seconds, {@code Period} as an integer.
+     */
+    private static byte[] metricQueryInCbor() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JsonGenerator out = CBOR.createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeName("MetricDataQueries");
+            out.writeStartArray();
+            out.writeStartObject();
+            out.writeStringProperty("Id", "m1");
+            out.writeName("MetricStat");
+            out.writeStartObject();
+            out.writeNumberProperty("Period", 60);
+            out.writeEndObject();
+            out.writeEndObject();
+            out.writeEndArray();
+            out.writeName("StartTime");
+            ((CBORGenerator) out).writeTag(1);
+            out.writeNumber(AT.toEpochMilli() / 1000.0);
+            out.writeEndObject();
+        }
+        return bytes.toByteArray();
+    }
+
+    /** GetMetricData with the same input in AWS Query, AWS JSON 1.0 and RPCv2 CBOR, in that order. */
+    private List<WireReply> getMetricDataInEachProtocol() {
+        return List.of(
+                endpoint.handle(query("us-east-1", "monitoring", Map.of("Action", "GetMetricData", "Version",
+                        "2010-08-01", "MetricDataQueries.member.1.Id", "m1",
+                        "MetricDataQueries.member.1.MetricStat.Period", "60", "StartTime", AT.toString()))),
+                endpoint.handle(json("1.0", "us-east-1", "GraniteServiceVersion20100801.GetMetricData",
+                        "{\"MetricDataQueries\": [{\"Id\": \"m1\", \"MetricStat\": {\"Period\": 60}}], \"StartTime\": "
+                                + BigDecimal.valueOf(AT.toEpochMilli(), 3) + "}", "monitoring")),
+                endpoint.handle(cbor("us-east-1", "monitoring", GRANITE + "GetMetricData", metricQueryInCbor())));
     }
 
     private static Document xml(WireReply reply) throws Exception {
@@ -117,19 +200,30 @@ class AwsEndpointTest {
         JsonNode error = JSON.readTree(refused.body());
         assertEquals("InvalidArgumentException", error.path("__type").asString());
         assertEquals("quote \" backslash \\ newline \n end", error.path("message").asString());
+        assertFalse(refused.headers().containsKey("x-amzn-query-error"), "Global Accelerator never spoke Query");
     }
 
     @Test
     void aProtocolTheServiceDoesNotSpeakIsRefusedInTheCallersProtocol() {
-        WireReply reply = endpoint.handle(new WireRequest("POST", "/", Map.of("Authorization",
-                authorization("us-east-1", "monitoring"), "X-Amz-Target", "GraniteServiceVersion20100801.DescribeAlarms",
-                "Content-Type", "application/x-amz-json-1.0"), "{}".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(400, reply.status());
-        assertEquals("application/x-amz-json-1.0", reply.contentType());
-        JsonNode error = JSON.readTree(reply.body());
+        WireReply json = endpoint.handle(json("1.0", "us-east-1", "GlobalAccelerator_V20180706.DescribeAccelerator", "{}"));
+        assertEquals(400, json.status());
+        assertEquals("application/x-amz-json-1.0", json.contentType());
+        JsonNode error = JSON.readTree(json.body());
         assertEquals("UnknownOperationException", error.path("__type").asString());
-        assertEquals("the lab answers monitoring over AWS Query, not AWS JSON 1.0", error.path("message").asString());
-        assertTrue(seen.isEmpty(), "the service never saw it");
+        assertEquals("the lab answers globalaccelerator over AWS JSON 1.1, not AWS JSON 1.0", error.path("message").asString());
+
+        WireReply cbor = endpoint.handle(cbor("us-east-1", "rds", "/service/AmazonRDSv19/operation/DescribeEvents",
+                new byte[0]));
+        assertEquals(400, cbor.status());
+        assertEquals("application/cbor", cbor.contentType());
+        assertEquals("rpc-v2-cbor", cbor.headers().get("smithy-protocol"));
+        assertEquals("the lab answers rds over AWS Query, not Smithy RPCv2 CBOR",
+                CBOR.readTree(cbor.body()).path("message").asString());
+
+        WireReply elsewhere = endpoint.handle(json("1.0", "us-east-1", "Monitoring.GetMetricData", "{}", "monitoring"));
+        assertEquals("the lab answers monitoring as GraniteServiceVersion20100801, not Monitoring.GetMetricData",
+                JSON.readTree(elsewhere.body()).path("message").asString(), "the X-Amz-Target names another service");
+        assertTrue(seen.isEmpty(), "the service never saw them");
     }
 
     @Test
@@ -199,10 +293,137 @@ class AwsEndpointTest {
         east.handle(json("1.1", "us-west-2", "GlobalAccelerator_V20180706.DescribeAccelerator", "{}"));
         east.handle(new WireRequest("POST", "/", Map.of("Content-Type", "application/x-www-form-urlencoded"),
                 "Action=DescribeEvents".getBytes(StandardCharsets.UTF_8)));
+        east.handle(cbor("us-east-1", "monitoring", GRANITE + "GetMetricData", new byte[0]));
         assertEquals(List.of(
-                new AwsEndpoint.Exchange("us-east-1", "us-east-1", "globalaccelerator", "DescribeEndpointGroup", 200, ""),
-                new AwsEndpoint.Exchange("us-east-1", "us-west-2", "globalaccelerator", "DescribeAccelerator", 403,
-                        "InvalidSignatureException"),
-                new AwsEndpoint.Exchange("us-east-1", "", "", "", 403, "MissingAuthenticationToken")), heard);
+                new AwsEndpoint.Exchange("us-east-1", "us-east-1", "globalaccelerator", "DescribeEndpointGroup",
+                        "awsJson1_1", 200, ""),
+                new AwsEndpoint.Exchange("us-east-1", "us-west-2", "globalaccelerator", "DescribeAccelerator",
+                        "awsJson1_1", 403, "InvalidSignatureException"),
+                new AwsEndpoint.Exchange("us-east-1", "", "", "", "awsQuery", 403, "MissingAuthenticationToken"),
+                new AwsEndpoint.Exchange("us-east-1", "us-east-1", "monitoring", "GetMetricData", "rpcv2Cbor", 200, "")),
+                heard);
+    }
+
+    @Test
+    void cloudWatchReadsTheSameInputInEachOfItsThreeProtocols() {
+        List<WireReply> replies = getMetricDataInEachProtocol();
+        replies.forEach(reply -> assertEquals(200, reply.status(), reply.bodyText()));
+        assertEquals(List.of(Protocol.AWS_QUERY, Protocol.AWS_JSON_1_0, Protocol.RPC_V2_CBOR),
+                seen.stream().map(AwsRequest::protocol).toList());
+        for (AwsRequest request : seen) {
+            assertEquals("GetMetricData", request.operation(), request.protocol().toString());
+            assertEquals("m1", request.path("MetricDataQueries").path(0).path("Id").asString());
+            assertEquals(60, request.path("MetricDataQueries").path(0).path("MetricStat").path("Period").asInt());
+            assertEquals(Optional.of(AT), request.time("StartTime"), request.protocol().toString());
+        }
+        assertEquals(seen.get(1).input(), seen.get(2).input(), "AWS JSON 1.0 and RPCv2 CBOR give the same tree");
+        assertEquals(seen.get(2).input(), JSON.readTree(seen.get(2).body()), "an RPCv2 request is recorded as JSON text");
+    }
+
+    @Test
+    void eachProtocolWritesATimestampAsItsClientsReadIt() throws Exception {
+        List<WireReply> replies = getMetricDataInEachProtocol();
+
+        WireReply query = replies.get(0);
+        assertEquals("text/xml", query.contentType());
+        Element timestamps = (Element) xml(query).getElementsByTagName("Timestamps").item(0);
+        assertEquals("2026-11-29T10:15:30.250Z", timestamps.getElementsByTagName("member").item(0).getTextContent(),
+                "ISO 8601 in AWS Query");
+
+        WireReply json = replies.get(1);
+        assertEquals("application/x-amz-json-1.0", json.contentType());
+        JsonNode result = JSON.readTree(json.body()).path("MetricDataResults").path(0);
+        assertTrue(json.bodyText().contains("\"Timestamps\":[1795947330.250]"), "epoch seconds in AWS JSON: "
+                + json.bodyText());
+        assertEquals(42.5, result.path("Values").path(0).asDouble());
+
+        WireReply cbor = replies.get(2);
+        assertEquals("application/cbor", cbor.contentType());
+        assertEquals("rpc-v2-cbor", cbor.headers().get("smithy-protocol"));
+        try (JsonParser in = CBOR.createParser(cbor.body())) {
+            while (!"Timestamps".equals(in.currentName())) {
+                in.nextToken();
+            }
+            assertEquals(JsonToken.START_ARRAY, in.nextToken());
+            assertEquals(JsonToken.VALUE_NUMBER_FLOAT, in.nextToken());
+            assertEquals(1, ((CBORParser) in).getCurrentTag(), "tag 1, epoch-based date/time, in RPCv2 CBOR");
+            assertEquals(1795947330.25, in.getDoubleValue());
+        }
+    }
+
+    @Test
+    void anErrorInEachProtocolCarriesItsCodeWhereThatProtocolsClientsLookForIt() throws Exception {
+        WireReply query = endpoint.handle(query("us-east-1", "monitoring", Map.of("Action", "DeleteAlarms")));
+        assertEquals(400, query.status());
+        assertEquals("ResourceNotFound", text(xml(query), "Code"));
+        assertEquals("Sender", text(xml(query), "Type"));
+
+        WireReply json = endpoint.handle(json("1.0", "us-east-1", "GraniteServiceVersion20100801.DeleteAlarms", "{}",
+                "monitoring"));
+        assertEquals(400, json.status());
+        assertEquals("application/x-amz-json-1.0", json.contentType());
+        assertEquals("ResourceNotFound", JSON.readTree(json.body()).path("__type").asString());
+        assertEquals("ResourceNotFound;Sender", json.headers().get("x-amzn-query-error"),
+                "CloudWatch still speaks Query: its JSON errors name their Query code too");
+
+        WireReply cbor = endpoint.handle(cbor("us-east-1", "monitoring", GRANITE + "DeleteAlarms", new byte[0]));
+        assertEquals(400, cbor.status());
+        assertEquals("application/cbor", cbor.contentType());
+        assertEquals("rpc-v2-cbor", cbor.headers().get("smithy-protocol"));
+        assertEquals("ResourceNotFound;Sender", cbor.headers().get("x-amzn-query-error"));
+        JsonNode error = CBOR.readTree(cbor.body());
+        assertEquals("ResourceNotFound", error.path("__type").asString());
+        assertEquals("no alarm lab-5xx", error.path("message").asString());
+
+        WireReply bug = endpoint.handle(cbor("us-east-1", "monitoring", GRANITE + "DescribeAlarms", new byte[0]));
+        assertEquals(500, bug.status());
+        assertEquals("InternalServerException;Receiver", bug.headers().get("x-amzn-query-error"));
+        assertEquals("InternalServerException", CBOR.readTree(bug.body()).path("__type").asString());
+    }
+
+    @Test
+    void anRpcV2RequestWithoutABodyIsAnEmptyInputAndAnOperationWithoutOutputAnswersWithoutABody() {
+        WireReply reply = endpoint.handle(cbor("us-east-1", "monitoring", GRANITE + "PutMetricData", new byte[0]));
+        assertEquals(200, reply.status());
+        assertEquals(0, reply.body().length);
+        assertEquals("", reply.contentType(), "a reply without a body names no content type");
+        assertEquals("rpc-v2-cbor", reply.headers().get("smithy-protocol"));
+        assertEquals(JsonNodeFactory.instance.objectNode(), seen.get(0).input());
+    }
+
+    @Test
+    void malformedCborIsA400InCborNotADroppedConnection() {
+        for (byte[] body : List.of(new byte[] {(byte) 0xbf, 0x61}, new byte[] {(byte) 0x80},
+                new byte[] {(byte) 0xff})) {
+            WireReply reply = endpoint.handle(cbor("us-east-1", "monitoring", GRANITE + "GetMetricData", body));
+            assertEquals(400, reply.status());
+            assertEquals("application/cbor", reply.contentType());
+            assertEquals("rpc-v2-cbor", reply.headers().get("smithy-protocol"));
+            assertEquals("SerializationException", CBOR.readTree(reply.body()).path("__type").asString(),
+                    HexFormat.of().formatHex(body));
+        }
+        assertTrue(seen.isEmpty());
+    }
+
+    @Test
+    void anRpcV2RequestOffItsRouteIsRefusedInCbor() {
+        List<WireRequest> misrouted = List.of(
+                cbor("us-east-1", "monitoring", "/operation/GetMetricData", new byte[0]),
+                cbor("us-east-1", "monitoring", GRANITE + "GetMetricData/extra", new byte[0]),
+                cbor("us-east-1", "monitoring", GRANITE + "GetMetricData", new byte[0], "X-Amz-Target",
+                        "GraniteServiceVersion20100801.GetMetricData"),
+                cbor("us-east-1", "monitoring", GRANITE + "GetMetricData", new byte[0], "smithy-protocol",
+                        "rpc-v2-json"));
+        for (WireRequest request : misrouted) {
+            WireReply reply = endpoint.handle(request);
+            assertEquals(400, reply.status(), request.toString());
+            assertEquals("UnknownOperationException", CBOR.readTree(reply.body()).path("__type").asString(),
+                    request.path() + " " + request.headers());
+        }
+        WireReply namespaced = endpoint.handle(cbor("us-east-1", "monitoring",
+                "/prefix/service/com.amazonaws.cloudwatch.GraniteServiceVersion20100801/operation/GetMetricData",
+                new byte[0]));
+        assertEquals(200, namespaced.status(), "a prefix and the service's absolute shape id are the same route");
+        assertEquals(1, seen.size());
     }
 }

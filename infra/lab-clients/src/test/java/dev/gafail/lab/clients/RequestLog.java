@@ -1,0 +1,44 @@
+package dev.gafail.lab.clients;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The lab's request log ({@code aws-requests.jsonl}), read for the protocol each request spoke. */
+final class RequestLog {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Path file;
+
+    RequestLog(Path file) {
+        this.file = file;
+    }
+
+    /** Where the log ends now: what {@link #protocols} reads from. */
+    int mark() throws IOException {
+        return lines().size();
+    }
+
+    /** The protocols in which {@code service} was called since {@code mark}. */
+    Set<String> protocols(int mark, String service) throws IOException {
+        Set<String> protocols = new TreeSet<>();
+        List<String> lines = lines();
+        for (String line : lines.subList(mark, lines.size())) {
+            JsonNode request = JSON.readTree(line);
+            if (request.path("service").asString().equals(service)) {
+                protocols.add(request.path("protocol").asString());
+            }
+        }
+        return protocols;
+    }
+
+    private List<String> lines() throws IOException {
+        return Files.readAllLines(file).stream().filter(line -> !line.isBlank()).toList();
+    }
+}
