@@ -7,6 +7,7 @@ import dev.gafail.aws.AwsClients;
 import dev.gafail.aws.EcsServices;
 import dev.gafail.aws.GlobalDatabase;
 import dev.gafail.engine.StepFailure;
+import dev.gafail.engine.Unreachable;
 import dev.gafail.topology.Region;
 import dev.gafail.yaml.Durations;
 import java.time.Duration;
@@ -166,11 +167,19 @@ public final class TopologyStatus {
         }
     }
 
-    /** A read that failed, or had not answered when the budget was spent, with why. */
-    public record Unreadable(String error, boolean timedOut) implements Cell {
+    /**
+     * A read that failed, with why: an error answered (or an answer that made no sense), no answer at all
+     * (no connection, or none within the call's limit), or none when status's budget was spent.
+     */
+    public record Unreadable(String error, Kind kind) implements Cell {
+
+        public enum Kind {
+            @JsonProperty("error") ERROR, @JsonProperty("unreachable") UNREACHABLE, @JsonProperty("timed-out") TIMED_OUT
+        }
+
         @Override
         public String text() {
-            return timedOut ? error : "error: " + error;
+            return kind == Kind.TIMED_OUT ? error : "error: " + error;
         }
 
         @Override
@@ -272,7 +281,7 @@ public final class TopologyStatus {
             Verdict<HttpProbe.Outputs> verdict = new HttpProbe(() -> target).evaluate(probe, null);
             // What the region says it is; a reader is not a failure here, and neither is an unhealthy answer.
             if (verdict.outputs().isEmpty()) {
-                return new Unreadable(verdict.detail(), false);
+                return new Unreadable(verdict.detail(), Unreadable.Kind.UNREACHABLE);
             }
             HttpProbe.Outputs seen = verdict.outputs().get();
             String role = seen.fields().get("role");
@@ -314,9 +323,10 @@ public final class TopologyStatus {
             try {
                 return reader.read();
             } catch (StepFailure e) {
-                return new Unreadable(e.getMessage(), false);
+                return new Unreadable(e.getMessage(), e instanceof Unreachable ? Unreadable.Kind.UNREACHABLE
+                        : Unreadable.Kind.ERROR);
             } catch (RuntimeException e) {
-                return new Unreadable(e.toString(), false);
+                return new Unreadable(e.toString(), Unreadable.Kind.ERROR);
             }
         };
     }
@@ -325,10 +335,10 @@ public final class TopologyStatus {
         try {
             return cell.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            return new Unreadable(String.valueOf(e.getCause()), false);
+            return new Unreadable(String.valueOf(e.getCause()), Unreadable.Kind.ERROR);
         } catch (TimeoutException e) {
             cell.cancel(true);
-            return new Unreadable("timed out after " + Durations.format(budget), true);
+            return new Unreadable("timed out after " + Durations.format(budget), Unreadable.Kind.TIMED_OUT);
         }
     }
 }
