@@ -99,6 +99,19 @@ class CliSurfaceTest {
                 + " history, show)\n", run.err());
     }
 
+    @Test
+    void inJsonAnInvalidRunbooksProblemsAreDataOnStdoutAndLinesOnStderr() {
+        String bad = resource("runbooks/invalid/schema-unknown-step-field.yaml").toString();
+
+        CliRun.Result result = gafail().run("plan", bad, "-o", "json");
+
+        assertEquals(2, result.code(), result.toString());
+        JsonNode problem = Json.MAPPER.readTree(result.out()).path("problems").get(0);
+        assertEquals(8, problem.path("line").asInt(), result.out());
+        assertEquals("/steps/0/timout", problem.path("pointer").asString());
+        assertTrue(result.err().startsWith(bad + ":8:5: "), result.err());
+    }
+
     /** Colour at a terminal, as the control; none for TERM=dumb, NO_COLOR, --no-color or off a terminal. */
     @Test
     void noEscapeCodeReachesADumbTerminalNoColorOrAPipe() {
