@@ -4,6 +4,7 @@ import static dev.gafail.testing.Resources.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gafail.engine.Json;
 import dev.gafail.testing.CliRun;
@@ -179,33 +180,55 @@ class CliSurfaceTest {
     /** The bash script as bash runs it at a TAB: it asks a real gafail process and completes after a colon too. */
     @Test
     void bashCompletesRegionsAndBundledRunbooksThroughGafail() throws Exception {
+        Path script = shellSetUp("bash");
+
+        assertEquals(List.of("region-a", "region-b"), complete("bash", script, "COMP_LINE='gafail failover --to reg';"
+                + " COMP_POINT=${#COMP_LINE}; _gafail; printf '%s\\n' \"${COMPREPLY[@]}\""));
+        assertEquals(List.of("failover-unplanned.yaml", "failover.yaml"), complete("bash", script,
+                "COMP_LINE='gafail run bundled:fa'; COMP_POINT=${#COMP_LINE}; _gafail; printf '%s\\n' \"${COMPREPLY[@]}\""));
+        assertEquals(List.of("status"), complete("bash", script, "COMP_LINE='gafail stat'; COMP_POINT=${#COMP_LINE};"
+                + " _gafail; printf '%s\\n' \"${COMPREPLY[@]}\""));
+    }
+
+    /** The zsh script, where zsh is installed, with zsh's compadd and _files standing in as printers. */
+    @Test
+    void zshCompletesRegionsAndBundledRunbooksThroughGafail() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/zsh")) || Files.isExecutable(Path.of("/bin/zsh")), "no zsh");
+        Path script = shellSetUp("zsh");
+        String stand = "compadd() { [[ $1 == -a ]] && print -l -- \"${(@P)2}\"; }; _files() { print '<files>'; };";
+
+        assertEquals(List.of("region-a", "region-b"), complete("zsh", script, stand
+                + " words=(gafail failover --to ''); CURRENT=4; _gafail"));
+        assertEquals(List.of("<files>", "bundled:example.yaml", "bundled:failover-unplanned.yaml",
+                "bundled:failover.yaml"), complete("zsh", script, stand + " words=(gafail run ''); CURRENT=3; _gafail"));
+    }
+
+    /** A topology, a gafail launcher on the PATH (this test's classes), and the completion script for {@code shell}. */
+    private Path shellSetUp(String shell) throws IOException {
         Files.writeString(home.resolve("gafail.yaml"), gafail().run("topology", "example").out());
-        Path bin = Files.createDirectories(home.resolve("bin"));
-        Path launcher = bin.resolve("gafail");
+        Path launcher = Files.createDirectories(home.resolve("bin")).resolve("gafail");
         Files.writeString(launcher, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
                 + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + System.getProperty("java.class.path")
                 + "' dev.gafail.cli.Main \"$@\"\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path script = home.resolve("gafail.bash");
-        Files.writeString(script, gafail().run("generate-completion").out());
-
-        assertEquals(List.of("region-a", "region-b"), complete(bin, script, "gafail failover --to reg"));
-        assertEquals(List.of("failover-unplanned.yaml", "failover.yaml"), complete(bin, script, "gafail run bundled:fa"));
-        assertEquals(List.of("status"), complete(bin, script, "gafail stat"));
+        Path script = home.resolve("gafail." + shell);
+        Files.writeString(script, gafail().run("generate-completion", shell).out());
+        return script;
     }
 
-    private List<String> complete(Path bin, Path script, String line) throws Exception {
-        String words = "source '" + script + "'; COMP_LINE='" + line + "'; COMP_POINT=${#COMP_LINE};"
-                + " _gafail; printf '%s\\n' \"${COMPREPLY[@]}\"";
-        ProcessBuilder bash = new ProcessBuilder("bash", "-c", words).directory(home.toFile())
+    /** What {@code shell} prints after sourcing {@code script} and running {@code commands}, sorted. */
+    private List<String> complete(String shell, Path script, String commands) throws Exception {
+        List<String> command = shell.equals("zsh") ? List.of("zsh", "-f", "-c", "compdef() { :; }; source '"
+                + script + "'; " + commands) : List.of("bash", "-c", "source '" + script + "'; " + commands);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
-        bash.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        bash.environment().put("GAFAIL_HOME", home.toString());
-        Process process = bash.start();
+        builder.environment().put("PATH", home.resolve("bin") + ":" + System.getenv("PATH"));
+        builder.environment().put("GAFAIL_HOME", home.toString());
+        Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));
         try (Stream<String> lines = out.lines()) {
-            return lines.sorted().toList();
+            return lines.filter(l -> !l.isEmpty()).sorted().toList();
         }
     }
 }
