@@ -116,9 +116,9 @@ class CliSurfaceTest {
     /** Colour at a terminal, as the control; none for TERM=dumb, NO_COLOR, --no-color or off a terminal. */
     @Test
     void noEscapeCodeReachesADumbTerminalNoColorOrAPipe() {
-        String waits = resource("runbooks/engine/waits.yaml").toString();
+        String hold = resource("runbooks/cli/hold.yaml").toString();
         List<String[]> commands = List.of(new String[] {"--help"}, new String[] {"failover", "--help"},
-                new String[] {"validate", waits}, new String[] {"run", waits, "--set", "each=1200ms", "--yes"});
+                new String[] {"validate", hold}, new String[] {"run", hold, "--set", "hold=1200ms", "--yes"});
         for (String[] command : commands) {
             assertTrue(gafail().env("TERM", "xterm-256color").terminal("").run(command).out().contains("\u001b["),
                     "a terminal gets colours: " + List.of(command));
