@@ -204,7 +204,9 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Out
                         + " successes in a row within " + Durations.format(params.giveUpAfter())
                         + (miss == null ? "" : "; the last miss: " + miss) : last.detail());
             }
-            context.progress(row + "/" + params.needed() + " successes; " + last.detail());
+            context.progress(row + "/" + params.needed() + " successes in a row; " + last.detail() + "; "
+                    + Durations.human(Duration.between(giveUp.minus(params.giveUpAfter()), context.clock().instant()))
+                    + " of at most " + Durations.format(params.giveUpAfter()));
             context.sleep(params.every());
         }
     }

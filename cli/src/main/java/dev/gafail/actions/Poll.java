@@ -46,7 +46,8 @@ final class Poll {
                 throw StepFailure.permanent("gave up waiting for " + what + " after "
                         + Durations.human(Duration.between(start, now)) + ": " + waiting);
             }
-            context.progress(what + ": " + waiting);
+            context.progress(what + ": " + waiting + "; " + Durations.human(Duration.between(start, now)) + " of at most "
+                    + Durations.human(Duration.between(start, end)));
             context.sleep(interval);
         }
     }

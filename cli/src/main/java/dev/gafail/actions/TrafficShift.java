@@ -176,9 +176,9 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params, Traf
             if (left.isNegative() || left.isZero()) {
                 return;
             }
-            context.progress(unknown.isEmpty() ? "holding at " + percent + "%: " + Durations.human(held) + " of "
-                    + Durations.format(params.hold()) : "holding at " + percent + "%, telemetry missing: "
-                    + String.join("; ", unknown));
+            context.progress("holding at " + percent + "%: " + Durations.human(held) + " of "
+                    + Durations.format(params.hold()) + (unknown.isEmpty() ? "" : " (the clock stopped: telemetry"
+                    + " missing: " + String.join("; ", unknown) + ")"));
             Duration interval = target.pollInterval();
             context.sleep(left.compareTo(interval) < 0 ? left : interval);
         }

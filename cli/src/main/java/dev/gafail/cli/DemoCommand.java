@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
         "`gafail failover` to the region that is not writing, then show what the clients saw: RTO,",
         "failed requests, acknowledged writes lost, latency before, during and after. The lab keeps running.",
         "With --unplanned, the writer's region is lost instead (its replication stalled first) and the",
-        "unplanned failover runs: the writes it lost are shown, each checked against the database's report."})
+        "unplanned failover runs: the writes it lost are shown, each checked against the database's report.",
+        "--output json: the failover's events and then the report, as JSON lines on stdout; the rest on stderr."})
 final class DemoCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -60,14 +61,18 @@ final class DemoCommand implements Callable<Integer> {
         }
         Duration settle = duration("--steady", steady);
         Duration stall = duration("--lag", lag);
-        PrintWriter out = gafail.context().out();
         LabClient lab = LabClient.of(gafail, folder);
+        // stdout carries the data: in text the whole story, in JSON the events and the report only.
+        PrintWriter out = lab.talk();
         String text;
         if (lab.running()) {
             out.println("using the lab running in " + lab.dir());
-            text = lab.shown("status", Map.of());
+            text = lab.call("status", Map.of());
         } else {
             text = lab.up(2);
+        }
+        if (!gafail.json()) {
+            lab.show(text);
         }
         JsonNode status = Json.MAPPER.readTree(text);
         gafail.session().topologyFallback(Path.of(status.path("topology").asString()));
@@ -99,7 +104,13 @@ final class DemoCommand implements Callable<Integer> {
         boolean deferred = outcome.failover().exitCode() == ExitCode.DEFERRED;
         ClientLoad.ReadBack readBack = outcome.readBack();
         Duration took = Duration.between(outcome.start(), outcome.end());
-        LoadReportText.print(out, outcome.report(), readBack, target, took);
+        if (gafail.json()) {
+            gafail.context().out().println(Json.MAPPER.writeValueAsString(LoadReportText.json(outcome.report(),
+                    readBack, target, took)));
+            gafail.context().out().flush();
+        } else {
+            LoadReportText.print(out, outcome.report(), readBack, target, took);
+        }
         out.println("  the failover took " + Durations.human(took) + (unplanned ? " from the moment " + writer
                 + " was lost (its AWS APIs too)" : "") + " to gafail's last step");
         if (outcome.reportUnreadable().isPresent()) {

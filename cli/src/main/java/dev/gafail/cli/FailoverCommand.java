@@ -29,7 +29,8 @@ final class FailoverCommand implements Callable<Integer> {
     @ParentCommand
     Gafail gafail;
 
-    @Option(names = "--to", required = true, paramLabel = "REGION", description = "The region that takes over.")
+    @Option(names = "--to", required = true, paramLabel = "REGION", completionCandidates = Completions.Regions.class,
+            description = "The region that takes over.")
     String to;
 
     @Option(names = "--mode", paramLabel = "planned|unplanned", description = "planned (default) or unplanned.")
@@ -42,7 +43,8 @@ final class FailoverCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Plan only: show every API call that would mutate; change nothing.")
     boolean dryRun;
 
-    @Option(names = "--runbook", paramLabel = "FILE", description = "Run this runbook instead of the bundled one.")
+    @Option(names = "--runbook", paramLabel = "RUNBOOK", completionCandidates = Completions.Runbooks.class,
+            description = "Run this runbook (a file, or bundled:NAME) instead of the bundled one.")
     Path runbook;
 
     @Mixin
@@ -66,7 +68,7 @@ final class FailoverCommand implements Callable<Integer> {
             throw new GafailException(ExitCode.USAGE, "--to " + to + ": topology " + topology.name()
                     + " has the regions " + String.join(", ", topology.regions().keySet()));
         }
-        Runbook loaded = runbook != null ? gafail.session().load(runbook)
+        Runbook loaded = runbook != null ? gafail.runbook(runbook)
                 : gafail.session().bundled(mode == Mode.PLANNED ? "failover.yaml" : "failover-unplanned.yaml");
         Map<String, String> values = new LinkedHashMap<>();
         values.put("to", to);

@@ -1,27 +1,40 @@
 package dev.gafail.cli;
 
+import dev.gafail.app.BundledRunbooks;
 import dev.gafail.app.RunRequest;
 import dev.gafail.app.Session;
 import dev.gafail.engine.EventListener;
 import dev.gafail.engine.ExecutionResult;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
+import dev.gafail.engine.Json;
+import dev.gafail.runbook.Runbook;
+import dev.gafail.topology.Topology;
+import dev.gafail.topology.TopologyLoader;
+import dev.gafail.yaml.InvalidFileException;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.UncheckedIOException;
-import picocli.AutoComplete;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code gafail} command: its global options, the {@link Session} the subcommands work with
  * (closed when the command ends), and the console they render to. {@link #commandLine} wires exit
  * codes and error handling, the one place exceptions become exit codes: a {@link GafailException}
  * becomes its lines on stderr and its exit code; anything else is one line (a stack trace only with
- * {@code -v}) and exit 1.
+ * {@code -v}) and exit 1. A word it does not know, even followed by {@code --help}, is a usage error (exit 2).
  */
 @Command(name = "gafail", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = VersionCommand.Provider.class,
         usageHelpAutoWidth = true, sortOptions = false,
@@ -37,7 +50,8 @@ import picocli.CommandLine.Spec;
                 "  7 incomplete plan: a dry run in which some step could not be planned"},
         subcommands = {FailoverCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class, ReconcileCommand.class,
                 HistoryCommand.class, ShowCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
-                VersionCommand.class, AutoComplete.GenerateCompletion.class, TrainCommand.class})
+                VersionCommand.class, HelpCommand.class, ManCommand.class, CompletionCommand.class,
+                CompleteCommand.class, TrainCommand.class})
 public final class Gafail implements Runnable {
 
     private final CliContext context;
@@ -63,29 +77,71 @@ public final class Gafail implements Runnable {
         line.setErr(context.err());
         line.setCaseInsensitiveEnumValuesAllowed(true);
         line.setUsageHelpAutoWidth(true);
-        line.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
-        line.setParameterExceptionHandler((e, args) -> {
-            CommandLine failed = e.getCommandLine();
-            failed.getErr().println("gafail: " + e.getMessage());
-            failed.getErr().println("Try 'gafail " + qualifiedName(failed) + "--help' for usage.");
-            failed.getErr().flush();
-            return ExitCode.USAGE.code();
-        });
+        line.setParameterExceptionHandler(Gafail::usageError);
+        line.setExecutionStrategy(Gafail::execute);
         line.setExecutionExceptionHandler((e, failed, parsed) -> {
+            if (e instanceof ParameterException usage) {
+                return usageError(usage, new String[0]);
+            }
             Gafail root = failed.getCommandSpec().root().commandLine().getCommand();
             return root.report(e);
         });
         return line;
     }
 
-    private static String qualifiedName(CommandLine line) {
-        String name = line.getCommandSpec().qualifiedName(" ");
-        return name.equals("gafail") ? "" : name.substring("gafail ".length()) + " ";
+    /**
+     * Runs the command parsed, after what picocli lets pass when {@code --help} is given: a word no
+     * command knows (so that {@code gafail nosuch --help} is exit 2, not the root's help and 0), and
+     * {@code --output markdown} for a command that prints no table.
+     */
+    private static int execute(ParseResult parsed) {
+        for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (!p.unmatched().isEmpty()) {
+                throw new UnmatchedArgumentException(p.commandSpec().commandLine(), p.unmatched());
+            }
+        }
+        Gafail root = parsed.commandSpec().commandLine().getCommand();
+        root.colors(parsed.commandSpec().commandLine());
+        ParseResult last = parsed;
+        while (last.subcommand() != null) {
+            last = last.subcommand();
+        }
+        if (root.global.output == OutputFormat.MARKDOWN && !(last.commandSpec().userObject() instanceof Tables)
+                && !last.isUsageHelpRequested() && !last.isVersionHelpRequested()) {
+            return root.report(new GafailException(ExitCode.USAGE, "--output markdown: '"
+                    + last.commandSpec().qualifiedName(" ") + "' prints no table; use text or json (markdown:"
+                    + " status, history, show)"));
+        }
+        return new CommandLine.RunLast().execute(parsed);
+    }
+
+    /** One line naming what is wrong (for an unknown command, the closest ones), then where the usage is. */
+    static int usageError(ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        String message = e.getMessage();
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.isUnknownOption()
+                && failed.getCommandSpec().positionalParameters().isEmpty() && !failed.getSubcommands().isEmpty()) {
+            List<String> close = unmatched.getSuggestions();
+            message = "'" + unmatched.getUnmatched().get(0) + "' is not a command of "
+                    + failed.getCommandSpec().qualifiedName(" ")
+                    + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close.stream()
+                    .map(c -> "'" + c + "'").toList()) + "?");
+        }
+        failed.getErr().println("gafail: " + message);
+        failed.getErr().println("Try '" + failed.getCommandSpec().qualifiedName(" ") + " --help' for usage.");
+        failed.getErr().flush();
+        return ExitCode.USAGE.code();
+    }
+
+    /** picocli's help in colour only where {@link #style()} paints. */
+    private void colors(CommandLine line) {
+        Help.ColorScheme scheme = Help.defaultColorScheme(style().color() ? Help.Ansi.ON : Help.Ansi.OFF);
+        line.setColorScheme(scheme);
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(context.out());
+        HelpCommand.show(this, spec.commandLine());
     }
 
     CliContext context() {
@@ -98,6 +154,11 @@ public final class Gafail implements Runnable {
 
     int report(Exception e) {
         if (e instanceof GafailException g) {
+            if (json() && !g.problems().isEmpty()) {
+                context.out().println(Json.MAPPER.writeValueAsString(Map.of("problems",
+                        g.problems().stream().map(ProblemJson::of).toList())));
+                context.out().flush();
+            }
             g.lines().forEach(l -> context.err().println(l.matches("^\\S+:\\d+:\\d+: .*") ? l : "gafail: " + l));
             context.err().flush();
             return g.exitCode().code();
@@ -112,9 +173,22 @@ public final class Gafail implements Runnable {
         return ExitCode.STEP_FAILED.code();
     }
 
+    /**
+     * Colours only for a person at a terminal that understands escape codes (not {@code TERM=dumb}), not
+     * with --no-color or NO_COLOR, and only in text.
+     */
     Style style() {
-        return new Style(context.interactive() && !global.noColor && !context.env().containsKey("NO_COLOR")
+        return new Style(escapes() && !global.noColor && !context.env().containsKey("NO_COLOR")
                 && global.output == OutputFormat.TEXT);
+    }
+
+    /** Whether escape codes may be written: a terminal, and not a dumb one. */
+    private boolean escapes() {
+        return context.interactive() && !"dumb".equals(context.env().get("TERM"));
+    }
+
+    boolean json() {
+        return global.output == OutputFormat.JSON;
     }
 
     /** What this command works with (loader, topology, AWS clients, state), built on first use. */
@@ -133,6 +207,11 @@ public final class Gafail implements Runnable {
         return session;
     }
 
+    /** Whether a person is at this process's own terminal (not a test's stand-in), so a pager can take it. */
+    boolean atTerminal() {
+        return context.interactive() && terminal() != null;
+    }
+
     /** The terminal behind stdin, or null (tests, pipes). */
     private Console terminal() {
         return context.in() == System.in ? System.console() : null;
@@ -147,6 +226,36 @@ public final class Gafail implements Runnable {
         return answers;
     }
 
+    /** How a RUNBOOK argument names a runbook that ships inside gafail, as its problems name it too. */
+    static final String BUNDLED = "bundled:";
+
+    /** The runbook {@code file}, or the bundled one that {@code bundled:NAME} names; exit 2 if invalid. */
+    Runbook runbook(Path file) {
+        return bundledName(file).map(session()::bundled).orElseGet(() -> session().load(file));
+    }
+
+    /** The name of the bundled runbook that {@code file} names as {@code bundled:NAME}, if it does. */
+    static Optional<String> bundledName(Path file) {
+        String name = file.toString();
+        return name.startsWith(BUNDLED) && BundledRunbooks.NAMES.contains(name.substring(BUNDLED.length()))
+                ? Optional.of(name.substring(BUNDLED.length())) : Optional.empty();
+    }
+
+    /**
+     * The topology for completing a command line: the file named on it, else the one gafail would use;
+     * read from disk only, never from AWS. A file with problems is an exception (exit 2), as anywhere.
+     */
+    Optional<Topology> quietTopology(Optional<Path> named) {
+        if (named.isEmpty()) {
+            return session().optionalTopology();
+        }
+        try {
+            return Optional.of(new TopologyLoader().load(context.workingDirectory().resolve(named.get())));
+        } catch (InvalidFileException e) {
+            throw GafailException.invalid(e);
+        }
+    }
+
     /** Closes what the command opened. */
     void close() {
         if (session != null) {
@@ -154,9 +263,22 @@ public final class Gafail implements Runnable {
         }
     }
 
+    /**
+     * How an execution shows: its events as text or JSON lines on stdout; while a step waits, a live
+     * line on a terminal that takes escape codes, else a heartbeat line on stderr now and then.
+     */
     EventListener console() {
-        return global.output == OutputFormat.JSON ? new JsonRenderer(context.out())
-                : new TextRenderer(context.out(), style(), context.interactive(), global.verbose);
+        boolean live = escapes() && global.output == OutputFormat.TEXT;
+        EventListener events = json() ? new JsonRenderer(context.out())
+                : new TextRenderer(context.out(), style(), live, global.verbose);
+        if (live) {
+            return events;
+        }
+        Heartbeat heartbeat = new Heartbeat(context.err(), context.clock().getZone());
+        return e -> {
+            events.on(e);
+            heartbeat.on(e);
+        };
     }
 
     /** Runs (or plans) what {@code request} asks, shows it on the console, and returns the exit code. */
@@ -166,7 +288,7 @@ public final class Gafail implements Runnable {
 
     /** Prints how an execution ended (stdout on success, stderr otherwise) and returns its exit code. */
     int finish(ExecutionResult result) {
-        if (global.output == OutputFormat.TEXT && result.exitCode() == ExitCode.OK) {
+        if (!json() && result.exitCode() == ExitCode.OK) {
             context.out().println(style().green("✓ ") + result.message());
             context.out().flush();
         } else if (result.exitCode() != ExitCode.OK) {

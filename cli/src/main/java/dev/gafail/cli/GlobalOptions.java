@@ -7,8 +7,8 @@ import picocli.CommandLine.ScopeType;
 /** Options every command takes, before or after the subcommand's name. */
 public final class GlobalOptions {
 
-    @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "text|json",
-            description = "Output format: text (default) or json.")
+    @Option(names = {"-o", "--output"}, scope = ScopeType.INHERIT, paramLabel = "text|json|markdown",
+            description = "What to print on stdout: text (default), json, or markdown (status, history, show).")
     OutputFormat output = OutputFormat.TEXT;
 
     @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colours (also: NO_COLOR=1).")

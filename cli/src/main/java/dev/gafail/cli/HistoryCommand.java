@@ -16,9 +16,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "history", description = {
         "List executions, newest first.",
         "An execution whose process died shows as interrupted, one that died before its start was",
-        "journalled as did-not-start; --output json prints one JSON array. A journal that cannot be read",
+        "journalled as did-not-start; --output json prints one JSON array, markdown a table. A journal that cannot be read",
         "is named on stderr, the others are listed, and the exit code is 1."})
-final class HistoryCommand implements Callable<Integer> {
+final class HistoryCommand implements Callable<Integer>, Tables {
 
     @ParentCommand
     Gafail gafail;
@@ -32,19 +32,18 @@ final class HistoryCommand implements Callable<Integer> {
         List<ExecutionSummary> all = history.executions();
         List<ExecutionSummary> shown = all.subList(0, Math.min(Math.max(limit, 0), all.size()));
         PrintWriter out = gafail.context().out();
-        if (gafail.global().output == OutputFormat.JSON) {
+        if (gafail.json()) {
             out.println(Json.MAPPER.writeValueAsString(shown));
         } else if (shown.isEmpty()) {
             out.println("no executions yet in " + gafail.session().store().home());
         } else {
-            int width = shown.stream().mapToInt(s -> String.valueOf(s.runbook()).length()).max().orElse(7);
-            String format = "%-21s  %-13s  %-" + Math.max(7, width) + "s  %-20s  %9s  %s%n";
-            out.printf(format, "ID", "STATUS", "RUNBOOK", "STARTED", "DURATION", "BY");
+            Table table = new Table(List.of("ID", "STATUS", "RUNBOOK", "STARTED", "DURATION", "BY"));
             for (ExecutionSummary s : shown) {
-                out.printf(format, s.id(), s.status().wire(), s.runbook() == null ? "-" : s.runbook(),
+                table = table.with(List.of(s.id(), s.status().wire(), s.runbook() == null ? "-" : s.runbook(),
                         s.startedAt().toString().substring(0, 19) + "Z", Durations.human(Duration.ofMillis(s.durationMs())),
-                        s.user() == null ? "-" : s.user() + "@" + s.host());
+                        s.user() == null ? "-" : s.user() + "@" + s.host()));
             }
+            table.print(out, gafail.global().output == OutputFormat.MARKDOWN);
         }
         out.flush();
         history.unreadable().forEach(line -> gafail.context().err().println("gafail: " + line));

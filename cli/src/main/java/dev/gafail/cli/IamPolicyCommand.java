@@ -23,14 +23,15 @@ final class IamPolicyCommand implements Callable<Integer> {
     @ParentCommand
     Gafail gafail;
 
-    @Parameters(arity = "1..*", paramLabel = "RUNBOOK", description = "The runbook files (YAML).")
+    @Parameters(arity = "1..*", paramLabel = "RUNBOOK", completionCandidates = Completions.Runbooks.class,
+            description = "The runbook files (YAML), or bundled:NAME for those that ship with gafail.")
     List<Path> runbooks;
 
     @Override
     public Integer call() {
         Set<String> actions = new TreeSet<>();
         for (Path file : runbooks) {
-            Runbook runbook = gafail.session().load(file);
+            Runbook runbook = gafail.runbook(file);
             for (StepSpec step : runbook.allSteps()) {
                 actions.addAll(gafail.session().iamActions(step));
             }

@@ -79,9 +79,9 @@ final class LabClient {
     }
 
     /** Prints the lab's status answer as a table, or as it is with --output json. */
-    private void show(String json) {
+    void show(String json) {
         PrintWriter out = gafail.context().out();
-        if (gafail.global().output == OutputFormat.JSON) {
+        if (gafail.json()) {
             out.println(json.strip());
         } else {
             JsonNode status = Json.MAPPER.readTree(json);
@@ -113,7 +113,12 @@ final class LabClient {
         return up(instances, LabConfig.DEFAULT_ACCELERATOR_REGION);
     }
 
-    /** Starts a lab in the folder, waits until it is ready, shows its status and returns it (JSON). */
+    /** Where to say what is not data: stdout in text, stderr when stdout carries JSON. */
+    PrintWriter talk() {
+        return gafail.json() ? gafail.context().err() : gafail.context().out();
+    }
+
+    /** Starts a lab in the folder, waits until it is ready, and returns its status (JSON), saying how long it took. */
     String up(int instances, String acceleratorRegion) throws InterruptedException {
         CliContext context = gafail.context();
         // Before anything starts: servers that cannot run here are the user's to change (the supervisor
@@ -144,11 +149,12 @@ final class LabClient {
         } catch (LabException e) {
             throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
         }
-        PrintWriter out = context.out();
-        cleaned.forEach(line -> out.println("note: " + line));
-        out.println("lab ready in " + Durations.human(Duration.between(start, context.clock().instant())) + " ("
+        PrintWriter talk = talk();
+        cleaned.forEach(line -> talk.println("note: " + line));
+        talk.println("lab ready in " + Durations.human(Duration.between(start, context.clock().instant())) + " ("
                 + dir + ")");
-        return shown("status", Map.of());
+        talk.flush();
+        return call("status", Map.of());
     }
 
     /** Calls the supervisor, shows the lab's status it answers with, and returns that answer (JSON). */
@@ -185,7 +191,7 @@ final class LabClient {
             throw new GafailException(ExitCode.STEP_FAILED, "cannot read " + log + ": " + e.getMessage());
         }
         PrintWriter out = gafail.context().out();
-        boolean json = gafail.global().output == OutputFormat.JSON;
+        boolean json = gafail.json();
         if (!json) {
             out.printf("%-30s %-9s %-9s %-17s %-26s %-10s %s%n", "time", "port", "signed", "service", "operation",
                     "protocol", "outcome");

@@ -8,8 +8,10 @@ import dev.gafail.lab.LabControl;
 import dev.gafail.lab.LabException;
 import dev.gafail.lab.net.Outage;
 import dev.gafail.yaml.Durations;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -38,7 +40,7 @@ final class LabCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(gafail.context().out());
+        HelpCommand.show(gafail, spec.commandLine());
     }
 
     /** What every lab subcommand has: this command, and the lab's folder. */
@@ -52,7 +54,8 @@ final class LabCommand implements Runnable {
 
     /** A fault or its cure, for one region, answered with the lab's status. */
     abstract static class RegionOperation extends Subcommand {
-        @Parameters(paramLabel = "REGION")
+        @Parameters(paramLabel = "REGION", completionCandidates = Completions.LabRegions.class,
+                description = "A region of the lab's topology (fail and heal: or global-accelerator).")
         String region;
 
         abstract String operation();
@@ -91,11 +94,13 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            String status = lab.client(folder).up(instances, acceleratorRegion);
-            lab.gafail.context().out().println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" "
+            LabClient client = lab.client(folder);
+            String status = client.up(instances, acceleratorRegion);
+            client.show(status);
+            client.talk().println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" "
                     + Json.MAPPER.readTree(status).path("edge").asString() + "/api/v1/notes"
                     + " | gafail lab fail region-a | gafail lab heal region-a | gafail lab down");
-            lab.gafail.context().out().flush();
+            client.talk().flush();
             return 0;
         }
     }
@@ -115,14 +120,21 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
+            List<String> stopped;
             try {
-                LabControl.down(lab.client(folder).dir(), Duration.ofSeconds(60))
-                        .forEach(lab.gafail.context().out()::println);
+                stopped = LabControl.down(lab.client(folder).dir(), Duration.ofSeconds(60));
             } catch (LabException e) {
                 throw new GafailException(ExitCode.USAGE, e.getMessage());
             }
-            lab.gafail.context().out().println("lab stopped (" + lab.client(folder).dir() + ")");
-            lab.gafail.context().out().flush();
+            PrintWriter out = lab.gafail.context().out();
+            if (lab.gafail.json()) {
+                out.println(Json.MAPPER.writeValueAsString(Map.of("dir", lab.client(folder).dir().toString(),
+                        "stopped", stopped)));
+            } else {
+                stopped.forEach(out::println);
+                out.println("lab stopped (" + lab.client(folder).dir() + ")");
+            }
+            out.flush();
             return 0;
         }
     }
@@ -132,7 +144,9 @@ final class LabCommand implements Runnable {
 
         @Override
         public Integer call() {
-            lab.gafail.context().out().println(lab.client(folder).token(Duration.ofHours(24)));
+            String token = lab.client(folder).token(Duration.ofHours(24));
+            lab.gafail.context().out().println(lab.gafail.json() ? Json.MAPPER.writeValueAsString(Map.of("token", token,
+                    "validFor", "24h")) : token);
             lab.gafail.context().out().flush();
             return 0;
         }
@@ -202,7 +216,8 @@ final class LabCommand implements Runnable {
     @Command(name = "requests", description = "The AWS requests the lab received (aws-requests.jsonl in its folder):"
             + " time, the port's AWS region, the signing region, service, operation, protocol, outcome.")
     static final class Requests extends Subcommand {
-        @Option(names = "--region", paramLabel = "AWS_REGION", description = "Only those that reached this AWS region's"
+        @Option(names = "--region", paramLabel = "AWS_REGION", completionCandidates = Completions.AwsRegions.class,
+                description = "Only those that reached this AWS region's"
                 + " ports.")
         String region;
 

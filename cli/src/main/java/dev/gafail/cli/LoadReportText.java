@@ -5,8 +5,13 @@ import dev.gafail.lab.load.LoadReport;
 import dev.gafail.yaml.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** What a client load saw of a failover, for people: RTO, failures, lost writes, latency by period. */
+/**
+ * What a client load saw of a failover: RTO, failures, lost writes, latency by period; as text for
+ * people, or as one JSON object (durations in seconds) for programs.
+ */
 final class LoadReportText {
 
     private LoadReportText() {
@@ -32,6 +37,26 @@ final class LoadReportText {
         row(out, "before", report.before());
         row(out, "during", report.during());
         row(out, "after", report.after());
+    }
+
+    static Map<String, Object> json(LoadReport report, ClientLoad.ReadBack readBack, String target, Duration took) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", "demo-report");
+        out.put("target", target);
+        out.put("failoverSeconds", seconds(took));
+        out.put("rtoFirstWriteSeconds", report.firstWrite().map(LoadReportText::seconds).orElse(null));
+        out.put("rtoAllTrafficSeconds", report.allTraffic().map(LoadReportText::seconds).orElse(null));
+        out.put("before", report.before());
+        out.put("during", report.during());
+        out.put("after", report.after());
+        out.put("writesChecked", readBack.checked());
+        out.put("writesLost", readBack.lost());
+        out.put("writesUnreadable", readBack.unreadable());
+        return out;
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
     }
 
     private static void row(PrintWriter out, String name, LoadReport.Window w) {

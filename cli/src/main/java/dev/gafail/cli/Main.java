@@ -30,7 +30,7 @@ public final class Main {
         StopSignal stop = new StopSignal();
         Signals.install(stop, err);
         CliContext context = new CliContext(out, err, System.in, System.console() != null, System.getenv(),
-                Path.of("").toAbsolutePath(), Clock.systemUTC(), BuiltinActions::registry, stop, List.of(args));
+                Path.of("").toAbsolutePath(), Clock.systemDefaultZone(), BuiltinActions::registry, stop, List.of(args));
         int code = run(context, mask, args);
         out.flush();
         err.flush();

@@ -17,7 +17,8 @@ final class PlanCommand implements Callable<Integer> {
     @ParentCommand
     Gafail gafail;
 
-    @Parameters(index = "0", paramLabel = "RUNBOOK", description = "The runbook file (YAML).")
+    @Parameters(index = "0", paramLabel = "RUNBOOK", completionCandidates = Completions.Runbooks.class,
+            description = "The runbook file (YAML), or bundled:NAME for one that ships with gafail.")
     Path runbook;
 
     @Mixin
@@ -25,7 +26,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return gafail.run(new RunRequest(gafail.session().load(runbook), parameters.values(), ChangeRequest.none(),
+        return gafail.run(new RunRequest(gafail.runbook(runbook), parameters.values(), ChangeRequest.none(),
                 true));
     }
 }

@@ -1,5 +1,7 @@
 package dev.gafail.cli;
 
+import dev.gafail.engine.Json;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +33,9 @@ final class ReconcileCommand implements Callable<Integer> {
     public Integer call() {
         return gafail.session().reconcile(id, change.request(), dryRun, gafail.console()).map(gafail::finish)
                 .orElseGet(() -> {
-                    gafail.context().out().println("nothing to reconcile: no execution has deferred steps");
+                    String nothing = "nothing to reconcile: no execution has deferred steps";
+                    gafail.context().out().println(gafail.json() ? Json.MAPPER.writeValueAsString(
+                            Map.of("type", "nothing-to-reconcile", "message", nothing)) : nothing);
                     gafail.context().out().flush();
                     return 0;
                 });

@@ -18,7 +18,8 @@ final class RunCommand implements Callable<Integer> {
     @ParentCommand
     Gafail gafail;
 
-    @Parameters(index = "0", paramLabel = "RUNBOOK", description = "The runbook file (YAML).")
+    @Parameters(index = "0", paramLabel = "RUNBOOK", completionCandidates = Completions.Runbooks.class,
+            description = "The runbook file (YAML), or bundled:NAME for one that ships with gafail.")
     Path runbook;
 
     @Mixin
@@ -32,6 +33,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return gafail.run(new RunRequest(gafail.session().load(runbook), parameters.values(), change.request(), dryRun));
+        return gafail.run(new RunRequest(gafail.runbook(runbook), parameters.values(), change.request(), dryRun));
     }
 }

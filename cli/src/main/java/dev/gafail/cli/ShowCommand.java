@@ -21,8 +21,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "show", description = {
         "Show one execution's timeline.",
         "Each step with its times and outcome, and RTO/RPO where recorded: for the incident",
-        "channel and the postmortem."})
-final class ShowCommand implements Callable<Integer> {
+        "channel and the postmortem; --output markdown pastes into one, json prints one document."})
+final class ShowCommand implements Callable<Integer>, Tables {
 
     @ParentCommand
     Gafail gafail;
@@ -38,7 +38,7 @@ final class ShowCommand implements Callable<Integer> {
         List<Event> events = stored.events();
         ExecutionSummary summary = stored.summary();
         PrintWriter out = gafail.context().out();
-        if (gafail.global().output == OutputFormat.JSON) {
+        if (gafail.json()) {
             Map<String, Object> whole = new LinkedHashMap<>();
             whole.put("summary", summary);
             whole.put("objectives", Objectives.of(events, summary.startedAt()).json());
@@ -52,25 +52,41 @@ final class ShowCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        out.printf("execution %s · runbook %s · %s · %s%n", summary.id(), summary.runbook(), summary.status().wire(),
-                Durations.human(Duration.ofMillis(summary.durationMs())));
-        out.printf("started %s by %s@%s%s%n", summary.startedAt(), summary.user(), summary.host(),
+        boolean markdown = gafail.global().output == OutputFormat.MARKDOWN;
+        String gap = markdown ? "\n" : "";
+        out.printf("%sexecution %s · runbook %s · %s · %s%s%n", markdown ? "**" : "", summary.id(), summary.runbook(),
+                summary.status().wire(), Durations.human(Duration.ofMillis(summary.durationMs())), markdown ? "**" : "");
+        out.printf("%sstarted %s by %s@%s%s%n", gap, summary.startedAt(), summary.user(), summary.host(),
                 summary.reason() == null ? "" : " · reason: " + summary.reason());
         if (summary.tornNote() != null) {
-            out.println(summary.tornNote());
+            out.println(gap + summary.tornNote());
         }
         Instant start = summary.startedAt();
         Map<String, Instant> begun = new LinkedHashMap<>();
-        for (Event e : events) {
-            String line = line(e, begun);
-            if (line != null) {
-                out.printf("%s  %8s  %s%n", e.time().toString().substring(11, 23),
-                        "+" + Durations.human(Duration.between(start, e.time())), line);
+        if (markdown) {
+            Table timeline = new Table(List.of("time", "elapsed", "what"));
+            for (Event e : events) {
+                String line = line(e, begun);
+                if (line != null) {
+                    timeline = timeline.with(List.of(e.time().toString().substring(11, 23),
+                            "+" + Durations.human(Duration.between(start, e.time())), line));
+                }
+            }
+            out.println();
+            timeline.print(out, true);
+            out.println();
+        } else {
+            for (Event e : events) {
+                String line = line(e, begun);
+                if (line != null) {
+                    out.printf("%s  %8s  %s%n", e.time().toString().substring(11, 23),
+                            "+" + Durations.human(Duration.between(start, e.time())), line);
+                }
             }
         }
         Objectives.of(events, start).lines().forEach(out::println);
         if (summary.message() != null) {
-            out.println(summary.message());
+            out.println(gap + summary.message());
         }
         out.flush();
         return 0;

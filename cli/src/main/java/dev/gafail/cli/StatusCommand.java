@@ -21,8 +21,9 @@ import picocli.CommandLine.ParentCommand;
         "says so in its cell; the others still show.",
         "Below: the steps the newest execution deferred because a region or control plane did not answer",
         "(gafail reconcile completes them).",
+        "--output json: typed values, described by `gafail schema status`; markdown: the table.",
         "Exit 0 when every read answered; 1 when any failed, timed out, or a topology alarm does not exist."})
-final class StatusCommand implements Callable<Integer> {
+final class StatusCommand implements Callable<Integer>, Tables {
 
     @ParentCommand
     Gafail gafail;
@@ -31,29 +32,36 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Target target = gafail.session().target();
         TopologyStatus.Reading reading = new TopologyStatus(target).read();
-        Map<String, Map<String, String>> rows = new LinkedHashMap<>();
-        reading.rows().forEach((region, cells) -> {
-            Map<String, String> texts = new LinkedHashMap<>();
-            cells.forEach((column, cell) -> texts.put(column, cell.text()));
-            rows.put(region, texts);
-        });
         List<ExecutionStore.DeferredStep> deferred = gafail.session().store().owing(target.topology().lockScope(),
                 gafail.context().clock()).map(ExecutionStore.Owing::steps).orElse(List.of());
         PrintWriter out = gafail.context().out();
-        if (gafail.global().output == OutputFormat.JSON) {
+        if (gafail.json()) {
             Map<String, Object> document = new LinkedHashMap<>();
             document.put("topology", target.topology().name());
-            document.put("regions", rows);
+            document.put("file", target.topology().file());
+            document.put("regions", reading.rows());
             document.put("failed", reading.failed());
             document.put("deferred", deferred);
             out.println(Json.MAPPER.writeValueAsString(document));
         } else {
-            out.println("topology " + target.topology().name() + " (" + target.topology().file() + ")");
-            table(out, rows);
+            boolean markdown = gafail.global().output == OutputFormat.MARKDOWN;
+            out.println((markdown ? "**topology " + target.topology().name() + "** (`" + target.topology().file() + "`)"
+                    : "topology " + target.topology().name() + " (" + target.topology().file() + ")")
+                    + (markdown ? "\n" : ""));
+            List<String> headers = new ArrayList<>(List.of("region"));
+            headers.addAll(TopologyStatus.COLUMNS);
+            Table table = new Table(headers);
+            for (var row : reading.rows().entrySet()) {
+                List<String> values = new ArrayList<>(List.of(row.getKey()));
+                TopologyStatus.COLUMNS.forEach(c -> values.add(row.getValue().get(c).text()));
+                table = table.with(values);
+            }
+            table.print(out, markdown);
             if (!deferred.isEmpty()) {
-                out.println("deferred by execution " + deferred.get(0).execution() + " (once what they wait for"
-                        + " answers again: gafail reconcile " + deferred.get(0).execution() + "):");
-                deferred.forEach(d -> out.println("  " + d.step() + ": " + d.message()));
+                out.println((markdown ? "\n" : "") + "deferred by execution " + deferred.get(0).execution()
+                        + " (once what they wait for answers again: gafail reconcile " + deferred.get(0).execution()
+                        + "):");
+                deferred.forEach(d -> out.println((markdown ? "- " : "  ") + d.step() + ": " + d.message()));
             }
         }
         out.flush();
@@ -64,34 +72,5 @@ final class StatusCommand implements Callable<Integer> {
                 + String.join(", ", reading.failed()));
         gafail.context().err().flush();
         return ExitCode.STEP_FAILED.code();
-    }
-
-    private static void table(PrintWriter out, Map<String, Map<String, String>> rows) {
-        List<String> headers = new ArrayList<>(List.of("region"));
-        headers.addAll(TopologyStatus.COLUMNS);
-        int[] widths = new int[headers.size()];
-        for (int i = 0; i < headers.size(); i++) {
-            widths[i] = headers.get(i).length();
-        }
-        rows.forEach((region, cells) -> {
-            widths[0] = Math.max(widths[0], region.length());
-            for (int i = 1; i < headers.size(); i++) {
-                widths[i] = Math.max(widths[i], cells.get(headers.get(i)).length());
-            }
-        });
-        line(out, headers, widths);
-        rows.forEach((region, cells) -> {
-            List<String> values = new ArrayList<>(List.of(region));
-            TopologyStatus.COLUMNS.forEach(c -> values.add(cells.get(c)));
-            line(out, values, widths);
-        });
-    }
-
-    private static void line(PrintWriter out, List<String> values, int[] widths) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < values.size(); i++) {
-            text.append(i == 0 ? "" : "  ").append(String.format("%-" + widths[i] + "s", values.get(i)));
-        }
-        out.println(text.toString().stripTrailing());
     }
 }

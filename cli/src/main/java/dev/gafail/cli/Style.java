@@ -1,6 +1,9 @@
 package dev.gafail.cli;
 
-/** ANSI colours, or none: off unless a person is at a terminal, and off with --no-color or NO_COLOR. */
+/**
+ * ANSI colours, or none: off unless a person is at a terminal that takes escape codes (not TERM=dumb),
+ * and off with --no-color or NO_COLOR.
+ */
 record Style(boolean color) {
 
     String green(String text) {

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * An execution as a person follows it: each step as it starts and ends, with elapsed time,
- * and (on a terminal) one live line while a step waits.
+ * and (on a terminal) one live line while a step waits, redrawn with an escape code where colours
+ * are allowed, else overwritten with spaces, so that NO_COLOR and --no-color get no escape code at all.
  */
 final class TextRenderer implements EventListener {
 
@@ -21,7 +22,7 @@ final class TextRenderer implements EventListener {
     private final boolean live;
     private final boolean verbose;
     private final Map<String, Instant> started = new HashMap<>();
-    private boolean liveLineShown;
+    private int liveWidth;
 
     TextRenderer(PrintWriter out, Style style, boolean live, boolean verbose) {
         this.out = out;
@@ -34,15 +35,16 @@ final class TextRenderer implements EventListener {
     public synchronized void on(Event e) {
         if (e.type() == dev.gafail.engine.EventType.PROGRESS) {
             if (live) {
-                out.print("\r\u001b[K" + style.dim("  … " + label(e) + ": " + e.message()));
+                String text = "  … " + label(e) + ": " + e.message();
+                out.print(erase() + style.dim(text));
                 out.flush();
-                liveLineShown = true;
+                liveWidth = text.length();
             }
             return;
         }
-        if (liveLineShown) {
-            out.print("\r\u001b[K");
-            liveLineShown = false;
+        if (liveWidth > 0) {
+            out.print(erase());
+            liveWidth = 0;
         }
         String line = switch (e.type()) {
             case EXECUTION_STARTED -> style.bold("▶ " + e.text("runbook")) + style.dim("  execution " + e.execution())
@@ -76,6 +78,11 @@ final class TextRenderer implements EventListener {
             out.println(line);
             out.flush();
         }
+    }
+
+    /** Back to the start of the live line, cleared. */
+    private String erase() {
+        return style.color() ? "\r\u001b[K" : "\r" + " ".repeat(liveWidth) + "\r";
     }
 
     private static String key(Event e) {

@@ -8,11 +8,17 @@ import dev.gafail.topology.TopologyImport;
 import dev.gafail.topology.TopologyLoader;
 import dev.gafail.yaml.InvalidFileException;
 import dev.gafail.yaml.UserFiles;
+import dev.gafail.yaml.YamlDocuments;
+import dev.gafail.yaml.YamlTreeReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +41,24 @@ final class TopologyCommand implements Runnable {
 
     @Override
     public void run() {
-        spec.commandLine().usage(gafail.context().out());
+        HelpCommand.show(gafail, spec.commandLine());
+    }
+
+    /** One line naming the topology in {@code file}, or with --output json its name, regions and account. */
+    private void said(Topology topology, String file, String verdict, String next) {
+        PrintWriter out = gafail.context().out();
+        if (gafail.json()) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("file", file);
+            doc.put("topology", topology.name());
+            doc.put("regions", List.copyOf(topology.regions().keySet()));
+            doc.put("account", topology.account());
+            out.println(Json.MAPPER.writeValueAsString(doc));
+        } else {
+            out.println(file + ": topology " + topology.name() + verdict + " ("
+                    + String.join(", ", topology.regions().keySet()) + ", account " + topology.account() + ")" + next);
+        }
+        out.flush();
     }
 
     @Command(name = "validate", description = "Check the topology (--topology, $GAFAIL_TOPOLOGY or ./gafail.yaml);"
@@ -48,23 +71,28 @@ final class TopologyCommand implements Runnable {
         @Override
         public Integer call() {
             Topology topology = parent.gafail.session().topology();
-            parent.gafail.context().out().println(topology.file() + ": topology " + topology.name() + " is valid ("
-                    + String.join(", ", topology.regions().keySet()) + ", account " + topology.account() + ")");
-            parent.gafail.context().out().flush();
+            parent.said(topology, topology.file(), " is valid", "");
             return 0;
         }
     }
 
-    @Command(name = "example", description = "Print an example gafail.yaml to start from.")
+    @Command(name = "example", description = "Print an example gafail.yaml to start from (--output json: as JSON).")
     static final class Example implements Callable<Integer> {
 
         @ParentCommand
         TopologyCommand parent;
 
         @Override
-        public Integer call() throws IOException {
+        public Integer call() throws IOException, InvalidFileException {
+            byte[] example;
             try (InputStream in = TopologyCommand.class.getResourceAsStream("/dev/gafail/topology/example.gafail.yaml")) {
-                parent.gafail.context().out().print(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                example = in.readAllBytes();
+            }
+            if (parent.gafail.json()) {
+                parent.gafail.context().out().println(Json.MAPPER.writeValueAsString(YamlDocuments.mapping(
+                        new YamlTreeReader(), "example.gafail.yaml", example, "a topology").root()));
+            } else {
+                parent.gafail.context().out().print(new String(example, StandardCharsets.UTF_8));
             }
             parent.gafail.context().out().flush();
             return 0;
@@ -117,10 +145,7 @@ final class TopologyCommand implements Runnable {
             } catch (IOException e) {
                 throw new GafailException(ExitCode.STEP_FAILED, "cannot write " + target + ": " + e.getMessage());
             }
-            context.out().println(target + ": topology " + topology.name() + " ("
-                    + String.join(", ", topology.regions().keySet()) + ", account " + topology.account()
-                    + "); next: gafail status");
-            context.out().flush();
+            parent.said(topology, target.toString(), "", "; next: gafail status");
             return 0;
         }
     }

@@ -1,15 +1,16 @@
 package dev.gafail.cli;
 
+import dev.gafail.app.BundledRunbooks;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.Json;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.yaml.InvalidFileException;
-import dev.gafail.yaml.Problem;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -24,7 +25,8 @@ final class ValidateCommand implements Callable<Integer> {
     @ParentCommand
     Gafail gafail;
 
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Runbook files.")
+    @Parameters(arity = "1..*", paramLabel = "RUNBOOK", completionCandidates = Completions.Runbooks.class,
+            description = "Runbook files, or bundled:NAME for one that ships with gafail.")
     List<Path> files;
 
     @Override
@@ -37,7 +39,9 @@ final class ValidateCommand implements Callable<Integer> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("file", file.toString());
             try {
-                Runbook runbook = gafail.session().loader().load(file);
+                Optional<String> bundled = Gafail.bundledName(file);
+                Runbook runbook = bundled.isPresent() ? BundledRunbooks.load(gafail.session().loader(), bundled.get())
+                        : gafail.session().loader().load(file);
                 entry.put("valid", true);
                 entry.put("runbook", runbook.name());
                 if (!json) {
@@ -47,7 +51,7 @@ final class ValidateCommand implements Callable<Integer> {
             } catch (InvalidFileException e) {
                 invalid++;
                 entry.put("valid", false);
-                entry.put("problems", e.problems().stream().map(ValidateCommand::problem).toList());
+                entry.put("problems", e.problems().stream().map(ProblemJson::of).toList());
                 e.problems().forEach(p -> context.err().println(p.format()));
             }
             report.add(entry);
@@ -58,15 +62,5 @@ final class ValidateCommand implements Callable<Integer> {
         context.out().flush();
         context.err().flush();
         return invalid == 0 ? ExitCode.OK.code() : ExitCode.USAGE.code();
-    }
-
-    private static Map<String, Object> problem(Problem p) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("file", p.position().file());
-        out.put("line", p.position().line());
-        out.put("column", p.position().column());
-        out.put("message", p.message());
-        out.put("pointer", p.pointer());
-        return out;
     }
 }

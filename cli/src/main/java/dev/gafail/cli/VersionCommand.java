@@ -1,7 +1,9 @@
 package dev.gafail.cli;
 
+import dev.gafail.engine.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,7 +18,8 @@ final class VersionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        gafail.context().out().println(version());
+        gafail.context().out().println(gafail.json() ? Json.MAPPER.writeValueAsString(Map.of("version", number(),
+                "java", System.getProperty("java.version"))) : version());
         gafail.context().out().flush();
         return 0;
     }

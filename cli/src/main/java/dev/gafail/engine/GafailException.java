@@ -12,20 +12,26 @@ public class GafailException extends RuntimeException {
 
     private final ExitCode exitCode;
     private final List<String> lines;
+    private final List<Problem> problems;
 
     public GafailException(ExitCode exitCode, String message) {
         this(exitCode, List.of(message));
     }
 
     public GafailException(ExitCode exitCode, List<String> lines) {
+        this(exitCode, lines, List.of());
+    }
+
+    private GafailException(ExitCode exitCode, List<String> lines, List<Problem> problems) {
         super(String.join("\n", lines));
         this.exitCode = exitCode;
         this.lines = List.copyOf(lines);
+        this.problems = List.copyOf(problems);
     }
 
     /** A file the user must fix: exit 2, with every problem in it as {@code FILE:LINE:COLUMN: message}, one per line. */
     public static GafailException invalid(InvalidFileException e) {
-        return new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList());
+        return new GafailException(ExitCode.USAGE, e.problems().stream().map(Problem::format).toList(), e.problems());
     }
 
     public ExitCode exitCode() {
@@ -34,5 +40,10 @@ public class GafailException extends RuntimeException {
 
     public List<String> lines() {
         return lines;
+    }
+
+    /** The problems of an invalid file, each with its position; empty for any other error. */
+    public List<Problem> problems() {
+        return problems;
     }
 }

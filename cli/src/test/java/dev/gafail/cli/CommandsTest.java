@@ -171,7 +171,7 @@ class CommandsTest {
         assertTrue(gafail().run("schema").out().contains("\"with.control.wait\""));
         CliRun.Result completion = gafail().run("generate-completion");
         assertEquals(0, completion.code());
-        assertTrue(completion.out().contains("complete -F _complete_gafail"), completion.out());
+        assertTrue(completion.out().contains("complete -o filenames -F _gafail gafail"), completion.out());
     }
 
     @Test

@@ -339,10 +339,10 @@ class FailoverTest {
         CliRun.Result result = gafail("status", "--output", "json");
         assertEquals(1, result.code(), "a read failed: " + result);
         JsonNode a = Json.MAPPER.readTree(result.out()).path("regions").path("region-a");
-        assertTrue(a.path("ecs").asString().startsWith("error: DescribeServices: InternalServerException"),
+        assertTrue(a.path("ecs").path("error").asString().startsWith("DescribeServices: InternalServerException"),
                 a.toString());
-        assertEquals("writer", a.path("database").asString());
-        assertEquals("100%", a.path("dial").asString());
+        assertEquals("writer", a.path("database").path("role").asString());
+        assertEquals(100, a.path("dial").path("percent").asInt());
     }
 
     @Test

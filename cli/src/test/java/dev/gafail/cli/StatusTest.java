@@ -9,6 +9,7 @@ import dev.gafail.testing.CliRun;
 import dev.gafail.testing.FakeAws;
 import dev.gafail.testing.GafailProcess;
 import dev.gafail.testing.SilentServer;
+import dev.gafail.testing.StatusSchema;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -52,8 +53,16 @@ class StatusTest {
 
     private record Status(int code, JsonNode json, String err, Duration took) {
 
-        String cell(String region, String column) {
-            return json.path("regions").path(region).path(column).asString();
+        JsonNode cell(String region, String column) {
+            return json.path("regions").path(region).path(column);
+        }
+
+        /** The alarms of a region's cell by name, with their states. */
+        Map<String, String> alarms(String region) {
+            Map<String, String> states = new java.util.LinkedHashMap<>();
+            cell(region, "alarms").path("alarms").forEach(a -> states.put(a.path("name").asString(),
+                    a.path("state").asString()));
+            return states;
         }
     }
 
@@ -63,7 +72,9 @@ class StatusTest {
         long start = System.nanoTime();
         CliRun.Result result = CliRun.in(home).run("status", "--output", "json", "--topology", topology.toString());
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        return new Status(result.code(), Json.MAPPER.readTree(result.out()), result.err(), took);
+        JsonNode json = Json.MAPPER.readTree(result.out());
+        StatusSchema.assertValid(json);
+        return new Status(result.code(), json, result.err(), took);
     }
 
     private UnaryOperator<String> endpoint(String service, String url) {
@@ -75,8 +86,9 @@ class StatusTest {
         return yaml -> yaml.replace("healthz: " + aws.url(), "healthz: " + url);
     }
 
-    private static boolean timedOut(String cell) {
-        return cell.contains("timed out") || cell.contains("no answer within");
+    /** An unreadable cell that had no answer: none within status's budget, or within the call's own limit. */
+    private static boolean timedOut(JsonNode cell) {
+        return List.of("timed-out", "unreachable").contains(cell.path("kind").asString());
     }
 
     /** The budget is 5 s; the ceilings leave a loaded machine room and still tell it from the 62 s it took. */
@@ -110,8 +122,9 @@ class StatusTest {
             for (String column : hanging.getValue()) {
                 assertTrue(timedOut(status.cell("region-a", column)), hanging + ": " + status.json());
             }
-            assertEquals("100%", status.cell("region-a", "dial"), status.json().toString());
-            assertEquals("HTTP 200 writer", status.cell("region-a", "healthz"), status.json().toString());
+            assertEquals(100, status.cell("region-a", "dial").path("percent").asInt(), status.json().toString());
+            assertEquals("writer", status.cell("region-a", "healthz").path("role").asString(), status.json().toString());
+            assertEquals(200, status.cell("region-a", "healthz").path("status").asInt(), status.json().toString());
         }
     }
 
@@ -120,8 +133,9 @@ class StatusTest {
         Status status = status(healthz(silent.url()));
 
         assertEquals(1, status.code(), status.toString());
-        assertTrue(status.cell("region-b", "healthz").contains("no answer within 3s"), status.json().toString());
-        assertEquals("writer", status.cell("region-a", "database"));
+        assertTrue(status.cell("region-b", "healthz").path("error").asString().contains("no answer within 3s"),
+                status.json().toString());
+        assertEquals("writer", status.cell("region-a", "database").path("role").asString());
     }
 
     @Test
@@ -152,15 +166,17 @@ class StatusTest {
     void anAlarmThatDoesNotExistReadsMissingNeverOk() throws IOException {
         aws.absentAlarm(aws.b, "orders-p95");
         Status oneRegion = status(UnaryOperator.identity());
-        assertEquals("OK", oneRegion.cell("region-a", "alarms"));
-        assertEquals("orders-p95 missing", oneRegion.cell("region-b", "alarms"));
+        assertEquals(Map.of("orders-5xx", "OK", "orders-p95", "OK"), oneRegion.alarms("region-a"));
+        assertEquals(Map.of("orders-5xx", "OK", "orders-p95", "MISSING"), oneRegion.alarms("region-b"));
         assertEquals(1, oneRegion.code(), oneRegion.toString());
 
         aws.alarm("orders-5xx", "ALARM");
         Status withFiring = status(yaml -> yaml.replace("alarms: [orders-5xx, orders-p95]",
                 "alarms: [orders-5xx, orders-p95, orders-ghost]"));
-        assertEquals("orders-5xx ALARM, orders-ghost missing", withFiring.cell("region-a", "alarms"));
-        assertEquals("orders-5xx ALARM, orders-p95 missing, orders-ghost missing", withFiring.cell("region-b", "alarms"));
+        assertEquals(Map.of("orders-5xx", "ALARM", "orders-p95", "OK", "orders-ghost", "MISSING"),
+                withFiring.alarms("region-a"));
+        assertEquals(Map.of("orders-5xx", "ALARM", "orders-p95", "MISSING", "orders-ghost", "MISSING"),
+                withFiring.alarms("region-b"));
         assertEquals(1, withFiring.code(), withFiring.toString());
     }
 
@@ -190,8 +206,9 @@ class StatusTest {
                 assertFalse(status.err().contains("[Fatal Error]"), status.err());
                 assertEquals(1, status.err().lines().count(), status.err());
                 JsonNode json = Json.MAPPER.readTree(status.out());
-                assertTrue(json.path("regions").path("region-a").path("alarms").asString().startsWith("error: "
-                        + "DescribeAlarms: "), json.toString());
+                StatusSchema.assertValid(json);
+                assertTrue(json.path("regions").path("region-a").path("alarms").path("error").asString()
+                        .startsWith("DescribeAlarms: "), json.toString());
             }
         }
     }

@@ -1,0 +1,48 @@
+package dev.gafail.cli;
+
+import static dev.gafail.testing.Resources.resource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gafail.engine.Json;
+import dev.gafail.testing.GafailProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Off a terminal (CI, a pipe, a file) a wait of more than 10 s shows as plain lines on stderr with the
+ * clock time, what is waited for and how long of how long; stdout stays data, in text and in JSON.
+ */
+class HeartbeatTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Pattern BEAT = Pattern.compile("\\d\\d:\\d\\d:\\d\\d settle: waiting 1\\d(\\.\\d)?s of 12s");
+
+    @Test
+    void aHoldPipedToAFileBeatsOnStderrAndLeavesStdoutData() throws Exception {
+        String hold = resource("runbooks/cli/hold.yaml").toString();
+        try (GafailProcess text = GafailProcess.start(Files.createDirectory(dir.resolve("text")), "run", hold, "--yes");
+             GafailProcess json = GafailProcess.start(Files.createDirectory(dir.resolve("json")), "run", hold, "--yes",
+                     "--output", "json")) {
+            assertEquals(0, text.exitCode(), text.err());
+            assertEquals(0, json.exitCode(), json.err());
+
+            for (GafailProcess run : List.of(text, json)) {
+                List<String> beats = run.err().lines().filter(l -> BEAT.matcher(l).matches()).toList();
+                assertFalse(beats.isEmpty(), "a heartbeat during the 12 s hold: " + run.err());
+                assertEquals(run.err().lines().count(), beats.size(), "stderr holds the beats alone: " + run.err());
+                assertTrue(beats.size() <= 2, "at most one per 10 s: " + beats);
+                assertFalse(run.out().contains("waiting"), "stdout is data: " + run.out());
+            }
+            assertTrue(text.out().contains("✓ settle (control.wait)"), text.out());
+            json.out().lines().forEach(line -> assertTrue(Json.MAPPER.readTree(line).has("type"), line));
+        }
+    }
+}
