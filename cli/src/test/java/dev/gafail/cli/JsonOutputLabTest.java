@@ -107,6 +107,8 @@ class JsonOutputLabTest {
         script.put(List.of("__complete"), List.of(ok(Shape.DOCUMENT, json -> assertEquals(List.of("region-a",
                 "region-b"), Json.MAPPER.convertValue(json.get(0).path("candidates"), List.class)),
                 "__complete", "--", "failover", "--to", "")));
+        // The launcher's start-up training prints nothing: its commands' output goes nowhere.
+        script.put(List.of("__train"), List.of(new Invocation(() -> List.of("__train"), 0, Shape.EMPTY, json -> { })));
         script.put(List.of("schema"), List.of(ok(Shape.DOCUMENT, "schema", "status"), ok(Shape.DOCUMENT, "schema")));
         script.put(List.of("topology"), List.of(ok(Shape.DOCUMENT, "topology")));
         script.put(List.of("topology", "validate"), List.of(ok(Shape.DOCUMENT, "topology", "validate")));
