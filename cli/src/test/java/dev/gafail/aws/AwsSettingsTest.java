@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Where each call goes: a service's override, then its region's, then the default, then the SDK's environment. */
 class AwsSettingsTest {
@@ -39,6 +43,44 @@ class AwsSettingsTest {
         assertEquals(Optional.of(URI.create("http://127.0.0.1:9")), settings(Map.of(),
                 Map.of("AWS_ENDPOINT_URL_ECS", "http://127.0.0.1:9")).endpoint("ecs", "us-east-1"));
         assertEquals(Optional.empty(), settings(Map.of(), Map.of()).endpoint("ecs", "us-east-1"));
+    }
+
+    @Test
+    void theEnvironmentWinsOverTheProfileAndAProfilesServiceSectionOverItsEndpointUrl(@TempDir Path dir)
+            throws IOException {
+        Path config = dir.resolve("config");
+        Files.writeString(config, """
+                [profile emulator]
+                endpoint_url = http://127.0.0.1:5000
+                services = split
+
+                [services split]
+                sts =
+                  endpoint_url = http://127.0.0.1:5001
+                """);
+        Map<String, String> env = Map.of("AWS_CONFIG_FILE", config.toString(), "AWS_PROFILE", "emulator");
+        AwsSettings profiled = new AwsSettings(AwsProfiles.load(null, env, dir), new ApiLocations(Map.of(),
+                "us-west-2", Set.of("us-east-1")), env, "test");
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:5001")), profiled.endpoint("sts", "us-east-1"));
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:5000")), profiled.endpoint("rds", "us-east-1"));
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:5000")), profiled.endpoint("sso", "us-east-1"),
+                "the profile's endpoint serves IAM Identity Center too");
+
+        Map<String, String> overridden = new HashMap<>(env);
+        overridden.put("AWS_ENDPOINT_URL_RDS", "http://127.0.0.1:6000");
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:6000")), new AwsSettings(AwsProfiles.load(null,
+                overridden, dir), profiled.apis(), overridden, "test").endpoint("rds", "us-east-1"));
+
+        Map<String, String> ignoring = new HashMap<>(env);
+        ignoring.put("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true");
+        assertEquals(Optional.empty(), new AwsSettings(AwsProfiles.load(null, ignoring, dir), profiled.apis(), ignoring,
+                "test").endpoint("rds", "us-east-1"));
+        assertEquals(Optional.of(DEFAULT), new AwsSettings(profiled.profiles(), new ApiLocations(Map.of("default",
+                DEFAULT), "us-west-2", Set.of("us-east-1")), env, "test").endpoint("rds", "us-east-1"),
+                "the topology's endpoints win over the profile's");
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:5000")), new AwsSettings(profiled.profiles(),
+                new ApiLocations(Map.of("default", DEFAULT), "us-west-2", Set.of("us-east-1")), env, "test")
+                .endpoint("sso", "us-east-1"), "a topology's default does not sign anyone in");
     }
 
     @Test
