@@ -132,6 +132,25 @@ class CredentialsTest {
     }
 
     @Test
+    void aProfileWithAWebIdentityTokenFileAssumesItsRoleWhicheverWayItIsChosen() throws IOException {
+        Path token = dir.resolve("oidc-token");
+        Files.writeString(token, "web-token-text");
+        config("""
+                [profile ci]
+                role_arn = arn:aws:iam::111122223333:role/ci
+                web_identity_token_file = %s
+                region = eu-west-1
+                """.formatted(token));
+        for (Chosen chosen : Chosen.values()) {
+            int before = aws.calls().size();
+            CliRun.Result status = chosen.run(cli(), "ci", "--topology", topology.toString(), "status");
+            assertEquals(0, status.code(), chosen + ": " + status);
+            assertEquals("AssumeRoleWithWebIdentity", aws.calls().get(before).operation(), chosen.toString());
+            assertNoSecret(status);
+        }
+    }
+
+    @Test
     void aProfilesEndpointUrlSendsTheCallsWhereItSaysWhicheverWayTheProfileIsChosen() throws IOException {
         Path bare = dir.resolve("bare.yaml");
         Files.writeString(bare, Files.readString(topology).replaceAll("(?m)^endpoints:.*\n", ""));
