@@ -75,23 +75,36 @@ final class RoleMonitor implements AutoCloseable {
         return "no answer for " + Duration.between(seen.at(), clock.instant()).toMillis() + " ms";
     }
 
-    /** One look; never throws, since an exception would end the scheduled task for good. */
+    /**
+     * One observation; never throws, since an exception would end the scheduled task for good. A look
+     * that fails is tried once more at once: a switchover ends every database session, and the pool
+     * hands out a fresh connection after the ended one, so one failed look is not the database down
+     * (and /healthz does not flap unhealthy while the database is fine).
+     */
     private void observe() {
         Instant start = clock.instant();
         try {
-            cache.ping();
-            Role seen = database.inRecovery() ? Role.READER : Role.WRITER;
-            if (seen == Role.WRITER && role != Role.WRITER) {
-                cache.flush();
-                database.migrate();
+            look();
+        } catch (Exception | LinkageError first) {
+            try {
+                look();
+            } catch (Exception | LinkageError e) {
+                last = new Observation(role, false, "unreachable: " + firstLine(e), clock.instant(),
+                        Duration.between(start, clock.instant()).toMillis());
+                return;
             }
-            role = seen;
-            last = new Observation(seen, true, "ok", clock.instant(), Duration.between(start, clock.instant())
-                    .toMillis());
-        } catch (Exception | LinkageError e) {
-            last = new Observation(role, false, "unreachable: " + firstLine(e), clock.instant(),
-                    Duration.between(start, clock.instant()).toMillis());
         }
+        last = new Observation(role, true, "ok", clock.instant(), Duration.between(start, clock.instant()).toMillis());
+    }
+
+    private void look() throws Exception {
+        cache.ping();
+        Role seen = database.inRecovery() ? Role.READER : Role.WRITER;
+        if (seen == Role.WRITER && role != Role.WRITER) {
+            cache.flush();
+            database.migrate();
+        }
+        role = seen;
     }
 
     private static String firstLine(Throwable e) {

@@ -12,7 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * gafail's own {@code status}, run from its jar as an operator runs it, on the lab's topology file: its
- * cells as facts (the writer, the dials, ECS running/desired and rollout, the topology's alarm).
+ * typed cells (gafail schema status) as facts: the writer, the dials, ECS running/desired and rollout, the
+ * topology's alarm.
  */
 final class GafailStatus {
 
@@ -32,14 +33,15 @@ final class GafailStatus {
         for (Map.Entry<String, JsonNode> row : JSON.readTree(result.out()).path("regions").properties()) {
             String region = row.getKey();
             JsonNode cells = row.getValue();
-            if (cells.path("database").asString().equals("writer")) {
+            if (cells.at("/database/role").asString().equals("writer")) {
                 facts.put(Facts.WRITER, region);
             }
-            facts.put(Facts.dial(region), cells.path("dial").asString().replace("%", ""));
-            facts.put(Facts.ecs(region), cells.path("ecs").asString());
-            // status names only the topology's alarms that are not OK
-            String alarms = cells.path("alarms").asString();
-            facts.put(Facts.alarm(LabResources.AWS_REGIONS.get(region)), alarms.equals("OK") ? "OK" : alarms);
+            facts.put(Facts.dial(region), String.valueOf(cells.at("/dial/percent").asInt()));
+            JsonNode ecs = cells.path("ecs");
+            facts.put(Facts.ecs(region), ecs.path("running").asInt() + "/" + ecs.path("desired").asInt() + " "
+                    + ecs.path("rollout").asString());
+            // the lab has the one alarm the topology names: its state in the region
+            facts.put(Facts.alarm(LabResources.AWS_REGIONS.get(region)), cells.at("/alarms/alarms/0/state").asString());
         }
         return new Facts(facts);
     }
