@@ -9,7 +9,9 @@ import dev.gafail.yaml.InvalidFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -23,6 +25,9 @@ public final class BundledRunbooks {
     /** Every bundled runbook's name (a test checks the list against the repository's folder). */
     public static final List<String> NAMES = List.of("example.yaml", "failover.yaml", "failover-unplanned.yaml");
 
+    /** How a RUNBOOK argument names a runbook that ships inside gafail, as its problems name it too. */
+    public static final String PREFIX = "bundled:";
+
     private BundledRunbooks() {
     }
 
@@ -32,10 +37,26 @@ public final class BundledRunbooks {
             if (in == null) {
                 throw new IllegalStateException("the bundled runbook " + name + " is missing from the gafail jar");
             }
-            return loader.parse("bundled:" + name, in.readAllBytes());
+            return loader.parse(PREFIX + name, in.readAllBytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The runbook {@code file}, or the bundled one that {@code bundled:NAME} names, parsed and checked
+     * by {@code loader}.
+     */
+    public static Runbook fileOrBundled(RunbookLoader loader, Path file) throws InvalidFileException {
+        Optional<String> name = bundledName(file);
+        return name.isPresent() ? load(loader, name.get()) : loader.load(file);
+    }
+
+    /** The name of the bundled runbook that {@code file} names as {@code bundled:NAME}, if it does. */
+    private static Optional<String> bundledName(Path file) {
+        String name = file.toString();
+        return name.startsWith(PREFIX) && NAMES.contains(name.substring(PREFIX.length()))
+                ? Optional.of(name.substring(PREFIX.length())) : Optional.empty();
     }
 
     /** The IAM actions the bundled runbooks' steps call, as {@code gafail iam-policy} lists them. */

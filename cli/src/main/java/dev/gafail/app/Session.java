@@ -125,10 +125,13 @@ public final class Session implements AutoCloseable {
         return stepTypes().iamActions(step);
     }
 
-    /** The runbook at {@code file}, or exit 2 with every problem in it, one per line. */
+    /**
+     * The runbook at {@code file}, or the bundled one that {@code bundled:NAME} names; or exit 2 with every
+     * problem in it, one per line.
+     */
     public Runbook load(Path file) {
         try {
-            return loader().load(file);
+            return BundledRunbooks.fileOrBundled(loader(), file);
         } catch (InvalidFileException e) {
             throw GafailException.invalid(e);
         }

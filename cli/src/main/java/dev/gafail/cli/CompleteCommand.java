@@ -1,10 +1,16 @@
 package dev.gafail.cli;
 
+import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Json;
+import dev.gafail.topology.Topology;
+import dev.gafail.topology.TopologyLoader;
+import dev.gafail.yaml.InvalidFileException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -27,7 +33,7 @@ final class CompleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Completions.Candidates candidates = new Completions(gafail.spec.commandLine(), gafail::quietTopology)
+        Completions.Candidates candidates = new Completions(gafail.spec.commandLine(), this::quietTopology)
                 .after(words);
         PrintWriter out = gafail.context().out();
         if (gafail.json()) {
@@ -41,5 +47,20 @@ final class CompleteCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The topology for completing a command line: the file named on it, else the one gafail would use;
+     * read from disk only, never from AWS. A file with problems is an exception (exit 2), as anywhere.
+     */
+    private Optional<Topology> quietTopology(Optional<Path> named) {
+        if (named.isEmpty()) {
+            return gafail.session().optionalTopology();
+        }
+        try {
+            return Optional.of(new TopologyLoader().load(gafail.context().workingDirectory().resolve(named.get())));
+        } catch (InvalidFileException e) {
+            throw GafailException.invalid(e);
+        }
     }
 }

@@ -145,7 +145,7 @@ final class Completions {
 
     private List<String> live(Marker marker, Optional<Path> file) {
         if (marker instanceof Runbooks) {
-            return BundledRunbooks.NAMES.stream().map(n -> Gafail.BUNDLED + n).toList();
+            return BundledRunbooks.NAMES.stream().map(n -> BundledRunbooks.PREFIX + n).toList();
         }
         Optional<Topology> read;
         try {

@@ -68,7 +68,7 @@ final class FailoverCommand implements Callable<Integer> {
             throw new GafailException(ExitCode.USAGE, "--to " + to + ": topology " + topology.name()
                     + " has the regions " + String.join(", ", topology.regions().keySet()));
         }
-        Runbook loaded = runbook != null ? gafail.runbook(runbook)
+        Runbook loaded = runbook != null ? gafail.session().load(runbook)
                 : gafail.session().bundled(mode == Mode.PLANNED ? "failover.yaml" : "failover-unplanned.yaml");
         Map<String, String> values = new LinkedHashMap<>();
         values.put("to", to);

@@ -31,7 +31,7 @@ final class IamPolicyCommand implements Callable<Integer> {
     public Integer call() {
         Set<String> actions = new TreeSet<>();
         for (Path file : runbooks) {
-            Runbook runbook = gafail.runbook(file);
+            Runbook runbook = gafail.session().load(file);
             for (StepSpec step : runbook.allSteps()) {
                 actions.addAll(gafail.session().iamActions(step));
             }

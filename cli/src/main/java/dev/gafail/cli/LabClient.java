@@ -175,45 +175,4 @@ final class LabClient {
             throw new GafailException(ExitCode.STEP_FAILED, "cannot read " + secret + ": " + e.getMessage());
         }
     }
-
-    /**
-     * Prints the lab's request log, only what reached {@code awsRegion}'s ports if given: a table, or
-     * its JSON lines with --output json. A line the lab is still writing is left out.
-     */
-    void requests(Optional<String> awsRegion) {
-        Path log = dir.resolve(Lab.REQUEST_LOG);
-        String text;
-        try {
-            text = Files.readString(log);
-        } catch (NoSuchFileException e) {
-            throw new GafailException(ExitCode.USAGE, "no lab request log at " + log + "; start a lab with `gafail lab up`");
-        } catch (IOException e) {
-            throw new GafailException(ExitCode.STEP_FAILED, "cannot read " + log + ": " + e.getMessage());
-        }
-        PrintWriter out = gafail.context().out();
-        boolean json = gafail.json();
-        if (!json) {
-            out.printf("%-30s %-9s %-9s %-17s %-26s %-10s %s%n", "time", "port", "signed", "service", "operation",
-                    "protocol", "outcome");
-        }
-        for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode r = Json.MAPPER.readTree(line);
-            if (awsRegion.isPresent() && !awsRegion.get().equals(r.path("endpoint").asString())) {
-                continue;
-            }
-            if (json) {
-                out.println(line);
-                continue;
-            }
-            int status = r.path("status").asInt();
-            String error = r.path("error").asString();
-            out.printf("%-30s %-9s %-9s %-17s %-26s %-10s %s%n", r.path("time").asString(), r.path("endpoint").asString(),
-                    r.path("region").asString(), r.path("service").asString(), r.path("operation").asString(),
-                    r.path("protocol").asString(), status == 0 ? error : (status + " " + error).strip());
-        }
-        out.flush();
-    }
 }

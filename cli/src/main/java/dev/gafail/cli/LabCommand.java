@@ -6,20 +6,16 @@ import dev.gafail.engine.Json;
 import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabControl;
 import dev.gafail.lab.LabException;
-import dev.gafail.lab.net.Outage;
-import dev.gafail.yaml.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -28,8 +24,8 @@ import picocli.CommandLine.Spec;
         "processes and Valkey/Redis per region, an edge with traffic dials, and each AWS region's APIs.",
         "Everything listens on 127.0.0.1; `lab up` runs a supervisor in the background."},
         subcommands = {LabCommand.Up.class, LabCommand.Status.class, LabCommand.Down.class, LabCommand.Token.class,
-                LabCommand.Fail.class, LabCommand.Stall.class, LabCommand.Degrade.class, LabCommand.Heal.class,
-                LabCommand.Requests.class})
+                LabRegionCommands.Fail.class, LabRegionCommands.Stall.class, LabRegionCommands.Degrade.class,
+                LabRegionCommands.Heal.class, LabRequestsCommand.class})
 final class LabCommand implements Runnable {
 
     @ParentCommand
@@ -50,25 +46,6 @@ final class LabCommand implements Runnable {
 
         @Mixin
         Folder folder = new Folder();
-    }
-
-    /** A fault or its cure, for one region, answered with the lab's status. */
-    abstract static class RegionOperation extends Subcommand {
-        @Parameters(paramLabel = "REGION", completionCandidates = Completions.LabRegions.class,
-                description = "A region of the lab's topology (fail and heal: or global-accelerator).")
-        String region;
-
-        abstract String operation();
-
-        Map<String, String> query() {
-            return Map.of("region", region);
-        }
-
-        @Override
-        public Integer call() {
-            lab.client(folder).shown(operation(), query());
-            return 0;
-        }
     }
 
     /** The options every lab command takes. */
@@ -148,82 +125,6 @@ final class LabCommand implements Runnable {
             lab.gafail.context().out().println(lab.gafail.json() ? Json.MAPPER.writeValueAsString(Map.of("token", token,
                     "validFor", "24h")) : token);
             lab.gafail.context().out().flush();
-            return 0;
-        }
-    }
-
-    @Command(name = "fail", description = {"Lose a region abruptly: its AWS APIs, load balancer and database's port"
-            + " fail as --mode says, its processes, cache and database are killed.",
-            "REGION global-accelerator loses Global Accelerator's control plane alone (its data plane, the edge,"
-            + " goes on)."})
-    static final class Fail extends RegionOperation {
-        @Option(names = "--mode", paramLabel = "hang|blackhole|refuse", description = "hang (default): connections"
-                + " accepted, never answered; blackhole: connection attempts unanswered; refuse: refused.")
-        String mode = Outage.HANG.label();
-
-        @Override
-        String operation() {
-            return "fail";
-        }
-
-        @Override
-        Map<String, String> query() {
-            try {
-                return Map.of("region", region, "mode", Outage.of(mode).label());
-            } catch (IllegalArgumentException e) {
-                throw new GafailException(ExitCode.USAGE, e.getMessage());
-            }
-        }
-    }
-
-    @Command(name = "stall", description = "Hold back a region's replication stream: its replica falls behind,"
-            + " and an unplanned failover now loses what it writes.")
-    static final class Stall extends RegionOperation {
-        @Override
-        String operation() {
-            return "stall";
-        }
-    }
-
-    @Command(name = "degrade", description = "Make a region's database answer slowly (a dependency that times out).")
-    static final class Degrade extends RegionOperation {
-        @Option(names = "--latency", paramLabel = "DURATION", description = "Delay per database request (default 2s).")
-        String latency = "2s";
-
-        @Override
-        String operation() {
-            return "degrade";
-        }
-
-        @Override
-        Map<String, String> query() {
-            Duration delay = Durations.parse(latency).orElseThrow(() -> new GafailException(ExitCode.USAGE,
-                    "--latency " + latency + ": not a duration (" + Durations.EXAMPLES + ")"));
-            return Map.of("region", region, "latencyMs", Long.toString(delay.toMillis()));
-        }
-    }
-
-    @Command(name = "heal", description = "Undo fail, stall and degrade: the region's parts come back (its database as a"
-            + " replica of the writer), its AWS APIs and load balancer on the same ports; or global-accelerator's"
-            + " control plane.")
-    static final class Heal extends RegionOperation {
-        @Override
-        String operation() {
-            return "heal";
-        }
-    }
-
-    @Command(name = "requests", description = "The AWS requests the lab received (aws-requests.jsonl in its folder):"
-            + " time, the port's AWS region, the signing region, service, operation, protocol, outcome.")
-    static final class Requests extends Subcommand {
-        @Option(names = "--region", paramLabel = "AWS_REGION", completionCandidates = Completions.AwsRegions.class,
-                description = "Only those that reached this AWS region's"
-                + " ports.")
-        String region;
-
-        @Override
-        public Integer call() {
-            lab.client(folder).requests(Optional.ofNullable(region));
             return 0;
         }
     }

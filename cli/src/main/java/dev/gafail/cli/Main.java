@@ -46,7 +46,7 @@ public final class Main {
     /** Runs with stdout and stderr behind {@code mask}, which learns each run's secrets. */
     private static int run(CliContext context, ConsoleMask mask, String... args) {
         CliContext masked = context.behind(mask, List.of(args));
-        CommandLine line = Gafail.commandLine(masked, mask);
+        CommandLine line = GafailCommandLine.create(masked, mask);
         try {
             return line.execute(args);
         } finally {

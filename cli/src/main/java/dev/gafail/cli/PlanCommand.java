@@ -26,7 +26,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return gafail.run(new RunRequest(gafail.runbook(runbook), parameters.values(), ChangeRequest.none(),
+        return gafail.run(new RunRequest(gafail.session().load(runbook), parameters.values(), ChangeRequest.none(),
                 true));
     }
 }

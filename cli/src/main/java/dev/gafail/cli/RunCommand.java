@@ -33,6 +33,6 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return gafail.run(new RunRequest(gafail.runbook(runbook), parameters.values(), change.request(), dryRun));
+        return gafail.run(new RunRequest(gafail.session().load(runbook), parameters.values(), change.request(), dryRun));
     }
 }

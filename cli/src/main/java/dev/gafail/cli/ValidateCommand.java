@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -39,9 +38,7 @@ final class ValidateCommand implements Callable<Integer> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("file", file.toString());
             try {
-                Optional<String> bundled = Gafail.bundledName(file);
-                Runbook runbook = bundled.isPresent() ? BundledRunbooks.load(gafail.session().loader(), bundled.get())
-                        : gafail.session().loader().load(file);
+                Runbook runbook = BundledRunbooks.fileOrBundled(gafail.session().loader(), file);
                 entry.put("valid", true);
                 entry.put("runbook", runbook.name());
                 if (!json) {

@@ -42,7 +42,7 @@ final class Commands {
         CliContext context = new CliContext(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()),
                 InputStream.nullInputStream(), false, Map.of(), Path.of("."), Clock.systemUTC(),
                 BuiltinActions::registry, new StopSignal(), List.of());
-        return Gafail.commandLine(context, new ConsoleMask());
+        return GafailCommandLine.create(context, new ConsoleMask());
     }
 
     private static void walk(CommandLine line, List<String> path, List<List<String>> out) {

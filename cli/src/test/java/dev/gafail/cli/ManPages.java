@@ -36,7 +36,7 @@ public final class ManPages {
         CliContext context = new CliContext(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()),
                 InputStream.nullInputStream(), false, Map.of(), Path.of("."), Clock.systemUTC(),
                 BuiltinActions::registry, new StopSignal(), List.of());
-        CommandLine line = Gafail.commandLine(context, new ConsoleMask());
+        CommandLine line = GafailCommandLine.create(context, new ConsoleMask());
         int code = ManPageGenerator.generateManPage(asciidoc, null, new boolean[0], true, line.getCommandSpec());
         if (code != 0) {
             throw new IllegalStateException("picocli's ManPageGenerator failed: exit " + code);
