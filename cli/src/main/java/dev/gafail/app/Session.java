@@ -228,8 +228,8 @@ public final class Session implements AutoCloseable {
             Optional<String> survivor = survivingAwsRegions(t).stream().findFirst();
             AwsClients clients = new AwsClients(lostRegions.isEmpty() || survivor.isEmpty() ? aws
                     : aws.pinnedTo(survivor.get()), AwsClients.Timeouts.CHANGES, reachability);
-            target = new Target(t, clients, clients.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());
             requireCredentials(clients);
+            target = new Target(t, clients, clients.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());
         }
         return target;
     }
