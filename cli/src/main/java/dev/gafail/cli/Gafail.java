@@ -136,7 +136,7 @@ public final class Gafail implements Runnable {
         if (live) {
             return events;
         }
-        Heartbeat heartbeat = new Heartbeat(context.err(), context.clock().getZone());
+        Heartbeat heartbeat = new Heartbeat(context.err(), context.clock());
         return e -> {
             events.on(e);
             heartbeat.on(e);

@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.actions.BuiltinActions;
 import dev.gafail.engine.Json;
+import dev.gafail.testing.CliRun;
+import dev.gafail.testing.FakeChange;
+import dev.gafail.testing.FakeWorld;
 import dev.gafail.testing.GafailProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +27,7 @@ class HeartbeatTest {
     @TempDir
     Path dir;
 
-    private static final Pattern BEAT = Pattern.compile("\\d\\d:\\d\\d:\\d\\d settle: waiting 1\\d(\\.\\d)?s of 12s");
+    private static final Pattern BEAT = Pattern.compile("\\d\\d:\\d\\d:\\d\\d settle: waiting \\d+(\\.\\d)?s of 12s");
 
     @Test
     void aHoldPipedToAFileBeatsOnStderrAndLeavesStdoutData() throws Exception {
@@ -44,5 +48,28 @@ class HeartbeatTest {
             assertTrue(text.out().contains("✓ settle (control.wait)"), text.out());
             json.out().lines().forEach(line -> assertTrue(Json.MAPPER.readTree(line).has("type"), line));
         }
+    }
+
+    @Test
+    void aStepThatSaysNothingWhileItWaitsStillBeats() throws Exception {
+        // A retry's backoff (10 to 20 s here) reports no progress: the clock, not the events, drives the beats.
+        Path runbook = dir.resolve("backoff.yaml");
+        Files.writeString(runbook, """
+                apiVersion: gafail.dev/v1
+                kind: Runbook
+                metadata: {name: backoff, description: "one failed try, then a long backoff"}
+                steps:
+                  - id: flaky
+                    action: test.change
+                    with: {key: flaky, failApplies: 1, retryable: true}
+                    retry: {attempts: 2, backoff: 20s, maxBackoff: 20s}
+                """);
+        FakeWorld world = new FakeWorld();
+        CliRun.Result run = CliRun.in(Files.createDirectory(dir.resolve("backoff")))
+                .actions(target -> BuiltinActions.registry(target, new FakeChange(world)))
+                .run("run", runbook.toString(), "--yes");
+        assertEquals(0, run.code(), run.toString());
+        assertTrue(Pattern.compile("(?m)^\\d\\d:\\d\\d:\\d\\d flaky: attempt 1 failed; trying again in \\S+$")
+                .matcher(run.err()).find(), run.err());
     }
 }
