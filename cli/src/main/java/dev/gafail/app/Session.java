@@ -249,13 +249,13 @@ public final class Session implements AutoCloseable {
 
     /** A warning when the credentials end, unrenewed, before a run of {@code runbook} may. */
     private List<String> credentialNotices(Runbook runbook, ChangeRequest change) {
-        if (!needs(runbook, a -> true) || target().aws().operatorCredentials().isEmpty()) {
+        if (!needs(runbook, a -> true)) {
             return List.of();
         }
         Duration needed = change.timeout() != null ? change.timeout()
                 : runbook.timeout() != null ? runbook.timeout() : UNBOUNDED_RUN;
-        return target().aws().operatorCredentials().get().expiryWarning(settings.clock().instant(), needed)
-                .stream().toList();
+        return target().aws().operatorCredentials()
+                .flatMap(credentials -> credentials.expiryWarning(settings.clock().instant(), needed)).stream().toList();
     }
 
     /** The AWS regions of the topology's regions not said to be lost, in the topology's order. */

@@ -45,15 +45,14 @@ public final class AwsErrors {
      * a timeout); {@link CredentialsLost} when the credentials ended and cannot be renewed here.
      */
     public static StepFailure failure(String operation, SdkException e) {
-        Optional<UnreachableApiException> unreachable = unreachable(e);
+        Optional<UnreachableApiException> unreachable = found(e, UnreachableApiException.class);
         if (unreachable.isPresent()) {
             return new Unreachable(unreachable.get().api(), operation + ": " + unreachable.get().getMessage(),
                     !unreachable.get().lost(), e);
         }
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof CredentialsUnavailableException lost) {
-                return new CredentialsLost(lost.getMessage(), e);
-            }
+        Optional<CredentialsUnavailableException> lost = found(e, CredentialsUnavailableException.class);
+        if (lost.isPresent()) {
+            return new CredentialsLost(lost.get().getMessage(), e);
         }
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
                 && EXPIRED_TOKEN.contains(service.awsErrorDetails().errorCode())) {
@@ -62,15 +61,18 @@ public final class AwsErrors {
         return new StepFailure(describe(operation, e), transientError(e), e);
     }
 
-    /** What {@link ReachabilityGuard} said of a call's location, if it found the location lost. */
-    private static Optional<UnreachableApiException> unreachable(Throwable e) {
+    /**
+     * The first {@code type} among {@code e}'s causes and what they suppressed: what {@link
+     * ReachabilityGuard} said of a call's location, or why the credentials could not be had.
+     */
+    private static <T extends Throwable> Optional<T> found(Throwable e, Class<T> type) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof UnreachableApiException found) {
-                return Optional.of(found);
+            if (type.isInstance(cause)) {
+                return Optional.of(type.cast(cause));
             }
             for (Throwable suppressed : cause.getSuppressed()) {
-                if (suppressed instanceof UnreachableApiException found) {
-                    return Optional.of(found);
+                if (type.isInstance(suppressed)) {
+                    return Optional.of(type.cast(suppressed));
                 }
             }
         }

@@ -149,12 +149,8 @@ final class CredentialSources {
         if (profile.property("sso_session").isPresent() || profile.property("sso_start_url").isPresent()) {
             return sso(name, profile);
         }
-        Optional<String> id = profile.property("aws_access_key_id");
-        if (id.isPresent()) {
-            return new Found(keys(id.get(), profile.property("aws_secret_access_key").orElseThrow(() ->
-                    usage("AWS profile '" + name + "' has aws_access_key_id but no aws_secret_access_key")),
-                    profile.property("aws_session_token").orElse(null)), "profile " + name + "'s keys",
-                    "put fresh keys in profile " + name, Found.RENEWING);
+        if (profile.property("aws_access_key_id").isPresent()) {
+            return profileKeys(name, profile);
         }
         Optional<String> process = profile.property("credential_process");
         if (process.isPresent()) {
@@ -201,9 +197,7 @@ final class CredentialSources {
             String source = sourceProfile.get();
             // A profile that names itself assumes its role with its own keys, as the AWS CLI does.
             if (source.equals(name) && profile.property("aws_access_key_id").isPresent()) {
-                return new Found(keys(profile.property("aws_access_key_id").get(),
-                        profile.property("aws_secret_access_key").orElse(""), null), "profile " + name + "'s keys",
-                        "put fresh keys in profile " + name, Found.RENEWING);
+                return profileKeys(name, profile);
             }
             return profile(source, chain);
         }
@@ -268,6 +262,15 @@ final class CredentialSources {
                 .or(() -> Optional.ofNullable(env.get("AWS_DEFAULT_REGION")))
                 .or(() -> profiles.current().flatMap(p -> p.property("region")))
                 .filter(r -> !r.isBlank()).orElse("us-east-1");
+    }
+
+    /** The keys profile {@code name} holds (it has {@code aws_access_key_id}). */
+    private static Found profileKeys(String name, Profile profile) {
+        String secret = profile.property("aws_secret_access_key").orElseThrow(() ->
+                usage("AWS profile '" + name + "' has aws_access_key_id but no aws_secret_access_key"));
+        return new Found(keys(profile.property("aws_access_key_id").get(), secret,
+                profile.property("aws_session_token").orElse(null)), "profile " + name + "'s keys",
+                "put fresh keys in profile " + name, Found.RENEWING);
     }
 
     private static AwsCredentialsProvider keys(String id, String secret, String token) {

@@ -201,15 +201,7 @@ public final class Lab implements LabRegions, AutoCloseable {
         awaitEdge();
         controlPlane = new ControlPlane(this, requestLog(), REGIONS.stream().map(Lab::awsRegion).toList(),
                 config.acceleratorRegion());
-        Map<String, Integer> regionPorts = new LinkedHashMap<>();
-        Map<String, Integer> apiPorts = new LinkedHashMap<>();
-        for (String region : REGIONS) {
-            regionPorts.put(region, edge.regionPort(region));
-            apiPorts.put(awsRegion(region), controlPlane.port(awsRegion(region)));
-        }
-        Files.writeString(topologyFile(), TopologyFile.text(edge.port(), controlPlane.port(), apiPorts,
-                controlPlane.acceleratorRegion(), controlPlane.acceleratorPort(), regionPorts, config.instances(),
-                config.warm()));
+        Files.writeString(topologyFile(), TopologyFile.text(edge, controlPlane, config.instances(), config.warm()));
         Path token = config.dir().resolve("jwt.secret");
         Files.writeString(token, secret);
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
@@ -306,7 +298,7 @@ public final class Lab implements LabRegions, AutoCloseable {
         }
     }
 
-    private static String awsRegion(String region) {
+    static String awsRegion(String region) {
         return LabResources.AWS_REGIONS.get(region);
     }
 

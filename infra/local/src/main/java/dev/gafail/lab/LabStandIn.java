@@ -3,7 +3,6 @@ package dev.gafail.lab;
 import com.sun.net.httpserver.HttpServer;
 import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabRegions;
-import dev.gafail.lab.aws.LabResources;
 import dev.gafail.lab.postgres.LostTransaction;
 import dev.gafail.servers.os.Await;
 import dev.gafail.lab.edge.Edge;
@@ -44,19 +43,10 @@ public final class LabStandIn implements AutoCloseable {
             for (String region : Lab.REGIONS) {
                 edge.endpoints(region, List.of(healthz(region)));
             }
-            List<String> awsRegions = Lab.REGIONS.stream().map(LabResources.AWS_REGIONS::get).toList();
-            controlPlane = new ControlPlane(new Picture(), dir.resolve("aws-requests.jsonl"), awsRegions,
-                    LabConfig.DEFAULT_ACCELERATOR_REGION);
-            Map<String, Integer> regionPorts = new LinkedHashMap<>();
-            Map<String, Integer> apiPorts = new LinkedHashMap<>();
-            for (String region : Lab.REGIONS) {
-                regionPorts.put(region, edge.regionPort(region));
-                String awsRegion = LabResources.AWS_REGIONS.get(region);
-                apiPorts.put(awsRegion, controlPlane.port(awsRegion));
-            }
+            controlPlane = new ControlPlane(new Picture(), dir.resolve("aws-requests.jsonl"),
+                    Lab.REGIONS.stream().map(Lab::awsRegion).toList(), LabConfig.DEFAULT_ACCELERATOR_REGION);
             awaitHealthy();
-            Files.writeString(topology, TopologyFile.text(edge.port(), controlPlane.port(), apiPorts,
-                    controlPlane.acceleratorRegion(), controlPlane.acceleratorPort(), regionPorts, 1, 1));
+            Files.writeString(topology, TopologyFile.text(edge, controlPlane, 1, 1));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

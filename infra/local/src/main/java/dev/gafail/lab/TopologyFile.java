@@ -1,6 +1,9 @@
 package dev.gafail.lab;
 
+import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabResources;
+import dev.gafail.lab.edge.Edge;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,11 +16,23 @@ public final class TopologyFile {
     private TopologyFile() {
     }
 
+    /** The topology of the lab whose edge and control plane these are, each port read from them. */
+    static String text(Edge edge, ControlPlane controlPlane, int active, int warm) {
+        Map<String, Integer> regionPorts = new LinkedHashMap<>();
+        Map<String, Integer> apiPorts = new LinkedHashMap<>();
+        for (String region : Lab.REGIONS) {
+            regionPorts.put(region, edge.regionPort(region));
+            apiPorts.put(Lab.awsRegion(region), controlPlane.port(Lab.awsRegion(region)));
+        }
+        return text(edge.port(), controlPlane.port(), apiPorts, controlPlane.acceleratorRegion(),
+                controlPlane.acceleratorPort(), regionPorts, active, warm);
+    }
+
     /**
      * @param apiPorts          the port of each AWS region's APIs alone
      * @param acceleratorRegion the AWS region that hosts Global Accelerator's control plane, on {@code acceleratorPort}
      */
-    static String text(int edgePort, int controlPlanePort, Map<String, Integer> apiPorts, String acceleratorRegion,
+    private static String text(int edgePort, int controlPlanePort, Map<String, Integer> apiPorts, String acceleratorRegion,
                        int acceleratorPort, Map<String, Integer> regionPorts, int active, int warm) {
         StringBuilder yaml = new StringBuilder("""
                 # Written by `gafail lab up`: the lab's two regions on this machine.
