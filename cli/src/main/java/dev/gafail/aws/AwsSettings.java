@@ -1,11 +1,13 @@
 package dev.gafail.aws;
 
+import dev.gafail.engine.ExitCode;
+import dev.gafail.engine.GafailException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * How to reach AWS: the AWS profiles and the one in use, where the APIs are (the topology's endpoint
@@ -68,9 +70,28 @@ public record AwsSettings(AwsProfiles profiles, ApiLocations apis, Map<String, S
             return Optional.empty();
         }
         String id = SERVICE_IDS.get(service);
-        return Stream.of(env.get("AWS_ENDPOINT_URL_" + id), env.get("AWS_ENDPOINT_URL"))
-                .filter(v -> v != null && !v.isBlank()).map(String::trim).findFirst()
-                .or(() -> profiles.endpoint(id.toLowerCase(Locale.ROOT))).map(URI::create);
+        for (String name : List.of("AWS_ENDPOINT_URL_" + id, "AWS_ENDPOINT_URL")) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                return Optional.of(url(value.trim(), name));
+            }
+        }
+        return profiles.endpoint(id.toLowerCase(Locale.ROOT))
+                .map(value -> url(value, "AWS profile '" + profiles.name() + "' endpoint_url"));
+    }
+
+    /** {@code value} as an http(s) URL, or exit 2 naming the setting it came from. */
+    private static URI url(String value, String setting) {
+        try {
+            URI uri = new URI(value);
+            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // said below, with the setting
+        }
+        throw new GafailException(ExitCode.USAGE, setting + ": not an http(s) URL: '" + value + "'");
     }
 
     /** Every service goes to this machine (the lab, an emulator) in every region gafail calls: nothing may leave it. */

@@ -2,13 +2,17 @@ package dev.gafail.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.engine.ExitCode;
+import dev.gafail.engine.GafailException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -81,6 +85,14 @@ class AwsSettingsTest {
         assertEquals(Optional.of(URI.create("http://127.0.0.1:5000")), new AwsSettings(profiled.profiles(),
                 new ApiLocations(Map.of("default", DEFAULT), "us-west-2", Set.of("us-east-1")), env, "test")
                 .endpoint("sso", "us-east-1"), "a topology's default does not sign anyone in");
+    }
+
+    @Test
+    void anEndpointThatIsNoUrlIsOneLineNamingTheSetting() {
+        GafailException bad = assertThrows(GafailException.class, () -> settings(Map.of(),
+                Map.of("AWS_ENDPOINT_URL_RDS", "127.0.0.1:4566")).endpoint("rds", "us-east-1"));
+        assertEquals(ExitCode.USAGE, bad.exitCode());
+        assertEquals(List.of("AWS_ENDPOINT_URL_RDS: not an http(s) URL: '127.0.0.1:4566'"), bad.lines());
     }
 
     @Test
