@@ -39,7 +39,7 @@ public record AwsSettings(AwsProfiles profiles, ApiLocations apis, Map<String, S
      * profile's {@code services} section spell it.
      */
     private static final Map<String, String> SERVICE_IDS = Map.of("globalaccelerator", "GLOBAL_ACCELERATOR",
-            "rds", "RDS", "ecs", "ECS", "cloudwatch", "CLOUDWATCH", "sts", "STS", "sso", "SSO", "ssooidc", "SSO_OIDC");
+            "rds", "RDS", "ecs", "ECS", "cloudwatch", "CLOUDWATCH", "sts", "STS", "sso", "SSO", "ssooidc", "SSO_OIDC", "s3", "S3");
 
     private static final List<String> CREDENTIAL_VARIABLES = List.of("AWS_ACCESS_KEY_ID", "AWS_PROFILE",
             "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",

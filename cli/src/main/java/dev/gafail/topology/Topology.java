@@ -16,11 +16,12 @@ import java.util.Optional;
  * @param acceleratorRegion the AWS region of Global Accelerator's control plane (us-west-2 at AWS)
  * @param endpoints  endpoint overrides by service ({@code default}, {@code rds}, ...) or AWS region; empty at AWS
  * @param parameters values for runbook parameters of these names when {@code --set} gives none, as text
+ * @param state      the S3 bucket of the team's state; null: gafail's local folder
  */
 public record Topology(String file, String name, URI endpoint, String acceleratorArn, String acceleratorRegion,
                        String globalDatabase,
                        Map<String, Region> regions, List<String> alarms, Map<String, URI> endpoints,
-                       Map<String, String> parameters) {
+                       Map<String, String> parameters, StateBucket state) {
 
     /** Global Accelerator's control plane lives in us-west-2 at AWS, whatever the regions it serves. */
     public static final String DEFAULT_ACCELERATOR_REGION = "us-west-2";
@@ -30,6 +31,11 @@ public record Topology(String file, String name, URI endpoint, String accelerato
         alarms = List.copyOf(alarms);
         endpoints = Map.copyOf(endpoints);
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+
+    /** The S3 bucket of the team's lock, journals and audit trail; empty: gafail's local folder. */
+    public Optional<StateBucket> stateBucket() {
+        return Optional.ofNullable(state);
     }
 
     public Optional<Region> region(String name) {

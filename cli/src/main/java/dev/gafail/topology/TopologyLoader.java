@@ -133,6 +133,11 @@ public final class TopologyLoader {
                 root.at("/accelerator/arn").asString(),
                 root.at("/accelerator/controlPlaneRegion").asString(Topology.DEFAULT_ACCELERATOR_REGION),
                 root.path("globalDatabase").asString(), regions, alarms, endpoints,
-                parameters);
+                parameters, stateBucket(root.at("/state/s3")));
+    }
+
+    private static StateBucket stateBucket(JsonNode s3) {
+        return s3.isMissingNode() ? null
+                : new StateBucket(s3.path("bucket").asString(), s3.path("prefix").asString(""), s3.path("region").asString());
     }
 }
