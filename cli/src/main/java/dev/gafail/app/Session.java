@@ -9,6 +9,7 @@ import dev.gafail.aws.AwsSettings;
 import dev.gafail.aws.CallerIdentity;
 import dev.gafail.aws.OperatorCredentials;
 import dev.gafail.aws.Reachability;
+import dev.gafail.aws.S3State;
 import dev.gafail.engine.Action;
 import dev.gafail.engine.ActionRegistry;
 import dev.gafail.engine.Actor;
@@ -20,6 +21,7 @@ import dev.gafail.engine.ExecutionService;
 import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
+import dev.gafail.engine.HeldLock;
 import dev.gafail.engine.Journal;
 import dev.gafail.engine.Operator;
 import dev.gafail.engine.Redactor;
@@ -34,10 +36,12 @@ import dev.gafail.runbook.Runbook;
 import dev.gafail.runbook.RunbookLoader;
 import dev.gafail.runbook.StepSpec;
 import dev.gafail.topology.Region;
+import dev.gafail.topology.StateBucket;
 import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyLoader;
 import dev.gafail.topology.TopologyLocator;
 import dev.gafail.yaml.InvalidFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,10 +79,12 @@ public final class Session implements AutoCloseable {
      * @param askOperator   the operator who approves at a prompt, by user name (when not pre-approved)
      * @param version       gafail's version, for the AWS clients' user agent
      * @param masking       told the secrets of a run once they are known, so that the console masks them too
+     * @param localState    {@code --state local}: the local folder, even when the topology names a state bucket
      */
     public record Settings(Map<String, String> env, Path workingDirectory, Clock clock, StopSignal stop,
                            List<String> argv, StepTypes stepTypes, Path topologyFile, String profile,
-                           Function<String, Operator> askOperator, String version, Consumer<Redactor> masking) {
+                           Function<String, Operator> askOperator, String version, Consumer<Redactor> masking,
+                           boolean localState) {
     }
 
     private final Settings settings;
@@ -87,6 +93,10 @@ public final class Session implements AutoCloseable {
     private Path topologyFallback;
     private Topology topology;
     private Target target;
+    private AwsClients stateClients;
+    private ExecutionStore store;
+    /** The lease of the execution this session runs, which its AWS calls check. */
+    private final HeldLock held = new HeldLock();
     private Set<String> lostRegions = Set.of();
 
     public Session(Settings settings) {
@@ -160,13 +170,32 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /**
+     * Where executions are kept: the topology's state bucket, unless {@code --state local} or it names
+     * none; else the local folder ({@code $GAFAIL_HOME}, or {@code .gafail}).
+     */
     public ExecutionStore store() {
-        return new ExecutionStore(ExecutionStore.defaultHome(settings.env()));
+        if (store == null) {
+            Path home = ExecutionStore.defaultHome(settings.env());
+            Optional<StateBucket> bucket = settings.localState() ? Optional.empty()
+                    : optionalTopology().flatMap(Topology::stateBucket);
+            store = bucket.map(b -> new ExecutionStore(new S3State(stateClients().s3(b.region()), b, b.lease(),
+                    settings.clock()), home)).orElseGet(() -> ExecutionStore.local(home));
+        }
+        return store;
     }
 
-    /** The default lab folder: {@code lab} in gafail's state folder. */
+    /** The clients of the state bucket: the operator's, with the short limits a lease needs. */
+    private AwsClients stateClients() {
+        if (stateClients == null) {
+            stateClients = target().aws().with(AwsClients.Timeouts.STATE);
+        }
+        return stateClients;
+    }
+
+    /** The default lab folder: {@code lab} in gafail's local state folder. */
     public Path labHome() {
-        return store().home().resolve("lab").toAbsolutePath().normalize();
+        return ExecutionStore.defaultHome(settings.env()).resolve("lab").toAbsolutePath().normalize();
     }
 
     /** The topology file to use when none is named (resume: the one the execution began with). */
@@ -227,7 +256,7 @@ public final class Session implements AutoCloseable {
             // A profile's STS (an assumed role) is asked in a surviving region, not the profile's own.
             Optional<String> survivor = survivingAwsRegions(t).stream().findFirst();
             AwsClients clients = new AwsClients(lostRegions.isEmpty() || survivor.isEmpty() ? aws
-                    : aws.pinnedTo(survivor.get()), AwsClients.Timeouts.CHANGES, reachability);
+                    : aws.pinnedTo(survivor.get()), AwsClients.Timeouts.CHANGES, reachability, held);
             requireCredentials(clients);
             target = new Target(t, clients, clients.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());
         }
@@ -360,7 +389,7 @@ public final class Session implements AutoCloseable {
         if (!reconcile && started.get("lostRegions") instanceof List<?> lost) {
             expectLost(lost.stream().map(String::valueOf).collect(Collectors.toSet()));
         }
-        Runbook runbook = load(store.directory(execution).resolve(ExecutionStore.RUNBOOK_COPY));
+        Runbook runbook = runbookCopy(store, execution);
         Map<String, String> given = new LinkedHashMap<>();
         List<String> secrets = new ArrayList<>();
         if (started.get("params") instanceof Map<?, ?> stored) {
@@ -380,6 +409,17 @@ public final class Session implements AutoCloseable {
         missing.forEach(name -> given.put(name, askSecret(execution, name, missing)));
         Map<String, Object> params = bind(runbook, given);
         return new TakenUp(journalled, runbook, params, options(runbook, params, change));
+    }
+
+    /** The runbook execution {@code id} ran, as its state keeps it; exit 2 with its problems if it no longer loads. */
+    private Runbook runbookCopy(ExecutionStore store, String id) {
+        String text = store.backend().runbookCopy(id).orElseThrow(() -> new GafailException(ExitCode.USAGE,
+                "execution " + id + " kept no copy of its runbook in " + store.backend().location()));
+        try {
+            return loader().parse(store.backend().runbookCopyName(id), text.getBytes(StandardCharsets.UTF_8));
+        } catch (InvalidFileException e) {
+            throw GafailException.invalid(e);
+        }
     }
 
     /** Clears the lock a dead holder left, with {@code --force-unlock}: never in a dry run, which changes nothing. */
@@ -402,7 +442,7 @@ public final class Session implements AutoCloseable {
 
     private ExecutionService service() {
         return new ExecutionService(new Engine(settings.stepTypes().registry(this::target), new Expressions(),
-                settings.clock()), store(), settings.clock(), Actor.current());
+                settings.clock()), store(), settings.clock(), Actor.current(), held);
     }
 
     private RunOptions options(Runbook runbook, Map<String, Object> params, ChangeRequest change) {
@@ -440,8 +480,14 @@ public final class Session implements AutoCloseable {
     /** Closes what the session opened: the AWS clients and their HTTP client, if it built them. */
     @Override
     public void close() {
-        if (target != null) {
-            target.aws().close();
+        try {
+            if (stateClients != null) {
+                stateClients.close();
+            }
+        } finally {
+            if (target != null) {
+                target.aws().close();
+            }
         }
     }
 }

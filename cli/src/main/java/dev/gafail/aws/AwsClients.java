@@ -1,6 +1,7 @@
 package dev.gafail.aws;
 
 import com.ctc.wstx.stax.WstxInputFactory;
+import dev.gafail.engine.HeldLock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.globalaccelerator.GlobalAcceleratorClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sso.SsoClient;
 import software.amazon.awssdk.services.ssooidc.SsoOidcClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -50,6 +52,8 @@ public final class AwsClients implements AutoCloseable {
         public static final Timeouts STATUS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3));
         /** A location expected to be lost: one try, answered soon or given up. */
         public static final Timeouts SUSPECT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
+        /** The state bucket: a lease is renewed within seconds, or the holder stops acting. */
+        public static final Timeouts STATE = new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(8));
     }
 
     /** How long to wait for a connection to a suspect location: at AWS one opens in well under a second. */
@@ -67,6 +71,8 @@ public final class AwsClients implements AutoCloseable {
     /** The limits of a suspect location's clients: the shorter of these clients' and {@link Timeouts#SUSPECT}. */
     private final Timeouts suspectLimits;
     private final Reachability reachability;
+    /** The lease every call but the state bucket's checks first. */
+    private final HeldLock held;
     private final SdkHttpClient http;
     private SdkHttpClient suspectHttp;
     private final AwsCredentialsProvider credentials;
@@ -85,15 +91,24 @@ public final class AwsClients implements AutoCloseable {
      * @throws dev.gafail.engine.GafailException (exit 2) when the profile in use is missing or says too little
      */
     public AwsClients(AwsSettings settings, Timeouts timeouts, Reachability reachability) {
-        this(settings, timeouts, reachability, null);
+        this(settings, timeouts, reachability, new HeldLock(), null);
     }
 
-    private AwsClients(AwsSettings settings, Timeouts timeouts, Reachability reachability,
+    /**
+     * @param held the lease of the execution these clients act for: once it is lost, every call but the
+     *             state bucket's is refused before it is sent
+     */
+    public AwsClients(AwsSettings settings, Timeouts timeouts, Reachability reachability, HeldLock held) {
+        this(settings, timeouts, reachability, held, null);
+    }
+
+    private AwsClients(AwsSettings settings, Timeouts timeouts, Reachability reachability, HeldLock held,
                        AwsCredentialsProvider shared) {
         this.settings = settings;
         this.timeouts = timeouts;
         this.suspectLimits = shorter(timeouts, Timeouts.SUSPECT);
         this.reachability = reachability;
+        this.held = held;
         this.http = httpClient(timeouts.attempt(), Duration.ofSeconds(5));
         this.ownsCredentials = shared == null;
         this.credentials = shared != null ? shared : credentials(settings);
@@ -106,7 +121,7 @@ public final class AwsClients implements AutoCloseable {
 
     /** Clients of the same settings, credentials and reachability with other time limits; close them when done. */
     public AwsClients with(Timeouts other) {
-        return new AwsClients(settings, other, reachability, credentials);
+        return new AwsClients(settings, other, reachability, held, credentials);
     }
 
     /**
@@ -114,7 +129,7 @@ public final class AwsClients implements AutoCloseable {
      * location that does not answer is lost for the rest of the command. Close them when done.
      */
     public AwsClients probing() {
-        return new AwsClients(settings, Timeouts.SUSPECT, reachability.everySuspect(), credentials);
+        return new AwsClients(settings, Timeouts.SUSPECT, reachability.everySuspect(), held, credentials);
     }
 
     /** Whether calls sign with the static test credentials (the lab, an emulator). */
@@ -176,6 +191,12 @@ public final class AwsClients implements AutoCloseable {
         return client("sts", region, StsClient::builder);
     }
 
+    /** S3, for the state bucket; path-style addressing when an endpoint is given (S3-compatible servers want it). */
+    public S3Client s3(String region) {
+        boolean overridden = settings.endpoint("s3", region).isPresent();
+        return client("s3", region, () -> S3Client.builder().forcePathStyle(overridden));
+    }
+
     @SuppressWarnings("unchecked")
     private <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(
             String service, String region, Supplier<B> builder) {
@@ -186,18 +207,21 @@ public final class AwsClients implements AutoCloseable {
             String service, String region, Supplier<B> builder, AwsCredentialsProvider signer) {
         boolean suspect = reachability.suspect(Reachability.location(service, region));
         Timeouts limits = suspect ? suspectLimits : timeouts;
+        ClientOverrideConfiguration.Builder config = ClientOverrideConfiguration.builder()
+                .retryStrategy(suspect ? AwsRetryStrategy.doNotRetry()
+                        : AwsRetryStrategy.forRetryMode(RetryMode.ADAPTIVE_V2))
+                .apiCallAttemptTimeout(limits.attempt()).apiCallTimeout(limits.call())
+                // The SDK reads the rest of a profile's settings from the profile gafail uses, not AWS_PROFILE's.
+                .defaultProfileFile(settings.profiles().files())
+                .defaultProfileName(settings.profiles().name())
+                .addExecutionInterceptor(new ReachabilityGuard(reachability, service, region))
+                .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, "gafail/" + settings.version());
+        if (!service.equals("s3")) {
+            // The state bucket is where a lease is renewed and a lost one is found out: never refused.
+            config.addExecutionInterceptor(new LeaseGuard(held));
+        }
         B b = builder.get().region(Region.of(region)).credentialsProvider(signer)
-                .httpClient(suspect ? suspectHttp() : http)
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(suspect ? AwsRetryStrategy.doNotRetry()
-                                : AwsRetryStrategy.forRetryMode(RetryMode.ADAPTIVE_V2))
-                        .apiCallAttemptTimeout(limits.attempt()).apiCallTimeout(limits.call())
-                        // The SDK reads the rest of a profile's settings from the profile gafail uses, not AWS_PROFILE's.
-                        .defaultProfileFile(settings.profiles().files())
-                        .defaultProfileName(settings.profiles().name())
-                        .addExecutionInterceptor(new ReachabilityGuard(reachability, service, region))
-                        .putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, "gafail/" + settings.version())
-                        .build());
+                .httpClient(suspect ? suspectHttp() : http).overrideConfiguration(config.build());
         settings.endpoint(service, region).ifPresent(b::endpointOverride);
         return b.build();
     }

@@ -1,6 +1,7 @@
 package dev.gafail.aws;
 
 import dev.gafail.engine.CredentialsLost;
+import dev.gafail.engine.LockLost;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.engine.Unreachable;
 import java.net.SocketException;
@@ -45,6 +46,11 @@ public final class AwsErrors {
      * a timeout); {@link CredentialsLost} when the credentials ended and cannot be renewed here.
      */
     public static StepFailure failure(String operation, SdkException e) {
+        Optional<LockLost> lockLost = found(e, LockLost.class);
+        if (lockLost.isPresent()) {
+            // Not a step's failure: the execution may not go on, so it leaves the step as it is.
+            throw lockLost.get();
+        }
         Optional<UnreachableApiException> unreachable = found(e, UnreachableApiException.class);
         if (unreachable.isPresent()) {
             return new Unreachable(unreachable.get().api(), operation + ": " + unreachable.get().getMessage(),

@@ -94,7 +94,7 @@ public final class Gafail implements Runnable {
                     context.stop(), context.argv(), context.actions(), global.topology, global.profile,
                     user -> new ConsoleOperator(user, context.err(), answers(), context.interactive(),
                             context.stop(), terminal()),
-                    VersionCommand.number(), mask::add));
+                    VersionCommand.number(), mask::add, global.state == GlobalOptions.StateChoice.local));
         }
         return session;
     }

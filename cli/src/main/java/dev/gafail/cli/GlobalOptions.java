@@ -27,4 +27,13 @@ public final class GlobalOptions {
                     + " environment's keys, then AWS_PROFILE's or the default profile, then a web identity or role"
                     + " (docs/TOPOLOGY.md#credentials).")
     String profile;
+
+    @Option(names = "--state", scope = ScopeType.INHERIT, paramLabel = "local",
+            description = "Break glass: keep the lock and journal in the local folder even though the topology names"
+                    + " a state bucket (it cannot be reached). Nobody else sees or is kept out by this execution;"
+                    + " afterwards: gafail state push ID.")
+    StateChoice state;
+
+    /** Where {@code --state} puts the state: only {@code local} can be chosen; the topology says the rest. */
+    enum StateChoice { local }
 }

@@ -103,7 +103,14 @@ public final class Engine {
         } catch (InterruptedException e) {
             // The operator's stop reached a safe point; the journal has all that was done.
             return interrupted(x);
+        } catch (LockLost e) {
+            return lost(e);
         }
+    }
+
+    /** The lock is no longer this process's: it stops where it is, and neither calls nor journals anything more. */
+    private static ExecutionResult lost(LockLost e) {
+        return new ExecutionResult(ExecutionStatus.INTERRUPTED, e.exitCode(), e.getMessage());
     }
 
     private ExecutionResult forward(Execution x) throws InterruptedException {
@@ -194,6 +201,14 @@ public final class Engine {
      * step. Those whose region still does not answer stay deferred (exit 6).
      */
     public ExecutionResult reconcile(Execution x) {
+        try {
+            return reconcileDeferred(x);
+        } catch (LockLost e) {
+            return lost(e);
+        }
+    }
+
+    private ExecutionResult reconcileDeferred(Execution x) {
         List<StepSpec> waiting = deferred(x);
         try {
             if (!x.state().approved()) {

@@ -22,15 +22,29 @@ import java.util.Optional;
  * the kernel releases when its process dies, so a crashed holder never blocks the next operator;
  * the file also names the holder, for the message a second operator sees.
  */
-public final class ExecutionLock implements AutoCloseable {
+public final class ExecutionLock implements Lease {
 
-    /** Who holds a lock. */
+    /**
+     * Who holds a lock.
+     *
+     * @param identity     the AWS identity (ARN) it acts as, when the lock is shared in a bucket; else null
+     * @param leaseSeconds how long a lock in a bucket stays the holder's without renewal; else null
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Holder(String scope, String user, String host, long pid, Instant processStart, Instant since,
-                         String execution) {
+                         String execution, String identity, Long leaseSeconds) {
 
-        String describe() {
-            return user + "@" + host + " pid " + pid + " since " + since
+        public Holder(String scope, String user, String host, long pid, Instant processStart, Instant since,
+                      String execution) {
+            this(scope, user, host, pid, processStart, since, execution, null, null);
+        }
+
+        public Holder shared(String identity, long leaseSeconds) {
+            return new Holder(scope, user, host, pid, processStart, since, execution, identity, leaseSeconds);
+        }
+
+        public String describe() {
+            return user + "@" + host + " pid " + pid + (identity == null ? "" : " as " + identity) + " since " + since
                     + (execution == null ? "" : " (execution " + execution + ")");
         }
     }
@@ -49,10 +63,15 @@ public final class ExecutionLock implements AutoCloseable {
 
     /** The lock file of a scope such as {@code runbook:/abs/path.yaml} or {@code topology:orders-api}. */
     public static Path fileFor(Path locks, String scope) {
+        return locks.resolve(name(scope) + ".lock");
+    }
+
+    /** A scope's lock name, safe in a file name or an object key: its last part and a hash of all of it. */
+    public static String name(String scope) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256").digest(scope.getBytes(StandardCharsets.UTF_8));
             String name = scope.replaceAll(".*[/:]", "").replaceAll("[^A-Za-z0-9._-]", "_");
-            return locks.resolve(name + "-" + HexFormat.of().formatHex(hash, 0, 6) + ".lock");
+            return name + "-" + HexFormat.of().formatHex(hash, 0, 6);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -160,6 +179,7 @@ public final class ExecutionLock implements AutoCloseable {
     }
 
     /** A holder that died without releasing: the kernel freed the lock, but the file still named it. */
+    @Override
     public Optional<Holder> staleHolder() {
         return Optional.ofNullable(stale);
     }
@@ -183,6 +203,11 @@ public final class ExecutionLock implements AutoCloseable {
         channel.truncate(0);
         channel.write(ByteBuffer.wrap(Json.MAPPER.writeValueAsBytes(holder)), 0);
         channel.force(true);
+    }
+
+    /** The kernel's lock is held until this process releases it or ends: it cannot be lost. */
+    @Override
+    public void check() {
     }
 
     @Override

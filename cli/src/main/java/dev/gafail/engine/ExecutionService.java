@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Wires an execution together: the lock, the journal, the audit trail and the caller's console
@@ -20,16 +21,28 @@ import java.util.Map;
  */
 public final class ExecutionService {
 
+    /** How often a running execution looks for a request to stop it from another machine. */
+    static final Duration ABORT_POLL = Duration.ofSeconds(1);
+
     private final Engine engine;
     private final ExecutionStore store;
+    private final StateBackend backend;
     private final Clock clock;
     private final Actor actor;
+    private final HeldLock held;
 
     public ExecutionService(Engine engine, ExecutionStore store, Clock clock, Actor actor) {
+        this(engine, store, clock, actor, new HeldLock());
+    }
+
+    /** @param held told of the lease while an execution runs, for what checks it (the AWS calls) */
+    public ExecutionService(Engine engine, ExecutionStore store, Clock clock, Actor actor, HeldLock held) {
         this.engine = engine;
         this.store = store;
+        this.backend = store.backend();
         this.clock = clock;
         this.actor = actor;
+        this.held = held;
     }
 
     public ExecutionStore store() {
@@ -48,8 +61,9 @@ public final class ExecutionService {
                                  EventListener console) {
         String id = store.newId(clock);
         String scope = lockScope(options, runbook.file());
-        try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id));
-             Journal journal = store.create(id, runbook.source())) {
+        try (Lease lock = backend.acquire(holder(scope, id, options));
+             Holding holding = new Holding(lock);
+             JournalWriter journal = backend.create(id, runbook.source(), topologySource(options), lock)) {
             AuditTrail audit = auditTrail(options);
             ExecutionState state = new ExecutionState();
             Redactor redactor = options.redactor();
@@ -66,7 +80,24 @@ public final class ExecutionService {
             bus.on(Event.ofExecution(EventType.EXECUTION_STARTED, id, now, null, data));
             noteStaleHolder(lock, audit, bus, id);
             notices(options, bus, id);
-            return masked(redactor, engine.run(execution(id, runbook, params, options, bus, state, now)));
+            try (AbortWatch watch = new AbortWatch(backend, id, options.stop(), bus, clock, ABORT_POLL)) {
+                return masked(redactor, engine.run(execution(id, runbook, params, options, bus, state, now)));
+            }
+        }
+    }
+
+    /** The lease the AWS calls check while this execution holds it. */
+    private final class Holding implements AutoCloseable {
+        private final Lease lease;
+
+        Holding(Lease lease) {
+            this.lease = lease;
+            held.hold(lease);
+        }
+
+        @Override
+        public void close() {
+            held.release(lease);
         }
     }
 
@@ -107,7 +138,7 @@ public final class ExecutionService {
         Event started = before.started();
         String scope = started.text("lockScope") != null ? started.text("lockScope")
                 : lockScope(options, started.text("runbookFile"));
-        try (ExecutionLock lock = ExecutionLock.acquire(store.locks(), holder(scope, id))) {
+        try (Lease lock = backend.acquire(holder(scope, id, options)); Holding holding = new Holding(lock)) {
             // Read again under the lock: the journal is final only once nobody else holds it.
             ExecutionStore.Stored stored = store.load(id, clock);
             if (reconcile) {
@@ -117,7 +148,7 @@ public final class ExecutionService {
                 stored.requireResumable();
             }
             ExecutionSummary summary = stored.summary();
-            try (Journal journal = Journal.append(store.journal(id))) {
+            try (JournalWriter journal = backend.append(id, lock)) {
                 AuditTrail audit = auditTrail(options);
                 ExecutionState state = ExecutionState.replay(stored.events());
                 Redactor redactor = options.redactor();
@@ -138,7 +169,9 @@ public final class ExecutionService {
                 noteStaleHolder(lock, audit, bus, id);
                 notices(options, bus, id);
                 Execution execution = execution(id, runbook, params, options, bus, state, clock.instant());
-                return masked(redactor, reconcile ? engine.reconcile(execution) : engine.run(execution));
+                try (AbortWatch watch = new AbortWatch(backend, id, options.stop(), bus, clock, ABORT_POLL)) {
+                    return masked(redactor, reconcile ? engine.reconcile(execution) : engine.run(execution));
+                }
             }
         }
     }
@@ -159,7 +192,7 @@ public final class ExecutionService {
     /** Clears the lock of {@code options}' scope (else of {@code runbookFile}) if no process holds it, and audits it. */
     public void forceUnlock(String runbookFile, RunOptions options) {
         String scope = lockScope(options, runbookFile);
-        ExecutionLock.Forced forced = ExecutionLock.forceUnlock(store.locks(), scope);
+        ExecutionLock.Forced forced = backend.forceUnlock(scope);
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("event", "lock-forced");
         record.put("scope", scope);
@@ -181,7 +214,7 @@ public final class ExecutionService {
                 timeout == null ? null : from.plus(timeout));
     }
 
-    private void noteStaleHolder(ExecutionLock lock, AuditTrail audit, EventListener bus, String id) {
+    private void noteStaleHolder(Lease lock, AuditTrail audit, EventListener bus, String id) {
         lock.staleHolder().ifPresent(stale -> {
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("event", "stale-lock-released");
@@ -189,8 +222,7 @@ public final class ExecutionService {
             record.put("previousHolder", stale);
             audit.append(record);
             bus.on(Event.ofExecution(EventType.NOTICE, id, clock.instant(), "took over the lock of "
-                    + stale.user() + "@" + stale.host() + " pid " + stale.pid() + ", which is no longer running",
-                    Map.of()));
+                    + stale.describe() + ", which no longer holds it", Map.of()));
         });
     }
 
@@ -199,9 +231,25 @@ public final class ExecutionService {
         options.notices().forEach(n -> bus.on(Event.ofExecution(EventType.NOTICE, id, clock.instant(), n, Map.of())));
     }
 
-    private ExecutionLock.Holder holder(String scope, String id) {
+    /** Who takes the lock: this process, and the AWS identity it acts as when the run knows it. */
+    private ExecutionLock.Holder holder(String scope, String id, RunOptions options) {
+        String identity = options.target().get("identity") instanceof Map<?, ?> caller && caller.get("arn") != null
+                ? String.valueOf(caller.get("arn")) : null;
         return new ExecutionLock.Holder(scope, actor.user(), actor.host(), actor.pid(), actor.processStart(),
-                clock.instant(), id);
+                clock.instant(), id, identity, null);
+    }
+
+    /** The topology file the execution acts on, as it is now, to keep beside its journal. */
+    private static Optional<String> topologySource(RunOptions options) {
+        Object file = options.target().get("topologyFile");
+        if (file == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(Path.of(String.valueOf(file))));
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     private Map<String, Object> who(RunOptions options) {

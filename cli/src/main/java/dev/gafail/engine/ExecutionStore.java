@@ -1,10 +1,5 @@
 package dev.gafail.engine;
 
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -20,29 +15,41 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.LinkedHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
- * gafail's state folder ({@code .gafail/} in the working directory, or {@code $GAFAIL_HOME}):
- * one folder per execution with its journal and the runbook it ran, the audit log, the locks.
+ * gafail's executions as their state backend keeps them ({@link LocalState}, or a bucket the team
+ * shares): what each journal adds up to, which one owes deferred steps, the history. The audit log
+ * stays in the local folder.
  */
 public final class ExecutionStore {
 
-    public static final String JOURNAL = "journal.jsonl";
-    public static final String RUNBOOK_COPY = "runbook.yaml";
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
+    private final StateBackend backend;
     private final Path home;
 
-    public ExecutionStore(Path home) {
+    /**
+     * @param home the local folder of what stays on this machine (the audit log), whichever backend
+     */
+    public ExecutionStore(StateBackend backend, Path home) {
+        this.backend = backend;
         this.home = home;
+    }
+
+    /** Executions in the local folder {@code home}, their audit log beside them. */
+    public static ExecutionStore local(Path home) {
+        return new ExecutionStore(new LocalState(home), home);
     }
 
     /** {@code $GAFAIL_HOME}, else {@code .gafail} in the working directory. */
     public static Path defaultHome(java.util.Map<String, String> environment) {
         String configured = environment.get("GAFAIL_HOME");
         return configured != null && !configured.isBlank() ? Path.of(configured) : Path.of(".gafail");
+    }
+
+    public StateBackend backend() {
+        return backend;
     }
 
     public Path home() {
@@ -53,52 +60,20 @@ public final class ExecutionStore {
         return home.resolve("audit.jsonl");
     }
 
-    public Path locks() {
-        return home.resolve("locks");
-    }
-
-    public Path directory(String id) {
-        return home.resolve("executions").resolve(id);
-    }
-
-    public Path journal(String id) {
-        return directory(id).resolve(JOURNAL);
-    }
-
     /** A new, sortable, unique execution id: UTC time and a random suffix. */
     public String newId(Clock clock) {
         return ID_TIME.format(clock.instant()) + "-"
                 + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt(1 << 16));
     }
 
-    /**
-     * Creates the execution's folder with a durable copy of the runbook text it runs, and its journal,
-     * which appears with the execution's first event.
-     */
-    public Journal create(String id, String runbookSource) {
-        Path dir = directory(id);
-        try {
-            Files.createDirectories(dir.getParent());
-            Files.createDirectory(dir);
-            Durable.syncDirectory(dir.getParent());
-            try (FileOutputStream copy = new FileOutputStream(dir.resolve(RUNBOOK_COPY).toFile())) {
-                copy.write(runbookSource.getBytes(StandardCharsets.UTF_8));
-                copy.getFD().sync();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir + ": " + IoErrors.reason(e), e);
-        }
-        return Journal.create(dir.resolve(JOURNAL));
-    }
-
     /** The execution an id or unique id prefix names. */
     public String resolve(String idOrPrefix) {
-        List<String> matches = ids().stream().filter(id -> id.startsWith(idOrPrefix)).toList();
+        List<String> matches = backend.ids().stream().filter(id -> id.startsWith(idOrPrefix)).toList();
         if (matches.contains(idOrPrefix)) {
             return idOrPrefix;
         }
         if (matches.isEmpty()) {
-            throw new GafailException(ExitCode.USAGE, "no execution '" + idOrPrefix + "' in " + home
+            throw new GafailException(ExitCode.USAGE, "no execution '" + idOrPrefix + "' in " + backend.location()
                     + " (see: gafail history)");
         }
         if (matches.size() > 1) {
@@ -113,23 +88,26 @@ public final class ExecutionStore {
      * before the start was journalled) did not start; a journal that cannot be read is refused in one line.
      */
     public Stored load(String id, Clock clock) {
-        Path file = journal(id);
-        Journal.Contents contents;
-        try {
-            contents = Files.exists(file) ? Journal.read(file) : new Journal.Contents(List.of(), 0);
-        } catch (IOException e) {
-            throw unreadable(id, IoErrors.reason(e));
+        return stored(id, backend.journal(id), clock);
+    }
+
+    private Stored stored(String id, StateBackend.JournalRead read, Clock clock) {
+        if (read.problem() != null) {
+            throw unreadable(id, read.problem());
         }
+        Journal.Contents contents = read.contents();
         List<Event> events = contents.events();
-        if (!events.isEmpty() && events.get(0).type() != EventType.EXECUTION_STARTED) {
-            throw unreadable(id, file + ":1: the journal does not begin with the execution's start");
+        // A takeover fences a holder's journal with a notice; one that holds nothing else never started.
+        boolean onlyNotices = events.stream().allMatch(e -> e.type() == EventType.NOTICE);
+        if (!onlyNotices && events.get(0).type() != EventType.EXECUTION_STARTED) {
+            throw unreadable(id, backend.journalName(id) + ":1: the journal does not begin with the execution's start");
         }
         try {
-            ExecutionSummary summary = events.isEmpty() ? notStarted(id, contents.tornBytes())
+            ExecutionSummary summary = onlyNotices ? notStarted(id, contents.tornBytes())
                     : summarize(id, events, contents.tornBytes(), clock);
-            return new Stored(summary, events);
+            return new Stored(summary, onlyNotices ? List.of() : events);
         } catch (IllegalArgumentException | DateTimeException e) {
-            throw unreadable(id, file + ": its events do not add up (" + e.getMessage() + ")");
+            throw unreadable(id, backend.journalName(id) + ": its events do not add up (" + e.getMessage() + ")");
         }
     }
 
@@ -251,29 +229,15 @@ public final class ExecutionStore {
     private Read readAll(Clock clock) {
         List<Stored> out = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
-        for (String id : ids()) {
+        backend.journals().forEach((id, read) -> {
             try {
-                out.add(load(id, clock));
+                out.add(stored(id, read, clock));
             } catch (GafailException e) {
                 unreadable.add(e.getMessage());
             }
-        }
+        });
         out.sort(Comparator.comparing((Stored s) -> s.summary().startedAt()).reversed());
         return new Read(out, unreadable);
-    }
-
-    /** Every execution folder, the ones whose start never reached the journal too. */
-    private List<String> ids() {
-        Path root = home.resolve("executions");
-        if (!Files.isDirectory(root)) {
-            return List.of();
-        }
-        try (Stream<Path> dirs = Files.list(root)) {
-            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
-                    .filter(name -> !name.startsWith(".")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + root + ": " + IoErrors.reason(e), e);
-        }
     }
 
     private ExecutionSummary notStarted(String id, int tornBytes) {
@@ -282,25 +246,21 @@ public final class ExecutionStore {
                         + " done", tornBytes == 0 ? null : tornBytes);
     }
 
-    /** When a folder without a start was made: the time in its id, else the folder's own. */
+    /** When an execution without a start was made: the time in its id, else the backend's record of it. */
     private Instant createdAt(String id) {
         try {
             return Instant.from(ID_TIME.parse(id.substring(0, Math.min(id.length(), 15))));
         } catch (DateTimeException e) {
-            try {
-                return Files.getLastModifiedTime(directory(id)).toInstant();
-            } catch (IOException gone) {
-                return Instant.EPOCH;
-            }
+            return backend.createdAt(id);
         }
     }
 
     /** What the events of a started execution add up to; a torn tail counts only once nobody writes it. */
-    private static ExecutionSummary summarize(String id, List<Event> events, int tornBytes, Clock clock) {
+    private ExecutionSummary summarize(String id, List<Event> events, int tornBytes, Clock clock) {
         ExecutionState state = ExecutionState.replay(events);
         Event started = state.started();
         Event last = state.last();
-        ExecutionStatus status = status(state, events);
+        ExecutionStatus status = status(id, state, events);
         Instant end = status == ExecutionStatus.RUNNING ? clock.instant() : last.time();
         String message = state.finished() != null ? state.finished().message()
                 : last.type() == EventType.EXECUTION_INTERRUPTED ? last.message() : null;
@@ -309,27 +269,25 @@ public final class ExecutionStore {
                 started.text("reason"), message, tornBytes == 0 || status == ExecutionStatus.RUNNING ? null : tornBytes);
     }
 
-    private static ExecutionStatus status(ExecutionState state, List<Event> events) {
+    private ExecutionStatus status(String id, ExecutionState state, List<Event> events) {
         if (state.finished() != null) {
             return ExecutionStatus.fromWire(String.valueOf(state.finished().text("status")));
         }
         if (state.last().type() == EventType.EXECUTION_INTERRUPTED) {
             return ExecutionStatus.INTERRUPTED;
         }
-        // No end written: running if the process that last took it up still lives, else it died.
+        // No end written: running if the process that last took it up still runs it, else it died.
+        return backend.running(id, events) ? ExecutionStatus.RUNNING : ExecutionStatus.INTERRUPTED;
+    }
+
+    /** The start or resume event of the process that last took up the execution; null if none. */
+    public static Event owner(List<Event> events) {
         Event owner = null;
         for (Event event : events) {
             if (event.type() == EventType.EXECUTION_STARTED || event.type() == EventType.EXECUTION_RESUMED) {
                 owner = event;
             }
         }
-        if (owner == null) {
-            return ExecutionStatus.INTERRUPTED;
-        }
-        Object pid = owner.get("pid");
-        String start = owner.text("processStart");
-        boolean alive = pid instanceof Number n && Actor.alive(owner.text("host"), n.longValue(),
-                start == null ? null : Instant.parse(start));
-        return alive ? ExecutionStatus.RUNNING : ExecutionStatus.INTERRUPTED;
+        return owner;
     }
 }

@@ -23,7 +23,7 @@ import java.util.Optional;
  * Written with a plain stream, not a FileChannel: an interrupted step thread (a timeout, a failed
  * sibling) would close a channel for everyone.
  */
-public final class Journal implements EventListener, AutoCloseable {
+public final class Journal implements JournalWriter {
 
     /**
      * The format of what this gafail journals, recorded in each execution's start and resume events.
@@ -102,6 +102,7 @@ public final class Journal implements EventListener, AutoCloseable {
     }
 
     /** The torn line that opening set aside, if there was one. */
+    @Override
     public Optional<SetAside> setAside() {
         return Optional.ofNullable(setAside);
     }
@@ -111,7 +112,7 @@ public final class Journal implements EventListener, AutoCloseable {
         if (event.type() == EventType.PROGRESS) {
             return;
         }
-        byte[] line = (Json.MAPPER.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] line = (text(event) + "\n").getBytes(StandardCharsets.UTF_8);
         Path written = pending != null ? pending : file;
         try {
             if (dirty) {
@@ -169,17 +170,27 @@ public final class Journal implements EventListener, AutoCloseable {
             if (line.isBlank()) {
                 continue;
             }
-            try {
-                Event event = Json.MAPPER.readValue(line, Event.class);
-                if (event.type() == null || event.time() == null) {
-                    throw new IOException(file + ":" + number + ": journal line is not a valid event (no type or time)");
-                }
-                events.add(event);
-            } catch (RuntimeException e) {
-                throw new IOException(file + ":" + number + ": journal line is not a valid event", e);
-            }
+            events.add(event(line, file + ":" + number));
         }
         return new Contents(events, bytes.length - whole);
+    }
+
+    /** The event a journal line (or a journal object) holds, or an exception naming {@code where} it is. */
+    public static Event event(String json, String where) throws IOException {
+        try {
+            Event event = Json.MAPPER.readValue(json, Event.class);
+            if (event.type() == null || event.time() == null) {
+                throw new IOException(where + ": journal line is not a valid event (no type or time)");
+            }
+            return event;
+        } catch (RuntimeException e) {
+            throw new IOException(where + ": journal line is not a valid event", e);
+        }
+    }
+
+    /** An event as the journal writes it: one line of JSON, without its newline. */
+    public static String text(Event event) {
+        return Json.MAPPER.writeValueAsString(event);
     }
 
     private static String decode(byte[] bytes, int from, int to, Path file, int number) throws IOException {

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * The bytes of a file of JSON lines (the journal, the audit log), read as a full disk or a crash may
  * leave them: only what ends in a newline is a whole line, and a line must be valid UTF-8.
  */
-final class LineBytes {
+public final class LineBytes {
 
     private LineBytes() {
     }
@@ -24,7 +24,7 @@ final class LineBytes {
     }
 
     /** {@code bytes[from, to)} as text; malformed UTF-8 is an error, never a replacement character. */
-    static String utf8(byte[] bytes, int from, int to) throws CharacterCodingException {
+    public static String utf8(byte[] bytes, int from, int to) throws CharacterCodingException {
         return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, from, to - from)).toString();
     }
 }

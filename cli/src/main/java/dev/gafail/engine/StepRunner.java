@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs steps on worker threads, bounded by their deadlines: the step contract's plan, apply and
@@ -97,6 +98,7 @@ final class StepRunner {
         Instant[] abandonAt = new Instant[n];
         boolean[] finished = new boolean[n];
         BlockingQueue<Integer> done = new LinkedBlockingQueue<>();
+        AtomicReference<LockLost> lost = new AtomicReference<>();
         for (int i = 0; i < n; i++) {
             int index = i;
             Job job = jobs.get(i);
@@ -105,6 +107,11 @@ final class StepRunner {
                 try {
                     results[index] = job.body().run(scopes[index]);
                 } catch (InterruptedException e) {
+                    results[index] = null;
+                } catch (LockLost e) {
+                    // Nothing more may be done by anyone here: the siblings stop too, and the engine with them.
+                    lost.compareAndSet(null, e);
+                    execution.stop().request(e.getMessage());
                     results[index] = null;
                 } catch (RuntimeException e) {
                     results[index] = Outcome.failed("internal error: " + e);
@@ -161,6 +168,9 @@ final class StepRunner {
                     }
                 }
             }
+        }
+        if (lost.get() != null) {
+            throw lost.get();
         }
         return List.of(results);
     }

@@ -1,5 +1,6 @@
 package dev.gafail.topology;
 
+import dev.gafail.yaml.Durations;
 import dev.gafail.yaml.InvalidFileException;
 import dev.gafail.yaml.PositionedTree;
 import dev.gafail.yaml.Problem;
@@ -138,6 +139,8 @@ public final class TopologyLoader {
 
     private static StateBucket stateBucket(JsonNode s3) {
         return s3.isMissingNode() ? null
-                : new StateBucket(s3.path("bucket").asString(), s3.path("prefix").asString(""), s3.path("region").asString());
+                : new StateBucket(s3.path("bucket").asString(), s3.path("prefix").asString(""),
+                        s3.path("region").asString(), s3.has("lease") ? Durations.parse(s3.path("lease").asString()).orElseThrow()
+                        : StateBucket.DEFAULT_LEASE);
     }
 }

@@ -298,7 +298,7 @@ class EngineTest {
      * cut there, and its writer a process that is gone (another start time under the same pid).
      */
     private void killedAfter(java.util.function.Predicate<Event> last) throws java.io.IOException {
-        Path file = home.resolve("executions").resolve(Journals.only(home)).resolve(ExecutionStore.JOURNAL);
+        Path file = home.resolve("executions").resolve(Journals.only(home)).resolve(LocalState.JOURNAL);
         List<String> kept = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             kept.add(line.replaceAll("\"processStart\":\"[^\"]*\"", "\"processStart\":\"2001-01-01T00:00:00Z\""));
@@ -487,7 +487,7 @@ class EngineTest {
 
     private ExecutionSummary summary() {
         String id = Journals.only(home);
-        return new ExecutionStore(home).load(id, java.time.Clock.systemUTC()).summary();
+        return ExecutionStore.local(home).load(id, java.time.Clock.systemUTC()).summary();
     }
 
     private static int indexOf(List<Event> events, EventType type) {

@@ -1,0 +1,300 @@
+package dev.gafail.aws;
+
+import dev.gafail.engine.Event;
+import dev.gafail.engine.EventType;
+import dev.gafail.engine.ExecutionLock;
+import dev.gafail.engine.ExecutionStore;
+import dev.gafail.engine.ExitCode;
+import dev.gafail.engine.GafailException;
+import dev.gafail.engine.Journal;
+import dev.gafail.engine.JournalWriter;
+import dev.gafail.engine.Json;
+import dev.gafail.engine.Lease;
+import dev.gafail.engine.LineBytes;
+import dev.gafail.engine.StateBackend;
+import dev.gafail.topology.StateBucket;
+import dev.gafail.yaml.Durations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The team's state in an S3 bucket: under the topology's prefix, {@code locks/NAME.json} (a lease, see
+ * {@link S3Lock}), and per execution {@code executions/ID/} with the runbook and topology it ran,
+ * {@code events/SEQUENCE.json} (see {@link S3Journal}) and, while someone asks it to stop, {@code abort.json}.
+ */
+public final class S3State implements StateBackend {
+
+    /** How many objects are read at once: a history reads every event of every execution. */
+    private static final int READERS = 16;
+    private static final String EVENTS = "events/";
+
+    private final S3Objects objects;
+    private final StateBucket bucket;
+    private final Duration lease;
+    private final Clock clock;
+
+    public S3State(S3Client s3, StateBucket bucket, Duration lease, Clock clock) {
+        this.objects = new S3Objects(s3, bucket.bucket());
+        this.bucket = bucket;
+        this.lease = lease;
+        this.clock = clock;
+    }
+
+    S3Objects objects() {
+        return objects;
+    }
+
+    @Override
+    public String location() {
+        return bucket.url();
+    }
+
+    private String executionKey(String id, String rest) {
+        return bucket.prefix() + "executions/" + id + "/" + rest;
+    }
+
+    String eventKey(String id, long sequence) {
+        return executionKey(id, EVENTS + String.format("%010d", sequence) + ".json");
+    }
+
+    private String lockKey(String scope) {
+        return bucket.prefix() + "locks/" + ExecutionLock.name(scope) + ".json";
+    }
+
+    @Override
+    public String journalName(String id) {
+        return objects.url(executionKey(id, EVENTS));
+    }
+
+    @Override
+    public List<String> ids() {
+        String root = bucket.prefix() + "executions/";
+        return objects.folders(root).stream().map(p -> p.substring(root.length(), p.length() - 1)).sorted().toList();
+    }
+
+    @Override
+    public JournalRead journal(String id) {
+        return read(id, objects.list(executionKey(id, EVENTS)).stream().map(S3Object::key).toList());
+    }
+
+    /** One listing of every execution's objects, then their events read in parallel. */
+    @Override
+    public Map<String, JournalRead> journals() {
+        String root = bucket.prefix() + "executions/";
+        Map<String, List<String>> eventKeys = new TreeMap<>();
+        for (S3Object object : objects.list(root)) {
+            String rest = object.key().substring(root.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                List<String> keys = eventKeys.computeIfAbsent(rest.substring(0, slash), id -> new ArrayList<>());
+                if (rest.startsWith(EVENTS, slash + 1)) {
+                    keys.add(object.key());
+                }
+            }
+        }
+        Map<String, JournalRead> out = new LinkedHashMap<>();
+        eventKeys.forEach((id, keys) -> out.put(id, read(id, keys)));
+        return out;
+    }
+
+    /** The events at {@code keys}, which must be numbered 1, 2, 3... with none missing. */
+    private JournalRead read(String id, List<String> keys) {
+        List<String> sorted = keys.stream().sorted().toList();
+        for (int i = 0; i < sorted.size(); i++) {
+            if (!sorted.get(i).equals(eventKey(id, i + 1))) {
+                return JournalRead.unreadable(journalName(id) + ": event " + (i + 1) + " is missing");
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(READERS, sorted.size())));
+        try {
+            List<Future<Event>> reads = new ArrayList<>();
+            for (String key : sorted) {
+                reads.add(pool.submit(() -> event(key)));
+            }
+            List<Event> events = new ArrayList<>();
+            for (Future<Event> read : reads) {
+                events.add(read.get());
+            }
+            return JournalRead.of(new Journal.Contents(events, 0));
+        } catch (ExecutionException e) {
+            return JournalRead.unreadable(e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return JournalRead.unreadable("interrupted while reading " + journalName(id));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Event event(String key) throws IOException {
+        byte[] bytes = objects.get(key).orElseThrow(() -> new IOException(objects.url(key) + ": gone while read"))
+                .bytes();
+        try {
+            return Journal.event(LineBytes.utf8(bytes, 0, bytes.length), objects.url(key));
+        } catch (CharacterCodingException e) {
+            throw new IOException(objects.url(key) + ": journal line is not valid UTF-8", e);
+        }
+    }
+
+    @Override
+    public Instant createdAt(String id) {
+        return objects.get(executionKey(id, "runbook.yaml")).map(S3Objects.Found::lastModified).orElse(Instant.EPOCH);
+    }
+
+    /** Running if the lock of its scope, fresh by S3's clock, names it and the process that last took it up. */
+    @Override
+    public boolean running(String id, List<Event> events) {
+        Event owner = ExecutionStore.owner(events);
+        String scope = events.isEmpty() ? null : events.get(0).text("lockScope");
+        if (owner == null || scope == null) {
+            return false;
+        }
+        Optional<S3Objects.Found> found = objects.get(lockKey(scope));
+        Optional<S3Lock.Body> body = found.flatMap(f -> S3Lock.parse(f.bytes()));
+        if (body.isEmpty()) {
+            return false;
+        }
+        ExecutionLock.Holder holder = body.get().holder();
+        Duration age = Duration.between(found.get().lastModified(), found.get().date());
+        long leaseSeconds = holder.leaseSeconds() == null ? lease.toSeconds() : holder.leaseSeconds();
+        return id.equals(holder.execution()) && holder.host().equals(owner.text("host"))
+                && owner.get("pid") instanceof Number pid && pid.longValue() == holder.pid()
+                && age.compareTo(Duration.ofSeconds(leaseSeconds)) <= 0;
+    }
+
+    /** The lock of {@code scope} as S3 holds it now: who, and how long ago S3 saw it renewed. */
+    public Optional<HeldBy> holder(String scope) {
+        return objects.get(lockKey(scope)).flatMap(f -> S3Lock.parse(f.bytes()).map(b -> new HeldBy(b.holder(),
+                Duration.between(f.lastModified(), f.date()))));
+    }
+
+    /** A lock's holder, and how long ago S3 last saw it renewed. */
+    public record HeldBy(ExecutionLock.Holder holder, Duration silentFor) {
+    }
+
+    @Override
+    public String runbookCopyName(String id) {
+        return objects.url(executionKey(id, "runbook.yaml"));
+    }
+
+    @Override
+    public Optional<String> runbookCopy(String id) {
+        return objects.get(executionKey(id, "runbook.yaml")).map(f -> new String(f.bytes(), StandardCharsets.UTF_8));
+    }
+
+    /** Takes the lock, or stops with one line when the bucket does not answer: nothing has been changed yet. */
+    @Override
+    public Lease acquire(ExecutionLock.Holder me) {
+        try {
+            return S3Lock.acquire(objects, lockKey(me.scope()), me.shared(me.identity(), lease.toSeconds()), lease,
+                    clock, this::fence);
+        } catch (UncheckedIOException e) {
+            throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "cannot take the lock: " + e.getMessage()
+                    + ". Nothing was changed. If the bucket stays out of reach and this cannot wait: run again with"
+                    + " --state local, then later: gafail state push ID");
+        }
+    }
+
+    /** Writes the stale holder's execution's next event: a notice of the takeover, which its own next write collides with. */
+    private void fence(String execution, ExecutionLock.Holder stale, ExecutionLock.Holder taker, Duration silentFor) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("lockTakenOver", true);
+        data.put("previousHolder", stale);
+        data.put("takenOverBy", taker);
+        String message = "the lock's lease was not renewed for " + Durations.human(silentFor) + " by S3's clock;"
+                + " taken over by " + taker.describe();
+        Event notice = Event.ofExecution(EventType.NOTICE, execution, clock.instant(), message, data);
+        byte[] bytes = Journal.text(notice).getBytes(StandardCharsets.UTF_8);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long next = objects.list(executionKey(execution, EVENTS)).size() + 1L;
+            if (objects.create(eventKey(execution, next), bytes).isPresent()) {
+                return;
+            }
+        }
+        throw new GafailException(ExitCode.LOCKED, "execution " + execution + " is being written by another gafail"
+                + " right now; see: gafail show " + execution);
+    }
+
+    @Override
+    public ExecutionLock.Forced forceUnlock(String scope) {
+        String key = lockKey(scope);
+        Optional<S3Objects.Found> found = objects.get(key);
+        if (found.isEmpty()) {
+            return new ExecutionLock.Forced(null, "no lock object");
+        }
+        Optional<S3Lock.Body> body = S3Lock.parse(found.get().bytes());
+        Duration age = Duration.between(found.get().lastModified(), found.get().date());
+        Duration theirs = body.map(b -> b.holder().leaseSeconds()).map(Duration::ofSeconds).orElse(lease);
+        if (body.isPresent() && age.compareTo(theirs) <= 0) {
+            throw new GafailException(ExitCode.LOCKED, "the lock for " + scope + " is held by "
+                    + body.get().holder().describe() + ", renewed " + Durations.human(age.isNegative() ? Duration.ZERO
+                    : age) + " ago by S3's clock; stop that execution (gafail abort " + body.get().holder().execution()
+                    + ") rather than force the lock");
+        }
+        if (!objects.delete(key, found.get().etag())) {
+            throw new GafailException(ExitCode.LOCKED, "the lock for " + scope + " changed while it was forced;"
+                    + " see: gafail history");
+        }
+        return new ExecutionLock.Forced(body.map(S3Lock.Body::holder).orElse(null),
+                body.isPresent() ? null : found.get().bytes().length + " bytes that name no holder");
+    }
+
+    @Override
+    public JournalWriter create(String id, String runbookSource, Optional<String> topologySource, Lease lease) {
+        put(executionKey(id, "runbook.yaml"), runbookSource);
+        topologySource.ifPresent(text -> put(executionKey(id, "topology.yaml"), text));
+        return new S3Journal(this, id, lease, 1);
+    }
+
+    private void put(String key, String text) {
+        if (objects.create(key, text.getBytes(StandardCharsets.UTF_8)).isEmpty()) {
+            throw new GafailException(ExitCode.STEP_FAILED, objects.url(key) + " exists already; nothing was changed");
+        }
+    }
+
+    @Override
+    public JournalWriter append(String id, Lease lease) {
+        return new S3Journal(this, id, lease, objects.list(executionKey(id, EVENTS)).size() + 1L);
+    }
+
+    @Override
+    public void requestAbort(String id, Map<String, Object> request) {
+        if (objects.create(executionKey(id, "abort.json"), Json.MAPPER.writeValueAsBytes(request)).isEmpty()) {
+            throw new GafailException(ExitCode.USAGE, "execution " + id + " was already asked to stop");
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Optional<Map<String, Object>> abortRequest(String id) {
+        return objects.get(executionKey(id, "abort.json")).flatMap(f -> {
+            try {
+                return Optional.of((Map<String, Object>) Json.MAPPER.readValue(f.bytes(), Map.class));
+            } catch (RuntimeException e) {
+                return Optional.of(Map.of("by", "someone (an unreadable request)"));
+            }
+        });
+    }
+
+    @Override
+    public void clearAbort(String id) {
+        objects.delete(executionKey(id, "abort.json"));
+    }
+}
