@@ -15,7 +15,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -83,16 +82,6 @@ final class S3Objects {
         return call("ListObjectsV2", prefix, () -> {
             List<S3Object> out = new ArrayList<>();
             s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().forEach(out::add);
-            return out;
-        });
-    }
-
-    /** The "folders" just under {@code prefix}, as full prefixes ending in '/'. */
-    List<String> folders(String prefix) {
-        return call("ListObjectsV2", prefix, () -> {
-            List<String> out = new ArrayList<>();
-            s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).delimiter("/")).commonPrefixes()
-                    .stream().map(CommonPrefix::prefix).forEach(out::add);
             return out;
         });
     }

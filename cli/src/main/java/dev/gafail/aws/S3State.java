@@ -85,8 +85,7 @@ public final class S3State implements StateBackend {
 
     @Override
     public List<String> ids() {
-        String root = bucket.prefix() + "executions/";
-        return objects.folders(root).stream().map(p -> p.substring(root.length(), p.length() - 1)).sorted().toList();
+        return List.copyOf(eventKeys().keySet());
     }
 
     @Override
@@ -97,6 +96,13 @@ public final class S3State implements StateBackend {
     /** One listing of every execution's objects, then their events read in parallel. */
     @Override
     public Map<String, JournalRead> journals() {
+        Map<String, JournalRead> out = new LinkedHashMap<>();
+        eventKeys().forEach((id, keys) -> out.put(id, read(id, keys)));
+        return out;
+    }
+
+    /** Every execution's event keys, by id in id order, from one listing: one without events yet has none. */
+    private Map<String, List<String>> eventKeys() {
         String root = bucket.prefix() + "executions/";
         Map<String, List<String>> eventKeys = new TreeMap<>();
         for (S3Object object : objects.list(root)) {
@@ -109,9 +115,7 @@ public final class S3State implements StateBackend {
                 }
             }
         }
-        Map<String, JournalRead> out = new LinkedHashMap<>();
-        eventKeys.forEach((id, keys) -> out.put(id, read(id, keys)));
-        return out;
+        return eventKeys;
     }
 
     /** The events at {@code keys}, which must be numbered 1, 2, 3... with none missing. */
