@@ -13,11 +13,15 @@ import dev.gafail.aws.S3State;
 import dev.gafail.engine.Action;
 import dev.gafail.engine.ActionRegistry;
 import dev.gafail.engine.Actor;
+import dev.gafail.engine.AuditLog;
+import dev.gafail.engine.AuditTrail;
 import dev.gafail.engine.Engine;
 import dev.gafail.engine.Event;
 import dev.gafail.engine.EventListener;
 import dev.gafail.engine.ExecutionResult;
+import dev.gafail.engine.ExecutionLock;
 import dev.gafail.engine.ExecutionService;
+import dev.gafail.engine.ExecutionStatus;
 import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
@@ -185,6 +189,11 @@ public final class Session implements AutoCloseable {
         return store;
     }
 
+    /** The audit log: in the local folder, whichever backend keeps the executions. */
+    public Path auditLog() {
+        return ExecutionStore.local(ExecutionStore.defaultHome(settings.env())).auditLog();
+    }
+
     /** The clients of the state bucket: the operator's, with the short limits a lease needs. */
     private AwsClients stateClients() {
         if (stateClients == null) {
@@ -274,6 +283,72 @@ public final class Session implements AutoCloseable {
             clients.close();
             throw e;
         }
+    }
+
+    /** What the operator is told, and the journal keeps, before the first step. */
+    private List<String> notices(Runbook runbook, ChangeRequest change, Optional<Topology> acted) {
+        List<String> notices = new ArrayList<>(credentialNotices(runbook, change));
+        acted.flatMap(Topology::stateBucket).filter(b -> settings.localState()).ifPresent(b -> notices.add(
+                "WARNING: --state local: this execution's lock and journal stay on this machine, not in " + b.url()
+                        + "; nobody else sees it or is kept out by its lock. Once the bucket answers: gafail state"
+                        + " push ID"));
+        return notices;
+    }
+
+    /**
+     * Asks the holder of running execution {@code id} (a unique prefix) to stop at its next safe point,
+     * from any machine that shares the state; audited. Returns the holder asked.
+     */
+    public String abort(String id, String reason) {
+        ExecutionStore store = store();
+        ExecutionStore.Stored stored = store.load(store.resolve(id), settings.clock());
+        String execution = stored.summary().id();
+        if (stored.summary().status() != ExecutionStatus.RUNNING) {
+            throw new GafailException(ExitCode.USAGE, "execution " + execution + " is " + stored.summary().status().wire()
+                    + ", not running; there is nothing to abort");
+        }
+        Actor me = Actor.current();
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("by", me.user() + "@" + me.host());
+        request.put("at", settings.clock().instant().toString());
+        if (reason != null) {
+            request.put("reason", reason);
+        }
+        store.backend().requestAbort(execution, request);
+        String holder = store.backend().holder(stored.started().text("lockScope"))
+                .map(ExecutionLock.Holder::describe).orElse("its holder");
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("event", "abort-requested");
+        record.put("execution", execution);
+        record.put("holder", holder);
+        new AuditTrail(new AuditLog(store.auditLog()), me, "gafail abort " + execution, reason).append(record);
+        return execution + " (held by " + holder + ")";
+    }
+
+    /**
+     * Uploads execution {@code id}, kept in the local folder with {@code --state local}, to the topology's
+     * state bucket, refusing anything the bucket already holds of it. Returns where it went.
+     */
+    public String pushState(String id) {
+        StateBucket bucket = topology().stateBucket().orElseThrow(() -> new GafailException(ExitCode.USAGE,
+                "topology " + topology().name() + " names no state bucket (state.s3); there is nowhere to push to"));
+        ExecutionStore local = ExecutionStore.local(ExecutionStore.defaultHome(settings.env()));
+        ExecutionStore.Stored stored = local.load(local.resolve(id), settings.clock());
+        String execution = stored.summary().id();
+        if (stored.summary().status() == ExecutionStatus.RUNNING) {
+            throw new GafailException(ExitCode.LOCKED, "execution " + execution + " is still running here; push it"
+                    + " once it has stopped");
+        }
+        S3State shared = new S3State(stateClients().s3(bucket.region()), bucket, bucket.lease(), settings.clock());
+        shared.push(execution, local.backend().runbookCopy(execution).orElse(""),
+                local.backend().topologyCopy(execution), stored.events());
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("event", "state-pushed");
+        record.put("execution", execution);
+        record.put("to", bucket.url());
+        new AuditTrail(new AuditLog(local.auditLog()), Actor.current(), "gafail state push " + execution, null)
+                .append(record);
+        return execution + " (" + stored.events().size() + " events) to " + bucket.url();
     }
 
     /** A warning when the credentials end, unrenewed, before a run of {@code runbook} may. */
@@ -467,7 +542,7 @@ public final class Session implements AutoCloseable {
         }
         return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), redactor,
                 acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts,
-                credentialNotices(runbook, change));
+                notices(runbook, change, acted));
     }
 
     /** Whether a step of {@code runbook} acts on the topology through a step type that {@code test} accepts. */

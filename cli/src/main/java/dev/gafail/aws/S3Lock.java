@@ -82,14 +82,14 @@ final class S3Lock implements Lease {
                 continue;
             }
             Optional<Body> current = parse(found.get().bytes());
-            Duration age = Duration.between(found.get().lastModified(), found.get().date());
-            Duration theirs = current.map(b -> b.holder().leaseSeconds()).map(Duration::ofSeconds).orElse(lease);
+            Duration age = silence(found.get());
+            Duration theirs = leaseOf(current, lease);
             if (age.compareTo(theirs) <= 0) {
                 throw new GafailException(ExitCode.LOCKED, "another execution holds the lock for " + me.scope() + ": "
                         + current.map(b -> b.holder().describe()).orElse("a holder its lock object does not name")
-                        + "; S3 last saw it renew " + Durations.human(age.isNegative() ? Duration.ZERO : age)
-                        + " ago. Wait for it; if it is gone for good, its lease ends within "
-                        + Durations.human(theirs.minus(age)) + " and the lock is taken over then");
+                        + "; S3 last saw it renew " + Durations.human(age) + " ago. Wait for it; if it is gone for"
+                        + " good, its lease ends within " + Durations.human(theirs.minus(age))
+                        + " and the lock is taken over then");
             }
             current.map(b -> b.holder().execution()).ifPresent(execution -> fence.fence(execution,
                     current.get().holder(), me, age));
@@ -109,6 +109,22 @@ final class S3Lock implements Lease {
     @FunctionalInterface
     interface Fence {
         void fence(String execution, ExecutionLock.Holder staleHolder, ExecutionLock.Holder taker, Duration silentFor);
+    }
+
+    /** How long ago S3 last wrote a lock, by S3's own clock (which counts whole seconds). */
+    static Duration silence(S3Objects.Found lock) {
+        Duration age = Duration.between(lock.lastModified(), lock.date());
+        return age.isNegative() ? Duration.ZERO : age;
+    }
+
+    /** The lease its holder declared; {@code fallback} for a lock that names none. */
+    static Duration leaseOf(Optional<Body> lock, Duration fallback) {
+        return lock.map(b -> b.holder().leaseSeconds()).map(Duration::ofSeconds).orElse(fallback);
+    }
+
+    /** Whether nobody may take {@code lock} over yet: S3 last wrote it within its lease. */
+    static boolean fresh(S3Objects.Found lock, Optional<Body> body, Duration fallback) {
+        return silence(lock).compareTo(leaseOf(body, fallback)) <= 0;
     }
 
     static Optional<Body> parse(byte[] bytes) {

@@ -170,27 +170,36 @@ public final class S3State implements StateBackend {
         if (owner == null || scope == null) {
             return false;
         }
-        Optional<S3Objects.Found> found = objects.get(lockKey(scope));
-        Optional<S3Lock.Body> body = found.flatMap(f -> S3Lock.parse(f.bytes()));
-        if (body.isEmpty()) {
-            return false;
+        return holder(scope).filter(holder -> id.equals(holder.execution()) && holder.host().equals(owner.text("host"))
+                && owner.get("pid") instanceof Number pid && pid.longValue() == holder.pid()).isPresent();
+    }
+
+    /** The holder the lock object names while its lease lasts by S3's clock; a stale lock is held by nobody. */
+    @Override
+    public Optional<ExecutionLock.Holder> holder(String scope) {
+        return objects.get(lockKey(scope)).flatMap(f -> {
+            Optional<S3Lock.Body> body = S3Lock.parse(f.bytes());
+            return body.filter(b -> S3Lock.fresh(f, body, lease)).map(S3Lock.Body::holder);
+        });
+    }
+
+    /**
+     * Uploads an execution kept elsewhere ({@code --state local}, when the bucket was out of reach): its
+     * runbook, topology and events, each only if absent, so nothing in the bucket is ever overwritten.
+     *
+     * @throws GafailException USAGE when the bucket already holds anything of it
+     */
+    public void push(String id, String runbookSource, Optional<String> topologySource, List<Event> events) {
+        if (!objects.list(executionKey(id, "")).isEmpty()) {
+            throw new GafailException(ExitCode.USAGE, "execution " + id + " is already in " + location()
+                    + "; nothing was pushed");
         }
-        ExecutionLock.Holder holder = body.get().holder();
-        Duration age = Duration.between(found.get().lastModified(), found.get().date());
-        long leaseSeconds = holder.leaseSeconds() == null ? lease.toSeconds() : holder.leaseSeconds();
-        return id.equals(holder.execution()) && holder.host().equals(owner.text("host"))
-                && owner.get("pid") instanceof Number pid && pid.longValue() == holder.pid()
-                && age.compareTo(Duration.ofSeconds(leaseSeconds)) <= 0;
-    }
-
-    /** The lock of {@code scope} as S3 holds it now: who, and how long ago S3 saw it renewed. */
-    public Optional<HeldBy> holder(String scope) {
-        return objects.get(lockKey(scope)).flatMap(f -> S3Lock.parse(f.bytes()).map(b -> new HeldBy(b.holder(),
-                Duration.between(f.lastModified(), f.date()))));
-    }
-
-    /** A lock's holder, and how long ago S3 last saw it renewed. */
-    public record HeldBy(ExecutionLock.Holder holder, Duration silentFor) {
+        put(executionKey(id, "runbook.yaml"), runbookSource);
+        topologySource.ifPresent(text -> put(executionKey(id, "topology.yaml"), text));
+        long sequence = 1;
+        for (Event event : events) {
+            put(eventKey(id, sequence++), Journal.text(event));
+        }
     }
 
     @Override
@@ -200,7 +209,16 @@ public final class S3State implements StateBackend {
 
     @Override
     public Optional<String> runbookCopy(String id) {
-        return objects.get(executionKey(id, "runbook.yaml")).map(f -> new String(f.bytes(), StandardCharsets.UTF_8));
+        return copy(id, "runbook.yaml");
+    }
+
+    @Override
+    public Optional<String> topologyCopy(String id) {
+        return copy(id, "topology.yaml");
+    }
+
+    private Optional<String> copy(String id, String name) {
+        return objects.get(executionKey(id, name)).map(f -> new String(f.bytes(), StandardCharsets.UTF_8));
     }
 
     /** Takes the lock, or stops with one line when the bucket does not answer: nothing has been changed yet. */
@@ -244,12 +262,10 @@ public final class S3State implements StateBackend {
             return new ExecutionLock.Forced(null, "no lock object");
         }
         Optional<S3Lock.Body> body = S3Lock.parse(found.get().bytes());
-        Duration age = Duration.between(found.get().lastModified(), found.get().date());
-        Duration theirs = body.map(b -> b.holder().leaseSeconds()).map(Duration::ofSeconds).orElse(lease);
-        if (body.isPresent() && age.compareTo(theirs) <= 0) {
+        if (body.isPresent() && S3Lock.fresh(found.get(), body, lease)) {
             throw new GafailException(ExitCode.LOCKED, "the lock for " + scope + " is held by "
-                    + body.get().holder().describe() + ", renewed " + Durations.human(age.isNegative() ? Duration.ZERO
-                    : age) + " ago by S3's clock; stop that execution (gafail abort " + body.get().holder().execution()
+                    + body.get().holder().describe() + ", renewed " + Durations.human(S3Lock.silence(found.get()))
+                    + " ago by S3's clock; stop that execution (gafail abort " + body.get().holder().execution()
                     + ") rather than force the lock");
         }
         if (!objects.delete(key, found.get().etag())) {

@@ -39,7 +39,7 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() {
             Gafail gafail = audit.gafail;
-            AuditLog log = new AuditLog(gafail.session().store().auditLog());
+            AuditLog log = new AuditLog(gafail.session().auditLog());
             AuditLog.Verification result;
             try {
                 result = log.verify();

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
                         + " completes them when it answers again",
                 "  7 incomplete plan: a dry run in which some step could not be planned"},
         subcommands = {FailoverCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class, ReconcileCommand.class,
-                HistoryCommand.class, ShowCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
+                HistoryCommand.class, ShowCommand.class, AbortCommand.class, StateCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
                 VersionCommand.class, HelpCommand.class, ManCommand.class, CompletionCommand.class,
                 CompleteCommand.class, TrainCommand.class})
 public final class Gafail implements Runnable {

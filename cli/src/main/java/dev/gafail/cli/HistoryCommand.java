@@ -35,7 +35,7 @@ final class HistoryCommand implements Callable<Integer>, Tables {
         if (gafail.json()) {
             out.println(Json.MAPPER.writeValueAsString(shown));
         } else if (shown.isEmpty()) {
-            out.println("no executions yet in " + gafail.session().store().home());
+            out.println("no executions yet in " + gafail.session().store().backend().location());
         } else {
             Table table = new Table(List.of("ID", "STATUS", "RUNBOOK", "STARTED", "DURATION", "BY"));
             for (ExecutionSummary s : shown) {

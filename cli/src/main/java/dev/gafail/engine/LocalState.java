@@ -101,19 +101,33 @@ public final class LocalState implements StateBackend {
 
     @Override
     public Optional<String> runbookCopy(String id) {
+        return copy(id, RUNBOOK_COPY);
+    }
+
+    @Override
+    public Optional<String> topologyCopy(String id) {
+        return copy(id, TOPOLOGY_COPY);
+    }
+
+    private Optional<String> copy(String id, String name) {
+        Path file = directory(id).resolve(name);
         try {
-            return Optional.of(Files.readString(directory(id).resolve(RUNBOOK_COPY)));
+            return Optional.of(Files.readString(file));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + directory(id).resolve(RUNBOOK_COPY) + ": "
-                    + IoErrors.reason(e), e);
+            throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
     }
 
     @Override
     public String runbookCopyName(String id) {
         return directory(id).resolve(RUNBOOK_COPY).toString();
+    }
+
+    @Override
+    public Optional<ExecutionLock.Holder> holder(String scope) {
+        return ExecutionLock.holder(ExecutionLock.fileFor(locks(), scope));
     }
 
     @Override

@@ -44,8 +44,14 @@ public interface StateBackend {
     /** The runbook text execution {@code id} ran, as it stored it. */
     Optional<String> runbookCopy(String id);
 
+    /** The topology file execution {@code id} acted on, as it stored it when it began; empty when none. */
+    Optional<String> topologyCopy(String id);
+
     /** What names that copy in messages: its file, or its object. */
     String runbookCopyName(String id);
+
+    /** Who holds the lock of {@code scope} now, as its lock names them; empty when nobody does. */
+    Optional<ExecutionLock.Holder> holder(String scope);
 
     /**
      * Takes the lock of {@code me.scope()}, or throws exit 5 naming the holder.
