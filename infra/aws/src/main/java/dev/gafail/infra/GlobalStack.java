@@ -68,7 +68,7 @@ public final class GlobalStack extends Stack {
         }
 
         IamPolicy.Scope resources = new IamPolicy.Scope(getPartition(), config.account(),
-                accelerator.getAcceleratorArn(), config.globalDatabase(), scopes, config.gatingAlarms());
+                accelerator.getAcceleratorArn(), config.globalDatabase(), scopes, config.gatingAlarms(), null);
         Map<String, Object> policy = IamPolicy.document(BundledRunbooks.iamActions(), resources);
         operatorRole = Role.Builder.create(this, "OperatorRole").roleName(config.name() + "-gafail-operator")
                 .description("Who runs gafail's runbooks against " + config.name() + ": exactly what"
