@@ -34,8 +34,9 @@ public final class IamPolicy {
     /**
      * What the policy's resources are built from: a topology's names, or (for infrastructure code
      * that has not been deployed yet) placeholders that resolve to them, since nothing here parses them.
+     *
+     * @param state the bucket of the team's state, or null when it is kept in a local folder
      */
-    /** @param state the bucket of the team's state, or null when it is kept in a local folder */
     public record Scope(String partition, String account, String acceleratorArn, String globalDatabase,
                         List<RegionScope> regions, List<String> alarms, StateBucket state) {
 
