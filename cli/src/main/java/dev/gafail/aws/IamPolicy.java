@@ -1,6 +1,7 @@
 package dev.gafail.aws;
 
 import dev.gafail.topology.Arns;
+import dev.gafail.topology.StateBucket;
 import dev.gafail.topology.Topology;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,9 +13,20 @@ import java.util.TreeSet;
 /**
  * A least-privilege IAM policy for a set of IAM actions: each scoped to the topology's resources
  * where the API allows it (CloudWatch's GetMetricData and PutMetricData allow none), statements
- * grouped by the resources they share. Never an action wildcard.
+ * grouped by the resources they share; and, when the topology keeps its state in S3, what gafail's
+ * state calls need in that bucket, under its prefix only. Never an action wildcard.
  */
 public final class IamPolicy {
+
+    /**
+     * What the S3 state calls need on the objects under the prefix: GetObject also for HeadObject and
+     * for a DeleteObject conditional on an ETag; PutObject also for conditional writes (If-None-Match,
+     * If-Match), which need no action of their own; DeleteObject for releasing the lock.
+     */
+    public static final List<String> STATE_OBJECT_ACTIONS = List.of("s3:DeleteObject", "s3:GetObject",
+            "s3:PutObject");
+    /** ListObjectsV2 under the prefix; it also lets S3 answer a read of a missing object 404, not 403. */
+    public static final String STATE_LIST_ACTION = "s3:ListBucket";
 
     private IamPolicy() {
     }
@@ -22,9 +34,11 @@ public final class IamPolicy {
     /**
      * What the policy's resources are built from: a topology's names, or (for infrastructure code
      * that has not been deployed yet) placeholders that resolve to them, since nothing here parses them.
+     *
+     * @param state the bucket of the team's state, or null when it is kept in a local folder
      */
     public record Scope(String partition, String account, String acceleratorArn, String globalDatabase,
-                        List<RegionScope> regions, List<String> alarms) {
+                        List<RegionScope> regions, List<String> alarms, StateBucket state) {
 
         public Scope {
             regions = List.copyOf(regions);
@@ -35,7 +49,7 @@ public final class IamPolicy {
             return new Scope(Arns.partition(topology.acceleratorArn()), topology.account(), topology.acceleratorArn(),
                     topology.globalDatabase(), topology.regions().values().stream().map(r -> new RegionScope(
                             r.awsRegion(), r.endpointGroupArn(), r.dbClusterArn(), r.ecs().cluster(),
-                            r.ecs().service())).toList(), topology.alarms());
+                            r.ecs().service())).toList(), topology.alarms(), topology.stateBucket().orElse(null));
         }
     }
 
@@ -65,6 +79,9 @@ public final class IamPolicy {
             statement.put("Resource", resources.size() == 1 ? resources.get(0) : resources);
             statements.add(statement);
         });
+        if (scope != null && scope.state() != null) {
+            statements.addAll(stateStatements(scope.partition(), scope.state()));
+        }
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("Version", "2012-10-17");
         policy.put("Statement", statements);
@@ -101,6 +118,39 @@ public final class IamPolicy {
             default -> { }
         }
         return out.isEmpty() ? List.of("*") : out;
+    }
+
+    /**
+     * The objects under the state prefix, and listing the bucket limited to that prefix. Without a
+     * prefix the bucket is gafail's alone, and a listing with no prefix (s3:prefix absent, which
+     * StringLike would refuse) stays allowed.
+     */
+    private static List<Map<String, Object>> stateStatements(String partition, StateBucket state) {
+        String bucket = "arn:" + partition + ":s3:::" + state.bucket();
+        String prefix = literal(state.prefix());
+        Map<String, Object> objects = new LinkedHashMap<>();
+        objects.put("Sid", "GafailStateObjects");
+        objects.put("Effect", "Allow");
+        objects.put("Action", STATE_OBJECT_ACTIONS);
+        objects.put("Resource", bucket + "/" + prefix + "*");
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("Sid", "GafailStateList");
+        list.put("Effect", "Allow");
+        list.put("Action", List.of(STATE_LIST_ACTION));
+        list.put("Resource", bucket);
+        if (!state.prefix().isEmpty()) {
+            list.put("Condition", Map.of("StringLike", Map.of("s3:prefix", prefix + "*")));
+        }
+        return List.of(objects, list);
+    }
+
+    /** {@code text} matched as written: IAM's wildcards and '$' as the policy variables that stand for them. */
+    private static String literal(String text) {
+        StringBuilder out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            out.append(c == '*' || c == '?' || c == '$' ? "${" + c + "}" : String.valueOf(c));
+        }
+        return out.toString();
     }
 
     private static String sid(String action, int index) {

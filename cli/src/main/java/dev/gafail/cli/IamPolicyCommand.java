@@ -16,7 +16,9 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "iam-policy", description = {
         "Print the least-privilege IAM policy (JSON) that these runbooks need.",
         "Exactly the actions their steps call; resources scoped to the topology's ARNs where the API",
-        "allows it (every resource is * when no topology is configured). sts:GetCallerIdentity, which",
+        "allows it (every resource is * when no topology is configured). When the topology keeps its",
+        "state in S3 (state.s3), also what gafail's state needs there: s3:GetObject, PutObject and",
+        "DeleteObject under its prefix, s3:ListBucket limited to that prefix. sts:GetCallerIdentity, which",
         "gafail calls before any change, needs no permission."})
 final class IamPolicyCommand implements Callable<Integer> {
 

@@ -11,7 +11,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The outputs that {@code cdk deploy --outputs-file} writes for the infra/aws stacks, as a
  * {@code gafail.yaml}. The output keys are defined here and used by the stacks, so the two cannot
  * drift: the global stack names the accelerator, its endpoint groups and the global database; each
- * regional stack names its region, database cluster, ECS service and health URL.
+ * regional stack names its region, database cluster, ECS service and health URL; the state stack, when
+ * deployed, the bucket of the team's state.
  */
 public final class TopologyImport {
 
@@ -30,6 +31,10 @@ public final class TopologyImport {
     public static final String ACTIVE_COUNT = "ActiveCount";
     public static final String WARM_COUNT = "WarmCount";
     public static final String HEALTHZ = "HealthzUrl";
+    /** On the state stack: the bucket, key prefix and AWS region of {@code state.s3}. */
+    public static final String STATE_BUCKET = "StateBucket";
+    public static final String STATE_PREFIX = "StatePrefix";
+    public static final String STATE_REGION = "StateRegion";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -54,6 +59,7 @@ public final class TopologyImport {
      */
     public static String yaml(JsonNode outputs) {
         JsonNode global = null;
+        JsonNode state = null;
         List<JsonNode> regions = new ArrayList<>();
         List<String> stacks = new ArrayList<>();
         for (Map.Entry<String, JsonNode> stack : outputs.properties()) {
@@ -62,12 +68,14 @@ public final class TopologyImport {
                 global = stack.getValue();
             } else if (stack.getValue().has(REGION)) {
                 regions.add(stack.getValue());
+            } else if (stack.getValue().has(STATE_BUCKET)) {
+                state = stack.getValue();
             }
         }
         if (global == null || regions.size() != 2) {
             throw new IllegalArgumentException("expected the outputs of the global stack (with " + ACCELERATOR_ARN
                     + ") and of two regional stacks (with " + REGION + "); found stacks " + stacks
-                    + " (deploy all three with `cdk deploy --all --outputs-file FILE`)");
+                    + " (deploy them all with `cdk deploy --all --outputs-file FILE`)");
         }
         StringBuilder yaml = new StringBuilder("# Written by `gafail topology import` from the infra/aws stacks' outputs.\n")
                 .append("apiVersion: gafail.dev/v1\nkind: Topology\n")
@@ -92,14 +100,21 @@ public final class TopologyImport {
                     .append("}\n")
                     .append("    healthz: ").append(q(text(region, HEALTHZ))).append('\n');
         }
+        // Without the state stack (deployed before it existed), the state stays in the local folder.
+        if (state != null) {
+            yaml.append("state: {s3: {bucket: ").append(q(text(state, STATE_BUCKET))).append(", prefix: ")
+                    .append(q(text(state, STATE_PREFIX))).append(", region: ").append(q(text(state, STATE_REGION)))
+                    .append("}}\n");
+        }
         return yaml.toString();
     }
 
     private static String text(JsonNode stack, String key) {
         JsonNode value = stack.get(key);
         if (value == null || !value.isString()) {
-            throw new IllegalArgumentException("no output " + key + " in the stack that has "
-                    + (stack.has(REGION) ? "region " + stack.path(REGION).asString() : "the accelerator"));
+            throw new IllegalArgumentException("no output " + key + " in the stack that has " + (stack.has(REGION)
+                    ? "region " + stack.path(REGION).asString()
+                    : stack.has(STATE_BUCKET) ? "the state bucket" : "the accelerator"));
         }
         return value.asString();
     }

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.app.BundledRunbooks;
+import dev.gafail.engine.Json;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.Resources;
+import dev.gafail.topology.StateBucket;
 import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyLoader;
 import java.io.IOException;
@@ -14,9 +16,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.node.ObjectNode;
 
 /** {@code gafail topology import}: the infra/aws stacks' outputs become a topology gafail accepts as is. */
 class TopologyImportTest {
@@ -48,9 +52,22 @@ class TopologyImportTest {
         assertEquals(4, topology.require("region-a").ecs().activeCount());
         assertEquals(1, topology.require("region-a").ecs().warmCount());
         assertEquals("orders-region-a", topology.require("region-a").dbClusterId());
+        assertEquals(Optional.of(new StateBucket("orders-state-111122223333-us-east-2", "orders/", "us-east-2")),
+                topology.stateBucket());
 
         CliRun.Result valid = CliRun.in(dir).run("topology", "validate");
         assertEquals(0, valid.code(), valid.toString());
+    }
+
+    @Test
+    void outputsWithoutTheStateStackKeepTheStateInTheLocalFolder() throws Exception {
+        Path file = outputs();
+        ObjectNode stacks = (ObjectNode) Json.MAPPER.readTree(Files.readString(file));
+        stacks.remove("gafail-state");
+        Files.writeString(file, stacks.toString());
+        CliRun.Result result = CliRun.in(dir).run("topology", "import", "outputs.json");
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(Optional.empty(), new TopologyLoader().load(dir.resolve("gafail.yaml")).stateBucket());
     }
 
     @Test

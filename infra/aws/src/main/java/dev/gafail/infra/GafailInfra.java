@@ -10,13 +10,15 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 
 /**
- * The CDK app: region-a's and region-b's stacks and the global one, from one configuration file.
+ * The CDK app: region-a's and region-b's stacks, the global one and the state bucket's, from one
+ * configuration file.
  * {@code infra/aws/synth} runs it; {@code cdk deploy --app infra/aws/cdk.out} deploys what it wrote.
  */
 public final class GafailInfra {
 
     /** The stacks of one app, built from one configuration. */
-    public record Stacks(App app, RegionalStack primary, RegionalStack secondary, GlobalStack global) {
+    public record Stacks(App app, RegionalStack primary, RegionalStack secondary, GlobalStack global,
+                         StateStack state) {
     }
 
     private GafailInfra() {
@@ -28,8 +30,9 @@ public final class GafailInfra {
         RegionalStack secondary = new RegionalStack(app, config, config.secondary(), primary);
         // The secondary joins the global database that the primary creates.
         secondary.addStackDependency(primary);
-        GlobalStack global = new GlobalStack(app, config, List.of(primary, secondary));
-        return new Stacks(app, primary, secondary, global);
+        StateStack state = new StateStack(app, config);
+        GlobalStack global = new GlobalStack(app, config, List.of(primary, secondary), state);
+        return new Stacks(app, primary, secondary, global, state);
     }
 
     /**
@@ -50,7 +53,8 @@ public final class GafailInfra {
         }
         build(config, outdir).app().synth();
         System.out.println("synthesized " + config.stackName(config.primary()) + ", "
-                + config.stackName(config.secondary()) + " and " + config.globalStackName() + " (" + config.mode()
-                .name().toLowerCase(Locale.ROOT).replace('_', '-') + ") into " + outdir);
+                + config.stackName(config.secondary()) + ", " + config.globalStackName() + " (" + config.mode()
+                .name().toLowerCase(Locale.ROOT).replace('_', '-') + ") and " + config.stateStackName() + " ("
+                + config.state().awsRegion() + ") into " + outdir);
     }
 }

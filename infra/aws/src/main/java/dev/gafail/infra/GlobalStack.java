@@ -30,13 +30,14 @@ import software.constructs.Construct;
  * What spans the regions, in us-west-2 (Global Accelerator's home): the accelerator, a TCP listener,
  * one endpoint group per region in front of its ALB with {@code /healthz} health checks and traffic
  * dials, and the operator role gafail runs as, whose policy is generated here by gafail's own code
- * from the bundled runbooks and these resources.
+ * from the bundled runbooks and these resources, the state bucket's prefix included.
  */
 public final class GlobalStack extends Stack {
 
     private final Role operatorRole;
 
-    public GlobalStack(Construct scope, InfraConfig config, List<RegionalStack> regions) {
+    /** @param state the stack of the state bucket, whose objects under the prefix the operator role may use */
+    public GlobalStack(Construct scope, InfraConfig config, List<RegionalStack> regions, StateStack state) {
         super(scope, config.globalStackName(), StackProps.builder()
                 .env(Environment.builder().account(config.account()).region(InfraConfig.ACCELERATOR_REGION).build())
                 .crossRegionReferences(true)
@@ -68,7 +69,10 @@ public final class GlobalStack extends Stack {
         }
 
         IamPolicy.Scope resources = new IamPolicy.Scope(getPartition(), config.account(),
-                accelerator.getAcceleratorArn(), config.globalDatabase(), scopes, config.gatingAlarms());
+                accelerator.getAcceleratorArn(), config.globalDatabase(), scopes, config.gatingAlarms(), state.state());
+        // The bucket is named, not referenced across regions; deploying it first keeps the role from
+        // naming a bucket that someone else could still create.
+        addStackDependency(state);
         Map<String, Object> policy = IamPolicy.document(BundledRunbooks.iamActions(), resources);
         operatorRole = Role.Builder.create(this, "OperatorRole").roleName(config.name() + "-gafail-operator")
                 .description("Who runs gafail's runbooks against " + config.name() + ": exactly what"

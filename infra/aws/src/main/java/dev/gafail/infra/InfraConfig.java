@@ -8,7 +8,7 @@ import java.util.List;
  * @param regions region-a (the primary, where the global database starts) and region-b, in that order
  */
 public record InfraConfig(String name, String account, Mode mode, List<RegionConfig> regions, Service service,
-                          Database database, Alarms alarms) {
+                          Database database, Alarms alarms, State state) {
 
     /** Global Accelerator's control plane, where its stack lives, is in us-west-2. */
     public static final String ACCELERATOR_REGION = "us-west-2";
@@ -30,6 +30,16 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
     public record Alarms(double fiveXxPercent, double p95Seconds, double rpoLagSeconds) {
     }
 
+    /**
+     * The bucket of the team's lock, journals and audit trail.
+     *
+     * @param awsRegion a third region, neither region-a's nor region-b's, so the state outlives the loss of either
+     * @param bucket    the bucket's name, or null for {@code NAME-state-ACCOUNT-AWSREGION}
+     * @param prefix    the key prefix, ending in '/', or null for {@code NAME/}
+     */
+    public record State(String awsRegion, String bucket, String prefix) {
+    }
+
     public InfraConfig {
         regions = List.copyOf(regions);
     }
@@ -40,7 +50,7 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
                 List.of(new RegionConfig("region-a", "us-east-1", "10.10.0.0/16", 100),
                         new RegionConfig("region-b", "us-west-2", "10.20.0.0/16", 100)),
                 new Service(null, "sample-api", "latest", 512, 1024, 2, 1),
-                new Database("16.6", "db.r6g.large"), new Alarms(5, 1, 5));
+                new Database("16.6", "db.r6g.large"), new Alarms(5, 1, 5), new State("us-east-2", null, null));
     }
 
     public RegionConfig primary() {
@@ -95,5 +105,19 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
 
     public String globalStackName() {
         return name + "-global";
+    }
+
+    public String stateStackName() {
+        return name + "-state";
+    }
+
+    /** The state bucket's name: as configured, else one unique to the account and region, as S3 names must be. */
+    public String stateBucket() {
+        return state.bucket() != null ? state.bucket() : name + "-state-" + account + "-" + state.awsRegion();
+    }
+
+    /** The key prefix under which gafail keeps this topology's state: as configured, else {@code NAME/}. */
+    public String statePrefix() {
+        return state.prefix() != null ? state.prefix() : name + "/";
     }
 }

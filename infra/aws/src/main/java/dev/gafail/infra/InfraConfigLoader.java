@@ -15,12 +15,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * Reads {@code gafail-infra.yaml} over the defaults, or reports every problem at once as
  * {@code FILE:LINE:COLUMN: message}: the JSON Schema, then what it cannot say (two AWS regions,
- * two address blocks, warm at most active, an image or a repository).
+ * two address blocks, a third region for the state bucket, warm at most active, an image or a repository).
  */
 public final class InfraConfigLoader {
 
     private static final String SHAPE = "the infra configuration is a YAML mapping (name, account, mode, regions,"
-            + " service, database, alarms)";
+            + " service, database, alarms, state)";
 
     private final SchemaCheckedYaml yaml = new SchemaCheckedYaml(InfraConfigLoader.class, "infra.schema.json", SHAPE);
 
@@ -57,6 +57,7 @@ public final class InfraConfigLoader {
                 s.path("warmCount").asInt(d.service().warmCount()));
         JsonNode db = root.path("database");
         JsonNode a = root.path("alarms");
+        JsonNode st = root.path("state");
         return new InfraConfig(root.path("name").asString(d.name()), root.path("account").asString(d.account()),
                 root.has("mode") ? InfraConfig.Mode.valueOf(root.path("mode").asString().toUpperCase(Locale.ROOT).replace('-', '_'))
                         : d.mode(),
@@ -65,7 +66,9 @@ public final class InfraConfigLoader {
                         db.path("instanceClass").asString(d.database().instanceClass())),
                 new InfraConfig.Alarms(a.path("fiveXxPercent").asDouble(d.alarms().fiveXxPercent()),
                         a.path("p95Seconds").asDouble(d.alarms().p95Seconds()),
-                        a.path("rpoLagSeconds").asDouble(d.alarms().rpoLagSeconds())));
+                        a.path("rpoLagSeconds").asDouble(d.alarms().rpoLagSeconds())),
+                new InfraConfig.State(st.path("awsRegion").asString(d.state().awsRegion()),
+                        st.path("bucket").asString(d.state().bucket()), st.path("prefix").asString(d.state().prefix())));
     }
 
     private static void check(PositionedTree tree, InfraConfig config, List<Problem> problems) {
@@ -74,6 +77,14 @@ public final class InfraConfigLoader {
         if (a.awsRegion().equals(b.awsRegion())) {
             problems.add(tree.problem(at(tree, "/regions/region-b/awsRegion", "/regions/region-b", "/regions", ""),
                     "region-a and region-b are both in " + a.awsRegion() + "; a global database spans two AWS regions"));
+        }
+        for (InfraConfig.RegionConfig region : config.regions()) {
+            if (region.awsRegion().equals(config.state().awsRegion())) {
+                problems.add(tree.problem(at(tree, "/state/awsRegion", "/regions/" + region.name() + "/awsRegion",
+                        "/regions", ""), "the state bucket is in " + region.awsRegion() + ", " + region.name()
+                        + "'s region; set state.awsRegion to a third region, so the team's state outlives the loss"
+                        + " of either"));
+            }
         }
         if (a.cidr().equals(b.cidr())) {
             problems.add(tree.problem(at(tree, "/regions/region-b/cidr", "/regions/region-b", "/regions", ""),

@@ -49,9 +49,9 @@ final class GafailCli {
         }
     }
 
-    /** The actions of {@code gafail iam-policy runbooks/*.yaml}, run as a user runs it. */
-    static Set<String> iamPolicyActions() throws IOException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of("iam-policy"));
+    /** The actions of {@code gafail --topology TOPOLOGY iam-policy runbooks/*.yaml}, run as a user runs it. */
+    static Set<String> iamPolicyActions(Path topology) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("--topology", topology.toString(), "iam-policy"));
         try (Stream<Path> files = Files.list(repository().resolve("runbooks"))) {
             files.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(p -> args.add(p.toString()));
         }

@@ -3,6 +3,7 @@ package dev.gafail.infra;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.yaml.InvalidFileException;
 import dev.gafail.yaml.Problem;
@@ -12,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The configuration file: defaults under what it says, and one clear line per bad value. */
 class InfraConfigTest {
@@ -29,6 +32,7 @@ class InfraConfigTest {
                 mode: active-active
                 regions: {region-b: {awsRegion: eu-west-1, dial: 40}}
                 service: {image: "example/sample-api:1.0", activeCount: 3}
+                state: {awsRegion: eu-central-1, prefix: orders/}
                 """.getBytes(StandardCharsets.UTF_8));
         assertEquals("444455556666", config.account());
         assertEquals(InfraConfig.Mode.ACTIVE_ACTIVE, config.mode());
@@ -38,6 +42,21 @@ class InfraConfigTest {
         assertEquals("example/sample-api:1.0", config.service().image());
         assertEquals("us-east-1", config.primary().awsRegion());
         assertEquals("16.6", config.database().engineVersion());
+        assertEquals("eu-central-1", config.state().awsRegion());
+        assertEquals("gafail-state-444455556666-eu-central-1", config.stateBucket(), "unique to account and region");
+        assertEquals("orders/", config.statePrefix());
+        assertEquals("gafail/", InfraConfig.defaults().statePrefix());
+    }
+
+    @Test
+    void aStateBucketInEitherRegionOfTheTopologyIsRefused() {
+        assertEquals(List.of("gafail-infra.yaml:1:20: the state bucket is in us-east-1, region-a's region; set"
+                + " state.awsRegion to a third region, so the team's state outlives the loss of either"
+                + " (at /state/awsRegion)"), problems("state: {awsRegion: us-east-1}\n"));
+        assertEquals(List.of("gafail-infra.yaml:1:33: the state bucket is in us-east-2, region-b's region; set"
+                + " state.awsRegion to a third region, so the team's state outlives the loss of either"
+                + " (at /regions/region-b/awsRegion)"), problems("regions: {region-b: {awsRegion: us-east-2}}\n"),
+                "region-b moved onto the default state region");
     }
 
     @Test
@@ -50,14 +69,16 @@ class InfraConfigTest {
         assertFalse(problems("service: {warmCount: 5}\n").isEmpty());
     }
 
-    @Test
-    void synthWithABadConfigurationIsExitTwoAndOneLine(@TempDir Path dir) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"account: 1234\n", "state: {awsRegion: us-west-2}\n"})
+    void synthWithABadConfigurationIsExitTwoAndOneLine(String yaml, @TempDir Path dir) throws Exception {
         Path file = dir.resolve("bad.yaml");
-        Files.writeString(file, "account: 1234\n");
+        Files.writeString(file, yaml);
         GafailCli.Result result = GafailCli.java("dev.gafail.infra.GafailInfra", file.toString(),
                 dir.resolve("out").toString());
         assertEquals(2, result.code(), result.toString());
         assertEquals(1, result.err().strip().lines().count(), result.err());
+        assertTrue(result.err().startsWith(file + ":1:"), result.err());
         assertFalse(Files.exists(dir.resolve("out")), "nothing synthesized");
     }
 }
