@@ -154,7 +154,7 @@ public final class ExecutionStore {
      */
     public void requireLatest(Stored stored, Clock clock) {
         String scope = stored.started().text("lockScope");
-        for (Stored other : readAll(clock).executions()) {
+        for (Stored other : newestFirst(clock)) {
             ExecutionSummary later = other.summary();
             if (!later.startedAt().isAfter(stored.summary().startedAt()) || later.id().equals(stored.summary().id())) {
                 break;
@@ -186,7 +186,7 @@ public final class ExecutionStore {
      * they were deferred. Whatever its status: an interrupted reconcile still owes them.
      */
     public Optional<Owing> owing(String lockScope, Clock clock) {
-        for (Stored stored : readAll(clock).executions()) {
+        for (Stored stored : newestFirst(clock)) {
             ExecutionSummary summary = stored.summary();
             if (!onScope(stored, lockScope)) {
                 continue;
@@ -220,6 +220,24 @@ public final class ExecutionStore {
     public History history(Clock clock) {
         Read read = readAll(clock);
         return new History(read.executions().stream().map(Stored::summary).toList(), read.unreadable());
+    }
+
+    /**
+     * The executions newest first, each read only when the one before did not settle the question: ids
+     * begin with their start time, so a caller that stops at the newest reads one journal, not all of
+     * them (from a bucket, that is a few requests instead of one per event ever written). One that cannot
+     * be read is passed over, as history lists it apart.
+     */
+    private Iterable<Stored> newestFirst(Clock clock) {
+        List<String> ids = new ArrayList<>(backend.ids());
+        java.util.Collections.reverse(ids);
+        return () -> ids.stream().map(id -> {
+            try {
+                return Optional.of(load(id, clock));
+            } catch (GafailException e) {
+                return Optional.<Stored>empty();
+            }
+        }).flatMap(Optional::stream).iterator();
     }
 
     /** Every execution that could be read, newest first, each journal read once; one line for each that could not. */
