@@ -234,7 +234,11 @@ public final class S3State implements StateBackend {
         }
     }
 
-    /** Writes the stale holder's execution's next event: a notice of the takeover, which its own next write collides with. */
+    /**
+     * Writes the stale holder's execution's next event: a notice of the takeover, which its own next write
+     * collides with. Another taker's notice there fences it as well: takers racing for one stale lock do not
+     * refuse each other here, the lock's compare-and-swap decides between them.
+     */
     private void fence(String execution, ExecutionLock.Holder stale, ExecutionLock.Holder taker, Duration silentFor) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("lockTakenOver", true);
@@ -245,13 +249,22 @@ public final class S3State implements StateBackend {
         Event notice = Event.ofExecution(EventType.NOTICE, execution, clock.instant(), message, data);
         byte[] bytes = Journal.text(notice).getBytes(StandardCharsets.UTF_8);
         for (int attempt = 0; attempt < 3; attempt++) {
-            long next = objects.list(executionKey(execution, EVENTS)).size() + 1L;
-            if (objects.create(eventKey(execution, next), bytes).isPresent()) {
+            String key = eventKey(execution, objects.list(executionKey(execution, EVENTS)).size() + 1L);
+            if (objects.create(key, bytes).isPresent() || fenced(key)) {
                 return;
             }
         }
         throw new GafailException(ExitCode.LOCKED, "execution " + execution + " is being written by another gafail"
                 + " right now; see: gafail show " + execution);
+    }
+
+    /** Whether the event at {@code key} is a takeover's notice, which no holder writes in its own journal. */
+    private boolean fenced(String key) {
+        try {
+            return Boolean.TRUE.equals(event(key).get("lockTakenOver"));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override
