@@ -91,6 +91,11 @@ final class S3Lock implements Lease {
                         + " good, its lease ends within " + Durations.human(theirs.minus(age))
                         + " and the lock is taken over then");
             }
+            // Only a lock nobody has taken since it was read is fenced: a late taker must not write into a journal
+            // that the winner has begun to append to.
+            if (!objects.get(key).map(S3Objects.Found::etag).equals(Optional.of(found.get().etag()))) {
+                continue;
+            }
             current.map(b -> b.holder().execution()).ifPresent(execution -> fence.fence(execution,
                     current.get().holder(), me, age));
             nanos = System.nanoTime();

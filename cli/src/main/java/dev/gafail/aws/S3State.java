@@ -245,11 +245,16 @@ public final class S3State implements StateBackend {
         data.put("previousHolder", stale);
         data.put("takenOverBy", taker);
         String message = "the lock's lease was not renewed for " + Durations.human(silentFor) + " by S3's clock;"
-                + " taken over by " + taker.describe();
+                + " being taken over by " + taker.describe();
         Event notice = Event.ofExecution(EventType.NOTICE, execution, clock.instant(), message, data);
         byte[] bytes = Journal.text(notice).getBytes(StandardCharsets.UTF_8);
         for (int attempt = 0; attempt < 3; attempt++) {
-            String key = eventKey(execution, objects.list(executionKey(execution, EVENTS)).size() + 1L);
+            List<S3Object> written = objects.list(executionKey(execution, EVENTS));
+            // Fenced already by a taker before this one: writing further would only land where the winner writes next.
+            if (!written.isEmpty() && fenced(written.get(written.size() - 1).key())) {
+                return;
+            }
+            String key = eventKey(execution, written.size() + 1L);
             if (objects.create(key, bytes).isPresent() || fenced(key)) {
                 return;
             }
