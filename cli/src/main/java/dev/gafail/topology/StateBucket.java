@@ -14,6 +14,11 @@ public record StateBucket(String bucket, String prefix, String region, Duration 
     /** Long enough to ride out a slow S3 answer or two; short enough that a dead holder blocks no one long. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
+    /** A bucket whose lock has the default lease. */
+    public StateBucket(String bucket, String prefix, String region) {
+        this(bucket, prefix, region, DEFAULT_LEASE);
+    }
+
     /** Where it is, as operators write it: {@code s3://bucket/prefix}. */
     public String url() {
         return "s3://" + bucket + "/" + prefix;

@@ -167,13 +167,13 @@ class S3LockStressTest {
         Future<ExecutionResult> slept = racers.submit(() -> sleeping.start(runbook, params(sleeper),
                 options(sleeper), event -> { }));
         assertTrue(asleep.await(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the sleeper took the lock, began its change");
-        S3State.HeldBy before = state(LEASE).holder(SCOPE).orElseThrow();
-        String staleId = before.holder().execution();
+        ExecutionLock.Holder before = state(LEASE).holder(SCOPE).orElseThrow();
+        String staleId = before.execution();
         stub.clockOffset(staleLease.plusMinutes(1));
 
         ExecutionLock.Holder taker = race(0).assertOneRanWhileTheOthersWereRefused();
         List<Event> takerEvents = new ExecutionStore(state(LEASE), homes).load(taker.execution(), clock).events();
-        String tookOver = "took over the lock of " + before.holder().describe() + ", which no longer holds it";
+        String tookOver = "took over the lock of " + before.describe() + ", which no longer holds it";
         assertTrue(takerEvents.stream().anyMatch(e -> e.type() == EventType.NOTICE && e.message().equals(tookOver)),
                 takerEvents.toString());
 
@@ -199,7 +199,7 @@ class S3LockStressTest {
             assertEquals(EventType.NOTICE, fence.type(), fence.toString());
             assertEquals(true, fence.get("lockTakenOver"), fence.toString());
             assertEquals(staleId, ((Map<?, ?>) fence.get("previousHolder")).get("execution"), fence.toString());
-            assertTrue(fence.message().contains(" by S3's clock; taken over by responder-0-"), fence.message());
+            assertTrue(fence.message().contains(" by S3's clock; being taken over by responder-0-"), fence.message());
         }
         System.out.printf("S3 lock takeover: %d racers: 1 winner, %d losers (exit 5); %d fence notice(s) in the stale"
                 + " journal%n", RACERS, RACERS - 1, fences.size());
@@ -274,7 +274,7 @@ class S3LockStressTest {
         private final FakeWorld world = new FakeWorld();
         private final Set<String> answered = ConcurrentHashMap.newKeySet();
         private final CountDownLatch everyone = new CountDownLatch(RACERS);
-        private final Map<String, S3State.HeldBy> lockWhileApplying = new ConcurrentHashMap<>();
+        private final Map<String, ExecutionLock.Holder> lockWhileApplying = new ConcurrentHashMap<>();
         private final List<Outcome> outcomes = new ArrayList<>();
 
         Race(int round) {
@@ -316,7 +316,7 @@ class S3LockStressTest {
             assertEquals(List.of("apply:" + winner.actor().user()), world.mutations(), "round " + round);
             assertTrue(world.calls().stream().allMatch(call -> call.endsWith(":" + winner.actor().user())),
                     "round " + round + ": only the holder got as far as planning: " + world.calls());
-            ExecutionLock.Holder holder = lockWhileApplying.get(winner.actor().user()).holder();
+            ExecutionLock.Holder holder = lockWhileApplying.get(winner.actor().user());
             assertEquals(winner.actor().pid(), holder.pid());
             assertEquals(winner.actor().host(), holder.host());
             assertNotNull(holder.execution());
