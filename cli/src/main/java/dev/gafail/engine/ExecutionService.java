@@ -62,7 +62,7 @@ public final class ExecutionService {
         String id = store.newId(clock);
         String scope = lockScope(options, runbook.file());
         try (Lease lock = backend.acquire(holder(scope, id, options));
-             Holding holding = new Holding(lock);
+             Holding holding = new Holding(lock, options.stop());
              JournalWriter journal = backend.create(id, runbook.source(), topologySource(options), lock)) {
             AuditTrail audit = auditTrail(options);
             ExecutionState state = new ExecutionState();
@@ -86,13 +86,17 @@ public final class ExecutionService {
         }
     }
 
-    /** The lease the AWS calls check while this execution holds it. */
+    /**
+     * The lease the AWS calls check while this execution holds it; losing it stops the execution's waits
+     * at once, as the operator's stop does.
+     */
     private final class Holding implements AutoCloseable {
         private final Lease lease;
 
-        Holding(Lease lease) {
+        Holding(Lease lease, StopSignal stop) {
             this.lease = lease;
             held.hold(lease);
+            lease.onLost(stop::request);
         }
 
         @Override
@@ -138,7 +142,7 @@ public final class ExecutionService {
         Event started = before.started();
         String scope = started.text("lockScope") != null ? started.text("lockScope")
                 : lockScope(options, started.text("runbookFile"));
-        try (Lease lock = backend.acquire(holder(scope, id, options)); Holding holding = new Holding(lock)) {
+        try (Lease lock = backend.acquire(holder(scope, id, options)); Holding holding = new Holding(lock, options.stop())) {
             // Read again under the lock: the journal is final only once nobody else holds it.
             ExecutionStore.Stored stored = store.load(id, clock);
             if (reconcile) {
