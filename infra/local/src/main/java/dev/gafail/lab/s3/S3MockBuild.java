@@ -30,17 +30,20 @@ record S3MockBuild(String version, Path jar, Path loopback) {
             }
             properties.load(in);
         }
-        S3MockBuild build = new S3MockBuild(properties.getProperty("version", ""),
+        return new S3MockBuild(properties.getProperty("version", ""),
                 Path.of(properties.getProperty("jar", "")).normalize(),
-                Path.of(properties.getProperty("loopback", "")).normalize());
-        if (!Files.isRegularFile(build.jar())) {
-            throw new IOException("no Adobe S3Mock " + build.version() + " (the lab's S3) at " + build.jar() + ": "
-                    + REBUILD);
+                Path.of(properties.getProperty("loopback", "")).normalize()).checked();
+    }
+
+    /** This, if both are where it says; otherwise an {@link IOException} whose message is one line naming what is missing. */
+    S3MockBuild checked() throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("no Adobe S3Mock " + version + " (the lab's S3) at " + jar + ": " + REBUILD);
         }
-        if (!Files.isDirectory(build.loopback().resolve("dev/gafail/s3mock"))) {
-            throw new IOException("no classes of infra/s3mock (they keep the lab's S3 on 127.0.0.1) in "
-                    + build.loopback() + ": " + REBUILD);
+        if (!Files.isDirectory(loopback.resolve("dev/gafail/s3mock"))) {
+            throw new IOException("no classes of infra/s3mock (they keep the lab's S3 on 127.0.0.1) in " + loopback
+                    + ": " + REBUILD);
         }
-        return build;
+        return this;
     }
 }
