@@ -23,7 +23,7 @@ class S3MockBuildTest {
         S3MockBuild build = S3MockBuild.located();
         assertEquals("s3mock-" + build.version() + "-exec.jar", build.jar().getFileName().toString());
         assertTrue(Files.size(build.jar()) > 10_000_000, "the exec jar, not the thin one");
-        assertTrue(Files.isRegularFile(build.loopback().resolve("META-INF/spring.factories")));
+        assertEquals("gafail-s3mock-0.1.0-SNAPSHOT-loopback.jar", build.loopback().getFileName().toString());
         assertEquals(Optional.empty(), S3Server.missing());
         // not on the lab's class path, so not in gafail's lib/ either
         assertThrows(ClassNotFoundException.class, () -> Class.forName("dev.gafail.s3mock.LoopbackConnectors"));
@@ -34,16 +34,17 @@ class S3MockBuildTest {
     @Test
     void anAbsentJarIsOneLineNamingItAndHowToBuildIt() {
         Path jar = dir.resolve("s3mock-5.0.0-exec.jar");
-        IOException e = assertThrows(IOException.class, () -> new S3MockBuild("5.0.0", jar, dir).checked());
+        IOException e = assertThrows(IOException.class, () -> new S3MockBuild("5.0.0", jar, jar).checked());
         assertEquals("no Adobe S3Mock 5.0.0 (the lab's S3) at " + jar + ": build the lab with `mvn -pl cli -am"
                 + " package` (./gafail does it)", e.getMessage());
     }
 
     @Test
-    void absentLoopbackClassesAreOneLineToo() throws IOException {
+    void anAbsentLoopbackJarIsOneLineToo() throws IOException {
         Path jar = Files.writeString(dir.resolve("s3mock-5.0.0-exec.jar"), "");
-        IOException e = assertThrows(IOException.class, () -> new S3MockBuild("5.0.0", jar, dir).checked());
-        assertEquals("no classes of infra/s3mock (they keep the lab's S3 on 127.0.0.1) in " + dir + ": build the lab"
-                + " with `mvn -pl cli -am package` (./gafail does it)", e.getMessage());
+        Path loopback = dir.resolve("gafail-s3mock-loopback.jar");
+        IOException e = assertThrows(IOException.class, () -> new S3MockBuild("5.0.0", jar, loopback).checked());
+        assertEquals("no gafail-s3mock-loopback.jar (it keeps the lab's S3 on 127.0.0.1) at " + loopback + ": build"
+                + " the lab with `mvn -pl cli -am package` (./gafail does it)", e.getMessage());
     }
 }
