@@ -7,6 +7,7 @@ import dev.gafail.lab.Lab;
 import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabControl;
 import dev.gafail.lab.LabException;
+import dev.gafail.lab.s3.S3Server;
 import dev.gafail.servers.MissingBinariesException;
 import dev.gafail.servers.Platform;
 import dev.gafail.servers.ServerBinaries;
@@ -92,6 +93,10 @@ final class LabClient {
             JsonNode accelerator = status.path("accelerator");
             out.println("Global Accelerator's control plane " + accelerator.path("controlPlane").asString() + " in "
                     + accelerator.path("region").asString() + " " + accelerator.path("url").asString());
+            JsonNode s3 = status.path("s3");
+            out.println("S3 (the team's state, s3://" + s3.path("bucket").asString() + "/" + s3.path("prefix").asString()
+                    + ") " + s3.path("state").asString() + " in " + s3.path("region").asString() + " "
+                    + s3.path("url").asString());
             out.printf("%-10s %-9s %-6s %-9s %-5s %-8s %-9s %-6s %-9s %-11s %-9s %s%n", "region", "database", "cache",
                     "processes", "dial", "healthy", "requests", "5xx", "db delay", "replication", "AWS APIs",
                     "load balancer");
@@ -130,6 +135,9 @@ final class LabClient {
         } catch (UncheckedIOException e) {
             throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
         }
+        S3Server.missing().ifPresent(line -> {
+            throw new GafailException(ExitCode.USAGE, line);
+        });
         Path jar = LabConfig.findSampleApiJar(context.env(), context.workingDirectory()).orElseThrow(
                 () -> new GafailException(ExitCode.USAGE, "no sample-api jar: set " + LabConfig.JAR_ENV
                         + ", or run from the repository after `mvn -pl sample-api package` (./gafail does it)"));

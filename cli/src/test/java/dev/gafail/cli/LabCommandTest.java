@@ -2,6 +2,7 @@ package dev.gafail.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.engine.Json;
@@ -9,7 +10,10 @@ import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabState;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.GafailProcess;
+import dev.gafail.testing.Listeners;
 import dev.gafail.testing.Resources;
+import dev.gafail.topology.StateBucket;
+import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyLoader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,12 +23,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 import tools.jackson.databind.JsonNode;
 
 /** `gafail lab` as a user types it: a supervisor in the background, real processes, stopped by id. */
 class LabCommandTest {
+
+    private static final String LOCK = "lab/lock";
 
     @TempDir
     Path home;
@@ -65,11 +81,27 @@ class LabCommandTest {
         assertEquals(0, up.code(), up.toString());
         assertTrue(up.out().contains("lab ready in"), up.out());
 
-        new TopologyLoader().load(dir.resolve("gafail.yaml"));
+        Topology loaded = new TopologyLoader().load(dir.resolve("gafail.yaml"));
         CliRun.Result topology = gafail("topology", "validate");
         assertTrue(topology.out().contains(dir.resolve("gafail.yaml") + ": topology lab is valid"),
                 "a running lab is the topology when no other is configured: " + topology);
+        assertEquals(Optional.of(new StateBucket("gafail", "lab/", "us-east-2")), loaded.stateBucket(),
+                "the team's state is in the lab's S3, in a third AWS region");
         JsonNode status = Json.MAPPER.readTree(gafail("lab", "status", "--output", "json").out());
+        URI s3 = loaded.endpoints().get("s3");
+        assertEquals(s3.toString(), status.at("/s3/url").asString(), status.toString());
+        assertEquals("up", status.at("/s3/state").asString(), status.toString());
+        assertTrue(gafail("lab", "status").out().contains("S3 (the team's state, s3://gafail/lab/) up in us-east-2 "
+                + s3), "lab status shows the S3 as it shows the other parts");
+        try (S3Client client = s3(s3)) {
+            client.putObject(b -> b.bucket("gafail").key(LOCK).ifNoneMatch("*"), RequestBody.fromString("holder A"));
+            S3Exception taken = assertThrows(S3Exception.class, () -> client.putObject(b -> b.bucket("gafail")
+                    .key(LOCK).ifNoneMatch("*"), RequestBody.fromString("holder B")));
+            assertEquals(412, taken.statusCode(), "a conditional create of a key that exists");
+        }
+        assertTrue(Files.isDirectory(dir.resolve("s3").resolve("buckets").resolve("gafail")),
+                "the S3's objects are in the lab folder");
+        assertOnlyLoopback(LabState.read(dir).orElseThrow().supervisorPid(), s3);
         String edge = status.path("edge").asString();
         String token = gafail("lab", "token").out().strip();
         assertEquals(1, token.lines().count());
@@ -98,6 +130,13 @@ class LabCommandTest {
         JsonNode logged = Json.MAPPER.readTree(gafail("lab", "requests", "--region", "us-east-1", "--output", "json")
                 .out());
         assertEquals("GetCallerIdentity", logged.path("operation").asString(), logged.toString());
+        GetCallerIdentityResponse one = identity(loaded.endpoints().get("us-east-1"), "AKIDRESPONDERONE");
+        GetCallerIdentityResponse two = identity(loaded.endpoints().get("us-east-1"), "AKIDRESPONDERTWO");
+        assertEquals("arn:aws:sts::000000000000:assumed-role/gafail-operator/AKIDRESPONDERONE", one.arn());
+        assertEquals("AROALABGAFAILOPERATOR:AKIDRESPONDERONE", one.userId());
+        assertEquals("arn:aws:sts::000000000000:assumed-role/gafail-operator/AKIDRESPONDERTWO", two.arn(),
+                "another key pair, another responder");
+        assertEquals(one.account(), two.account(), "one account");
 
         CliRun.Result badMode = gafail("lab", "fail", "region-a", "--mode", "sideways");
         assertEquals(2, badMode.code(), badMode.toString());
@@ -107,6 +146,10 @@ class LabCommandTest {
         assertTrue(failed.out().matches("(?s).*region-a\\s+down\\s+down\\s+0\\s[^\\n]*\\srefuse\\s.*"), failed.out());
         JsonNode lost = Json.MAPPER.readTree(gafail("lab", "status", "--output", "json").out());
         assertEquals("refuse", lost.at("/regions/0/apis").asString(), lost.toString());
+        assertEquals("up", lost.at("/s3/state").asString(), "the S3 is in a third region: " + lost);
+        try (S3Client client = s3(s3)) {
+            client.headObject(b -> b.bucket("gafail").key(LOCK));
+        }
         assertEquals("up", lost.at("/accelerator/controlPlane").asString(), "GA's control plane is us-west-2's");
         CliRun.Result unknown = gafail("lab", "fail", "region-z");
         assertEquals(2, unknown.code(), unknown.toString());
@@ -133,6 +176,12 @@ class LabCommandTest {
         assertTrue(restarted.out().contains("left by a lab whose supervisor died"), restarted.out());
         parts.forEach(pid -> assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                 () -> "stale part " + pid + ": " + ProcessHandle.of(pid).flatMap(p -> p.info().commandLine()).orElse("")));
+        URI s3Again = URI.create(Json.MAPPER.readTree(gafail("lab", "status", "--output", "json").out()).at("/s3/url")
+                .asString());
+        try (S3Client client = s3(s3Again)) {
+            assertEquals("holder A", client.getObjectAsBytes(b -> b.bucket("gafail").key(LOCK)).asUtf8String(),
+                    "the team's state outlives a lab whose supervisor died");
+        }
 
         long supervisor = LabState.read(dir).orElseThrow().supervisorPid();
         List<Long> running = descendantsOf(supervisor);
@@ -143,5 +192,39 @@ class LabCommandTest {
         running.forEach(pid -> assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                 "process " + pid + " left after down"));
         assertEquals(2, gafail("lab", "status").code());
+    }
+
+    /** The real SDK's S3 client as gafail's state backend will use it on the lab: path-style, the bucket's region. */
+    private static S3Client s3(URI endpoint) {
+        return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_2)
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+    }
+
+    /** Who the lab's STS says signs with {@code accessKeyId}. */
+    private static GetCallerIdentityResponse identity(URI endpoint, String accessKeyId) {
+        try (StsClient sts = StsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create()).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(accessKeyId, "secret-of-" + accessKeyId))).build()) {
+            return sts.getCallerIdentity();
+        }
+    }
+
+    /**
+     * Nothing the lab started (its supervisor and every process under it) listens beyond 127.0.0.1, S3Mock's
+     * second connector included: its process holds two listeners, the one {@code s3} names and that one.
+     */
+    private static void assertOnlyLoopback(long supervisor, URI s3) {
+        if (!Listeners.readable()) {
+            return; // no /proc (macOS): the check is Linux's, where CI runs; the rest of the test goes on
+        }
+        List<Long> pids = new ArrayList<>(descendantsOf(supervisor));
+        pids.add(supervisor);
+        List<Listeners.Listener> listeners = Listeners.of(pids);
+        assertEquals(List.of(), listeners.stream().filter(l -> !l.loopback()).toList(), "beyond 127.0.0.1");
+        long server = listeners.stream().filter(l -> l.address().getPort() == s3.getPort()).findFirst()
+                .orElseThrow(() -> new AssertionError("no listener on the S3's port: " + listeners)).pid();
+        assertEquals(2, listeners.stream().filter(l -> l.pid() == server).count(), "S3Mock's two connectors: "
+                + listeners);
     }
 }

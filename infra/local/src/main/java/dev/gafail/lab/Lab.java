@@ -13,6 +13,7 @@ import dev.gafail.lab.edge.Edge;
 import dev.gafail.lab.net.Outage;
 import dev.gafail.lab.postgres.LostTransaction;
 import dev.gafail.lab.postgres.ReplicatedPostgres;
+import dev.gafail.lab.s3.S3Server;
 import dev.gafail.lab.services.RegionServices;
 import dev.gafail.servers.MissingBinariesException;
 import dev.gafail.servers.ServerBinaries;
@@ -52,8 +53,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The two-region topology on one machine, made of real parts: a PostgreSQL primary and streaming
  * replica, sample-api processes per region (the ECS desired count is a number of processes), a
- * Valkey/Redis server per region, and the edge with its traffic dials. One lab per folder;
- * everything on 127.0.0.1, stopped by process id.
+ * Valkey/Redis server per region, the edge with its traffic dials, and an S3 in a third AWS region
+ * for the team's state (Adobe S3Mock). One lab per folder; everything on 127.0.0.1, stopped by
+ * process id.
  */
 public final class Lab implements LabRegions, AutoCloseable {
 
@@ -77,6 +79,7 @@ public final class Lab implements LabRegions, AutoCloseable {
     private ReplicatedPostgres database;
     private Edge edge;
     private ControlPlane controlPlane;
+    private S3Server s3;
 
     private Lab(LabConfig config, FileChannel lockFile, FileLock lock, Path data, String secret, Path valkeyServer) {
         this.config = config;
@@ -93,6 +96,10 @@ public final class Lab implements LabRegions, AutoCloseable {
         if (!Files.isRegularFile(config.sampleApiJar())) {
             throw new LabException("no sample-api jar at " + config.sampleApiJar() + "; build it with"
                     + " `mvn -pl sample-api package` or set " + LabConfig.JAR_ENV);
+        }
+        Optional<String> noS3 = S3Server.missing();
+        if (noS3.isPresent()) {
+            throw new LabException(noS3.get());
         }
         ServerBinaries binaries;
         try {
@@ -156,6 +163,10 @@ public final class Lab implements LabRegions, AutoCloseable {
         Trees.delete(data);
         Unprivileged.openDirectory(data);
         Path logs = Files.createDirectories(config.dir().resolve("logs"));
+        // First, and awaited last: its start overlaps PostgreSQL's and sample-api's. Its folder is the lab's,
+        // outside the data cleared here, so a lab started again in this folder keeps the team's state.
+        s3 = S3Server.launch(LabResources.STATE_BUCKET, LabResources.STATE_REGION, config.dir().resolve("s3"),
+                logs.resolve("s3mock.log"));
         database = ReplicatedPostgres.start(binaries.postgres(), as, data, REGIONS);
         try (Connection c = database.member(REGIONS.get(0), true).server().connect(); Statement sql = c.createStatement()) {
             sql.execute("CREATE DATABASE " + DATABASE);
@@ -201,7 +212,9 @@ public final class Lab implements LabRegions, AutoCloseable {
         awaitEdge();
         controlPlane = new ControlPlane(this, requestLog(), REGIONS.stream().map(Lab::awsRegion).toList(),
                 config.acceleratorRegion());
-        Files.writeString(topologyFile(), TopologyFile.text(edge, controlPlane, config.instances(), config.warm()));
+        s3.awaitReady();
+        Files.writeString(topologyFile(), TopologyFile.text(edge, controlPlane, Optional.of(s3.url()),
+                config.instances(), config.warm()));
         Path token = config.dir().resolve("jwt.secret");
         Files.writeString(token, secret);
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
@@ -328,6 +341,15 @@ public final class Lab implements LabRegions, AutoCloseable {
     }
 
     /**
+     * The S3 that holds the team's state as {@code lab status} shows it: in an AWS region neither of the
+     * lab's two lose, so {@code lab fail} never takes it down.
+     *
+     * @param state "up", or "down" when its process ended
+     */
+    public record S3Status(String region, String bucket, String prefix, String state, String url) {
+    }
+
+    /**
      * The lab as {@code lab status} shows it.
      *
      * @param aws the control plane's URL that answers every AWS region (no outage reaches it), without
@@ -335,7 +357,7 @@ public final class Lab implements LabRegions, AutoCloseable {
      * @param cacheServer the Valkey/Redis server binary the regions' caches run
      */
     public record Status(String topology, String edge, String aws, String cacheServer, AcceleratorStatus accelerator,
-                         List<RegionStatus> regions) {
+                         S3Status s3, List<RegionStatus> regions) {
     }
 
     public Status status() {
@@ -356,7 +378,9 @@ public final class Lab implements LabRegions, AutoCloseable {
         return new Status(topologyFile().toString(), "http://127.0.0.1:" + edge.port(),
                 "http://127.0.0.1:" + controlPlane.port(), valkeyServer.toString(),
                 new AcceleratorStatus(controlPlane.acceleratorRegion(), state(controlPlane.acceleratorOutage()),
-                        "http://127.0.0.1:" + controlPlane.acceleratorPort()), regions);
+                        "http://127.0.0.1:" + controlPlane.acceleratorPort()),
+                new S3Status(LabResources.STATE_REGION, LabResources.STATE_BUCKET, LabResources.STATE_PREFIX,
+                        s3.alive() ? "up" : "down", s3.url()), regions);
     }
 
     /** Every AWS request the lab's control plane received, a JSON line each (region, service, operation, outcome). */
@@ -378,6 +402,7 @@ public final class Lab implements LabRegions, AutoCloseable {
         services.values().forEach(s -> s.tasks().forEach(t -> pids.add(t.process().pid())));
         caches.values().forEach(kv -> pids.add(kv.process().pid()));
         database.members().values().forEach(m -> m.server().pid().ifPresent(pids::add));
+        pids.add(s3.pid());
         return pids;
     }
 
@@ -490,6 +515,9 @@ public final class Lab implements LabRegions, AutoCloseable {
         caches.values().forEach(ValkeyServer::close);
         if (database != null) {
             database.close();
+        }
+        if (s3 != null) {
+            s3.close();
         }
         try {
             Trees.delete(data);

@@ -28,7 +28,7 @@ public final class LabControl {
 
     private static final String SUPERVISOR_LOG = "supervisor.log";
     /** What the lab's parts look like in the process table (redis-server shows as redis-check-rdb on Debian). */
-    private static final List<String> PARTS = List.of("postgres", "sample-api", "redis", "valkey");
+    private static final List<String> PARTS = List.of("postgres", "sample-api", "redis", "valkey", "s3mock");
 
     private final Path dir;
     private final LabState state;

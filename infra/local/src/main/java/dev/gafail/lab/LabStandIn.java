@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -46,7 +47,8 @@ public final class LabStandIn implements AutoCloseable {
             controlPlane = new ControlPlane(new Picture(), dir.resolve("aws-requests.jsonl"),
                     Lab.REGIONS.stream().map(Lab::awsRegion).toList(), LabConfig.DEFAULT_ACCELERATOR_REGION);
             awaitHealthy();
-            Files.writeString(topology, TopologyFile.text(edge, controlPlane, 1, 1));
+            // no state section: the stand-in runs no S3, so gafail keeps what it trains on in its local folder
+            Files.writeString(topology, TopologyFile.text(edge, controlPlane, Optional.empty(), 1, 1));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

@@ -5,19 +5,26 @@ import dev.gafail.lab.aws.LabResources;
 import dev.gafail.lab.edge.Edge;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The lab's {@code gafail.yaml}, in the topology format gafail documents (docs/TOPOLOGY.md),
  * written here without depending on gafail's code: resource names in the lab's pretend account,
- * the edge as the accelerator endpoint, each region's load balancer as its health URL.
+ * the edge as the accelerator endpoint, each region's load balancer as its health URL, and, when the
+ * lab has an S3, its bucket as the team's state, so that every command on the lab shares it.
  */
 public final class TopologyFile {
 
     private TopologyFile() {
     }
 
-    /** The topology of the lab whose edge and control plane these are, each port read from them. */
-    static String text(Edge edge, ControlPlane controlPlane, int active, int warm) {
+    /**
+     * The topology of the lab whose edge and control plane these are, each port read from them.
+     *
+     * @param s3 the URL of the lab's S3, which holds the team's state; empty: none (the state stays in
+     *           gafail's local folder)
+     */
+    static String text(Edge edge, ControlPlane controlPlane, Optional<String> s3, int active, int warm) {
         Map<String, Integer> regionPorts = new LinkedHashMap<>();
         Map<String, Integer> apiPorts = new LinkedHashMap<>();
         for (String region : Lab.REGIONS) {
@@ -25,7 +32,7 @@ public final class TopologyFile {
             apiPorts.put(Lab.awsRegion(region), controlPlane.port(Lab.awsRegion(region)));
         }
         return text(edge.port(), controlPlane.port(), apiPorts, controlPlane.acceleratorRegion(),
-                controlPlane.acceleratorPort(), regionPorts, active, warm);
+                controlPlane.acceleratorPort(), s3, regionPorts, active, warm);
     }
 
     /**
@@ -33,7 +40,7 @@ public final class TopologyFile {
      * @param acceleratorRegion the AWS region that hosts Global Accelerator's control plane, on {@code acceleratorPort}
      */
     private static String text(int edgePort, int controlPlanePort, Map<String, Integer> apiPorts, String acceleratorRegion,
-                       int acceleratorPort, Map<String, Integer> regionPorts, int active, int warm) {
+                       int acceleratorPort, Optional<String> s3, Map<String, Integer> regionPorts, int active, int warm) {
         StringBuilder yaml = new StringBuilder("""
                 # Written by `gafail lab up`: the lab's two regions on this machine.
                 apiVersion: gafail.dev/v1
@@ -49,11 +56,16 @@ public final class TopologyFile {
                 endpoints:
                   default: "http://127.0.0.1:%d"
                   globalaccelerator: "http://127.0.0.1:%d"
-                %s                # the lab's edge and database settle in seconds: shorter holds and probes than at AWS
+                %s%s# the lab's edge and database settle in seconds: shorter holds and probes than at AWS
                 parameters: {holdFor: 5s, probeInterval: 500ms}
-                regions:
                 """.formatted(edgePort, LabResources.ACCELERATOR, acceleratorRegion, controlPlanePort, acceleratorPort,
-                regional(apiPorts)));
+                regional(apiPorts), s3.map(url -> "  s3: \"" + url + "\"\n").orElse("")));
+        s3.ifPresent(url -> yaml.append("""
+                # the team's lock, journals and audit trail: in the lab's S3 (Adobe S3Mock, above), in a third
+                # AWS region, neither region's, so that they outlive the loss of either
+                state: {s3: {bucket: %s, prefix: %s, region: %s}}
+                """.formatted(LabResources.STATE_BUCKET, LabResources.STATE_PREFIX, LabResources.STATE_REGION)));
+        yaml.append("regions:\n");
         regionPorts.forEach((region, port) -> yaml.append("""
                   %s:
                     awsRegion: %s

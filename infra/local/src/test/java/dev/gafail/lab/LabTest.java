@@ -43,7 +43,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * One lab for the class, driven through its Java API and checked against real state: which
  * PostgreSQL accepts writes (JDBC, around the lab), which region the edge sends new requests to
- * ({@code X-Region}), how many sample-api processes run (the process table).
+ * ({@code X-Region}), how many sample-api processes run (the process table), what the lab's S3
+ * serves and keeps (HTTP, around the lab, and its files).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabTest {
@@ -76,8 +77,35 @@ class LabTest {
 
     /** The sample-api processes this JVM started, from the process table. */
     private static List<Long> samplePids() {
+        return pidsOf("sample-api.jar");
+    }
+
+    /** The processes this JVM started whose command line holds {@code part}. */
+    private static List<Long> pidsOf(String part) {
         return ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("")
-                .contains("sample-api.jar")).map(ProcessHandle::pid).toList();
+                .contains(part)).map(ProcessHandle::pid).toList();
+    }
+
+    /** A key of the state bucket, at the lab's S3 as it is now. */
+    private static URI stateKey(String key) {
+        return URI.create(lab.status().s3().url() + "/" + LabResources.STATE_BUCKET + "/" + key);
+    }
+
+    /** A PUT that creates {@code key} only if it does not exist (S3's conditional write), unsigned as S3Mock allows. */
+    private static int create(String key, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(stateKey(key)).header("If-None-Match", "*")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    /** The lab's S3 is up and serves the state bucket, in its third AWS region. */
+    private static void assertS3Serves() throws Exception {
+        assertEquals("up", lab.status().s3().state());
+        HttpResponse<String> location = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(lab.status().s3().url() + "/" + LabResources.STATE_BUCKET + "?location")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, location.statusCode(), location.body());
+        assertTrue(location.body().contains(">us-east-2<"), location.body());
     }
 
     // A new client per request: a new connection, which the edge routes afresh (it never moves one).
@@ -149,6 +177,9 @@ class LabTest {
         assertEquals("region-a", get("/healthz").headers().firstValue("X-Region").orElseThrow());
         String topology = Files.readString(lab.topologyFile());
         assertTrue(topology.contains("endpoint: http://127.0.0.1:" + lab.edge().port()), topology);
+        assertTrue(topology.contains("\nstate: {s3: {bucket: gafail, prefix: lab/, region: us-east-2}}\n"), topology);
+        assertTrue(topology.contains("\n  s3: \"" + lab.status().s3().url() + "\"\n"), topology);
+        assertS3Serves();
         assertEquals(201, postNote("first").statusCode());
         for (String region : Lab.REGIONS) {
             assertEquals("up", cache(region), "every region has its cache");
@@ -221,6 +252,7 @@ class LabTest {
         lab.fail("region-a");
         assertEquals(1, samplePids().size());
         assertEquals("down", cache("region-a"), "a lost region loses its cache");
+        assertS3Serves();
         var lost = lab.failover("region-b");
         assertTrue(writes("region-b"));
         awaitEdgeRegion("region-b");
@@ -346,6 +378,7 @@ class LabTest {
         assertHangs(acceleratorPort(), describeAccelerator("us-west-2"));
         assertEquals("hang", regionStatus("region-b").apis());
         assertEquals("hang", lab.status().accelerator().controlPlane(), "GA's control plane is region-b's");
+        assertS3Serves();
         assertEquals(200, call(apiPort("region-a"), sts("us-east-1")), "region-a's APIs are not lost");
         awaitTrue(() -> Files.readAllLines(lab.requestLog()).stream().anyMatch(line -> line.contains(
                 "\"endpoint\":\"us-west-2\",\"region\":\"us-west-2\",\"service\":\"sts\",\"operation\":"
@@ -391,5 +424,26 @@ class LabTest {
         assertHangs(acceleratorPort(), describeAccelerator("us-west-2"));
         lab.healAccelerator();
         assertEverythingAnswers();
+    }
+
+    @Test
+    @Order(12)
+    void aLabStoppedAndStartedAgainInItsFolderKeepsTheTeamsStateInItsS3() throws Exception {
+        assertEquals(200, create("lab/lock", "holder A"));
+        assertEquals(412, create("lab/lock", "holder B"), "a conditional write of a key that exists");
+        List<Long> s3 = pidsOf("s3mock");
+        assertEquals(1, s3.size(), "one S3Mock: " + s3);
+        LabConfig config = lab.config();
+        lab.close();
+        assertFalse(ProcessHandle.of(s3.get(0)).map(ProcessHandle::isAlive).orElse(false), "stopped by its pid");
+        try (var files = Files.walk(dir.resolve("s3"))) {
+            assertTrue(files.anyMatch(f -> f.endsWith("objectMetadata.json")), "its objects are in the lab folder");
+        }
+
+        lab = Lab.up(config);
+        HttpResponse<String> kept = HttpClient.newHttpClient().send(HttpRequest.newBuilder(stateKey("lab/lock")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("holder A", kept.body());
+        assertEquals(412, create("lab/lock", "holder B"), "still taken");
     }
 }

@@ -6,8 +6,16 @@ import dev.gafail.lab.aws.wire.ServiceShape;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
-/** STS: the lab's account, for gafail's account check. */
+/**
+ * STS: who calls, for gafail's account check and the holder a lock names. Each access key is a
+ * session of its own of the lab's operator role, named by the key, so that two responders with two
+ * key pairs are two identities on one machine (signatures are not checked: any pair will do).
+ */
 final class LabSts implements AwsService {
+
+    private static final String ROLE = "gafail-operator";
+    /** The role's unique id, as IAM gives one (AROA and 17 more): the first half of a session's UserId. */
+    private static final String ROLE_ID = "AROALABGAFAILOPERATOR";
 
     @Override
     public ServiceShape shape() {
@@ -19,7 +27,9 @@ final class LabSts implements AwsService {
         if (!request.operation().equals("GetCallerIdentity")) {
             throw request.unknownOperation();
         }
-        return JsonNodeFactory.instance.objectNode().put("Arn", "arn:aws:iam::" + LabResources.ACCOUNT + ":root")
-                .put("UserId", LabResources.ACCOUNT).put("Account", LabResources.ACCOUNT);
+        String session = request.accessKeyId();
+        return JsonNodeFactory.instance.objectNode()
+                .put("Arn", "arn:aws:sts::" + LabResources.ACCOUNT + ":assumed-role/" + ROLE + "/" + session)
+                .put("UserId", ROLE_ID + ":" + session).put("Account", LabResources.ACCOUNT);
     }
 }

@@ -9,13 +9,13 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * One AWS API call, read off the wire whatever its protocol: the service and AWS region it is signed
- * for (the SigV4 credential scope), the operation, and its input as one JSON tree, so that a service
- * reads its input the same way in every protocol it answers. {@code target} is {@code
+ * for and the access key id that signed it (the SigV4 credential), the operation, and its input as one
+ * JSON tree, so that a service reads its input the same way in every protocol it answers. {@code target} is {@code
  * Service.Operation} ({@code X-Amz-Target}, or RPCv2's path), "" for AWS Query; {@code body} is the
  * request as sent, or for RPCv2 CBOR its input as JSON text.
  */
-public record AwsRequest(String service, String region, String operation, Protocol protocol, ObjectNode input,
-                         String target, String body) {
+public record AwsRequest(String service, String region, String accessKeyId, String operation, Protocol protocol,
+                         ObjectNode input, String target, String body) {
 
     /** A top-level input member as text, "" when absent. */
     public String text(String member) {

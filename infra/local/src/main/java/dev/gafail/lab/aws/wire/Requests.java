@@ -8,13 +8,13 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Reads a request in its protocol into an {@link AwsRequest}: who signed it for which service and
- * AWS region (the SigV4 credential scope), the operation (from {@code X-Amz-Target}, RPCv2's path or
+ * Reads a request in its protocol into an {@link AwsRequest}: who signed it (the access key id) for
+ * which service and AWS region (the SigV4 credential scope), the operation (from {@code X-Amz-Target}, RPCv2's path or
  * Query's {@code Action}) and the input tree, the same whatever the protocol.
  */
 final class Requests {
 
-    private static final Pattern SCOPE = Pattern.compile("Credential=[^/]+/\\d{8}/([^/]+)/([^/]+)/aws4_request");
+    private static final Pattern SCOPE = Pattern.compile("Credential=([^/]+)/\\d{8}/([^/]+)/([^/]+)/aws4_request");
     /**
      * {@code {prefix}/service/{service}/operation/{operation}}; the service may be an absolute shape
      * id with its {@code #} as {@code .}, which the Smithy spec asks servers to accept.
@@ -40,8 +40,8 @@ final class Requests {
             case RPC_V2_CBOR -> rpcV2(wire);
             case AWS_JSON_1_0, AWS_JSON_1_1 -> json(wire);
         };
-        return new AwsRequest(scope.group(2), scope.group(1), call.operation(), protocol, call.input(), call.target(),
-                call.body());
+        return new AwsRequest(scope.group(3), scope.group(2), scope.group(1), call.operation(), protocol, call.input(),
+                call.target(), call.body());
     }
 
     private static Call query(WireRequest wire) {

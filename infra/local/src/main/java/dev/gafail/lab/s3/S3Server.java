@@ -1,0 +1,121 @@
+package dev.gafail.lab.s3;
+
+import dev.gafail.servers.ServerBinaries;
+import dev.gafail.servers.os.Await;
+import dev.gafail.servers.os.ChildProcess;
+import dev.gafail.servers.os.Ports;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The lab's S3: Adobe S3Mock, a maintained S3 implementation, as a child JVM on a free port of
+ * 127.0.0.1 serving one bucket. Its files stay when it stops ({@code retain-files-on-exit}; otherwise
+ * its shutdown hook deletes its whole root), so a server started again on the same folder serves
+ * them. It is launched without waiting, so that its start (a few seconds of Spring Boot) overlaps the
+ * lab's slower parts, and awaited when the lab needs it. Stopped by process id.
+ */
+public final class S3Server implements AutoCloseable {
+
+    private static final String MAIN = "com.adobe.testing.s3mock.S3MockApplication";
+    private static final Duration READY_LIMIT = Duration.ofSeconds(60);
+    /** SIGTERM's grace: it ends in a fraction of a second, or in a few when it writes its class-data archive. */
+    private static final int STOP_SECONDS = 30;
+    private static final int SIGTERM_EXIT = 143;
+
+    private final ChildProcess process;
+    private final int port;
+    private final String bucket;
+    private final ClassData classData;
+
+    private S3Server(ChildProcess process, int port, String bucket, ClassData classData) {
+        this.process = process;
+        this.port = port;
+        this.bucket = bucket;
+        this.classData = classData;
+    }
+
+    /** What this build lacks to run the lab's S3, as one line naming it and what to do; empty when nothing. */
+    public static Optional<String> missing() {
+        try {
+            S3MockBuild.located();
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /**
+     * Starts S3Mock serving {@code bucket} (created when absent) in {@code region}, its objects under
+     * {@code dir}/buckets and Tomcat's work files under {@code dir}/tomcat, its output appended to
+     * {@code log}; returns at once ({@link #awaitReady}). The first start on a machine extracts the
+     * server into gafail's cache, where its class-data archives live too.
+     */
+    public static S3Server launch(String bucket, String region, Path dir, Path log) throws IOException {
+        S3MockBuild build = S3MockBuild.located();
+        Path extracted = build.extractedIn(ServerBinaries.defaultCache());
+        ClassData classData = ClassData.in(extracted.resolve("cds"), build.loopback());
+        int port = Ports.free();
+        Path root = Files.createDirectories(dir.resolve("buckets"));
+        Path work = Files.createDirectories(dir.resolve("tomcat"));
+        // C1 only and the serial GC: they cut its start's CPU by about a third, on a machine whose other
+        // cores start PostgreSQL and sample-api meanwhile.
+        List<String> command = new ArrayList<>(List.of(S3MockBuild.java(), "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-Xmx256m"));
+        command.addAll(classData.options());
+        command.addAll(List.of("-cp", build.applicationJar(extracted) + File.pathSeparator + build.loopback(), MAIN,
+                "--server.port=" + port, "--server.address=127.0.0.1", "--server.ssl.enabled=false",
+                // its second, plain-HTTP connector: a free port, on 127.0.0.1 by LoopbackConnectors (no setting does it)
+                "--com.adobe.testing.s3mock.http-port=0",
+                "--com.adobe.testing.s3mock.store.root=" + root,
+                "--com.adobe.testing.s3mock.store.initial-buckets=" + bucket,
+                "--com.adobe.testing.s3mock.store.region=" + region,
+                "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
+                "--server.tomcat.basedir=" + work,
+                "--logging.level.root=WARN", "--spring.main.banner-mode=off"));
+        return new S3Server(ChildProcess.start(command, Map.of(), log), port, bucket, classData);
+    }
+
+    /** Returns once the bucket answers (GetBucketLocation: 200); fails when the server exits or is late. */
+    public void awaitReady() throws IOException, InterruptedException {
+        URI location = URI.create(url() + "/" + bucket + "?location");
+        process.awaitReady("Adobe S3Mock", "did not serve bucket " + bucket + " on port " + port, READY_LIMIT,
+                Duration.ofMillis(100), () -> Await.ok(location));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Where a client reaches it: {@code http://127.0.0.1:PORT}, path-style ({@code /BUCKET/KEY}). */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process.alive();
+    }
+
+    /** SIGTERM (its files kept), SIGKILL if it has not ended within the grace; keeps the archive it wrote. */
+    @Override
+    public void close() throws InterruptedException {
+        boolean running = process.alive();
+        process.stop(STOP_SECONDS);
+        try {
+            classData.keep(running && process.exitValue() == SIGTERM_EXIT);
+        } catch (IOException e) {
+            // no archive: the next start is only slower
+        }
+    }
+}
