@@ -39,7 +39,7 @@ record S3MockBuild(String version, Path jar, Path loopback) {
                 Path.of(properties.getProperty("loopback", "")).normalize()).checked();
     }
 
-    /** This, if both are where it says; otherwise an {@link IOException} whose message is one line naming what is missing. */
+    /** This, if both are where it says; otherwise an {@link IOException} whose message names what is missing. */
     S3MockBuild checked() throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IOException("no Adobe S3Mock " + version + " (the lab's S3) at " + jar + ": " + REBUILD);

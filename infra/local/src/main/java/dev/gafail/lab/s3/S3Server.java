@@ -72,7 +72,7 @@ public final class S3Server implements AutoCloseable {
         command.addAll(classData.options());
         command.addAll(List.of("-cp", build.applicationJar(extracted) + File.pathSeparator + build.loopback(), MAIN,
                 "--server.port=" + port, "--server.address=127.0.0.1", "--server.ssl.enabled=false",
-                // its second, plain-HTTP connector: a free port, on 127.0.0.1 by LoopbackConnectors (no setting does it)
+                // its second, plain-HTTP connector: a free port, on 127.0.0.1 by LoopbackConnectors (no setting can)
                 "--com.adobe.testing.s3mock.http-port=0",
                 "--com.adobe.testing.s3mock.store.root=" + root,
                 "--com.adobe.testing.s3mock.store.initial-buckets=" + bucket,
