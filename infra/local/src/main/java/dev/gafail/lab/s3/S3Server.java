@@ -54,8 +54,8 @@ public final class S3Server implements AutoCloseable {
 
     /**
      * Starts S3Mock serving {@code bucket} (created when absent) in {@code region}, its objects under
-     * {@code dir}/buckets and Tomcat's work files under {@code dir}/tomcat, its output appended to
-     * {@code log}; returns at once ({@link #awaitReady}). The first start on a machine extracts the
+     * {@code dir}/buckets, Tomcat's work files under {@code dir}/tomcat and a line per request in
+     * {@code dir}/access.log, its output appended to {@code log}; returns at once ({@link #awaitReady}). The first start on a machine extracts the
      * server into gafail's cache, where its class-data archives live too.
      */
     public static S3Server launch(String bucket, String region, Path dir, Path log) throws IOException {
@@ -79,6 +79,11 @@ public final class S3Server implements AutoCloseable {
                 "--com.adobe.testing.s3mock.store.region=" + region,
                 "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
                 "--server.tomcat.basedir=" + work,
+                // every request, one line each, unbuffered: what a command asked of the state (bench/state counts them)
+                "--server.tomcat.accesslog.enabled=true", "--server.tomcat.accesslog.directory=" + dir,
+                "--server.tomcat.accesslog.prefix=access", "--server.tomcat.accesslog.suffix=.log",
+                "--server.tomcat.accesslog.rotate=false", "--server.tomcat.accesslog.buffered=false",
+                "--server.tomcat.accesslog.pattern=%{yyyy-MM-dd'T'HH:mm:ss.SSSZ}t %m %U%q %s %D",
                 "--logging.level.root=WARN", "--spring.main.banner-mode=off"));
         return new S3Server(ChildProcess.start(command, Map.of(), log), port, bucket, classData);
     }
