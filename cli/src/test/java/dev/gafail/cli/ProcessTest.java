@@ -10,6 +10,7 @@ import dev.gafail.engine.Json;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.GafailProcess;
 import dev.gafail.testing.Journals;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +57,25 @@ class ProcessTest {
         assertEquals(Set.of("one", "two", "three", "four"), completed(events));
         assertEquals(EventType.EXECUTION_FINISHED, events.get(events.size() - 1).type());
         assertEquals("succeeded", events.get(events.size() - 1).text("status"));
+    }
+
+    /** In the local folder too, {@code abort} from another process stops the holder at its next safe point. */
+    @Test
+    void abortFromAnotherProcessStopsTheHolderAtASafePointResumably() throws Exception {
+        try (GafailProcess run = GafailProcess.start(home(), "run", waits, "--yes", "--set", "each=3s")) {
+            Journals.awaitEvent(home(), e -> e.type() == EventType.STEP_STARTED && "one".equals(e.step()),
+                    Duration.ofSeconds(30));
+            String id = Journals.only(home());
+            CliRun.Result asked = CliRun.in(home()).run("abort", id, "--reason", "drill over");
+            assertEquals(0, asked.code(), asked.toString());
+            assertEquals(4, run.exitCode(), run.err());
+            assertTrue(run.err().contains("stopped at a safe point (aborted by "), run.err());
+            assertTrue(run.err().contains("(drill over)); to finish: gafail resume " + id), run.err());
+            CliRun.Result again = CliRun.in(home()).run("abort", id);
+            assertEquals(2, again.code(), again.toString());
+            assertTrue(again.err().contains("is interrupted, not running"), again.err());
+            assertTrue(Files.readString(home().resolve("audit.jsonl")).contains("\"event\":\"abort-requested\""));
+        }
     }
 
     @Test
