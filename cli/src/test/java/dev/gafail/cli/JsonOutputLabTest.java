@@ -124,7 +124,15 @@ class JsonOutputLabTest {
                 "--yes")));
         script.put(List.of("history"), List.of(ok(Shape.DOCUMENT, "history")));
         script.put(List.of("show"), List.of(new Invocation(() -> List.of("show", latestExecution()), 0, Shape.DOCUMENT,
-                json -> assertEquals("succeeded", json.get(0).path("summary").path("status").asString()))));
+                json -> assertEquals("succeeded", json.get(0).path("summary").path("status").asString())),
+                // Following an execution that has ended: its events, one per line, and its exit code.
+                new Invocation(() -> List.of("show", latestExecution(), "--follow"), 0, Shape.LINES,
+                        json -> assertEquals("execution-finished", json.get(json.size() - 1).path("type").asString()))));
+        script.put(List.of("abort"), List.of(new Invocation(() -> List.of("abort", latestExecution()), 2, Shape.EMPTY,
+                json -> { })));
+        script.put(List.of("state"), List.of(ok(Shape.DOCUMENT, "state")));
+        script.put(List.of("state", "push"), List.of(new Invocation(() -> List.of("state", "push", "19700101"), 2,
+                Shape.EMPTY, json -> { })));
         script.put(List.of("audit"), List.of(ok(Shape.DOCUMENT, "audit")));
         script.put(List.of("audit", "verify"), List.of(ok(Shape.DOCUMENT, json -> assertTrue(json.get(0)
                 .path("intact").asBoolean()), "audit", "verify")));
