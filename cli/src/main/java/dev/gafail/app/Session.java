@@ -13,15 +13,11 @@ import dev.gafail.aws.S3State;
 import dev.gafail.engine.Action;
 import dev.gafail.engine.ActionRegistry;
 import dev.gafail.engine.Actor;
-import dev.gafail.engine.AuditLog;
-import dev.gafail.engine.AuditTrail;
 import dev.gafail.engine.Engine;
 import dev.gafail.engine.Event;
 import dev.gafail.engine.EventListener;
 import dev.gafail.engine.ExecutionResult;
-import dev.gafail.engine.ExecutionLock;
 import dev.gafail.engine.ExecutionService;
-import dev.gafail.engine.ExecutionStatus;
 import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
@@ -297,58 +293,21 @@ public final class Session implements AutoCloseable {
 
     /**
      * Asks the holder of running execution {@code id} (a unique prefix) to stop at its next safe point,
-     * from any machine that shares the state; audited. Returns the holder asked.
+     * from any machine that shares the state; audited. Returns the execution and the holder asked.
      */
     public String abort(String id, String reason) {
-        ExecutionStore store = store();
-        ExecutionStore.Stored stored = store.load(store.resolve(id), settings.clock());
-        String execution = stored.summary().id();
-        if (stored.summary().status() != ExecutionStatus.RUNNING) {
-            throw new GafailException(ExitCode.USAGE, "execution " + execution + " is " + stored.summary().status().wire()
-                    + ", not running; there is nothing to abort");
-        }
-        Actor me = Actor.current();
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("by", me.user() + "@" + me.host());
-        request.put("at", settings.clock().instant().toString());
-        if (reason != null) {
-            request.put("reason", reason);
-        }
-        store.backend().requestAbort(execution, request);
-        String holder = store.backend().holder(stored.started().text("lockScope"))
-                .map(ExecutionLock.Holder::describe).orElse("its holder");
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("event", "abort-requested");
-        record.put("execution", execution);
-        record.put("holder", holder);
-        new AuditTrail(new AuditLog(store.auditLog()), me, "gafail abort " + execution, reason).append(record);
-        return execution + " (held by " + holder + ")";
+        return new StateRequests(store(), settings.clock()).abort(id, reason);
     }
 
     /**
      * Uploads execution {@code id}, kept in the local folder with {@code --state local}, to the topology's
-     * state bucket, refusing anything the bucket already holds of it. Returns where it went.
+     * state bucket, refusing anything the bucket already holds of it. Returns what went where.
      */
     public String pushState(String id) {
         StateBucket bucket = topology().stateBucket().orElseThrow(() -> new GafailException(ExitCode.USAGE,
                 "topology " + topology().name() + " names no state bucket (state.s3); there is nowhere to push to"));
-        ExecutionStore local = ExecutionStore.local(ExecutionStore.defaultHome(settings.env()));
-        ExecutionStore.Stored stored = local.load(local.resolve(id), settings.clock());
-        String execution = stored.summary().id();
-        if (stored.summary().status() == ExecutionStatus.RUNNING) {
-            throw new GafailException(ExitCode.LOCKED, "execution " + execution + " is still running here; push it"
-                    + " once it has stopped");
-        }
-        S3State shared = new S3State(stateClients().s3(bucket.region()), bucket, bucket.lease(), settings.clock());
-        shared.push(execution, local.backend().runbookCopy(execution).orElse(""),
-                local.backend().topologyCopy(execution), stored.events());
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("event", "state-pushed");
-        record.put("execution", execution);
-        record.put("to", bucket.url());
-        new AuditTrail(new AuditLog(local.auditLog()), Actor.current(), "gafail state push " + execution, null)
-                .append(record);
-        return execution + " (" + stored.events().size() + " events) to " + bucket.url();
+        return new StateRequests(ExecutionStore.local(ExecutionStore.defaultHome(settings.env())), settings.clock())
+                .push(id, new S3State(stateClients().s3(bucket.region()), bucket, bucket.lease(), settings.clock()));
     }
 
     /** A warning when the credentials end, unrenewed, before a run of {@code runbook} may. */
