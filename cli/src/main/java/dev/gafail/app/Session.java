@@ -179,7 +179,7 @@ public final class Session implements AutoCloseable {
             Path home = ExecutionStore.defaultHome(settings.env());
             Optional<StateBucket> bucket = settings.localState() ? Optional.empty()
                     : optionalTopology().flatMap(Topology::stateBucket);
-            store = bucket.map(b -> new ExecutionStore(new S3State(stateClients().s3(b.region()), b, b.lease(),
+            store = bucket.map(b -> new ExecutionStore(new S3State(stateClients(b).s3(b.region()), b, b.lease(),
                     settings.clock()), home)).orElseGet(() -> ExecutionStore.local(home));
         }
         return store;
@@ -190,12 +190,28 @@ public final class Session implements AutoCloseable {
         return ExecutionStore.local(ExecutionStore.defaultHome(settings.env())).auditLog();
     }
 
-    /** The clients of the state bucket: the operator's, with the short limits a lease needs. */
-    private AwsClients stateClients() {
+    /**
+     * The clients of the state bucket: the operator's credentials, with the short limits a lease needs,
+     * an assumed role asked of STS in the bucket's own region (the third one, which outlives either of
+     * the topology's). Apart from {@link #target()}'s, which a resume builds only once the journal has
+     * said which regions were lost.
+     */
+    private AwsClients stateClients(StateBucket bucket) {
         if (stateClients == null) {
-            stateClients = target().aws().with(AwsClients.Timeouts.STATE);
+            stateClients = new AwsClients(awsSettings(topology()).pinnedTo(bucket.region()), AwsClients.Timeouts.STATE,
+                    Reachability.none(), held);
+            requireCredentials(stateClients);
         }
         return stateClients;
+    }
+
+    /** Where the topology's AWS APIs are, and the operator's profile and environment. */
+    private AwsSettings awsSettings(Topology t) {
+        ApiLocations apis = new ApiLocations(t.endpoints(), t.acceleratorRegion(),
+                t.regions().values().stream().map(Region::awsRegion).collect(Collectors.toSet()));
+        return new AwsSettings(AwsProfiles.load(settings.profile(), settings.env(),
+                Path.of(settings.env().getOrDefault("HOME", System.getProperty("user.home")))), apis,
+                settings.env(), settings.version());
     }
 
     /** The default lab folder: {@code lab} in gafail's local state folder. */
@@ -246,8 +262,6 @@ public final class Session implements AutoCloseable {
     public Target target() {
         if (target == null) {
             Topology t = topology();
-            ApiLocations apis = new ApiLocations(t.endpoints(), t.acceleratorRegion(),
-                    t.regions().values().stream().map(Region::awsRegion).collect(Collectors.toSet()));
             Set<String> suspects = new HashSet<>();
             lostRegions.forEach(name -> t.region(name).ifPresent(r -> suspects.add(r.awsRegion())));
             if (!suspects.isEmpty()) {
@@ -255,9 +269,7 @@ public final class Session implements AutoCloseable {
             }
             Reachability reachability = new Reachability(t.regions().values().stream()
                     .collect(Collectors.toMap(Region::awsRegion, Region::name, (a, b) -> a)), suspects);
-            AwsSettings aws = new AwsSettings(AwsProfiles.load(settings.profile(), settings.env(),
-                    Path.of(settings.env().getOrDefault("HOME", System.getProperty("user.home")))), apis,
-                    settings.env(), settings.version());
+            AwsSettings aws = awsSettings(t);
             // A profile's STS (an assumed role) is asked in a surviving region, not the profile's own.
             Optional<String> survivor = survivingAwsRegions(t).stream().findFirst();
             AwsClients clients = new AwsClients(lostRegions.isEmpty() || survivor.isEmpty() ? aws
@@ -307,7 +319,7 @@ public final class Session implements AutoCloseable {
         StateBucket bucket = topology().stateBucket().orElseThrow(() -> new GafailException(ExitCode.USAGE,
                 "topology " + topology().name() + " names no state bucket (state.s3); there is nowhere to push to"));
         return new StateRequests(ExecutionStore.local(ExecutionStore.defaultHome(settings.env())), settings.clock())
-                .push(id, new S3State(stateClients().s3(bucket.region()), bucket, bucket.lease(), settings.clock()));
+                .push(id, new S3State(stateClients(bucket).s3(bucket.region()), bucket, bucket.lease(), settings.clock()));
     }
 
     /** A warning when the credentials end, unrenewed, before a run of {@code runbook} may. */

@@ -6,8 +6,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
- * Refuses every AWS call, before it is sent, once the lease of the execution's lock is lost: a process
- * that was paused past its lease, or cut off from the state bucket, must not act while another may.
+ * Refuses every AWS call, and every retry of one, before it is sent once the lease of the execution's
+ * lock is lost: a process that was paused past its lease (in a call's backoff, too), or cut off from
+ * the state bucket, must not act while another may.
  * The refusal ({@link dev.gafail.engine.LockLost}) reaches the engine through {@link AwsErrors#failure}.
  */
 final class LeaseGuard implements ExecutionInterceptor {
@@ -20,6 +21,12 @@ final class LeaseGuard implements ExecutionInterceptor {
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        held.check();
+    }
+
+    /** Each attempt, after the retry strategy's backoff: a retry is a call of its own. */
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         held.check();
     }
 }

@@ -82,6 +82,10 @@ final class S3Lock implements Lease {
                 continue;
             }
             Optional<Body> current = parse(found.get().bytes());
+            // This very create, applied by S3 though its answer was lost, and sent again by the SDK.
+            if (current.filter(b -> b.holder().equals(me) && b.renewal() == 0).isPresent()) {
+                return new S3Lock(objects, key, me, lease, clock, new Renewed(found.get().etag(), nanos, wall, 0), null);
+            }
             Duration age = silence(found.get());
             Duration theirs = leaseOf(current, lease);
             if (age.compareTo(theirs) <= 0) {
@@ -146,6 +150,11 @@ final class S3Lock implements Lease {
     }
 
     @Override
+    public ExecutionLock.Holder holder() {
+        return holder;
+    }
+
+    @Override
     public Optional<ExecutionLock.Holder> staleHolder() {
         return Optional.ofNullable(stale);
     }
@@ -198,9 +207,14 @@ final class S3Lock implements Lease {
             long nanos = System.nanoTime();
             Instant wall = clock.instant();
             Optional<String> etag = objects.replace(key, bytes(holder, wall, last.renewal() + 1), last.etag());
+            Optional<S3Objects.Found> now = etag.isPresent() ? Optional.empty() : objects.get(key);
+            Optional<Body> there = now.flatMap(f -> parse(f.bytes()));
+            // This very renewal, applied by S3 though its answer was lost, and sent again by the SDK.
+            if (there.filter(b -> b.holder().equals(holder) && b.renewal() == last.renewal() + 1).isPresent()) {
+                etag = Optional.of(now.get().etag());
+            }
             if (etag.isEmpty()) {
-                String taker = objects.get(key).flatMap(f -> parse(f.bytes())).map(b -> " by " + b.holder().describe())
-                        .orElse("");
+                String taker = there.map(b -> " by " + b.holder().describe()).orElse("");
                 lose(new LockLost(ExitCode.LOCKED, "stopped: the lock for " + holder.scope() + " was taken over"
                         + taker + "; nothing more was changed or journalled. See: gafail show " + holder.execution()));
                 renewer.shutdown();
@@ -217,7 +231,8 @@ final class S3Lock implements Lease {
     /** Releases the lock if it is still this holder's: a lock taken over, or written since, is left alone. */
     @Override
     public void close() {
-        renewer.shutdownNow();
+        // Not shutdownNow: a renewal that reached S3 must finish, so that the ETag released is the last one.
+        renewer.shutdown();
         try {
             renewer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

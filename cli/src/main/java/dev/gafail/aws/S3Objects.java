@@ -95,7 +95,7 @@ final class S3Objects {
             try {
                 return Optional.of(call(operation, key, write));
             } catch (S3Exception e) {
-                if (e.statusCode() == 412 || e.statusCode() == 404) {
+                if (e.statusCode() == 412 || noSuchKey(e)) {
                     return Optional.empty();
                 }
                 if (e.statusCode() != 409 || attempt >= CONFLICT_TRIES) {
@@ -105,12 +105,15 @@ final class S3Objects {
         }
     }
 
-    /** Runs one call; S3's answers that the callers read (412, 404, 409) pass as they are. */
+    /**
+     * Runs one call; S3's answers that the callers read (412, 409, a key that does not exist) pass as
+     * they are. Any other error, a bucket that does not exist included, is the bucket's.
+     */
     private <T> T call(String operation, String key, Supplier<T> call) {
         try {
             return call.get();
         } catch (S3Exception e) {
-            if (e.statusCode() == 412 || e.statusCode() == 404 || e.statusCode() == 409) {
+            if (e.statusCode() == 412 || e.statusCode() == 409 || noSuchKey(e)) {
                 throw e;
             }
             throw unavailable(operation, key, e);
@@ -119,9 +122,15 @@ final class S3Objects {
         }
     }
 
+    /** A 404 for the key, not for the bucket: only {@code NoSuchKey} means the object is absent. */
+    private static boolean noSuchKey(S3Exception e) {
+        return e instanceof NoSuchKeyException || e.statusCode() == 404 && e.awsErrorDetails() != null
+                && "NoSuchKey".equals(e.awsErrorDetails().errorCode());
+    }
+
     private UncheckedIOException unavailable(String operation, String key, SdkException e) {
-        return new UncheckedIOException("the state bucket did not answer: " + url(key) + ": "
-                + AwsErrors.describe(operation, e), new IOException(e));
+        return new UncheckedIOException((e instanceof S3Exception ? "the state bucket refused: " : "the state bucket"
+                + " did not answer: ") + url(key) + ": " + AwsErrors.describe(operation, e), new IOException(e));
     }
 
     /** S3's clock when it answered, to judge a lease by; the local clock's if it sent none. */

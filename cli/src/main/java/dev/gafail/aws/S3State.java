@@ -250,12 +250,13 @@ public final class S3State implements StateBackend {
         byte[] bytes = Journal.text(notice).getBytes(StandardCharsets.UTF_8);
         for (int attempt = 0; attempt < 3; attempt++) {
             List<S3Object> written = objects.list(executionKey(execution, EVENTS));
-            // Fenced already by a taker before this one: writing further would only land where the winner writes next.
-            if (!written.isEmpty() && fenced(written.get(written.size() - 1).key())) {
+            // Fenced already against this holder by another taker: writing further would only land where the
+            // winner writes next.
+            if (!written.isEmpty() && fences(written.get(written.size() - 1).key(), stale)) {
                 return;
             }
             String key = eventKey(execution, written.size() + 1L);
-            if (objects.create(key, bytes).isPresent() || fenced(key)) {
+            if (objects.create(key, bytes).isPresent() || fences(key, stale)) {
                 return;
             }
         }
@@ -263,13 +264,37 @@ public final class S3State implements StateBackend {
                 + " right now; see: gafail show " + execution);
     }
 
-    /** Whether the event at {@code key} is a takeover's notice, which no holder writes in its own journal. */
-    private boolean fenced(String key) {
+    /** Whether the event at {@code key} is a takeover's notice against {@code holder}. */
+    private boolean fences(String key, ExecutionLock.Holder holder) {
         try {
-            return Boolean.TRUE.equals(event(key).get("lockTakenOver"));
+            return fence(event(key)).filter(previous -> same(previous, holder)).isPresent();
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether {@code eventBytes} are a takeover's notice against a holder other than {@code me}: one that a
+     * late taker wrote where {@code me}, the winner, was to write next, and that is not meant for it.
+     */
+    boolean fencesAnother(byte[] eventBytes, ExecutionLock.Holder me) {
+        try {
+            return fence(Journal.event(new String(eventBytes, StandardCharsets.UTF_8), "event"))
+                    .filter(previous -> !same(previous, me)).isPresent();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The holder a takeover's notice fenced, if the event is one. */
+    private static Optional<Map<?, ?>> fence(Event event) {
+        return Boolean.TRUE.equals(event.get("lockTakenOver")) && event.get("previousHolder") instanceof Map<?, ?> previous
+                ? Optional.of(previous) : Optional.empty();
+    }
+
+    private static boolean same(Map<?, ?> named, ExecutionLock.Holder holder) {
+        return holder.host().equals(named.get("host")) && named.get("pid") instanceof Number pid
+                && pid.longValue() == holder.pid() && java.util.Objects.equals(holder.execution(), named.get("execution"));
     }
 
     @Override
@@ -302,9 +327,16 @@ public final class S3State implements StateBackend {
     }
 
     private void put(String key, String text) {
-        if (objects.create(key, text.getBytes(StandardCharsets.UTF_8)).isEmpty()) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (!createOrFound(key, bytes)) {
             throw new GafailException(ExitCode.STEP_FAILED, objects.url(key) + " exists already; nothing was changed");
         }
+    }
+
+    /** Creates {@code key}; true too when it holds these very bytes (the SDK sent again a write S3 had applied). */
+    private boolean createOrFound(String key, byte[] bytes) {
+        return objects.create(key, bytes).isPresent()
+                || objects.get(key).filter(f -> java.util.Arrays.equals(f.bytes(), bytes)).isPresent();
     }
 
     @Override
@@ -314,7 +346,7 @@ public final class S3State implements StateBackend {
 
     @Override
     public void requestAbort(String id, Map<String, Object> request) {
-        if (objects.create(executionKey(id, "abort.json"), Json.MAPPER.writeValueAsBytes(request)).isEmpty()) {
+        if (!createOrFound(executionKey(id, "abort.json"), Json.MAPPER.writeValueAsBytes(request))) {
             throw new GafailException(ExitCode.USAGE, "execution " + id + " was already asked to stop");
         }
     }

@@ -9,6 +9,7 @@ import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.Json;
 import dev.gafail.yaml.Durations;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -45,7 +46,16 @@ final class Following {
         String holder = null;
         int seen = 0;
         while (true) {
-            ExecutionStore.Stored stored = store.load(execution, gafail.context().clock());
+            ExecutionStore.Stored stored;
+            try {
+                stored = store.load(execution, gafail.context().clock());
+            } catch (UncheckedIOException unanswered) {
+                // The state did not answer this time: a follower waits, as the holder does.
+                if (!paused()) {
+                    return ExitCode.ABORTED.code();
+                }
+                continue;
+            }
             List<Event> events = stored.events();
             if (!events.isEmpty()) {
                 String now = store.backend().holder(stored.started().text("lockScope"))
@@ -70,12 +80,20 @@ final class Following {
                 }
                 return exitCode(events, status);
             }
-            try {
-                Thread.sleep(every.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!paused()) {
                 return ExitCode.ABORTED.code();
             }
+        }
+    }
+
+    /** Waits for the next look; false when interrupted. */
+    private boolean paused() {
+        try {
+            Thread.sleep(every.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

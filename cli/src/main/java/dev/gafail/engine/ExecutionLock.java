@@ -52,13 +52,20 @@ public final class ExecutionLock implements Lease {
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    private final Holder holder;
     private final Holder stale;
 
-    private ExecutionLock(Path file, FileChannel channel, FileLock lock, Holder stale) {
+    private ExecutionLock(Path file, FileChannel channel, FileLock lock, Holder holder, Holder stale) {
         this.file = file;
         this.channel = channel;
         this.lock = lock;
+        this.holder = holder;
         this.stale = stale;
+    }
+
+    @Override
+    public Holder holder() {
+        return holder;
     }
 
     /** The lock file of a scope such as {@code runbook:/abs/path.yaml} or {@code topology:orders-api}. */
@@ -97,7 +104,7 @@ public final class ExecutionLock implements Lease {
             }
             Optional<Holder> previous = parse(content(channel));
             write(channel, me);
-            return new ExecutionLock(file, channel, lock, previous.orElse(null));
+            return new ExecutionLock(file, channel, lock, me, previous.orElse(null));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lock " + file + ": " + IoErrors.reason(e), e);
         }

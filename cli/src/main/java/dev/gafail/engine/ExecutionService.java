@@ -143,6 +143,8 @@ public final class ExecutionService {
         String scope = started.text("lockScope") != null ? started.text("lockScope")
                 : lockScope(options, started.text("runbookFile"));
         try (Lease lock = backend.acquire(holder(scope, id, options)); Holding holding = new Holding(lock, options.stop())) {
+            // A request to stop was for the holder before: it died, or stopped, before it could honour it.
+            backend.clearAbort(id);
             // Read again under the lock: the journal is final only once nobody else holds it.
             ExecutionStore.Stored stored = store.load(id, clock);
             if (reconcile) {

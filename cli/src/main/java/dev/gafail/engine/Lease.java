@@ -9,6 +9,9 @@ import java.util.function.Consumer;
  */
 public interface Lease extends AutoCloseable {
 
+    /** Who holds it: this process, for this execution. */
+    ExecutionLock.Holder holder();
+
     /** The holder that died without releasing the lock, which this one took over from. */
     Optional<ExecutionLock.Holder> staleHolder();
 
