@@ -1,6 +1,7 @@
 package dev.gafail.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.engine.Json;
@@ -96,6 +97,26 @@ class BreakGlassStateTest {
         assertEquals(2, again.code(), again.toString());
         assertEquals("gafail: execution " + id + " is already in s3://gafail-state/team/; nothing was pushed",
                 again.err().strip());
+    }
+
+    /** The journal in the bucket names the lost region; the resume builds its AWS clients knowing it. */
+    @Test
+    void anUnplannedFailoverStoppedPartWayIsResumedFromTheBucket() throws Exception {
+        Path shared = topology("shared", s3.url().toString());
+        aws.failRollout("region-b", "tasks failed to start");
+        CliRun.Result stopped = gafail(shared, "failover", "--to", "region-b", "--mode", "unplanned",
+                "--allow-data-loss", "--yes", "--set", "probeInterval=10ms");
+        assertEquals(1, stopped.code(), stopped.toString());
+        assertTrue(stopped.err().contains("gafail resume "), stopped.toString());
+        JsonNode history = Json.MAPPER.readTree(gafail(shared, "history", "--output", "json").out());
+        String id = history.get(0).path("id").asString();
+
+        // The stub's rollout stays failed, so the step fails again: what matters is that the resume, reading the
+        // bucket before it knows the lost region, still builds its AWS clients knowing it, and runs the step.
+        CliRun.Result resumed = gafail(shared, "resume", id, "--yes");
+        assertTrue(resumed.out().contains("resuming failover-unplanned  execution " + id), resumed.toString());
+        assertTrue(resumed.err().contains("step 'scale-target' failed: region-b deployment"), resumed.toString());
+        assertFalse(resumed.err().contains("internal error"), resumed.toString());
     }
 
     private static String[] with(String[] args, String... more) {
