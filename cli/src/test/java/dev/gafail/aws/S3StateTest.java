@@ -190,6 +190,31 @@ class S3StateTest {
     }
 
     @Test
+    void aJournalWriteWaitsOutAShortOutageAndStopsInPlaceWhenTheLeaseRunsOut() throws Exception {
+        Lease alice = state.acquire(holder("alice", "x-1"));
+        JournalWriter journal = state.create("x-1", "name: failover\n", Optional.empty(), alice);
+        journal.on(started("x-1", "alice"));
+        stub.outage(true);
+        Thread writer = new Thread(() -> journal.on(notice("x-1", "written once the bucket answers")));
+        writer.start();
+        Thread.sleep(1_000);
+        assertTrue(writer.isAlive(), "the write waits while the bucket does not answer");
+        stub.outage(false);
+        writer.join(10_000);
+        assertFalse(writer.isAlive());
+        assertEquals("written once the bucket answers", new ExecutionStore(state, home).load("x-1", Clock.systemUTC())
+                .events().get(1).message());
+
+        stub.outage(true);
+        LockLost lost = assertThrows(LockLost.class, () -> journal.on(notice("x-1", "never written")));
+        assertEquals(ExitCode.ABORTED, lost.exitCode(), "resumable: " + lost.getMessage());
+        assertTrue(lost.getMessage().contains("the state bucket did not answer"), lost.getMessage());
+        stub.outage(false);
+        assertEquals(2, new ExecutionStore(state, home).load("x-1", Clock.systemUTC()).events().size());
+        alice.close();
+    }
+
+    @Test
     void forcingAFreshLockIsRefusedAndAStaleOneIsCleared() {
         Lease alice = state.acquire(holder("alice", "x-1"));
         GafailException refused = assertThrows(GafailException.class, () -> state.forceUnlock(SCOPE));

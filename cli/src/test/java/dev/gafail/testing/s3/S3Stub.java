@@ -9,6 +9,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.Options.ChunkedEncodingPolicy;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -86,6 +87,7 @@ public final class S3Stub implements AutoCloseable {
     private final Map<String, Bucket> buckets = new HashMap<>();
     private final WireMockServer server;
     private volatile Duration clockOffset = Duration.ZERO;
+    private volatile boolean out;
 
     /** Starts on a free port of 127.0.0.1 with these (empty) buckets. */
     public S3Stub(String... bucketNames) {
@@ -109,6 +111,11 @@ public final class S3Stub implements AutoCloseable {
         clockOffset = offset;
     }
 
+    /** While on, every request's connection is reset before an answer, as a bucket out of reach. */
+    public void outage(boolean on) {
+        out = on;
+    }
+
     /** The time on S3's clock. */
     public Instant now() {
         return Instant.now().plus(clockOffset);
@@ -128,6 +135,9 @@ public final class S3Stub implements AutoCloseable {
 
         @Override
         public ResponseDefinition transform(ServeEvent event) {
+            if (out) {
+                return new ResponseDefinitionBuilder().withFault(Fault.CONNECTION_RESET_BY_PEER).build();
+            }
             Request request = event.getRequest();
             boolean head = request.getMethod().getName().equals("HEAD");
             Reply reply;
