@@ -77,7 +77,7 @@ final class S3Journal implements JournalWriter {
                 return;
             }
             // A late taker's notice, fencing a holder before this one, is not meant for this one: pass it by.
-            if (there.isEmpty() || !state.fencesAnother(there.get(), lease.holder())) {
+            if (there.isEmpty() || !state.fencesAnother(there.get(), key, lease.holder())) {
                 throw new LockLost(ExitCode.LOCKED, "stopped: event " + next + " of execution " + execution
                         + " was written by another gafail, which took over its lock; nothing more was changed or"
                         + " journalled here. See: gafail show " + execution);

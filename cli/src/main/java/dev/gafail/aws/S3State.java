@@ -148,8 +148,12 @@ public final class S3State implements StateBackend {
     }
 
     private Event event(String key) throws IOException {
-        byte[] bytes = objects.get(key).orElseThrow(() -> new IOException(objects.url(key) + ": gone while read"))
-                .bytes();
+        return event(objects.get(key).orElseThrow(() -> new IOException(objects.url(key) + ": gone while read"))
+                .bytes(), key);
+    }
+
+    /** The event an object at {@code key} holds, read as strictly as a journal line is. */
+    private Event event(byte[] bytes, String key) throws IOException {
         try {
             return Journal.event(LineBytes.utf8(bytes, 0, bytes.length), objects.url(key));
         } catch (CharacterCodingException e) {
@@ -274,12 +278,13 @@ public final class S3State implements StateBackend {
     }
 
     /**
-     * Whether {@code eventBytes} are a takeover's notice against a holder other than {@code me}: one that a
-     * late taker wrote where {@code me}, the winner, was to write next, and that is not meant for it.
+     * Whether {@code eventBytes}, the object at {@code key}, are a takeover's notice against a holder other
+     * than {@code me}: one that a late taker wrote where {@code me}, the winner, was to write next, and that
+     * is not meant for it.
      */
-    boolean fencesAnother(byte[] eventBytes, ExecutionLock.Holder me) {
+    boolean fencesAnother(byte[] eventBytes, String key, ExecutionLock.Holder me) {
         try {
-            return fence(Journal.event(new String(eventBytes, StandardCharsets.UTF_8), "event"))
+            return fence(event(eventBytes, key))
                     .filter(previous -> !same(previous, me)).isPresent();
         } catch (IOException e) {
             return false;
