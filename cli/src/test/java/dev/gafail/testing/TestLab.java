@@ -38,8 +38,14 @@ public final class TestLab implements BeforeAllCallback, AfterAllCallback, TestW
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("gafail-" + name + "-");
-        lab = Lab.up(configure.apply(LabConfig.defaults(dir.resolve("lab"), 2,
-                Resources.repository().resolve("sample-api/target/sample-api.jar"))));
+        try {
+            lab = Lab.up(configure.apply(LabConfig.defaults(dir.resolve("lab"), 2,
+                    Resources.repository().resolve("sample-api/target/sample-api.jar"))));
+        } catch (Exception e) {
+            // a class whose lab did not start fails no test (no testFailed), and its folder goes in afterAll
+            printLogs("the lab's start");
+            throw e;
+        }
     }
 
     @Override
@@ -55,12 +61,15 @@ public final class TestLab implements BeforeAllCallback, AfterAllCallback, TestW
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
+        printLogs("the failure of " + context.getDisplayName());
+    }
+
+    private void printLogs(String after) {
         Path logs = dir.resolve("lab").resolve("logs");
         try (Stream<Path> files = Files.walk(logs)) {
             for (Path log : files.filter(Files::isRegularFile).sorted().toList()) {
                 List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-                System.out.println("--- " + logs.relativize(log) + " (last lines, after the failure of "
-                        + context.getDisplayName() + ")");
+                System.out.println("--- " + logs.relativize(log) + " (last lines, after " + after + ")");
                 lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.out::println);
             }
         } catch (IOException | UncheckedIOException e) {

@@ -3,7 +3,6 @@ package dev.gafail.lab.s3;
 import dev.gafail.servers.ServerBinaries;
 import dev.gafail.servers.os.Await;
 import dev.gafail.servers.os.ChildProcess;
-import dev.gafail.servers.os.Ports;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -16,8 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The lab's S3: Adobe S3Mock, a maintained S3 implementation, as a child JVM on a free port of
- * 127.0.0.1 serving one bucket. Its files stay when it stops ({@code retain-files-on-exit}; otherwise
+ * The lab's S3: Adobe S3Mock, a maintained S3 implementation, as a child JVM on a port of 127.0.0.1
+ * serving one bucket. It binds a port the system picks and writes it to a file (Spring Boot's port-file
+ * writer), since a port chosen beforehand stays free for the seconds of its start, while the lab's other
+ * parts bind ports the system picks too, and one of them could take it. Its files stay when it stops ({@code retain-files-on-exit}; otherwise
  * its shutdown hook deletes its whole root), so a server started again on the same folder serves
  * them. It is launched without waiting, so that its start (a few seconds of Spring Boot) overlaps the
  * lab's slower parts, and awaited when the lab needs it. Stopped by process id.
@@ -31,13 +32,15 @@ public final class S3Server implements AutoCloseable {
     private static final int SIGTERM_EXIT = 143;
 
     private final ChildProcess process;
-    private final int port;
+    private final Path portFile;
     private final String bucket;
     private final ClassData classData;
+    /** 0 until {@link #awaitReady} has read it. */
+    private volatile int port;
 
-    private S3Server(ChildProcess process, int port, String bucket, ClassData classData) {
+    private S3Server(ChildProcess process, Path portFile, String bucket, ClassData classData) {
         this.process = process;
-        this.port = port;
+        this.portFile = portFile;
         this.bucket = bucket;
         this.classData = classData;
     }
@@ -62,16 +65,17 @@ public final class S3Server implements AutoCloseable {
         S3MockBuild build = S3MockBuild.located();
         Path extracted = build.extractedIn(ServerBinaries.defaultCache());
         ClassData classData = ClassData.in(extracted.resolve("cds"), build.loopback());
-        int port = Ports.free();
+        Path portFile = dir.resolve("port");
+        Files.deleteIfExists(portFile);
         Path root = Files.createDirectories(dir.resolve("buckets"));
         Path work = Files.createDirectories(dir.resolve("tomcat"));
         // C1 only and the serial GC: they cut its start's CPU by about a third, on a machine whose other
         // cores start PostgreSQL and sample-api meanwhile.
         List<String> command = new ArrayList<>(List.of(S3MockBuild.java(), "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-Xmx256m"));
+                "-XX:+UseSerialGC", "-Xmx256m", "-DPORTFILE=" + portFile));
         command.addAll(classData.options());
         command.addAll(List.of("-cp", build.applicationJar(extracted) + File.pathSeparator + build.loopback(), MAIN,
-                "--server.port=" + port, "--server.address=127.0.0.1", "--server.ssl.enabled=false",
+                "--server.port=0", "--server.address=127.0.0.1", "--server.ssl.enabled=false",
                 // its second, plain-HTTP connector: a free port, on 127.0.0.1 by LoopbackConnectors (no setting can)
                 "--com.adobe.testing.s3mock.http-port=0",
                 "--com.adobe.testing.s3mock.store.root=" + root,
@@ -85,21 +89,27 @@ public final class S3Server implements AutoCloseable {
                 "--server.tomcat.accesslog.rotate=false", "--server.tomcat.accesslog.buffered=false",
                 "--server.tomcat.accesslog.pattern=%{yyyy-MM-dd'T'HH:mm:ss.SSSZ}t %m %U%q %s %D",
                 "--logging.level.root=WARN", "--spring.main.banner-mode=off"));
-        return new S3Server(ChildProcess.start(command, Map.of(), log), port, bucket, classData);
+        return new S3Server(ChildProcess.start(command, Map.of(), log), portFile, bucket, classData);
     }
 
     /** Returns once the bucket answers (GetBucketLocation: 200); fails when the server exits or is late. */
     public void awaitReady() throws IOException, InterruptedException {
-        URI location = URI.create(url() + "/" + bucket + "?location");
-        process.awaitReady("Adobe S3Mock", "did not serve bucket " + bucket + " on port " + port, READY_LIMIT,
-                Duration.ofMillis(100), () -> Await.ok(location));
+        process.awaitReady("Adobe S3Mock", "did not serve bucket " + bucket, READY_LIMIT, Duration.ofMillis(100),
+                () -> boundPort().isPresent() && Await.ok(URI.create(url() + "/" + bucket + "?location")));
     }
 
-    public int port() {
-        return port;
+    /** The port it bound, once its port file holds one (the file is written in place: read until whole). */
+    private Optional<Integer> boundPort() throws IOException {
+        if (port == 0 && Files.isRegularFile(portFile)) {
+            String text = Files.readString(portFile).strip();
+            if (text.matches("[0-9]{1,5}")) {
+                port = Integer.parseInt(text);
+            }
+        }
+        return port == 0 ? Optional.empty() : Optional.of(port);
     }
 
-    /** Where a client reaches it: {@code http://127.0.0.1:PORT}, path-style ({@code /BUCKET/KEY}). */
+    /** Where a client reaches it, once ready: {@code http://127.0.0.1:PORT}, path-style ({@code /BUCKET/KEY}). */
     public String url() {
         return "http://127.0.0.1:" + port;
     }
