@@ -23,12 +23,14 @@ import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.HeldLock;
 import dev.gafail.engine.Journal;
+import dev.gafail.engine.LocalState;
 import dev.gafail.engine.Operator;
 import dev.gafail.engine.Redactor;
 import dev.gafail.engine.RunOptions;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.engine.StopSignal;
 import dev.gafail.lab.LabControl;
+import dev.gafail.runbook.ApprovalPolicy;
 import dev.gafail.runbook.Expressions;
 import dev.gafail.runbook.ParameterSpec;
 import dev.gafail.runbook.ParameterValues;
@@ -50,12 +52,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * What one command works with, built on first use and closed when it ends: the runbook loader, the
@@ -312,6 +314,18 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * Approves, as this AWS identity, the plan execution {@code id} (a unique prefix) waits on, from any
+     * machine that shares the state; {@code plan}, when given, must be the plan it waits on. Audited.
+     * Returns what was approved and what the execution still needs.
+     */
+    public String approve(String id, Optional<String> plan, String reason, ChangeRequest change) {
+        String user = Actor.current().user();
+        Operator operator = change.preApproved() ? Operator.preApproved(user + " (--yes)")
+                : settings.askOperator().apply(user);
+        return new StateRequests(store(), settings.clock()).approve(id, identity().arn(), plan, reason, operator);
+    }
+
+    /**
      * Uploads execution {@code id}, kept in the local folder with {@code --state local}, to the topology's
      * state bucket, refusing anything the bucket already holds of it. Returns what went where.
      */
@@ -371,6 +385,7 @@ public final class Session implements AutoCloseable {
         if (request.dryRun()) {
             return service.plan(runbook, params, options, console);
         }
+        requireSharedState(options);
         if (request.change().forceUnlock()) {
             service.forceUnlock(runbook.file(), options);
         }
@@ -385,6 +400,7 @@ public final class Session implements AutoCloseable {
     public ExecutionResult resume(String id, Map<String, String> values, ChangeRequest change,
                                   EventListener console) {
         TakenUp taken = takeUp(store().resolve(id), values, change, false);
+        requireSharedState(taken.options());
         forceUnlock(taken, change);
         settings.stop().arm();
         return service().resume(taken.stored(), taken.runbook(), taken.params(), taken.options(), console);
@@ -505,7 +521,11 @@ public final class Session implements AutoCloseable {
             facts.put("topology", t.name());
             facts.put("topologyFile", Path.of(t.file()).toAbsolutePath().normalize().toString());
         });
-        if (needs(runbook, a -> !a.iamActions().isEmpty())) {
+        ApprovalPolicy approvals = acted.map(t -> runbook.approvals().stricter(t.approvals()))
+                .orElse(runbook.approvals());
+        // Others' approvals are told apart from the requester's by AWS identity; a local state refuses them.
+        if (needs(runbook, a -> !a.iamActions().isEmpty())
+                || approvals.needsOthers() && acted.isPresent() && !(store().backend() instanceof LocalState)) {
             facts.put("identity", identity().fields());
         }
         if (!lostRegions.isEmpty()) {
@@ -513,7 +533,21 @@ public final class Session implements AutoCloseable {
         }
         return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), redactor,
                 acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts,
-                notices(runbook, change, acted));
+                notices(runbook, change, acted), approvals);
+    }
+
+    /**
+     * Refuses, before anything is locked or changed, an execution whose plan others must approve while
+     * its state is the local folder, where no one else can see it: exit 2, naming the setting.
+     */
+    private void requireSharedState(RunOptions options) {
+        ApprovalPolicy approvals = options.approvals();
+        if (approvals.needsOthers() && store().backend() instanceof LocalState local) {
+            throw new GafailException(ExitCode.USAGE, (approvals.where() == null ? "" : approvals.where() + ": ")
+                    + "approvals.required " + approvals.required() + " needs the team's shared state (state.s3 in the"
+                    + " topology): in the local folder " + local.location() + " no one else can see the execution to"
+                    + " approve it. Nothing was changed");
+        }
     }
 
     /** Whether a step of {@code runbook} acts on the topology through a step type that {@code test} accepts. */

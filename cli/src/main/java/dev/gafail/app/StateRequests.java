@@ -2,21 +2,28 @@ package dev.gafail.app;
 
 import dev.gafail.aws.S3State;
 import dev.gafail.engine.Actor;
+import dev.gafail.engine.Approval;
 import dev.gafail.engine.AuditLog;
 import dev.gafail.engine.AuditTrail;
 import dev.gafail.engine.ExecutionLock;
+import dev.gafail.engine.ExecutionState;
 import dev.gafail.engine.ExecutionStatus;
 import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
+import dev.gafail.engine.Operator;
+import dev.gafail.engine.OperatorAbort;
+import dev.gafail.engine.PlanApproval;
+import dev.gafail.yaml.Durations;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * What one responder asks of executions kept in a state others share, each audited on this machine:
- * that a running one stop ({@code gafail abort}), or that one run with {@code --state local} join the
- * bucket ({@code gafail state push}).
+ * What one responder asks of executions kept in a state others share, each audited: that a running
+ * one stop ({@code gafail abort}), that one go on with their approval ({@code gafail approve}), or that
+ * one run with {@code --state local} join the bucket ({@code gafail state push}).
  */
 final class StateRequests {
 
@@ -51,6 +58,45 @@ final class StateRequests {
     }
 
     /**
+     * Approves, as {@code identity}, the plan execution {@code id} waits on, once {@code operator} has read
+     * it and said yes; what was approved, and what the execution still needs.
+     *
+     * @param plan the plan the approver means (a prefix of its hash), when they name one
+     */
+    String approve(String id, String identity, Optional<String> plan, String reason, Operator operator) {
+        ExecutionStore.Stored stored = store.load(store.resolve(id), clock);
+        String execution = stored.summary().id();
+        PlanApproval request = ExecutionState.replay(stored.events()).awaitingApproval().map(PlanApproval::from)
+                .orElseThrow(() -> new GafailException(ExitCode.USAGE, "execution " + execution + " is "
+                        + stored.summary().status().wire() + " and waits for no approval; nothing was approved"));
+        if (identity.equals(request.requester())) {
+            throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "you (" + identity + ") run execution "
+                    + execution + ": its plan needs the approval of someone else; nothing was approved");
+        }
+        if (plan.isPresent() && !request.isPlan(plan.get())) {
+            throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "execution " + execution + " waits on plan "
+                    + request.shortPlan() + ", not on plan " + plan.get() + ": the plan changed; read it (gafail"
+                    + " approve " + execution + ") before you approve it. Nothing was approved");
+        }
+        try {
+            operator.approve(request.summary(), "Approve plan " + request.shortPlan() + " of execution " + execution
+                    + (request.requester() == null ? "" : ", run by " + request.requester()) + "?");
+        } catch (OperatorAbort e) {
+            throw new GafailException(ExitCode.ABORTED, "not approved: " + e.getMessage());
+        }
+        store.backend().approve(execution, new Approval(identity, me.user() + "@" + me.host(), request.plan(),
+                clock.instant(), reason));
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("event", "approval-given");
+        record.put("execution", execution);
+        record.put("plan", request.plan());
+        record.put("identity", identity);
+        audit("gafail approve " + execution, reason, record);
+        return "approved plan " + request.shortPlan() + " of execution " + execution + " as " + identity + " (it needs "
+                + request.required() + " approvals in all, its requester's included)";
+    }
+
+    /**
      * Uploads execution {@code id} of this (local) store to {@code bucket}, each object only if absent;
      * what went where.
      */
@@ -73,6 +119,10 @@ final class StateRequests {
         record.put("event", event);
         record.put("execution", execution);
         record.put(field, value);
+        audit(command, reason, record);
+    }
+
+    private void audit(String command, String reason, Map<String, Object> record) {
         new AuditTrail(new AuditLog(store.auditLog()), me, command, reason).append(record);
     }
 }

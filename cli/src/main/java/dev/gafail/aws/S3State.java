@@ -1,5 +1,6 @@
 package dev.gafail.aws;
 
+import dev.gafail.engine.Approval;
 import dev.gafail.engine.Event;
 import dev.gafail.engine.EventType;
 import dev.gafail.engine.ExecutionLock;
@@ -33,17 +34,21 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The team's state in an S3 bucket: under the topology's prefix, {@code locks/NAME.json} (a lease, see
  * {@link S3Lock}), and per execution {@code executions/ID/} with the runbook and topology it ran,
- * {@code events/SEQUENCE.json} (see {@link S3Journal}) and, while someone asks it to stop, {@code abort.json}.
+ * {@code events/SEQUENCE.json} (see {@link S3Journal}), while someone asks it to stop, {@code abort.json},
+ * and one object per approval of its plan, {@code approvals/MILLIS-IDENTITY.json}.
  */
 public final class S3State implements StateBackend {
 
     /** How many objects are read at once: a history reads every event of every execution. */
     private static final int READERS = 16;
     private static final String EVENTS = "events/";
+    private static final String APPROVALS = "approvals/";
 
     private final S3Objects objects;
     private final StateBucket bucket;
@@ -371,5 +376,47 @@ public final class S3State implements StateBackend {
     @Override
     public void clearAbort(String id) {
         objects.delete(executionKey(id, "abort.json"));
+    }
+
+    /** A new object per approval, so that one who approves again (a new plan, an expired approval) adds one. */
+    @Override
+    public void approve(String id, Approval approval) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("identity", approval.identity());
+        body.put("by", approval.by());
+        body.put("plan", approval.plan());
+        if (approval.reason() != null) {
+            body.put("reason", approval.reason());
+        }
+        String key = executionKey(id, APPROVALS + approval.at().toEpochMilli() + "-"
+                + ExecutionLock.name(approval.identity()) + ".json");
+        if (!createOrFound(key, Json.MAPPER.writeValueAsBytes(body))) {
+            throw new GafailException(ExitCode.USAGE, "an approval of execution " + id + " by " + approval.identity()
+                    + " was already kept at this very millisecond; approve again");
+        }
+    }
+
+    /** Each approval as kept, stamped with when S3 wrote it (not the approver's clock); unreadable ones are none. */
+    @Override
+    public List<Approval> approvals(String id) {
+        List<Approval> out = new ArrayList<>();
+        for (S3Object object : objects.list(executionKey(id, APPROVALS))) {
+            objects.get(object.key()).flatMap(S3State::approval).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static Optional<Approval> approval(S3Objects.Found found) {
+        try {
+            JsonNode body = Json.MAPPER.readTree(found.bytes());
+            if (!body.path("identity").isString() || !body.path("plan").isString()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Approval(body.path("identity").asString(), body.path("by").asString(""),
+                    body.path("plan").asString(), found.lastModified(), body.path("reason").isString()
+                    ? body.path("reason").asString() : null));
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
     }
 }

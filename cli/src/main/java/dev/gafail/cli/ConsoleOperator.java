@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -17,14 +18,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Asks the person at the terminal. The question goes to stderr (stdout is for data); the answer is
+ * Asks the person at the terminal. The question goes to the terminal (stdout is for data); the answer is
  * read on a helper thread so that Ctrl-C still stops the execution while it waits for a person.
  * A secret is read without echo where there is a real console.
  */
 final class ConsoleOperator implements Operator {
 
     private final String name;
-    private final PrintWriter err;
+    private final PrintWriter questions;
     private final BufferedReader in;
     private final boolean interactive;
     private final StopSignal stop;
@@ -34,10 +35,10 @@ final class ConsoleOperator implements Operator {
      * @param in      shared by every operator of the command: a reader of its own would buffer answers away
      * @param console the terminal to read a secret from without echo, or null (then {@code in}, echoed)
      */
-    ConsoleOperator(String name, PrintWriter err, BufferedReader in, boolean interactive, StopSignal stop,
+    ConsoleOperator(String name, PrintWriter questions, BufferedReader in, boolean interactive, StopSignal stop,
                     Console console) {
         this.name = name;
-        this.err = err;
+        this.questions = questions;
         this.in = in;
         this.interactive = interactive;
         this.stop = stop;
@@ -59,8 +60,8 @@ final class ConsoleOperator implements Operator {
         if (!interactive) {
             throw new OperatorAbort("no terminal to ask \"" + question + "\"; pass --yes to approve non-interactively");
         }
-        err.print(question + " [y/N] ");
-        err.flush();
+        questions.print(question + " [y/N] ");
+        questions.flush();
         CompletableFuture<String> answer = CompletableFuture.supplyAsync(this::readLine);
         while (true) {
             try {
@@ -71,7 +72,7 @@ final class ConsoleOperator implements Operator {
                 throw new OperatorAbort(line == null ? "no answer (end of input)" : "declined by " + name);
             } catch (TimeoutException e) {
                 if (stop.requested()) {
-                    err.println();
+                    questions.println();
                     throw new OperatorAbort("interrupted while waiting for approval");
                 }
             } catch (InterruptedException e) {
@@ -83,6 +84,15 @@ final class ConsoleOperator implements Operator {
         }
     }
 
+    /** The summary first, so that the person reads what they approve where they answer. */
+    @Override
+    public void approve(List<String> summary, String question) throws OperatorAbort {
+        if (interactive) {
+            summary.forEach(questions::println);
+        }
+        approve(question);
+    }
+
     @Override
     public Optional<String> secret(String what) {
         if (!interactive) {
@@ -91,8 +101,8 @@ final class ConsoleOperator implements Operator {
         if (console != null) {
             return Optional.ofNullable(console.readPassword("%s: ", what)).map(String::new);
         }
-        err.print(what + ": ");
-        err.flush();
+        questions.print(what + ": ");
+        questions.flush();
         return Optional.ofNullable(readLine());
     }
 

@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
                         + " completes them when it answers again",
                 "  7 incomplete plan: a dry run in which some step could not be planned"},
         subcommands = {FailoverCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class, ReconcileCommand.class,
-                HistoryCommand.class, ShowCommand.class, AbortCommand.class, StateCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
+                HistoryCommand.class, ShowCommand.class, AbortCommand.class, ApproveCommand.class, StateCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
                 VersionCommand.class, HelpCommand.class, ManCommand.class, CompletionCommand.class,
                 CompleteCommand.class, TrainCommand.class})
 public final class Gafail implements Runnable {
@@ -76,7 +76,7 @@ public final class Gafail implements Runnable {
 
     /** Whether escape codes may be written: a terminal, and not a dumb one. */
     private boolean escapes() {
-        return context.interactive() && !"dumb".equals(context.env().get("TERM"));
+        return context.styled() && !"dumb".equals(context.env().get("TERM"));
     }
 
     boolean json() {
@@ -92,7 +92,7 @@ public final class Gafail implements Runnable {
             }
             session = new Session(new Session.Settings(context.env(), context.workingDirectory(), context.clock(),
                     context.stop(), context.argv(), context.actions(), global.topology, global.profile,
-                    user -> new ConsoleOperator(user, context.err(), answers(), context.interactive(),
+                    user -> new ConsoleOperator(user, context.questions(), answers(), context.interactive(),
                             context.stop(), terminal()),
                     VersionCommand.number(), mask::add, global.state == GlobalOptions.StateChoice.local));
         }

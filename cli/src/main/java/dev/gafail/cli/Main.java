@@ -2,6 +2,7 @@ package dev.gafail.cli;
 
 import dev.gafail.actions.BuiltinActions;
 import dev.gafail.engine.StopSignal;
+import java.io.Console;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.OutputStreamWriter;
@@ -10,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** The entry point: exits with what {@link #run} returns. Tests call {@code run}. */
@@ -29,8 +31,13 @@ public final class Main {
         System.setErr(mask.stream(new FileOutputStream(FileDescriptor.err)));
         StopSignal stop = new StopSignal();
         Signals.install(stop, err);
-        CliContext context = new CliContext(out, err, System.in, System.console() != null, System.getenv(),
-                Path.of("").toAbsolutePath(), Clock.systemDefaultZone(), BuiltinActions::registry, stop, List.of(args));
+        Console console = System.console();
+        // Java sees a console only when stdin and stdout both are the terminal; `| tee` or `< answers` still has one.
+        Optional<ControllingTerminal> tty = console == null ? ControllingTerminal.open() : Optional.empty();
+        CliContext context = new CliContext(out, err, tty.map(ControllingTerminal::in).orElse(System.in),
+                console != null || tty.isPresent(), System.getenv(), Path.of("").toAbsolutePath(),
+                Clock.systemDefaultZone(), BuiltinActions::registry, stop, List.of(args),
+                tty.map(ControllingTerminal::questions).orElse(err), console != null);
         int code = run(context, mask, args);
         out.flush();
         err.flush();

@@ -53,6 +53,7 @@ final class TextRenderer implements EventListener {
                     + style.dim("  execution " + e.execution() + " (" + e.text("previousStatus") + ")");
             case PLANNED -> "  plan  " + label(e) + "  " + (e.message() != null ? style.dim(e.message())
                     : change(e));
+            case APPROVAL_REQUESTED -> style.yellow("⏸ ") + e.message();
             case APPROVAL_GRANTED -> style.green("✔ ") + e.message();
             case APPROVAL_DECLINED -> style.red("✗ not approved: ") + e.message();
             case STEP_STARTED -> {

@@ -24,7 +24,7 @@ public final class AuditTrail implements EventListener {
     @Override
     public void on(Event event) {
         switch (event.type()) {
-            case EXECUTION_STARTED, EXECUTION_RESUMED, APPROVAL_GRANTED, APPROVAL_DECLINED,
+            case EXECUTION_STARTED, EXECUTION_RESUMED, APPROVAL_REQUESTED, APPROVAL_GRANTED, APPROVAL_DECLINED,
                  EXECUTION_INTERRUPTED, EXECUTION_FINISHED -> record(event);
             default -> { }
         }
@@ -36,7 +36,7 @@ public final class AuditTrail implements EventListener {
         fields.put("execution", event.execution());
         fields.put("time", event.time().toString());
         for (String key : new String[] {"runbook", "runbookFile", "runbookSha256", "params", "topology", "identity", "status",
-                "exitCode", "by"}) {
+                "exitCode", "by", "plan", "approvals", "required", "requester", "givenAt"}) {
             if (event.get(key) != null) {
                 fields.put(key, event.get(key));
             }

@@ -27,15 +27,19 @@ import java.util.Set;
  */
 public final class Engine {
 
+    private static final String KNOWN_AFTER_APPLY = "known after apply";
+
     private final ActionRegistry actions;
     private final StepInputs inputs;
     private final StepRunner runner;
+    private final ApprovalGate approvals;
     private final Clock clock;
 
     public Engine(ActionRegistry actions, Expressions expressions, Clock clock) {
         this.actions = actions;
         this.inputs = new StepInputs(expressions);
         this.runner = new StepRunner(actions, inputs, clock);
+        this.approvals = new ApprovalGate(clock);
         this.clock = clock;
     }
 
@@ -130,12 +134,11 @@ public final class Engine {
         }
         List<StepSpec> remaining = runbook.flatSteps().stream().filter(s -> !done(state, s)).toList();
         if (!state.approved()) {
-            int changes = acting(planSteps(x, remaining));
+            PlanApproval plan = planApproval(x, remaining, planSteps(x, remaining));
             if (x.stop().requested()) {
                 return interrupted(x);
             }
-            Optional<OperatorAbort> declined = approval(x, "Apply " + changes + " change(s) of runbook '"
-                    + runbook.name() + "'?");
+            Optional<OperatorAbort> declined = approvals.approve(x, plan);
             if (declined.isPresent()) {
                 return finish(x, ExecutionStatus.ABORTED, ExitCode.ABORTED,
                         "not approved: " + declined.get().getMessage() + "; nothing was changed");
@@ -437,6 +440,24 @@ public final class Engine {
         return planned;
     }
 
+    /** What the operator (and, when the policy wants them, others) approve: the acting steps' changes. */
+    private static PlanApproval planApproval(Execution x, List<StepSpec> steps, List<Planned> planned) {
+        List<PlanApproval.PlannedChange> changes = new ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            Planned plan = planned.get(i);
+            if (plan.acts()) {
+                StepSpec step = steps.get(i);
+                changes.add(new PlanApproval.PlannedChange(step.id(), step.action(),
+                        plan.change().map(Change::current).orElse(KNOWN_AFTER_APPLY),
+                        plan.change().map(Change::desired).orElse(KNOWN_AFTER_APPLY)));
+            }
+        }
+        Approvals given = x.approvals();
+        return PlanApproval.of(x.id(), x.runbook().name(), x.runbook().source(), given.topology().orElse(null),
+                given.account().orElse(null), ExecutionService.journalled(x.runbook(), x.params()), changes,
+                given.policy().required(), given.policy().expires(), given.requester().orElse(null));
+    }
+
     private static int acting(List<Planned> planned) {
         return (int) planned.stream().filter(Planned::acts).count();
     }
@@ -447,7 +468,7 @@ public final class Engine {
             Optional<String> unknown = inputs.unknownReference(step, ran);
             if (unknown.isPresent()) {
                 runner.emit(x, EventType.PLANNED, phase, step, null,
-                        "known after apply (reads " + unknown.get() + ")", Map.of());
+                        KNOWN_AFTER_APPLY + " (reads " + unknown.get() + ")", Map.of());
                 return new Planned(Optional.empty(), false);
             }
             Change change = planTyped(actions.get(step.action()), x, phase, step);

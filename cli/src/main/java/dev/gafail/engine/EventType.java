@@ -10,6 +10,9 @@ public enum EventType {
     EXECUTION_RESUMED,
     /** A step's plan: current -> desired. */
     PLANNED,
+    /** The plan waits for approvals of others ({@code approvals.required} > 1); its data are the {@link PlanApproval}. */
+    APPROVAL_REQUESTED,
+    /** One person approved the plan: the requester at the prompt, or another with {@code gafail approve}. */
     APPROVAL_GRANTED,
     APPROVAL_DECLINED,
     STEP_STARTED,

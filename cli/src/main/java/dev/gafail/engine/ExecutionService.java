@@ -1,5 +1,6 @@
 package dev.gafail.engine;
 
+import dev.gafail.runbook.ApprovalPolicy;
 import dev.gafail.runbook.ParameterValues;
 import dev.gafail.runbook.Runbook;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ public final class ExecutionService {
         Redactor redactor = options.redactor();
         EventBus bus = new EventBus(redactor, List.of(console));
         return masked(redactor, engine.plan(new Execution("dry-run", runbook, params, options.topology(), options.operator(),
-                options.stop(), bus, new ExecutionState(), null)));
+                options.stop(), bus, new ExecutionState(), null, Approvals.alone())));
     }
 
     public ExecutionResult start(Runbook runbook, Map<String, Object> params, RunOptions options,
@@ -217,7 +218,41 @@ public final class ExecutionService {
                                 EventBus bus, ExecutionState state, Instant from) {
         Duration timeout = options.timeout() != null ? options.timeout() : runbook.timeout();
         return new Execution(id, runbook, params, options.topology(), options.operator(), options.stop(), bus, state,
-                timeout == null ? null : from.plus(timeout));
+                timeout == null ? null : from.plus(timeout), new KeptApprovals(backend, id, options));
+    }
+
+    /** An execution's approvals as its state keeps them, and what its options know of who runs it and where. */
+    private record KeptApprovals(StateBackend backend, String id, RunOptions options) implements Approvals {
+
+        @Override
+        public ApprovalPolicy policy() {
+            return options.approvals();
+        }
+
+        @Override
+        public Optional<String> requester() {
+            return identity("arn");
+        }
+
+        @Override
+        public Optional<String> account() {
+            return identity("account");
+        }
+
+        @Override
+        public Optional<String> topology() {
+            return Optional.ofNullable(options.target().get("topology")).map(String::valueOf);
+        }
+
+        @Override
+        public List<Approval> given() {
+            return backend.approvals(id);
+        }
+
+        private Optional<String> identity(String field) {
+            return options.target().get("identity") instanceof Map<?, ?> caller && caller.get(field) != null
+                    ? Optional.of(String.valueOf(caller.get(field))) : Optional.empty();
+        }
     }
 
     private void noteStaleHolder(Lease lock, AuditTrail audit, EventListener bus, String id) {
@@ -239,10 +274,8 @@ public final class ExecutionService {
 
     /** Who takes the lock: this process, and the AWS identity it acts as when the run knows it. */
     private ExecutionLock.Holder holder(String scope, String id, RunOptions options) {
-        String identity = options.target().get("identity") instanceof Map<?, ?> caller && caller.get("arn") != null
-                ? String.valueOf(caller.get("arn")) : null;
         return new ExecutionLock.Holder(scope, actor.user(), actor.host(), actor.pid(), actor.processStart(),
-                clock.instant(), id, identity, null);
+                clock.instant(), id, new KeptApprovals(backend, id, options).requester().orElse(null), null);
     }
 
     /** The topology file the execution acts on, as it is now, to keep beside its journal. */

@@ -35,6 +35,7 @@ public final class ExecutionState implements EventListener {
     private Event finished;
     private Event last;
     private boolean approved;
+    private Event approvalRequested;
     private boolean rollingBack;
 
     public static ExecutionState replay(List<Event> journal) {
@@ -56,9 +57,13 @@ public final class ExecutionState implements EventListener {
                 // A resumed execution is approved anew by whoever resumes it.
                 finished = null;
                 approved = false;
+                approvalRequested = null;
             }
             case EXECUTION_FINISHED -> finished = event;
-            case APPROVAL_GRANTED -> approved = true;
+            case APPROVAL_REQUESTED -> approvalRequested = event;
+            // Approvals before there were several carry no count: one was enough.
+            case APPROVAL_GRANTED -> approved = !(event.get("required") instanceof Number required)
+                    || event.get("approvals") instanceof Number count && count.intValue() >= required.intValue();
             case STEP_APPLYING -> {
                 if (event.phase() == Phase.STEP && !changedInOrder.contains(step)) {
                     changedInOrder.add(step);
@@ -144,6 +149,11 @@ public final class ExecutionState implements EventListener {
     /** Whether the step type's own compensation of the step made its change: a resume does not repeat it. */
     public synchronized boolean compensationApplied(String step) {
         return compensationsApplied.contains(step);
+    }
+
+    /** The plan that waits for others' approvals, as its {@code approval-requested} event; empty when none waits. */
+    public synchronized Optional<Event> awaitingApproval() {
+        return approved || finished != null ? Optional.empty() : Optional.ofNullable(approvalRequested);
     }
 
     public synchronized boolean approved() {

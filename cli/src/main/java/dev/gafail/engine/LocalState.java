@@ -212,4 +212,16 @@ public final class LocalState implements StateBackend {
                     + IoErrors.reason(e), e);
         }
     }
+
+    /** Nobody else sees this folder: a second person's approval has nowhere to come from. */
+    @Override
+    public void approve(String id, Approval approval) {
+        throw new GafailException(ExitCode.USAGE, "the state is the local folder " + home + ", which no one else"
+                + " sees; approvals of others need the shared state (state.s3 in the topology)");
+    }
+
+    @Override
+    public List<Approval> approvals(String id) {
+        return List.of();
+    }
 }

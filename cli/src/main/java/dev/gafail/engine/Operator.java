@@ -1,5 +1,6 @@
 package dev.gafail.engine;
 
+import java.util.List;
 import java.util.Optional;
 
 /** The person running gafail, as far as the engine needs them: to approve or decline, and to give a secret again. */
@@ -14,6 +15,11 @@ public interface Operator {
      * @throws OperatorAbort on no, or when there is nobody to ask (no terminal and no --yes)
      */
     void approve(String question) throws OperatorAbort;
+
+    /** Asks {@code question} about what {@code summary} shows (a plan): the operator at a terminal reads it first. */
+    default void approve(List<String> summary, String question) throws OperatorAbort {
+        approve(question);
+    }
 
     /** The value of {@code what}, typed by the person at the terminal; empty when there is nobody to ask. */
     default Optional<String> secret(String what) {

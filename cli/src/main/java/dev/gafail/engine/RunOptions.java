@@ -1,5 +1,6 @@
 package dev.gafail.engine;
 
+import dev.gafail.runbook.ApprovalPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,15 +11,16 @@ import java.util.Map;
  * runbook's), what masks the secret values everywhere, and what the execution acts on: the lock's
  * scope (null: the runbook file), the topology's variables for expressions (null: none) and facts
  * for the journal's and audit log's record of the start (the topology, the caller's AWS identity),
- * and notices for the operator, journalled as the execution begins.
+ * notices for the operator, journalled as the execution begins, and who must approve its plan.
  */
 public record RunOptions(Operator operator, StopSignal stop, String reason, String command, Duration timeout,
                          Redactor redactor, String lockScope, Map<String, Object> topology,
-                         Map<String, Object> target, List<String> notices) {
+                         Map<String, Object> target, List<String> notices, ApprovalPolicy approvals) {
 
     public RunOptions {
         topology = topology == null ? null : Map.copyOf(topology);
         target = target == null ? Map.of() : Map.copyOf(target);
         notices = notices == null ? List.of() : List.copyOf(notices);
+        approvals = approvals == null ? ApprovalPolicy.ONE : approvals;
     }
 }

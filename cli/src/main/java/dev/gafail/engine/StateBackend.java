@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where executions are kept: their lock, their journals, the runbook and topology each ran with, and
- * requests to abort them. A folder on this machine ({@link LocalState}), or a bucket the whole team
+ * Where executions are kept: their lock, their journals, the runbook and topology each ran with,
+ * requests to abort them, and approvals of their plans. A folder on this machine ({@link LocalState}), or a bucket the whole team
  * shares. {@link ExecutionStore} reads executions through it; {@link ExecutionService} writes them.
  */
 public interface StateBackend {
@@ -85,6 +85,17 @@ public interface StateBackend {
 
     /** Forgets the request to stop execution {@code id}, once its holder journalled it. */
     void clearAbort(String id);
+
+    /**
+     * Keeps one person's approval of execution {@code id}'s plan, for the execution to read ({@code gafail
+     * approve}); the state stamps when it received it.
+     *
+     * @throws GafailException USAGE where no one else could see the execution (a local folder)
+     */
+    void approve(String id, Approval approval);
+
+    /** Every approval kept for execution {@code id}, of any plan, each with when the state received it. */
+    List<Approval> approvals(String id);
 
     /** One execution's journal as stored: its contents, or (null contents) the one line why it cannot be read. */
     record JournalRead(Journal.Contents contents, String problem) {

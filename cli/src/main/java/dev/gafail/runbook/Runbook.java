@@ -7,12 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A validated runbook. {@code timeout} bounds the whole execution (null: unbounded).
+ * A validated runbook. {@code timeout} bounds the whole execution (null: unbounded); {@code approvals}
+ * says who must approve its plan.
  * {@code source} is the file's text, kept so an execution can be resumed with exactly the runbook it began with.
  */
 public record Runbook(String file, Metadata metadata, Map<String, ParameterSpec> parameters,
                       List<StepSpec> preconditions, List<StepNode> steps, List<StepSpec> verify,
-                      List<StepSpec> rollback, Duration timeout, String source) {
+                      List<StepSpec> rollback, Duration timeout, ApprovalPolicy approvals, String source) {
 
     public Runbook {
         parameters = Map.copyOf(parameters);

@@ -95,7 +95,7 @@ public final class RunbookLoader {
         return new Runbook(tree.file(), metadata, parameters,
                 steps(tree, "/preconditions", OnFailure.STOP), steps,
                 steps(tree, "/verify", OnFailure.STOP), steps(tree, "/rollback", OnFailure.CONTINUE),
-                duration(root.path("timeout")), source);
+                duration(root.path("timeout")), ApprovalPolicy.at(tree, "/approvals"), source);
     }
 
     private static List<StepSpec> steps(PositionedTree tree, String pointer, OnFailure defaultOnFailure) {

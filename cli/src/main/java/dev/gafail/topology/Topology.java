@@ -1,5 +1,6 @@
 package dev.gafail.topology;
 
+import dev.gafail.runbook.ApprovalPolicy;
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,11 +18,12 @@ import java.util.Optional;
  * @param endpoints  endpoint overrides by service ({@code default}, {@code rds}, ...) or AWS region; empty at AWS
  * @param parameters values for runbook parameters of these names when {@code --set} gives none, as text
  * @param state      the S3 bucket of the team's state; null: gafail's local folder
+ * @param approvals  who approves every execution's plan on it (a runbook may ask for more)
  */
 public record Topology(String file, String name, URI endpoint, String acceleratorArn, String acceleratorRegion,
                        String globalDatabase,
                        Map<String, Region> regions, List<String> alarms, Map<String, URI> endpoints,
-                       Map<String, String> parameters, StateBucket state) {
+                       Map<String, String> parameters, StateBucket state, ApprovalPolicy approvals) {
 
     /** Global Accelerator's control plane lives in us-west-2 at AWS, whatever the regions it serves. */
     public static final String DEFAULT_ACCELERATOR_REGION = "us-west-2";

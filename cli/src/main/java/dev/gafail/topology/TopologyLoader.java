@@ -1,5 +1,6 @@
 package dev.gafail.topology;
 
+import dev.gafail.runbook.ApprovalPolicy;
 import dev.gafail.yaml.Durations;
 import dev.gafail.yaml.InvalidFileException;
 import dev.gafail.yaml.PositionedTree;
@@ -134,7 +135,7 @@ public final class TopologyLoader {
                 root.at("/accelerator/arn").asString(),
                 root.at("/accelerator/controlPlaneRegion").asString(Topology.DEFAULT_ACCELERATOR_REGION),
                 root.path("globalDatabase").asString(), regions, alarms, endpoints,
-                parameters, stateBucket(root.at("/state/s3")));
+                parameters, stateBucket(root.at("/state/s3")), ApprovalPolicy.at(tree, "/approvals"));
     }
 
     private static StateBucket stateBucket(JsonNode s3) {
