@@ -9,12 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * A least-privilege IAM policy for a set of IAM actions: each scoped to the topology's resources
  * where the API allows it (CloudWatch's GetMetricData and PutMetricData allow none), statements
  * grouped by the resources they share; and, when the topology keeps its state in S3, what gafail's
- * state calls need in that bucket, under its prefix only. Never an action wildcard.
+ * state calls need in that bucket: its objects under its prefix only, and reads of the bucket's own
+ * versioning and Object Lock settings. Never an action wildcard.
  */
 public final class IamPolicy {
 
@@ -25,8 +27,30 @@ public final class IamPolicy {
      */
     public static final List<String> STATE_OBJECT_ACTIONS = List.of("s3:DeleteObject", "s3:GetObject",
             "s3:PutObject");
-    /** ListObjectsV2 under the prefix; it also lets S3 answer a read of a missing object 404, not 403. */
-    public static final String STATE_LIST_ACTION = "s3:ListBucket";
+    /** The folder of the audit trail under the state prefix: its records and the hint to its head. */
+    public static final String AUDIT_FOLDER = "audit/";
+    /**
+     * An audit record's own retention: a PutObject that sets Object Lock's mode and retain-until date
+     * needs PutObjectRetention, and {@code audit verify} reads it back. Only in the audit folder, so the
+     * lock and journal objects, which are deleted and rewritten, cannot be locked.
+     */
+    public static final List<String> AUDIT_RETENTION_ACTIONS = List.of("s3:GetObjectRetention",
+            "s3:PutObjectRetention");
+    /**
+     * ListObjectsV2 and ListObjectVersions under the prefix (verify sees overwritten versions and delete
+     * markers); ListBucket also lets S3 answer a read of a missing object 404, not 403.
+     */
+    public static final List<String> STATE_LIST_ACTIONS = List.of("s3:ListBucket", "s3:ListBucketVersions");
+    /** What verify reads of the bucket itself: whether it is versioned, and its Object Lock configuration. */
+    public static final List<String> STATE_BUCKET_ACTIONS = List.of("s3:GetBucketObjectLockConfiguration",
+            "s3:GetBucketVersioning");
+    /**
+     * Everything the state needs in its bucket. Never s3:BypassGovernanceRetention,
+     * s3:PutBucketObjectLockConfiguration or s3:DeleteObjectVersion: with those an operator could
+     * shorten a record's retention, change the bucket's, or erase a version for good.
+     */
+    public static final List<String> STATE_ACTIONS = Stream.of(STATE_OBJECT_ACTIONS, AUDIT_RETENTION_ACTIONS,
+            STATE_LIST_ACTIONS, STATE_BUCKET_ACTIONS).flatMap(List::stream).toList();
 
     private IamPolicy() {
     }
@@ -72,12 +96,8 @@ public final class IamPolicy {
         }
         List<Map<String, Object>> statements = new ArrayList<>();
         byResources.forEach((resources, grouped) -> {
-            Map<String, Object> statement = new LinkedHashMap<>();
-            statement.put("Sid", sid(grouped.first(), statements.size()));
-            statement.put("Effect", "Allow");
-            statement.put("Action", List.copyOf(grouped));
-            statement.put("Resource", resources.size() == 1 ? resources.get(0) : resources);
-            statements.add(statement);
+            statements.add(statement(sid(grouped.first(), statements.size()), List.copyOf(grouped),
+                    resources.size() == 1 ? resources.get(0) : resources));
         });
         if (scope != null && scope.state() != null) {
             statements.addAll(stateStatements(scope.partition(), scope.state()));
@@ -121,27 +141,32 @@ public final class IamPolicy {
     }
 
     /**
-     * The objects under the state prefix, and listing the bucket limited to that prefix. Without a
-     * prefix the bucket is gafail's alone, and a listing with no prefix (s3:prefix absent, which
-     * StringLike would refuse) stays allowed.
+     * The objects under the state prefix, the audit records' retention, listing the bucket (and its
+     * versions) limited to that prefix, and reading the bucket's versioning and Object Lock
+     * configuration. Without a prefix the bucket is gafail's alone, and a listing with no prefix
+     * (s3:prefix absent, which StringLike would refuse) stays allowed.
      */
     private static List<Map<String, Object>> stateStatements(String partition, StateBucket state) {
         String bucket = "arn:" + partition + ":s3:::" + state.bucket();
         String prefix = literal(state.prefix());
-        Map<String, Object> objects = new LinkedHashMap<>();
-        objects.put("Sid", "GafailStateObjects");
-        objects.put("Effect", "Allow");
-        objects.put("Action", STATE_OBJECT_ACTIONS);
-        objects.put("Resource", bucket + "/" + prefix + "*");
-        Map<String, Object> list = new LinkedHashMap<>();
-        list.put("Sid", "GafailStateList");
-        list.put("Effect", "Allow");
-        list.put("Action", List.of(STATE_LIST_ACTION));
-        list.put("Resource", bucket);
+        Map<String, Object> list = statement("GafailStateList", STATE_LIST_ACTIONS, bucket);
         if (!state.prefix().isEmpty()) {
             list.put("Condition", Map.of("StringLike", Map.of("s3:prefix", prefix + "*")));
         }
-        return List.of(objects, list);
+        return List.of(statement("GafailStateObjects", STATE_OBJECT_ACTIONS, bucket + "/" + prefix + "*"),
+                statement("GafailStateAuditRetention", AUDIT_RETENTION_ACTIONS,
+                        bucket + "/" + prefix + AUDIT_FOLDER + "*"),
+                list,
+                statement("GafailStateBucket", STATE_BUCKET_ACTIONS, bucket));
+    }
+
+    private static Map<String, Object> statement(String sid, List<String> actions, Object resource) {
+        Map<String, Object> statement = new LinkedHashMap<>();
+        statement.put("Sid", sid);
+        statement.put("Effect", "Allow");
+        statement.put("Action", actions);
+        statement.put("Resource", resource);
+        return statement;
     }
 
     /** {@code text} matched as written: IAM's wildcards and '$' as the policy variables that stand for them. */

@@ -50,16 +50,48 @@ class IamPolicyTest {
         Topology topology = topology("state: {s3: {bucket: orders-state, prefix: orders-api/, region: us-east-2}}\n");
         for (Set<String> asked : List.of(Set.<String>of(), FAILOVER)) {
             List<Map<String, Object>> s3 = s3Statements(IamPolicy.document(asked, topology));
-            assertEquals(2, s3.size(), s3.toString());
+            assertEquals(4, s3.size(), s3.toString());
             Map<String, Object> objects = s3.get(0);
             assertEquals(List.of("s3:DeleteObject", "s3:GetObject", "s3:PutObject"), actions(objects));
             assertEquals("arn:aws:s3:::orders-state/orders-api/*", objects.get("Resource"));
             assertFalse(objects.containsKey("Condition"));
-            Map<String, Object> list = s3.get(1);
-            assertEquals(List.of("s3:ListBucket"), actions(list));
-            assertEquals("arn:aws:s3:::orders-state", list.get("Resource"), "ListBucket acts on the bucket itself");
+            Map<String, Object> list = s3.get(2);
+            assertEquals(List.of("s3:ListBucket", "s3:ListBucketVersions"), actions(list));
+            assertEquals("arn:aws:s3:::orders-state", list.get("Resource"), "listing acts on the bucket itself");
             assertEquals(Map.of("StringLike", Map.of("s3:prefix", "orders-api/*")), list.get("Condition"));
         }
+    }
+
+    @Test
+    void anAuditRecordsRetentionMayBeSetAndReadInTheAuditFolderOnly() throws Exception {
+        Topology topology = topology("state: {s3: {bucket: orders-state, prefix: orders-api/, region: us-east-2}}\n");
+        Map<String, Object> retention = s3Statements(IamPolicy.document(FAILOVER, topology)).get(1);
+        assertEquals(List.of("s3:GetObjectRetention", "s3:PutObjectRetention"), actions(retention));
+        assertEquals("arn:aws:s3:::orders-state/orders-api/audit/*", retention.get("Resource"),
+                "not the lock or the journal, which are deleted and rewritten");
+        assertFalse(retention.containsKey("Condition"));
+    }
+
+    @Test
+    void theBucketsVersioningAndObjectLockConfigurationAreReadableWithoutAPrefixCondition() throws Exception {
+        Topology topology = topology("state: {s3: {bucket: orders-state, prefix: orders-api/, region: us-east-2}}\n");
+        Map<String, Object> bucket = s3Statements(IamPolicy.document(FAILOVER, topology)).get(3);
+        assertEquals(List.of("s3:GetBucketObjectLockConfiguration", "s3:GetBucketVersioning"), actions(bucket));
+        assertEquals("arn:aws:s3:::orders-state", bucket.get("Resource"));
+        assertFalse(bucket.containsKey("Condition"), "these calls carry no s3:prefix, so StringLike would refuse them");
+    }
+
+    @Test
+    void noOperatorMayShortenARetentionChangeTheBucketsLockOrEraseAVersion() throws Exception {
+        Topology topology = topology("state: {s3: {bucket: orders-state, prefix: orders-api/, region: us-east-2}}\n");
+        List<String> all = new ArrayList<>();
+        statements(IamPolicy.document(FAILOVER, topology)).forEach(s -> all.addAll(actions(s)));
+        for (String forbidden : List.of("s3:BypassGovernanceRetention", "s3:PutBucketObjectLockConfiguration",
+                "s3:DeleteObjectVersion", "s3:PutObjectLegalHold", "s3:PutBucketVersioning",
+                "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy")) {
+            assertFalse(all.contains(forbidden), forbidden + " in " + all);
+        }
+        assertTrue(all.containsAll(IamPolicy.STATE_ACTIONS), all.toString());
     }
 
     @Test
@@ -67,7 +99,7 @@ class IamPolicyTest {
         Topology topology = topology("state: {s3: {bucket: orders-state, prefix: orders-api/, region: us-east-2}}\n");
         List<String> all = new ArrayList<>();
         statements(IamPolicy.document(FAILOVER, topology)).forEach(s -> all.addAll(actions(s)));
-        assertEquals(FAILOVER.size() + 4, all.size(), all.toString());
+        assertEquals(FAILOVER.size() + 9, all.size(), all.toString());
         assertTrue(all.containsAll(FAILOVER), all.toString());
     }
 
@@ -84,7 +116,8 @@ class IamPolicyTest {
         Topology topology = topology("state: {s3: {bucket: orders-state, region: us-east-2}}\n");
         List<Map<String, Object>> s3 = s3Statements(IamPolicy.document(Set.of(), topology));
         assertEquals("arn:aws:s3:::orders-state/*", s3.get(0).get("Resource"));
-        assertFalse(s3.get(1).containsKey("Condition"), "StringLike would refuse a listing without a prefix");
+        assertEquals("arn:aws:s3:::orders-state/audit/*", s3.get(1).get("Resource"));
+        assertFalse(s3.get(2).containsKey("Condition"), "StringLike would refuse a listing without a prefix");
     }
 
     @Test
@@ -92,7 +125,8 @@ class IamPolicyTest {
         Topology topology = topology("state: {s3: {bucket: orders-state, prefix: team*/, region: us-east-2}}\n");
         List<Map<String, Object>> s3 = s3Statements(IamPolicy.document(Set.of(), topology));
         assertEquals("arn:aws:s3:::orders-state/team${*}/*", s3.get(0).get("Resource"));
-        assertEquals(Map.of("StringLike", Map.of("s3:prefix", "team${*}/*")), s3.get(1).get("Condition"));
+        assertEquals("arn:aws:s3:::orders-state/team${*}/audit/*", s3.get(1).get("Resource"));
+        assertEquals(Map.of("StringLike", Map.of("s3:prefix", "team${*}/*")), s3.get(2).get("Condition"));
     }
 
     @Test

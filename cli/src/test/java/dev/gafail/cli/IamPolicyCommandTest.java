@@ -39,7 +39,10 @@ class IamPolicyCommandTest {
         }
         assertEquals(List.of(
                 "[\"s3:DeleteObject\",\"s3:GetObject\",\"s3:PutObject\"] arn:aws:s3:::orders-state/orders-api/* ",
-                "[\"s3:ListBucket\"] arn:aws:s3:::orders-state {\"StringLike\":{\"s3:prefix\":\"orders-api/*\"}}"),
+                "[\"s3:GetObjectRetention\",\"s3:PutObjectRetention\"] arn:aws:s3:::orders-state/orders-api/audit/* ",
+                "[\"s3:ListBucket\",\"s3:ListBucketVersions\"] arn:aws:s3:::orders-state "
+                        + "{\"StringLike\":{\"s3:prefix\":\"orders-api/*\"}}",
+                "[\"s3:GetBucketObjectLockConfiguration\",\"s3:GetBucketVersioning\"] arn:aws:s3:::orders-state "),
                 state);
     }
 }

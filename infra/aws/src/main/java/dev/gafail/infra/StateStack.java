@@ -18,12 +18,17 @@ import software.constructs.Construct;
 /**
  * The bucket of the team's lock, journals and audit trail, in a third region, neither region-a's nor
  * region-b's, so that it outlives the loss of either: a stack of its own, since a stack lives in one
- * region. Versioned, encrypted with S3's own keys (SSE-S3: no KMS key whose permissions and region the
- * operator would also depend on), closed to the public, TLS only, and kept when the stack is deleted.
+ * region. Versioned, with Object Lock enabled (so that audit records can be retained), encrypted with
+ * S3's own keys (SSE-S3: no KMS key whose permissions and region the operator would also depend on),
+ * closed to the public, TLS only, and kept when the stack is deleted.
  */
 public final class StateStack extends Stack {
 
-    /** Old versions are the rewritten lock's and the deleted objects': kept long enough to investigate. */
+    /**
+     * Old versions are the rewritten lock's and the deleted objects': kept long enough to investigate. An
+     * audit record has an old version only if someone overwrote or deleted it, and S3 expires none still
+     * under its retention.
+     */
     static final Duration NONCURRENT_VERSIONS_KEPT = Duration.days(90);
 
     private final StateBucket state;
@@ -36,6 +41,9 @@ public final class StateStack extends Stack {
         state = new StateBucket(config.stateBucket(), config.statePrefix(), config.state().awsRegion());
         Bucket bucket = Bucket.Builder.create(this, "Bucket").bucketName(state.bucket())
                 .versioned(true)
+                // Object Lock without a default retention: gafail gives each audit record its own, and a
+                // bucket default would also lock the lock and journal objects, which are deleted and rewritten.
+                .objectLockEnabled(true)
                 .encryption(BucketEncryption.S3_MANAGED)
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)

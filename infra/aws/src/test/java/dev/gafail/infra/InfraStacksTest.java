@@ -207,8 +207,7 @@ class InfraStacksTest {
         Files.writeString(topology, TopologyImport.yaml(deployedOutputs()));
         assertEquals(GafailCli.iamPolicyActions(topology), roleActions);
         Set<String> runbooksAndState = new TreeSet<>(BundledRunbooks.iamActions());
-        runbooksAndState.addAll(IamPolicy.STATE_OBJECT_ACTIONS);
-        runbooksAndState.add(IamPolicy.STATE_LIST_ACTION);
+        runbooksAndState.addAll(IamPolicy.STATE_ACTIONS);
         assertEquals(runbooksAndState, roleActions);
     }
 
@@ -216,15 +215,50 @@ class InfraStacksTest {
     void theOperatorRoleMayUseTheStateBucketUnderItsPrefixOnly() {
         List<Map<?, ?>> s3 = operatorStatements().stream()
                 .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("s3:"))).toList();
-        assertEquals(2, s3.size(), s3.toString());
+        String bucket = "arn:aws:s3:::gafail-state-111122223333-us-east-2";
+        assertEquals(4, s3.size(), s3.toString());
         assertEquals(List.of("s3:DeleteObject", "s3:GetObject", "s3:PutObject"), actions(s3.get(0)));
-        assertEquals(Optional.of("arn:aws:s3:::gafail-state-111122223333-us-east-2/gafail/*"),
-                literal(s3.get(0).get("Resource")));
-        assertEquals(List.of("s3:ListBucket"), actions(s3.get(1)));
-        assertEquals(Optional.of("arn:aws:s3:::gafail-state-111122223333-us-east-2"),
-                literal(s3.get(1).get("Resource")));
-        assertEquals(Map.of("StringLike", Map.of("s3:prefix", "gafail/*")), s3.get(1).get("Condition"));
+        assertEquals(Optional.of(bucket + "/gafail/*"), literal(s3.get(0).get("Resource")));
+        assertEquals(List.of("s3:GetObjectRetention", "s3:PutObjectRetention"), actions(s3.get(1)));
+        assertEquals(Optional.of(bucket + "/gafail/audit/*"), literal(s3.get(1).get("Resource")));
+        assertEquals(List.of("s3:ListBucket", "s3:ListBucketVersions"), actions(s3.get(2)));
+        assertEquals(Optional.of(bucket), literal(s3.get(2).get("Resource")));
+        assertEquals(Map.of("StringLike", Map.of("s3:prefix", "gafail/*")), s3.get(2).get("Condition"));
+        assertEquals(List.of("s3:GetBucketObjectLockConfiguration", "s3:GetBucketVersioning"), actions(s3.get(3)));
+        assertEquals(Optional.of(bucket), literal(s3.get(3).get("Resource")));
         s3.forEach(st -> assertEquals("Allow", st.get("Effect")));
+        List.of(0, 1, 3).forEach(i -> assertFalse(s3.get(i).containsKey("Condition"), s3.get(i).toString()));
+    }
+
+    @Test
+    void theOperatorRoleCannotShortenARetentionChangeTheBucketsLockOrEraseAVersion() {
+        Set<String> roleActions = new TreeSet<>();
+        operatorStatements().forEach(st -> roleActions.addAll(actions(st)));
+        for (String forbidden : List.of("s3:BypassGovernanceRetention", "s3:PutBucketObjectLockConfiguration",
+                "s3:DeleteObjectVersion")) {
+            assertFalse(roleActions.contains(forbidden), forbidden + " in " + roleActions);
+        }
+        operatorStatements().forEach(st -> assertEquals("Allow", st.get("Effect"), st.toString()));
+    }
+
+    @Test
+    void theStateBucketHasObjectLockWithoutADefaultRetention() {
+        Map<String, Object> bucket = properties(state, "AWS::S3::Bucket").get(0);
+        assertEquals(true, bucket.get("ObjectLockEnabled"));
+        assertEquals(Map.of("Status", "Enabled"), bucket.get("VersioningConfiguration"), "Object Lock needs it");
+        assertFalse(bucket.containsKey("ObjectLockConfiguration"),
+                "a default retention would also lock the lock and journal objects: " + bucket);
+    }
+
+    @Test
+    void theNoncurrentVersionsLifecycleRuleIsTheOnlyExpiration() {
+        Map<String, Object> bucket = properties(state, "AWS::S3::Bucket").get(0);
+        List<?> rules = (List<?>) ((Map<?, ?>) bucket.get("LifecycleConfiguration")).get("Rules");
+        assertEquals(1, rules.size(), rules.toString());
+        Map<?, ?> rule = (Map<?, ?>) rules.get(0);
+        assertEquals(Map.of("NoncurrentDays", 90), rule.get("NoncurrentVersionExpiration"));
+        assertFalse(rule.containsKey("ExpirationInDays"), "current versions, audit records among them, never expire");
+        assertFalse(rule.containsKey("ExpiredObjectDeleteMarker"), rule.toString());
     }
 
     @Test
