@@ -322,7 +322,7 @@ public final class Session implements AutoCloseable {
         String user = Actor.current().user();
         Operator operator = change.preApproved() ? Operator.preApproved(user + " (--yes)")
                 : settings.askOperator().apply(user);
-        return new StateRequests(store(), settings.clock()).approve(id, identity().arn(), plan, reason, operator);
+        return new StateRequests(store(), settings.clock()).approve(id, () -> identity().arn(), plan, reason, operator);
     }
 
     /**

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What one responder asks of executions kept in a state others share, each audited: that a running
@@ -58,17 +59,18 @@ final class StateRequests {
     }
 
     /**
-     * Approves, as {@code identity}, the plan execution {@code id} waits on, once {@code operator} has read
-     * it and said yes; what was approved, and what the execution still needs.
+     * Approves, as {@code caller} (an AWS identity, asked once the execution is found waiting), the plan
+     * execution {@code id} waits on, once {@code operator} has read it and said yes; what was approved.
      *
      * @param plan the plan the approver means (a prefix of its hash), when they name one
      */
-    String approve(String id, String identity, Optional<String> plan, String reason, Operator operator) {
+    String approve(String id, Supplier<String> caller, Optional<String> plan, String reason, Operator operator) {
         ExecutionStore.Stored stored = store.load(store.resolve(id), clock);
         String execution = stored.summary().id();
         PlanApproval request = ExecutionState.replay(stored.events()).awaitingApproval().map(PlanApproval::from)
                 .orElseThrow(() -> new GafailException(ExitCode.USAGE, "execution " + execution + " is "
                         + stored.summary().status().wire() + " and waits for no approval; nothing was approved"));
+        String identity = caller.get();
         if (identity.equals(request.requester())) {
             throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "you (" + identity + ") run execution "
                     + execution + ": its plan needs the approval of someone else; nothing was approved");

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,20 +49,56 @@ public final class GafailProcess implements AutoCloseable {
                 args);
     }
 
-    private static GafailProcess start(Path home, List<String> wrapper, List<String> jvmOptions,
-                                       Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(wrapper);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    /**
+     * {@code gafail ARGS | tee TEE} in a pseudo-terminal of its own (util-linux {@code script}), where a
+     * person typed {@code typed}: stdout is a pipe, the terminal is still there. The process's stdout is
+     * everything the terminal showed.
+     */
+    public static GafailProcess startAtTerminal(Path home, Map<String, String> env, String typed, Path tee,
+                                                String... args) {
+        String line = "set -o pipefail; " + String.join(" ", gafail(List.of(), args).stream()
+                .map(GafailProcess::quoted).toList()) + " | tee " + quoted(tee.toString());
+        Map<String, String> shell = new HashMap<>(env);
+        shell.put("SHELL", "/bin/bash");
+        return launch(home, List.of("script", "-qefc", line, "/dev/null"), shell, typed);
+    }
+
+    private static String quoted(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private static List<String> gafail(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.gafail.cli.Main"));
         command.addAll(List.of(args));
+        return command;
+    }
+
+    private static GafailProcess start(Path home, List<String> wrapper, List<String> jvmOptions,
+                                       Map<String, String> env, String... args) {
+        // A session of its own: no controlling terminal to ask, even when the tests run from one.
+        List<String> command = new ArrayList<>(List.of("setsid"));
+        command.addAll(wrapper);
+        command.addAll(gafail(jvmOptions, args));
+        return launch(home, command, env, null);
+    }
+
+    /** Runs {@code command}, its stdin {@code typed} (null: nothing, at its end at once). */
+    private static GafailProcess launch(Path home, List<String> command, Map<String, String> env, String typed) {
         try {
             Path out = Files.createTempFile(home.getParent(), "gafail-out", ".txt");
             Path err = Files.createTempFile(home.getParent(), "gafail-err", ".txt");
+            File input = new File("/dev/null");
+            if (typed != null) {
+                Path answers = Files.createTempFile(home.getParent(), "gafail-typed", ".txt");
+                Files.writeString(answers, typed);
+                input = answers.toFile();
+            }
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                    .redirectInput(ProcessBuilder.Redirect.from(input));
             builder.environment().put("GAFAIL_HOME", home.toString());
             builder.environment().putAll(env);
             return new GafailProcess(builder.start(), out, err);

@@ -1,0 +1,209 @@
+package dev.gafail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gafail.testing.CliRun;
+import dev.gafail.testing.GafailProcess;
+import dev.gafail.testing.TestLab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The two-person rule on the lab, whose state is in its S3: a runbook that wants two approvals waits,
+ * journalled, until another AWS identity (another access key to the lab's STS) approves its plan from its
+ * own machine; the requester cannot; an approval names one plan and expires. The approval prompt is
+ * asked at the terminal even when stdout goes through {@code | tee}. The lock's lease is 5 s, so that a
+ * killed requester's lock frees within the test.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ApprovalsLabTest {
+
+    private static final Pattern EXECUTION = Pattern.compile("execution (\\S+)");
+    private static final Duration EXPIRY = Duration.ofSeconds(6);
+
+    @RegisterExtension
+    static final TestLab LAB = new TestLab("approvals", config -> config);
+
+    private static Path topology;
+
+    /** A runbook of one change, region-b's service to {@code to}, which two people must approve. */
+    private static Path runbook(String name, String to, int required) throws Exception {
+        Path file = LAB.dir().resolve(name + ".yaml");
+        Files.writeString(file, """
+                apiVersion: gafail.dev/v1
+                kind: Runbook
+                metadata: {name: %s}
+                approvals: {required: %d, expires: %ds}
+                steps:
+                  - id: scale-b
+                    action: ecs.scale
+                    with: {region: region-b, to: %s}
+                """.formatted(name, required, EXPIRY.toSeconds(), to));
+        return file;
+    }
+
+    @BeforeAll
+    static void shortLease() throws Exception {
+        String text = Files.readString(LAB.lab().topologyFile());
+        String shortened = text.replace("region: us-east-2}}", "region: us-east-2, lease: 5s}}");
+        assertFalse(text.equals(shortened), "the lab's topology names its state bucket:\n" + text);
+        topology = LAB.dir().resolve("team.gafail.yaml");
+        Files.writeString(topology, shortened);
+    }
+
+    private static Map<String, String> laptop(String name) {
+        return Map.of("GAFAIL_TOPOLOGY", topology.toString(), "HOSTNAME", "laptop-" + name,
+                "AWS_ACCESS_KEY_ID", "AKID" + name.toUpperCase(), "AWS_SECRET_ACCESS_KEY", "secret-of-" + name);
+    }
+
+    private static Path home(String name) throws Exception {
+        return Files.createDirectories(LAB.dir().resolve("laptops").resolve(name).resolve(".gafail"));
+    }
+
+    private static GafailProcess requester(String... args) throws Exception {
+        return GafailProcess.start(home("alice"), laptop("alice"), args);
+    }
+
+    private static CliRun.Result as(String name, String... args) throws Exception {
+        CliRun run = CliRun.in(home(name));
+        laptop(name).forEach(run::env);
+        return run.run(args);
+    }
+
+    private static String identity(String name) {
+        return "arn:aws:sts::000000000000:assumed-role/gafail-operator/AKID" + name.toUpperCase();
+    }
+
+    /** Waits (bounded) until the process's stdout satisfies {@code seen}; returns it. */
+    private static String await(GafailProcess process, Predicate<String> seen) throws Exception {
+        Instant end = Instant.now().plusSeconds(60);
+        while (!seen.test(process.out())) {
+            assertTrue(process.isAlive() && Instant.now().isBefore(end), "stdout:\n" + process.out() + "\nstderr:\n"
+                    + process.err());
+            Thread.sleep(200);
+        }
+        return process.out();
+    }
+
+    private static String waiting(GafailProcess process) throws Exception {
+        String out = await(process, o -> o.contains("waiting for 1 more approval"));
+        Matcher id = EXECUTION.matcher(out);
+        assertTrue(id.find(), out);
+        return id.group(1);
+    }
+
+    /** Resumes {@code id} as alice once the killed holder's 5 s lease has run out: waiting again. */
+    private static GafailProcess resumed(String id) throws Exception {
+        Instant end = Instant.now().plusSeconds(40);
+        while (true) {
+            GafailProcess process = requester("resume", id, "--yes");
+            while (process.isAlive() && !process.out().contains("waiting for")) {
+                Thread.sleep(200);
+            }
+            if (process.out().contains("waiting for")) {
+                return process;
+            }
+            int code = process.exitCode();
+            assertTrue(code == 5 && Instant.now().isBefore(end), "exit " + code + "\n" + process.out() + process.err());
+            process.close();
+            Thread.sleep(1000);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aPlanThatNeedsTwoApprovalsWaitsUntilAnotherIdentityApprovesIt() throws Exception {
+        Path scaleUp = runbook("scale-up", "active", 2);
+        try (GafailProcess alice = requester("run", scaleUp.toString(), "--yes", "--reason", "drill")) {
+            String id = waiting(alice);
+            assertEquals(1, LAB.lab().services("region-b").count(), "nothing changes while it waits");
+            CliRun.Result shown = as("carol", "show", id);
+            assertTrue(shown.out().contains("approval-requested") || shown.out().contains("waiting for 1 more"),
+                    shown.toString());
+
+            CliRun.Result self = as("alice", "approve", id, "--yes");
+            assertEquals(3, self.code(), self.toString());
+            assertTrue(self.err().contains("needs the approval of someone else"), self.toString());
+
+            CliRun.Result other = as("bob", "approve", id, "--plan", "0123456789ab", "--yes");
+            assertEquals(3, other.code(), other.toString());
+            assertTrue(other.err().contains("the plan changed"), other.toString());
+
+            CliRun.Result approved = as("bob", "approve", id, "--yes", "--reason", "looked at it");
+            assertEquals(0, approved.code(), approved.toString());
+            assertTrue(approved.out().contains("as " + identity("bob")), approved.toString());
+
+            assertEquals(0, alice.exitCode(), alice.out() + alice.err());
+            assertTrue(alice.out().contains("(2 of 2)"), alice.out());
+            assertEquals(2, LAB.lab().services("region-b").count());
+            CliRun.Result journal = as("carol", "show", id, "--output", "json");
+            assertTrue(journal.out().contains(identity("bob")) && journal.out().contains("\"approval-granted\""),
+                    journal.out());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aWaitingExecutionSurvivesSigkillAndAnApprovalOfAnOlderPlanOrAnExpiredOneDoesNotCount() throws Exception {
+        Path scaleDown = runbook("scale-down", "warm", 2);
+        String id;
+        try (GafailProcess alice = requester("run", scaleDown.toString(), "--yes")) {
+            id = waiting(alice);
+            alice.kill();
+        }
+        assertEquals(0, as("bob", "approve", id, "--yes").code(), "an approval kept while nobody runs it");
+        LAB.lab().scale("region-b", 3);
+
+        try (GafailProcess alice = resumed(id)) {
+            String out = await(alice, o -> o.contains("not for this plan"));
+            assertTrue(out.contains("the plan changed since"), out);
+            assertTrue(alice.isAlive(), "still waiting:\n" + out);
+            assertEquals(3, LAB.lab().services("region-b").count());
+            alice.kill();
+        }
+        assertEquals(0, as("bob", "approve", id, "--yes").code());
+        Thread.sleep(EXPIRY.plusSeconds(1).toMillis());
+
+        try (GafailProcess alice = resumed(id)) {
+            String out = await(alice, o -> o.contains(" expired at "));
+            assertTrue(alice.isAlive(), "still waiting:\n" + out);
+            assertEquals(0, as("bob", "approve", id, "--yes").code());
+            assertEquals(0, alice.exitCode(), alice.out() + alice.err());
+            assertEquals(1, LAB.lab().services("region-b").count());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void underTeeTheApprovalPromptIsAskedAtTheTerminalAndNamesTopologyAccountAndChanges() throws Exception {
+        Path scaleUp = runbook("scale-up-alone", "active", 1);
+        Path tee = LAB.dir().resolve("tee.txt");
+        try (GafailProcess alice = GafailProcess.startAtTerminal(home("alice"), laptop("alice"), "n\n", tee,
+                "run", scaleUp.toString())) {
+            assertEquals(4, alice.exitCode(), alice.out() + alice.err());
+            String terminal = alice.out();
+            assertTrue(terminal.contains("topology   lab, AWS account 000000000000"), terminal);
+            assertTrue(terminal.contains("scale-b (ecs.scale): "), terminal);
+            assertTrue(terminal.contains("Apply 1 change(s) of runbook 'scale-up-alone' to topology 'lab' in AWS"
+                    + " account 000000000000? [y/N]"), terminal);
+            String piped = Files.readString(tee);
+            assertFalse(piped.contains("[y/N]"), "the question goes to the terminal, not into the pipe:\n" + piped);
+            assertTrue(piped.contains("not approved"), piped);
+        }
+        assertEquals(1, LAB.lab().services("region-b").count(), "declined: nothing changed");
+    }
+}
