@@ -23,8 +23,8 @@ final class Timeline {
         return switch (e.type()) {
             case EXECUTION_STARTED -> "started by " + e.text("user") + "@" + e.text("host") + " pid " + e.text("pid");
             case EXECUTION_RESUMED -> "resumed by " + e.text("user") + "@" + e.text("host") + " pid " + e.text("pid");
-            case APPROVAL_REQUESTED, APPROVAL_GRANTED, APPROVAL_DECLINED, NOTICE, EXECUTION_INTERRUPTED, EXECUTION_FINISHED,
-                 ROLLBACK_STARTED -> e.type().wire() + ": " + e.message();
+            case APPROVAL_REQUESTED, APPROVAL_GRANTED, APPROVAL_DECLINED, NOTICE, EXECUTION_INTERRUPTED,
+                 EXECUTION_FINISHED, ROLLBACK_STARTED -> e.type().wire() + ": " + e.message();
             case STEP_STARTED -> {
                 begun.put(key, e.time());
                 yield who + "started";
