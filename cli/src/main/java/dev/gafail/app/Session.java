@@ -380,7 +380,7 @@ public final class Session implements AutoCloseable {
         expectLost(request.lostRegions());
         Runbook runbook = request.runbook();
         Map<String, Object> params = bind(runbook, request.values());
-        RunOptions options = options(runbook, params, request.change());
+        RunOptions options = options(runbook, params, request.change(), ApprovalPolicy.ONE);
         ExecutionService service = service();
         if (request.dryRun()) {
             return service.plan(runbook, params, options, console);
@@ -470,7 +470,7 @@ public final class Session implements AutoCloseable {
         List<String> missing = secrets.stream().filter(name -> !values.containsKey(name)).sorted().toList();
         missing.forEach(name -> given.put(name, askSecret(execution, name, missing)));
         Map<String, Object> params = bind(runbook, given);
-        return new TakenUp(journalled, runbook, params, options(runbook, params, change));
+        return new TakenUp(journalled, runbook, params, options(runbook, params, change, begunWith(started)));
     }
 
     /** The runbook execution {@code id} ran, as its state keeps it; exit 2 with its problems if it no longer loads. */
@@ -507,7 +507,19 @@ public final class Session implements AutoCloseable {
                 settings.clock()), store(), settings.clock(), Actor.current(), held);
     }
 
-    private RunOptions options(Runbook runbook, Map<String, Object> params, ChangeRequest change) {
+    /**
+     * The approvals execution began with: a resume asks for at least as many, whatever the runbook copy or
+     * the resumer's topology say now.
+     */
+    private static ApprovalPolicy begunWith(Event started) {
+        return started.get("approvals") instanceof Map<?, ?> policy && policy.get("required") instanceof Number required
+                ? new ApprovalPolicy(required.intValue(), policy.get("expiresSeconds") instanceof Number seconds
+                ? Duration.ofSeconds(seconds.longValue()) : null, null) : ApprovalPolicy.ONE;
+    }
+
+    /** @param floor the approvals the execution needs at least (those it began with, when taken up) */
+    private RunOptions options(Runbook runbook, Map<String, Object> params, ChangeRequest change,
+                               ApprovalPolicy floor) {
         String user = Actor.current().user();
         Operator operator = change.preApproved() ? Operator.preApproved(user + " (--yes)")
                 : settings.askOperator().apply(user);
@@ -521,8 +533,8 @@ public final class Session implements AutoCloseable {
             facts.put("topology", t.name());
             facts.put("topologyFile", Path.of(t.file()).toAbsolutePath().normalize().toString());
         });
-        ApprovalPolicy approvals = acted.map(t -> runbook.approvals().stricter(t.approvals()))
-                .orElse(runbook.approvals());
+        ApprovalPolicy approvals = floor.stricter(acted.map(t -> runbook.approvals().stricter(t.approvals()))
+                .orElse(runbook.approvals()));
         // Others' approvals are told apart from the requester's by AWS identity; a local state refuses them.
         if (needs(runbook, a -> !a.iamActions().isEmpty())
                 || approvals.needsOthers() && acted.isPresent() && !(store().backend() instanceof LocalState)) {
@@ -530,6 +542,10 @@ public final class Session implements AutoCloseable {
         }
         if (!lostRegions.isEmpty()) {
             facts.put("lostRegions", lostRegions.stream().sorted().toList());
+        }
+        if (approvals.needsOthers()) {
+            facts.put("approvals", Map.of("required", approvals.required(), "expiresSeconds",
+                    approvals.expiry().toSeconds()));
         }
         return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), redactor,
                 acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts,

@@ -30,19 +30,22 @@ final class ConsoleOperator implements Operator {
     private final boolean interactive;
     private final StopSignal stop;
     private final Console console;
+    private final boolean echoed;
 
     /**
      * @param in      shared by every operator of the command: a reader of its own would buffer answers away
-     * @param console the terminal to read a secret from without echo, or null (then {@code in}, echoed)
+     * @param console the terminal to read a secret from without echo, or null (then {@code in}, echoed, when
+     *                {@code echoed} allows it: a stand-in for a terminal, never a person's own)
      */
     ConsoleOperator(String name, PrintWriter questions, BufferedReader in, boolean interactive, StopSignal stop,
-                    Console console) {
+                    Console console, boolean echoed) {
         this.name = name;
         this.questions = questions;
         this.in = in;
         this.interactive = interactive;
         this.stop = stop;
         this.console = console;
+        this.echoed = echoed;
     }
 
     /** What every operator of a command reads from. */
@@ -100,6 +103,9 @@ final class ConsoleOperator implements Operator {
         }
         if (console != null) {
             return Optional.ofNullable(console.readPassword("%s: ", what)).map(String::new);
+        }
+        if (!echoed) {
+            return Optional.empty();
         }
         questions.print(what + ": ");
         questions.flush();

@@ -93,7 +93,7 @@ public final class Gafail implements Runnable {
             session = new Session(new Session.Settings(context.env(), context.workingDirectory(), context.clock(),
                     context.stop(), context.argv(), context.actions(), global.topology, global.profile,
                     user -> new ConsoleOperator(user, context.questions(), answers(), context.interactive(),
-                            context.stop(), terminal()),
+                            context.stop(), terminal(), context.questions() == context.err()),
                     VersionCommand.number(), mask::add, global.state == GlobalOptions.StateChoice.local));
         }
         return session;

@@ -1,5 +1,6 @@
 package dev.gafail.engine;
 
+import dev.gafail.yaml.Durations;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,13 +14,16 @@ import java.util.Set;
 /**
  * A plan's approval, journalled: first the operator's at the prompt (or {@code --yes}); then, when the
  * policy wants more people, others' through the shared state ({@code gafail approve}), waited for until
- * they come, the operator stops it, or the execution's timeout passes. An approval counts once per
- * identity, only for this very plan, only from someone else than the requester, and only while fresh.
+ * enough are in, the operator stops it, or the wait's bound passes. An approval counts only from another
+ * identity than the requester's, only for this very plan, and only while fresh: each poll counts anew,
+ * so one that expires before enough others came stops counting.
  */
 final class ApprovalGate {
 
     /** How often a waiting execution reads the approvals given: a person's pace, a few requests a minute. */
     static final Duration POLL = Duration.ofSeconds(2);
+    /** How long a wait holds the topology's lock when the execution has no timeout of its own. */
+    static final Duration LONGEST_WAIT = Duration.ofHours(1);
 
     private final Clock clock;
 
@@ -28,43 +32,35 @@ final class ApprovalGate {
     }
 
     /**
-     * Empty once as many people as the policy wants approved {@code plan}; the operator's refusal otherwise.
+     * Empty once as many people as the policy wants approved {@code plan}; the refusal otherwise.
      *
-     * @throws InterruptedException when the operator stops the execution while it waits (it stays resumable)
+     * @throws InterruptedException when the execution is stopped while it waits (it stays resumable)
      */
     Optional<OperatorAbort> approve(Execution x, PlanApproval plan) throws InterruptedException {
         String requester = x.approvals().requester().orElse(null);
+        if (plan.required() > 1 && requester == null) {
+            // Others are told apart from the requester by AWS identity: without one, nobody could be.
+            return declined(x, new OperatorAbort("approvals.required " + plan.required() + " needs the AWS identity"
+                    + " of who runs the execution, and it is not known"));
+        }
         try {
             x.operator().approve(plan.summary(), plan.question());
         } catch (OperatorAbort abort) {
-            emit(x, EventType.APPROVAL_DECLINED, abort.getMessage(), Map.of("by", x.operator().name()));
-            return Optional.of(abort);
+            return declined(x, abort);
         }
-        Set<String> counted = new HashSet<>();
-        counted.add(requester == null ? x.operator().name() : requester);
-        grant(x, plan, x.operator().name(), requester, counted.size(), null);
-        if (counted.size() >= plan.required()) {
+        grant(x, plan, x.operator().name(), requester, 1, null);
+        if (plan.required() == 1) {
             return Optional.empty();
         }
-        emit(x, EventType.APPROVAL_REQUESTED, "waiting for " + (plan.required() - counted.size())
-                + " more approval(s) of plan " + plan.shortPlan() + ", each from another identity: gafail approve "
-                + x.id(), plan.data());
-        Set<Approval> seen = new HashSet<>();
+        emit(x, EventType.APPROVAL_REQUESTED, "waiting for " + (plan.required() - 1) + " more approval(s) of plan "
+                + plan.shortPlan() + ", each from another identity: gafail approve " + x.id(), plan.data());
+        Instant end = x.deadline() != null ? x.deadline() : clock.instant().plus(LONGEST_WAIT);
+        Map<String, Approval> counted = new LinkedHashMap<>();
+        Set<Approval> noted = new HashSet<>();
         boolean unread = false;
         while (true) {
             try {
-                for (Approval given : x.approvals().given()) {
-                    if (counted.contains(given.identity()) || !seen.add(given)) {
-                        continue;
-                    }
-                    Optional<String> refused = refusal(plan, requester, given);
-                    if (refused.isPresent()) {
-                        emit(x, EventType.NOTICE, refused.get(), Map.of("approval", given.identity()));
-                    } else {
-                        counted.add(given.identity());
-                        grant(x, plan, given.by(), given.identity(), counted.size(), given);
-                    }
-                }
+                count(x, plan, requester, counted, noted);
                 unread = false;
             } catch (UncheckedIOException e) {
                 if (!unread) {
@@ -73,18 +69,49 @@ final class ApprovalGate {
                 }
                 unread = true;
             }
-            if (counted.size() >= plan.required()) {
+            if (counted.size() + 1 >= plan.required()) {
                 return Optional.empty();
             }
-            if (x.deadline() != null && clock.instant().isAfter(x.deadline())) {
-                x.stop().request("the execution's timeout passed while it waited for approvals");
+            if (clock.instant().isAfter(end)) {
+                x.stop().request(x.deadline() != null ? "its timeout passed while it waited for approvals"
+                        : "not enough approvals came within " + Durations.human(LONGEST_WAIT) + " of waiting");
             }
             x.stop().sleep(POLL);
         }
     }
 
-    /** Why {@code given} does not count for {@code plan}; empty when it does. */
-    private Optional<String> refusal(PlanApproval plan, String requester, Approval given) {
+    /**
+     * Counts the approvals the state holds now: one per other identity, of this plan, fresh; journals each
+     * new one, and a notice for each that does not count (once) or stopped counting.
+     */
+    private void count(Execution x, PlanApproval plan, String requester, Map<String, Approval> counted,
+                       Set<Approval> noted) {
+        Instant now = clock.instant();
+        Map<String, Approval> valid = new LinkedHashMap<>();
+        for (Approval given : x.approvals().given()) {
+            Optional<String> refused = refusal(plan, requester, given, now);
+            if (refused.isEmpty()) {
+                valid.merge(given.identity(), given, (a, b) -> a.at().isAfter(b.at()) ? a : b);
+            } else if (noted.add(given)) {
+                emit(x, EventType.NOTICE, refused.get(), Map.of("approval", given.identity()));
+            }
+        }
+        for (String identity : Set.copyOf(counted.keySet())) {
+            if (!valid.containsKey(identity)) {
+                emit(x, EventType.NOTICE, "the approval of " + identity + " expired before enough others came;"
+                        + " it needs a new one", Map.of("approval", identity));
+                counted.remove(identity);
+            }
+        }
+        valid.forEach((identity, given) -> {
+            if (counted.putIfAbsent(identity, given) == null) {
+                grant(x, plan, given.by(), identity, counted.size() + 1, given);
+            }
+        });
+    }
+
+    /** Why {@code given} does not count for {@code plan} at {@code now}; empty when it does. */
+    private static Optional<String> refusal(PlanApproval plan, String requester, Approval given, Instant now) {
         if (given.identity().equals(requester)) {
             return Optional.of("the approval of " + given.identity() + " does not count: they run this execution,"
                     + " and its approval needs someone else");
@@ -95,11 +122,16 @@ final class ApprovalGate {
                     + plan.shortPlan() + "): the plan changed since; it needs a new approval");
         }
         Instant expired = given.at().plus(plan.expires());
-        if (!clock.instant().isBefore(expired)) {
-            return Optional.of("the approval of " + given.identity() + " expired at " + expired
-                    + " (approvals hold " + dev.gafail.yaml.Durations.human(plan.expires()) + "); it needs a new one");
+        if (!now.isBefore(expired)) {
+            return Optional.of("the approval of " + given.identity() + " expired at " + expired + " (approvals hold "
+                    + Durations.human(plan.expires()) + "); it needs a new one");
         }
         return Optional.empty();
+    }
+
+    private Optional<OperatorAbort> declined(Execution x, OperatorAbort abort) {
+        emit(x, EventType.APPROVAL_DECLINED, abort.getMessage(), Map.of("by", x.operator().name()));
+        return Optional.of(abort);
     }
 
     private void grant(Execution x, PlanApproval plan, String by, String identity, int count, Approval given) {

@@ -134,11 +134,10 @@ public final class Engine {
         }
         List<StepSpec> remaining = runbook.flatSteps().stream().filter(s -> !done(state, s)).toList();
         if (!state.approved()) {
-            PlanApproval plan = planApproval(x, remaining, planSteps(x, remaining));
+            Optional<OperatorAbort> declined = approve(x, remaining);
             if (x.stop().requested()) {
                 return interrupted(x);
             }
-            Optional<OperatorAbort> declined = approvals.approve(x, plan);
             if (declined.isPresent()) {
                 return finish(x, ExecutionStatus.ABORTED, ExitCode.ABORTED,
                         "not approved: " + declined.get().getMessage() + "; nothing was changed");
@@ -215,12 +214,10 @@ public final class Engine {
         List<StepSpec> waiting = deferred(x);
         try {
             if (!x.state().approved()) {
-                int changes = acting(planSteps(x, waiting));
+                Optional<OperatorAbort> declined = approve(x, waiting);
                 if (x.stop().requested()) {
                     return interrupted(x);
                 }
-                Optional<OperatorAbort> declined = approval(x, "Complete " + changes + " deferred change(s) of"
-                        + " execution " + x.id() + "?");
                 if (declined.isPresent()) {
                     return finish(x, ExecutionStatus.SUCCEEDED_WITH_DEFERRED, ExitCode.ABORTED, "not approved: "
                             + declined.get().getMessage() + "; nothing was changed, the steps stay deferred");
@@ -244,17 +241,27 @@ public final class Engine {
                 + " of " + waiting.size() + " deferred step(s) of runbook '" + x.runbook().name() + "'");
     }
 
-    /** Asks the operator to approve, and journals the answer: the refusal, if they declined. */
-    private Optional<OperatorAbort> approval(Execution x, String question) {
-        try {
-            x.operator().approve(question);
-            emitExecution(x, EventType.APPROVAL_GRANTED, "approved by " + x.operator().name(),
-                    Map.of("by", x.operator().name()));
-            return Optional.empty();
-        } catch (OperatorAbort abort) {
-            emitExecution(x, EventType.APPROVAL_DECLINED, abort.getMessage(), Map.of("by", x.operator().name()));
-            return Optional.of(abort);
+    /**
+     * Plans {@code steps} and has the plan approved, journalled: empty once approved, the refusal otherwise.
+     * A plan others approved (they may take a while) is planned again before it runs, and approved anew if
+     * it changed meanwhile: what runs is what they approved.
+     */
+    private Optional<OperatorAbort> approve(Execution x, List<StepSpec> steps) throws InterruptedException {
+        PlanApproval plan = planApproval(x, steps, planSteps(x, steps));
+        while (!x.stop().requested()) {
+            Optional<OperatorAbort> declined = approvals.approve(x, plan);
+            if (declined.isPresent() || !x.approvals().policy().needsOthers()) {
+                return declined;
+            }
+            PlanApproval now = planApproval(x, steps, planSteps(x, steps));
+            if (now.plan().equals(plan.plan())) {
+                return Optional.empty();
+            }
+            emitExecution(x, EventType.NOTICE, "the plan changed while it waited for approvals (now plan "
+                    + now.shortPlan() + "); it needs approving again", Map.of());
+            plan = now;
         }
+        return Optional.empty();
     }
 
     /** Decides what a batch's outcomes mean for the execution; empty to go on. */
@@ -455,7 +462,7 @@ public final class Engine {
         Approvals given = x.approvals();
         return PlanApproval.of(x.id(), x.runbook().name(), x.runbook().source(), given.topology().orElse(null),
                 given.account().orElse(null), ExecutionService.journalled(x.runbook(), x.params()), changes,
-                given.policy().required(), given.policy().expires(), given.requester().orElse(null));
+                given.policy().required(), given.policy().expiry(), given.requester().orElse(null));
     }
 
     private static int acting(List<Planned> planned) {

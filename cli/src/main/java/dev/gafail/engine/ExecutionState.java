@@ -60,7 +60,11 @@ public final class ExecutionState implements EventListener {
                 approvalRequested = null;
             }
             case EXECUTION_FINISHED -> finished = event;
-            case APPROVAL_REQUESTED -> approvalRequested = event;
+            case APPROVAL_REQUESTED -> {
+                // A plan that changed while others approved it is asked for again: what was approved no longer holds.
+                approvalRequested = event;
+                approved = false;
+            }
             // Approvals before there were several carry no count: one was enough.
             case APPROVAL_GRANTED -> approved = !(event.get("required") instanceof Number required)
                     || event.get("approvals") instanceof Number count && count.intValue() >= required.intValue();

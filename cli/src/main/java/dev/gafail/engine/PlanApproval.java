@@ -42,7 +42,12 @@ public record PlanApproval(String execution, String runbook, String topology, St
         changes = List.copyOf(changes);
     }
 
-    /** The plan of {@code changes}, its hash over everything it shows and the runbook's text. */
+    /**
+     * The plan of {@code changes}, its hash over the runbook's text and everything the plan shows but what
+     * each step found ({@code current}: counts of running tasks, a lag in milliseconds), which moves on its
+     * own from one plan to the next; what each step would bring about ({@code desired}) names the state it
+     * starts from where that matters (a service's desired count, the writer).
+     */
     public static PlanApproval of(String execution, String runbook, String runbookSource, String topology,
                                   String account, Map<String, Object> params, List<PlannedChange> changes,
                                   int required, Duration expires, String requester) {
@@ -53,7 +58,7 @@ public record PlanApproval(String execution, String runbook, String topology, St
         hashed.put("topology", topology);
         hashed.put("account", account);
         hashed.put("params", params);
-        hashed.put("changes", changes);
+        hashed.put("changes", changes.stream().map(c -> List.of(c.step(), c.action(), c.desired())).toList());
         return new PlanApproval(execution, runbook, topology, account, params, changes, sha256(hashed), required,
                 expires, requester);
     }
@@ -105,8 +110,14 @@ public record PlanApproval(String execution, String runbook, String topology, St
             data.put("account", account);
         }
         data.put("params", params);
-        data.put("changes", changes.stream().map(c -> Map.of("step", c.step(), "action", c.action(),
-                "current", c.current(), "desired", c.desired())).toList());
+        data.put("changes", changes.stream().map(c -> {
+            Map<String, Object> change = new LinkedHashMap<>();
+            change.put("step", c.step());
+            change.put("action", c.action());
+            change.put("current", c.current());
+            change.put("desired", c.desired());
+            return change;
+        }).toList());
         data.put("required", required);
         data.put("expiresSeconds", expires.toSeconds());
         if (requester != null) {
@@ -115,22 +126,30 @@ public record PlanApproval(String execution, String runbook, String topology, St
         return data;
     }
 
-    /** The request as the journal kept it ({@link #data()}). */
+    /**
+     * The request as the journal kept it ({@link #data()}).
+     *
+     * @throws GafailException USAGE when the event lacks what a request holds (a journal written by hand)
+     */
     @SuppressWarnings("unchecked")
     public static PlanApproval from(Event requested) {
-        List<PlannedChange> changes = new ArrayList<>();
-        if (requested.get("changes") instanceof List<?> list) {
-            list.forEach(c -> {
-                Map<String, Object> m = (Map<String, Object>) c;
-                changes.add(new PlannedChange(String.valueOf(m.get("step")), String.valueOf(m.get("action")),
-                        String.valueOf(m.get("current")), String.valueOf(m.get("desired"))));
-            });
+        if (!(requested.get("plan") instanceof String plan) || plan.length() < SHOWN
+                || !(requested.get("required") instanceof Number required)
+                || !(requested.get("expiresSeconds") instanceof Number expires)
+                || !(requested.get("changes") instanceof List<?> list)) {
+            throw new GafailException(ExitCode.USAGE, "execution " + requested.execution() + "'s request for approval"
+                    + " in its journal lacks its plan, its count or its expiry; nothing was approved");
         }
-        return new PlanApproval(requested.execution(), requested.text("runbook"), requested.text("topology"),
-                requested.text("account"), requested.get("params") instanceof Map<?, ?> p
-                ? (Map<String, Object>) p : Map.of(), changes, requested.text("plan"),
-                ((Number) requested.get("required")).intValue(),
-                Duration.ofSeconds(((Number) requested.get("expiresSeconds")).longValue()), requested.text("requester"));
+        List<PlannedChange> changes = new ArrayList<>();
+        for (Object c : list) {
+            Map<String, Object> m = c instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+            changes.add(new PlannedChange(String.valueOf(m.get("step")), String.valueOf(m.get("action")),
+                    String.valueOf(m.get("current")), String.valueOf(m.get("desired"))));
+        }
+        return new PlanApproval(requested.execution(), String.valueOf(requested.text("runbook")),
+                requested.text("topology"), requested.text("account"), requested.get("params") instanceof Map<?, ?> p
+                ? (Map<String, Object>) p : Map.of(), changes, plan, required.intValue(),
+                Duration.ofSeconds(expires.longValue()), requested.text("requester"));
     }
 
     private static String sha256(Map<String, Object> content) {

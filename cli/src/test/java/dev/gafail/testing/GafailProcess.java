@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 /** gafail as a real child process (same classes as the tests), for signals, crashes and races. */
 public final class GafailProcess implements AutoCloseable {
 
+    /** util-linux's, where it is (not on macOS, where a test run from a terminal may then ask there). */
+    private static final List<Path> SETSID = List.of(Path.of("/usr/bin/setsid"), Path.of("/bin/setsid"));
+
     private final Process process;
     private final Path out;
     private final Path err;
@@ -51,13 +54,15 @@ public final class GafailProcess implements AutoCloseable {
 
     /**
      * {@code gafail ARGS | tee TEE} in a pseudo-terminal of its own (util-linux {@code script}), where a
-     * person typed {@code typed}: stdout is a pipe, the terminal is still there. The process's stdout is
+     * person typed {@code typed}: stdout is a pipe, the terminal is still there. With {@code piped}, stdin is
+     * a pipe too, fed {@code piped} ({@code printf PIPED | gafail ARGS | tee TEE}). The process's stdout is
      * everything the terminal showed.
      */
-    public static GafailProcess startAtTerminal(Path home, Map<String, String> env, String typed, Path tee,
-                                                String... args) {
-        String line = "set -o pipefail; " + String.join(" ", gafail(List.of(), args).stream()
-                .map(GafailProcess::quoted).toList()) + " | tee " + quoted(tee.toString());
+    public static GafailProcess startAtTerminal(Path home, Map<String, String> env, String typed, String piped,
+                                                Path tee, String... args) {
+        String line = "set -o pipefail; " + (piped == null ? "" : "printf %s " + quoted(piped) + " | ")
+                + String.join(" ", gafail(List.of(), args).stream().map(GafailProcess::quoted).toList())
+                + " | tee " + quoted(tee.toString());
         Map<String, String> shell = new HashMap<>(env);
         shell.put("SHELL", "/bin/bash");
         return launch(home, List.of("script", "-qefc", line, "/dev/null"), shell, typed);
@@ -78,15 +83,19 @@ public final class GafailProcess implements AutoCloseable {
 
     private static GafailProcess start(Path home, List<String> wrapper, List<String> jvmOptions,
                                        Map<String, String> env, String... args) {
-        // A session of its own: no controlling terminal to ask, even when the tests run from one.
-        List<String> command = new ArrayList<>(List.of("setsid"));
-        command.addAll(wrapper);
+        List<String> command = new ArrayList<>(wrapper);
         command.addAll(gafail(jvmOptions, args));
         return launch(home, command, env, null);
     }
 
-    /** Runs {@code command}, its stdin {@code typed} (null: nothing, at its end at once). */
-    private static GafailProcess launch(Path home, List<String> command, Map<String, String> env, String typed) {
+    /**
+     * Runs {@code command} in a session of its own (no controlling terminal to ask, even when the tests
+     * run from one), its stdin {@code typed} (null: nothing, at its end at once).
+     */
+    private static GafailProcess launch(Path home, List<String> args, Map<String, String> env, String typed) {
+        List<String> command = new ArrayList<>(SETSID.stream().filter(Files::isExecutable).limit(1)
+                .map(Path::toString).toList());
+        command.addAll(args);
         try {
             Path out = Files.createTempFile(home.getParent(), "gafail-out", ".txt");
             Path err = Files.createTempFile(home.getParent(), "gafail-err", ".txt");

@@ -311,7 +311,8 @@ public final class Lab implements LabRegions, AutoCloseable {
         }
     }
 
-    static String awsRegion(String region) {
+    /** The AWS region whose APIs a lab region's are (region-a: us-east-1). */
+    public static String awsRegion(String region) {
         return LabResources.AWS_REGIONS.get(region);
     }
 
