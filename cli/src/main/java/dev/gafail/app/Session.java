@@ -7,12 +7,15 @@ import dev.gafail.aws.AwsClients;
 import dev.gafail.aws.AwsProfiles;
 import dev.gafail.aws.AwsSettings;
 import dev.gafail.aws.CallerIdentity;
+import dev.gafail.aws.IdentityProof;
 import dev.gafail.aws.OperatorCredentials;
 import dev.gafail.aws.Reachability;
 import dev.gafail.aws.S3State;
 import dev.gafail.engine.Action;
 import dev.gafail.engine.ActionRegistry;
 import dev.gafail.engine.Actor;
+import dev.gafail.engine.Approval;
+import dev.gafail.engine.ApprovalVerifier;
 import dev.gafail.engine.Engine;
 import dev.gafail.engine.Event;
 import dev.gafail.engine.EventListener;
@@ -322,7 +325,16 @@ public final class Session implements AutoCloseable {
         String user = Actor.current().user();
         Operator operator = change.preApproved() ? Operator.preApproved(user + " (--yes)")
                 : settings.askOperator().apply(user);
-        return new StateRequests(store(), settings.clock()).approve(id, () -> identity().arn(), plan, reason, operator);
+        return new StateRequests(store(), settings.clock()).approve(id, () -> identity().arn(),
+                audience -> target().aws().identityProof(survivingAwsRegions(topology()).get(0), audience,
+                        settings.clock()).fields(), plan, reason, operator);
+    }
+
+    /** The identity the topology's STS vouches for behind {@code approval}'s proof, or why none. */
+    private ApprovalVerifier.Verified verify(Approval approval, String execution, String plan) {
+        return IdentityProof.of(approval.proof())
+                .map(proof -> target().aws().verify(proof, ApprovalVerifier.audience(execution, plan)))
+                .orElse(ApprovalVerifier.Verified.not("it carries no proof of identity"));
     }
 
     /**
@@ -549,7 +561,7 @@ public final class Session implements AutoCloseable {
         }
         return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), redactor,
                 acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts,
-                notices(runbook, change, acted), approvals);
+                notices(runbook, change, acted), approvals, this::verify);
     }
 
     /**

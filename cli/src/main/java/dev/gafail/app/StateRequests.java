@@ -3,6 +3,7 @@ package dev.gafail.app;
 import dev.gafail.aws.S3State;
 import dev.gafail.engine.Actor;
 import dev.gafail.engine.Approval;
+import dev.gafail.engine.ApprovalVerifier;
 import dev.gafail.engine.AuditLog;
 import dev.gafail.engine.AuditTrail;
 import dev.gafail.engine.ExecutionLock;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -60,11 +62,13 @@ final class StateRequests {
 
     /**
      * Approves, as {@code caller} (an AWS identity, asked once the execution is found waiting), the plan
-     * execution {@code id} waits on, once {@code operator} has read it and said yes; what was approved.
+     * execution {@code id} waits on, once {@code operator} has read it and said yes, with {@code prove}'s
+     * proof of that identity for what it approves; what was approved.
      *
      * @param plan the plan the approver means (a prefix of its hash), when they name one
      */
-    String approve(String id, Supplier<String> caller, Optional<String> plan, String reason, Operator operator) {
+    String approve(String id, Supplier<String> caller, Function<String, Map<String, Object>> prove,
+                   Optional<String> plan, String reason, Operator operator) {
         ExecutionStore.Stored stored = store.load(store.resolve(id), clock);
         String execution = stored.summary().id();
         PlanApproval request = ExecutionState.replay(stored.events()).awaitingApproval().map(PlanApproval::from)
@@ -87,7 +91,7 @@ final class StateRequests {
             throw new GafailException(ExitCode.ABORTED, "not approved: " + e.getMessage());
         }
         store.backend().approve(execution, new Approval(identity, me.user() + "@" + me.host(), request.plan(),
-                clock.instant(), reason));
+                clock.instant(), reason, prove.apply(ApprovalVerifier.audience(execution, request.plan()))));
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("event", "approval-given");
         record.put("execution", execution);

@@ -1,7 +1,10 @@
 package dev.gafail.aws;
 
 import com.ctc.wstx.stax.WstxInputFactory;
+import dev.gafail.engine.ApprovalVerifier;
 import dev.gafail.engine.HeldLock;
+import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +17,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -32,6 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sso.SsoClient;
 import software.amazon.awssdk.services.ssooidc.SsoOidcClient;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.endpoints.StsEndpointProvider;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
@@ -189,6 +193,25 @@ public final class AwsClients implements AutoCloseable {
 
     public StsClient sts(String region) {
         return client("sts", region, StsClient::builder);
+    }
+
+    /**
+     * A proof, signed with these credentials, that their identity approves {@code audience}, for the STS of
+     * {@code region} to vouch for ({@link IdentityProof}); nothing is sent.
+     */
+    public IdentityProof identityProof(String region, String audience, Clock clock) {
+        return IdentityProof.sign(credentials.resolveCredentials(), region, stsEndpoint(region), audience, clock);
+    }
+
+    /** The identity the STS of the proof's region vouches for behind {@code proof} of {@code audience}; or why none. */
+    public ApprovalVerifier.Verified verify(IdentityProof proof, String audience) {
+        return proof.verify(http, stsEndpoint(proof.region()), audience);
+    }
+
+    /** Where these clients reach STS in {@code region}: the topology's endpoint, else AWS's own for the region. */
+    private URI stsEndpoint(String region) {
+        return settings.endpoint("sts", region).orElseGet(() -> StsEndpointProvider.defaultProvider()
+                .resolveEndpoint(p -> p.region(Region.of(region))).join().url());
     }
 
     /** S3, for the state bucket; path-style addressing when an endpoint is given (S3-compatible servers want it). */

@@ -388,6 +388,9 @@ public final class S3State implements StateBackend {
         if (approval.reason() != null) {
             body.put("reason", approval.reason());
         }
+        if (!approval.proof().isEmpty()) {
+            body.put("proof", approval.proof());
+        }
         String key = executionKey(id, APPROVALS + approval.at().toEpochMilli() + "-"
                 + ExecutionLock.name(approval.identity()) + ".json");
         if (!createOrFound(key, Json.MAPPER.writeValueAsBytes(body))) {
@@ -414,7 +417,8 @@ public final class S3State implements StateBackend {
             }
             return Optional.of(new Approval(body.path("identity").asString(), body.path("by").asString(""),
                     body.path("plan").asString(), found.lastModified(), body.path("reason").isString()
-                    ? body.path("reason").asString() : null));
+                    ? body.path("reason").asString() : null, body.path("proof").isObject()
+                    ? Json.MAPPER.convertValue(body.path("proof"), Map.class) : Map.of()));
         } catch (JacksonException e) {
             return Optional.empty();
         }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,8 +16,9 @@ import java.util.Set;
  * A plan's approval, journalled: first the operator's at the prompt (or {@code --yes}); then, when the
  * policy wants more people, others' through the shared state ({@code gafail approve}), waited for until
  * enough are in, the operator stops it, or the wait's bound passes. An approval counts only from another
- * identity than the requester's, only for this very plan, and only while fresh: each poll counts anew,
- * so one that expires before enough others came stops counting.
+ * identity than the requester's, as AWS vouches for it (not as the approval claims), only for this very
+ * plan, and only while fresh: each poll counts anew, so one that expires before enough others came stops
+ * counting.
  */
 final class ApprovalGate {
 
@@ -56,11 +58,12 @@ final class ApprovalGate {
                 + plan.shortPlan() + ", each from another identity: gafail approve " + x.id(), plan.data());
         Instant end = x.deadline() != null ? x.deadline() : clock.instant().plus(LONGEST_WAIT);
         Map<String, Approval> counted = new LinkedHashMap<>();
+        Map<Approval, ApprovalVerifier.Verified> verified = new HashMap<>();
         Set<Approval> noted = new HashSet<>();
         boolean unread = false;
         while (true) {
             try {
-                count(x, plan, requester, counted, noted);
+                count(x, plan, requester, counted, verified, noted);
                 unread = false;
             } catch (UncheckedIOException e) {
                 if (!unread) {
@@ -81,17 +84,28 @@ final class ApprovalGate {
     }
 
     /**
-     * Counts the approvals the state holds now: one per other identity, of this plan, fresh; journals each
-     * new one, and a notice for each that does not count (once) or stopped counting.
+     * Counts the approvals the state holds now: one per other identity, as AWS vouches for it (each proof
+     * asked once), of this plan, fresh; journals each new one, and a notice for each that does not count
+     * (once) or stopped counting.
      */
     private void count(Execution x, PlanApproval plan, String requester, Map<String, Approval> counted,
-                       Set<Approval> noted) {
+                       Map<Approval, ApprovalVerifier.Verified> verified, Set<Approval> noted) {
         Instant now = clock.instant();
         Map<String, Approval> valid = new LinkedHashMap<>();
         for (Approval given : x.approvals().given()) {
-            Optional<String> refused = refusal(plan, requester, given, now);
+            Optional<String> refused = stale(plan, given, now);
+            String identity = null;
             if (refused.isEmpty()) {
-                valid.merge(given.identity(), given, (a, b) -> a.at().isAfter(b.at()) ? a : b);
+                ApprovalVerifier.Verified who = verified.computeIfAbsent(given,
+                        g -> x.approvals().verify(g, plan.plan()));
+                identity = who.identity();
+                refused = identity == null ? Optional.of("the approval kept as " + given.identity()
+                        + "'s does not count: " + who.problem())
+                        : identity.equals(requester) ? Optional.of("the approval of " + identity + " does not count:"
+                        + " they run this execution, and its approval needs someone else") : Optional.empty();
+            }
+            if (refused.isEmpty()) {
+                valid.merge(identity, given, (a, b) -> a.at().isAfter(b.at()) ? a : b);
             } else if (noted.add(given)) {
                 emit(x, EventType.NOTICE, refused.get(), Map.of("approval", given.identity()));
             }
@@ -110,12 +124,8 @@ final class ApprovalGate {
         });
     }
 
-    /** Why {@code given} does not count for {@code plan} at {@code now}; empty when it does. */
-    private static Optional<String> refusal(PlanApproval plan, String requester, Approval given, Instant now) {
-        if (given.identity().equals(requester)) {
-            return Optional.of("the approval of " + given.identity() + " does not count: they run this execution,"
-                    + " and its approval needs someone else");
-        }
+    /** Why {@code given} does not count for {@code plan} at {@code now}, whoever gave it; empty when it may. */
+    private static Optional<String> stale(PlanApproval plan, Approval given, Instant now) {
         if (!given.plan().equals(plan.plan())) {
             return Optional.of("the approval of " + given.identity() + " is for plan "
                     + given.plan().substring(0, Math.min(12, given.plan().length())) + ", not for this plan ("

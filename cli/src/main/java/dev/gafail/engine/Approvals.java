@@ -21,6 +21,9 @@ public interface Approvals {
     /** Every approval the state holds for the execution, of any plan; read anew at each call. */
     List<Approval> given();
 
+    /** The identity AWS vouches for behind {@code approval} of {@code plan}, or why there is none. */
+    ApprovalVerifier.Verified verify(Approval approval, String plan);
+
     /** The one who runs it approves alone, and nothing else is known (a dry run, a test). */
     static Approvals alone() {
         return new Approvals() {
@@ -47,6 +50,11 @@ public interface Approvals {
             @Override
             public List<Approval> given() {
                 return List.of();
+            }
+
+            @Override
+            public ApprovalVerifier.Verified verify(Approval approval, String plan) {
+                return ApprovalVerifier.NONE.verify(approval, "", plan);
             }
         };
     }

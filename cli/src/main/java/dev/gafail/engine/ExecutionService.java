@@ -249,6 +249,11 @@ public final class ExecutionService {
             return backend.approvals(id);
         }
 
+        @Override
+        public ApprovalVerifier.Verified verify(Approval approval, String plan) {
+            return options.verifier().verify(approval, id, plan);
+        }
+
         private Optional<String> identity(String field) {
             return options.target().get("identity") instanceof Map<?, ?> caller && caller.get(field) != null
                     ? Optional.of(String.valueOf(caller.get(field))) : Optional.empty();

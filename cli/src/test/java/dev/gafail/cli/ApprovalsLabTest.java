@@ -3,6 +3,8 @@ package dev.gafail.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import dev.gafail.aws.IdentityProof;
+import dev.gafail.engine.ApprovalVerifier;
 import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
 import dev.gafail.testing.CliRun;
@@ -11,8 +13,10 @@ import dev.gafail.testing.TestLab;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -134,19 +138,30 @@ class ApprovalsLabTest {
         }
     }
 
-    /** What someone who can write the bucket could put there by hand: an approval of the plan waited on. */
-    private static void forgeApproval(String id, String identity) throws Exception {
+    /**
+     * What the requester, who can write the bucket, could put there by hand: approvals of the plan waited
+     * on in bob's name, one with no proof of identity, one with a proof signed with the requester's own
+     * keys. Returns the plan.
+     */
+    private static String forgeApprovals(String id) throws Exception {
         JsonNode events = Json.MAPPER.readTree(as("carol", "show", id, "--output", "json").out()).path("events");
         String plan = events.valueStream().filter(e -> "approval-requested".equals(e.path("type").asString()))
                 .reduce((a, b) -> b).orElseThrow().path("data").path("plan").asString();
+        AwsBasicCredentials alice = AwsBasicCredentials.create("AKIDALICE", "secret-of-alice");
+        IdentityProof signedByAlice = IdentityProof.sign(alice, "us-east-1",
+                URI.create(LAB.lab().awsEndpoint("us-east-1")), ApprovalVerifier.audience(id, plan), Clock.systemUTC());
         try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(LAB.lab().status().s3().url()))
                 .region(software.amazon.awssdk.regions.Region.US_EAST_2).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDALICE", "s")))
+                .credentialsProvider(StaticCredentialsProvider.create(alice))
                 .httpClient(UrlConnectionHttpClient.create()).build()) {
-            s3.putObject(b -> b.bucket("gafail").key("lab/executions/" + id + "/approvals/1-by-hand.json"),
-                    RequestBody.fromString(Json.MAPPER.writeValueAsString(Map.of("identity", identity, "by", "by hand",
-                            "plan", plan))));
+            for (Map<String, Object> forged : List.of(Map.<String, Object>of("identity", identity("bob"), "by", "bob",
+                    "plan", plan), Map.of("identity", identity("bob"), "by", "bob", "plan", plan, "proof",
+                    signedByAlice.fields()))) {
+                s3.putObject(b -> b.bucket("gafail").key("lab/executions/" + id + "/approvals/" + forged.size()
+                        + "-by-hand.json"), RequestBody.fromString(Json.MAPPER.writeValueAsString(forged)));
+            }
         }
+        return plan;
     }
 
     /** A change made meanwhile by someone else, through ECS's own API: the plan is another once it is made. */
@@ -174,9 +189,11 @@ class ApprovalsLabTest {
             CliRun.Result self = as("alice", "approve", id, "--yes");
             assertEquals(3, self.code(), self.toString());
             assertTrue(self.err().contains("needs the approval of someone else"), self.toString());
-            forgeApproval(id, identity("alice"));
-            assertTrue(await(alice, o -> o.contains("does not count: they run this execution")).contains(
-                    "waiting for 1 more"), "an approval object written by hand in the requester's name counts for nothing");
+            forgeApprovals(id);
+            String out = await(alice, o -> o.contains("does not count: they run this execution"));
+            assertTrue(out.contains("the approval kept as " + identity("bob") + "'s does not count: it carries no proof"
+                    + " of identity"), out);
+            assertTrue(alice.isAlive() && !out.contains("(2 of 2)"), "approvals written by hand count for nothing");
 
             CliRun.Result other = as("bob", "approve", id, "--plan", "0123456789ab", "--yes");
             assertEquals(3, other.code(), other.toString());
