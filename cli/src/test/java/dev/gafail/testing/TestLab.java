@@ -81,6 +81,21 @@ public final class TestLab implements BeforeAllCallback, AfterAllCallback, TestW
         return lab;
     }
 
+    /**
+     * The lab's topology with its state bucket's lock lease set to {@code lease} (such as 5s), in a file of
+     * its own: for a class whose killed holders' locks must go stale within a test.
+     */
+    public Path topologyWithLease(String lease) throws IOException {
+        String text = Files.readString(lab.topologyFile());
+        String leased = text.replaceFirst("(state: \\{s3: \\{[^\\n}]*?region: [a-z0-9-]+)", "$1, lease: " + lease);
+        if (leased.equals(text)) {
+            throw new IllegalStateException("the lab's topology names no state bucket:\n" + text);
+        }
+        Path file = dir.resolve("lease-" + lease + ".gafail.yaml");
+        Files.writeString(file, leased);
+        return file;
+    }
+
     /** The folder gafail runs in: its state (journals, audit log) lives there. */
     public Path dir() {
         return dir;
