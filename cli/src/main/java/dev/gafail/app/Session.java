@@ -13,6 +13,7 @@ import dev.gafail.aws.S3State;
 import dev.gafail.engine.Action;
 import dev.gafail.engine.ActionRegistry;
 import dev.gafail.engine.Actor;
+import dev.gafail.engine.AuditLog;
 import dev.gafail.engine.Engine;
 import dev.gafail.engine.Event;
 import dev.gafail.engine.EventListener;
@@ -185,9 +186,9 @@ public final class Session implements AutoCloseable {
         return store;
     }
 
-    /** The audit log: in the local folder, whichever backend keeps the executions. */
-    public Path auditLog() {
-        return ExecutionStore.local(ExecutionStore.defaultHome(settings.env())).auditLog();
+    /** The audit log: where the executions are kept, the state bucket or the local folder. */
+    public AuditLog auditLog() {
+        return store().auditLog();
     }
 
     /**

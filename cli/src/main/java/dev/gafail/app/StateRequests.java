@@ -2,7 +2,6 @@ package dev.gafail.app;
 
 import dev.gafail.aws.S3State;
 import dev.gafail.engine.Actor;
-import dev.gafail.engine.AuditLog;
 import dev.gafail.engine.AuditTrail;
 import dev.gafail.engine.ExecutionLock;
 import dev.gafail.engine.ExecutionStatus;
@@ -73,6 +72,6 @@ final class StateRequests {
         record.put("event", event);
         record.put("execution", execution);
         record.put(field, value);
-        new AuditTrail(new AuditLog(store.auditLog()), me, command, reason).append(record);
+        new AuditTrail(store.auditLog(), me, command, reason, null).append(record);
     }
 }

@@ -210,7 +210,7 @@ public final class ExecutionService {
     }
 
     private AuditTrail auditTrail(RunOptions options) {
-        return new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(), options.reason());
+        return new AuditTrail(store.auditLog(), actor, options.command(), options.reason(), identity(options));
     }
 
     private Execution execution(String id, Runbook runbook, Map<String, Object> params, RunOptions options,
@@ -239,10 +239,14 @@ public final class ExecutionService {
 
     /** Who takes the lock: this process, and the AWS identity it acts as when the run knows it. */
     private ExecutionLock.Holder holder(String scope, String id, RunOptions options) {
-        String identity = options.target().get("identity") instanceof Map<?, ?> caller && caller.get("arn") != null
-                ? String.valueOf(caller.get("arn")) : null;
         return new ExecutionLock.Holder(scope, actor.user(), actor.host(), actor.pid(), actor.processStart(),
-                clock.instant(), id, identity, null);
+                clock.instant(), id, identity(options), null);
+    }
+
+    /** The AWS identity (the caller's ARN) the run acts as, when it knows it; else null. */
+    private static String identity(RunOptions options) {
+        return options.target().get("identity") instanceof Map<?, ?> caller && caller.get("arn") != null
+                ? String.valueOf(caller.get("arn")) : null;
     }
 
     /** The topology file the execution acts on, as it is now, to keep beside its journal. */
