@@ -45,7 +45,7 @@ class TeamStateLabTest {
     @BeforeAll
     static void shortLease() throws Exception {
         String text = Files.readString(LAB.lab().topologyFile());
-        String shortened = text.replace("region: us-east-2}}", "region: us-east-2, lease: 5s}}");
+        String shortened = text.replace("region: us-east-2,", "region: us-east-2, lease: 5s,");
         assertFalse(text.equals(shortened), "the lab's topology names its state bucket:\n" + text);
         topology = LAB.dir().resolve("team.gafail.yaml");
         Files.writeString(topology, shortened);

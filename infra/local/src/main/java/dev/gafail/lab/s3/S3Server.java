@@ -6,6 +6,9 @@ import dev.gafail.servers.os.ChildProcess;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +33,8 @@ public final class S3Server implements AutoCloseable {
     /** SIGTERM's grace: it ends in a fraction of a second, or in a few when it writes its class-data archive. */
     private static final int STOP_SECONDS = 30;
     private static final int SIGTERM_EXIT = 143;
+    private static final int HTTP_OK = 200;
+    private static final int HTTP_CONFLICT = 409;
 
     private final ChildProcess process;
     private final Path portFile;
@@ -56,7 +61,7 @@ public final class S3Server implements AutoCloseable {
     }
 
     /**
-     * Starts S3Mock serving {@code bucket} (created when absent) in {@code region}, its objects under
+     * Starts S3Mock serving {@code bucket} (created when absent, with Object Lock: see {@link #awaitReady}) in {@code region}, its objects under
      * {@code dir}/buckets, Tomcat's work files under {@code dir}/tomcat and a line per request in
      * {@code dir}/access.log, its output appended to {@code log}; returns at once ({@link #awaitReady}). The first start on a machine extracts the
      * server into gafail's cache, where its class-data archives live too.
@@ -79,7 +84,6 @@ public final class S3Server implements AutoCloseable {
                 // its second, plain-HTTP connector: a free port, on 127.0.0.1 by LoopbackConnectors (no setting can)
                 "--com.adobe.testing.s3mock.http-port=0",
                 "--com.adobe.testing.s3mock.store.root=" + root,
-                "--com.adobe.testing.s3mock.store.initial-buckets=" + bucket,
                 "--com.adobe.testing.s3mock.store.region=" + region,
                 "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
                 "--server.tomcat.basedir=" + work,
@@ -92,10 +96,38 @@ public final class S3Server implements AutoCloseable {
         return new S3Server(ChildProcess.start(command, Map.of(), log), portFile, bucket, classData);
     }
 
-    /** Returns once the bucket answers (GetBucketLocation: 200); fails when the server exits or is late. */
+    /**
+     * Returns once the server answers (ListBuckets: 200) and serves the bucket; fails when the server exits
+     * or is late. The bucket is created here, not by S3Mock's {@code initial-buckets}, so that it has Object
+     * Lock, and versioning, which S3 turns on with Object Lock and S3Mock does not. S3Mock reports both, and
+     * keeps versions and delete markers, but stores no retention sent with PutObject and refuses no delete
+     * of a retained version: the lab shows what gafail asks of a locked bucket, not the lock itself.
+     */
     public void awaitReady() throws IOException, InterruptedException {
         process.awaitReady("Adobe S3Mock", "did not serve bucket " + bucket, READY_LIMIT, Duration.ofMillis(100),
-                () -> boundPort().isPresent() && Await.ok(URI.create(url() + "/" + bucket + "?location")));
+                () -> boundPort().isPresent() && Await.ok(URI.create(url() + "/")));
+        createBucket();
+    }
+
+    /** Creates the bucket, Object Lock on, unless it exists: a lab started again in its folder keeps it as it was. */
+    private void createBucket() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        URI uri = URI.create(url() + "/" + bucket);
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(uri)
+                .header("x-amz-bucket-object-lock-enabled", "true").PUT(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (created.statusCode() == HTTP_CONFLICT) {
+            return;
+        }
+        HttpResponse<String> versioned = created.statusCode() != HTTP_OK ? created
+                : http.send(HttpRequest.newBuilder(URI.create(uri + "?versioning")).PUT(HttpRequest.BodyPublishers
+                        .ofString("<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+                                + "<Status>Enabled</Status></VersioningConfiguration>")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        if (versioned.statusCode() != HTTP_OK) {
+            throw new IOException("Adobe S3Mock did not create bucket " + bucket + ": HTTP " + versioned.statusCode()
+                    + " " + versioned.body().strip());
+        }
     }
 
     /** The port it bound, once its port file holds one (the file is written in place: read until whole). */
