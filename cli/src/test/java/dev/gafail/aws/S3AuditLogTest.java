@@ -43,12 +43,14 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The audit trail in a bucket, against the lab's S3 (Adobe S3Mock): one bucket as the lab makes it (Object
- * Lock, versioning) and one plain bucket, where rewriting leaves no version behind and only the chain shows it.
+ * The audit trail in a bucket, against the lab's S3 (Adobe S3Mock): the bucket as the lab makes it (Object
+ * Lock, no versioning), a bucket with Object Lock and versioning as at AWS, where an overwrite adds a
+ * version and a delete a marker, and a plain bucket, where rewriting leaves no trace and only the chain shows it.
  */
 class S3AuditLogTest {
 
     private static final String LOCKED = "gafail";
+    private static final String VERSIONED = "versioned";
     private static final String PLAIN = "plain";
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
@@ -73,6 +75,8 @@ class S3AuditLogTest {
                 }))
                 .httpClient(UrlConnectionHttpClient.create()).build();
         s3.createBucket(b -> b.bucket(PLAIN));
+        s3.createBucket(b -> b.bucket(VERSIONED).objectLockEnabledForBucket(true));
+        s3.putBucketVersioning(b -> b.bucket(VERSIONED).versioningConfiguration(c -> c.status("Enabled")));
     }
 
     @AfterAll
@@ -128,7 +132,7 @@ class S3AuditLogTest {
 
     @Test
     void recordsAreOneObjectEachChainedAndVerifyIntactNamingTheBucketsProtection() {
-        Log log = written(LOCKED, 3);
+        Log log = written(VERSIONED, 3);
 
         AuditLog.Verification result = log.verify();
         assertTrue(result.intact(), result.toString());
@@ -137,7 +141,10 @@ class S3AuditLogTest {
         assertEquals(3L, AuditChain.seq(third));
         assertEquals(AuditChain.read(body(log, 2)).get("hash"), third.get("prev"), "record 3 chains to record 2");
         assertEquals("Enabled", result.protection().versioning(), result.toString());
-        assertTrue(result.protection().objectLock(), "the lab's bucket has Object Lock: " + result);
+        assertTrue(result.protection().objectLock(), result.toString());
+        AuditLog.Protection lab = written(LOCKED, 1).verify().protection();
+        assertTrue(lab.objectLock(), "the lab's bucket has Object Lock: " + lab);
+        assertEquals("Off", lab.versioning(), "S3Mock's versioning would keep the lab's lock taken once released");
         assertFalse(written(PLAIN, 1).verify().protection().objectLock());
         assertEquals("Off", written(PLAIN, 1).verify().protection().versioning());
     }
@@ -152,7 +159,7 @@ class S3AuditLogTest {
     void s3MockDoesNotEnforceObjectLockSoTheRetentionGafailSendsWithEachRecordIsCheckedOnTheWire() {
         SENT.clear();
         Instant before = Instant.now();
-        Log log = written(LOCKED, 2);
+        Log log = written(VERSIONED, 2);
         List<SdkHttpRequest> records = SENT.stream().filter(r -> r.method().name().equals("PUT")
                 && r.encodedPath().contains("/audit/records/")).toList();
         assertEquals(2, records.size(), "one create per record");
@@ -170,12 +177,12 @@ class S3AuditLogTest {
         assertTrue(SENT.stream().noneMatch(r -> r.rawQueryParameters().containsKey("object-lock")
                 && r.method().name().equals("PUT")), "never a bucket-wide default retention");
         // What S3 would refuse, S3Mock lets through: it stores no retention from PutObject, and deletes a version.
-        S3Exception none = assertThrows(S3Exception.class, () -> s3.getObjectRetention(b -> b.bucket(LOCKED)
+        S3Exception none = assertThrows(S3Exception.class, () -> s3.getObjectRetention(b -> b.bucket(VERSIONED)
                 .key(log.key(1))), "S3Mock keeps no retention sent with PutObject");
         assertEquals(404, none.statusCode());
-        String version = s3.headObject(b -> b.bucket(LOCKED).key(log.key(1))).versionId();
-        s3.deleteObject(b -> b.bucket(LOCKED).key(log.key(1)).versionId(version));
-        assertBroken(log.verify(), LOCKED + "/" + log.key(1), "record 1 is missing");
+        String version = s3.headObject(b -> b.bucket(VERSIONED).key(log.key(1))).versionId();
+        s3.deleteObject(b -> b.bucket(VERSIONED).key(log.key(1)).versionId(version));
+        assertBroken(log.verify(), VERSIONED + "/" + log.key(1), "record 1 is missing");
     }
 
     @Test
@@ -198,11 +205,11 @@ class S3AuditLogTest {
 
     @Test
     void aRecordDeletedFromAVersionedBucketLeavesADeleteMarkerThatVerifyReports() {
-        Log log = written(LOCKED, 3);
-        s3.deleteObject(b -> b.bucket(LOCKED).key(log.key(2)));
+        Log log = written(VERSIONED, 3);
+        s3.deleteObject(b -> b.bucket(VERSIONED).key(log.key(2)));
 
         AuditLog.Verification result = log.verify();
-        assertBroken(result, LOCKED + "/" + log.key(2), "record 2 was deleted at ");
+        assertBroken(result, VERSIONED + "/" + log.key(2), "record 2 was deleted at ");
         assertTrue(result.where().contains("(version "), "names the delete marker's version: " + result);
     }
 
@@ -216,12 +223,12 @@ class S3AuditLogTest {
 
     @Test
     void aRecordOverwrittenInAVersionedBucketIsAnExtraVersion() {
-        Log log = written(LOCKED, 3);
+        Log log = written(VERSIONED, 3);
         put(log, log.key(3), body(log, 3));
 
         AuditLog.Verification result = log.verify();
-        assertBroken(result, LOCKED + "/" + log.key(3), "record 3 was overwritten at ");
-        List<ObjectVersion> versions = s3.listObjectVersions(b -> b.bucket(LOCKED).prefix(log.key(3))).versions();
+        assertBroken(result, VERSIONED + "/" + log.key(3), "record 3 was overwritten at ");
+        List<ObjectVersion> versions = s3.listObjectVersions(b -> b.bucket(VERSIONED).prefix(log.key(3))).versions();
         assertEquals(2, versions.size());
         assertTrue(result.where().contains(versions.stream().filter(ObjectVersion::isLatest).findFirst().get()
                 .versionId()), "names the newer version: " + result);

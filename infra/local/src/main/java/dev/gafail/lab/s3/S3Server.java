@@ -34,7 +34,7 @@ public final class S3Server implements AutoCloseable {
     private static final int STOP_SECONDS = 30;
     private static final int SIGTERM_EXIT = 143;
     private static final int HTTP_OK = 200;
-    private static final int HTTP_CONFLICT = 409;
+    private static final String S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
     private final ChildProcess process;
     private final Path portFile;
@@ -61,7 +61,7 @@ public final class S3Server implements AutoCloseable {
     }
 
     /**
-     * Starts S3Mock serving {@code bucket} (created when absent, with Object Lock: see {@link #awaitReady}) in {@code region}, its objects under
+     * Starts S3Mock serving {@code bucket} (created when absent; Object Lock: see {@link #awaitReady}) in {@code region}, its objects under
      * {@code dir}/buckets, Tomcat's work files under {@code dir}/tomcat and a line per request in
      * {@code dir}/access.log, its output appended to {@code log}; returns at once ({@link #awaitReady}). The first start on a machine extracts the
      * server into gafail's cache, where its class-data archives live too.
@@ -84,6 +84,7 @@ public final class S3Server implements AutoCloseable {
                 // its second, plain-HTTP connector: a free port, on 127.0.0.1 by LoopbackConnectors (no setting can)
                 "--com.adobe.testing.s3mock.http-port=0",
                 "--com.adobe.testing.s3mock.store.root=" + root,
+                "--com.adobe.testing.s3mock.store.initial-buckets=" + bucket,
                 "--com.adobe.testing.s3mock.store.region=" + region,
                 "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
                 "--server.tomcat.basedir=" + work,
@@ -97,36 +98,30 @@ public final class S3Server implements AutoCloseable {
     }
 
     /**
-     * Returns once the server answers (ListBuckets: 200) and serves the bucket; fails when the server exits
-     * or is late. The bucket is created here, not by S3Mock's {@code initial-buckets}, so that it has Object
-     * Lock, and versioning, which S3 turns on with Object Lock and S3Mock does not. S3Mock reports both, and
-     * keeps versions and delete markers, but stores no retention sent with PutObject and refuses no delete
-     * of a retained version: the lab shows what gafail asks of a locked bucket, not the lock itself.
+     * Returns once the bucket answers (GetBucketLocation: 200) with Object Lock on; fails when the server
+     * exits or is late. S3Mock creates the bucket ({@code initial-buckets}: without it, S3Mock creates a bucket
+     * named "" in its root folder, which stops its next start there); Object Lock is put on it here, with no
+     * default retention. Not versioning, which S3 turns on with Object Lock: S3Mock 5.0.0 refuses
+     * {@code If-None-Match: *} on a key whose current version is a delete marker (S3 accepts it), so the lab's
+     * lock, once released, could never be taken again. S3Mock reports Object Lock, but stores no retention sent
+     * with PutObject and refuses no overwrite or delete: the lab shows what gafail asks of a locked bucket, not
+     * the lock.
      */
     public void awaitReady() throws IOException, InterruptedException {
         process.awaitReady("Adobe S3Mock", "did not serve bucket " + bucket, READY_LIMIT, Duration.ofMillis(100),
-                () -> boundPort().isPresent() && Await.ok(URI.create(url() + "/")));
-        createBucket();
+                () -> boundPort().isPresent() && Await.ok(URI.create(url() + "/" + bucket + "?location")));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        configure(http, "object-lock", "<ObjectLockConfiguration xmlns=\"" + S3_XMLNS + "\"><ObjectLockEnabled>Enabled"
+                + "</ObjectLockEnabled></ObjectLockConfiguration>");
     }
 
-    /** Creates the bucket, Object Lock on, unless it exists: a lab started again in its folder keeps it as it was. */
-    private void createBucket() throws IOException, InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        URI uri = URI.create(url() + "/" + bucket);
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(uri)
-                .header("x-amz-bucket-object-lock-enabled", "true").PUT(HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() == HTTP_CONFLICT) {
-            return;
-        }
-        HttpResponse<String> versioned = created.statusCode() != HTTP_OK ? created
-                : http.send(HttpRequest.newBuilder(URI.create(uri + "?versioning")).PUT(HttpRequest.BodyPublishers
-                        .ofString("<VersioningConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-                                + "<Status>Enabled</Status></VersioningConfiguration>")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-        if (versioned.statusCode() != HTTP_OK) {
-            throw new IOException("Adobe S3Mock did not create bucket " + bucket + ": HTTP " + versioned.statusCode()
-                    + " " + versioned.body().strip());
+    /** Puts one of the bucket's configurations (the same again on a restart: S3 takes it as it is). */
+    private void configure(HttpClient http, String what, String xml) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url() + "/" + bucket + "?" + what))
+                .PUT(HttpRequest.BodyPublishers.ofString(xml)).build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != HTTP_OK) {
+            throw new IOException("Adobe S3Mock did not take the " + what + " configuration of bucket " + bucket
+                    + ": HTTP " + answer.statusCode() + " " + answer.body().strip());
         }
     }
 
