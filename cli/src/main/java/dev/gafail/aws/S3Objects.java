@@ -116,7 +116,8 @@ final class S3Objects {
 
     /**
      * One call whose "there is none" answer is empty: S3 says so with 404 (no configuration, no retention),
-     * and with 400 InvalidRequest for a bucket without Object Lock (S3Mock too, for the configuration).
+     * and with 400 InvalidRequest for a bucket without Object Lock (S3Mock too, for the configuration); an
+     * S3-compatible store without Object Lock may answer 501 NotImplemented, which means none as well.
      */
     private <T> Optional<T> absentAs(String operation, String key, Supplier<T> call) {
         try {
@@ -124,7 +125,7 @@ final class S3Objects {
         } catch (S3Exception e) {
             String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
             if (e.statusCode() == 404 && !"NoSuchBucket".equals(code) || e.statusCode() == 400
-                    && "InvalidRequest".equals(code)) {
+                    && "InvalidRequest".equals(code) || e.statusCode() == 501) {
                 return Optional.empty();
             }
             throw unavailable(operation, key, e);

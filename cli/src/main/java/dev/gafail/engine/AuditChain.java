@@ -24,7 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class AuditChain {
 
-    static final String GENESIS = "0".repeat(64);
+    private static final String GENESIS = "0".repeat(64);
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             // A record with a key twice would read one way here and another way in a reader that keeps the first.

@@ -34,10 +34,6 @@ public final class LocalAuditLog implements AuditLog {
         this.file = file;
     }
 
-    public Path file() {
-        return file;
-    }
-
     @Override
     public String location() {
         return file.toString();
