@@ -16,6 +16,7 @@ import dev.gafail.engine.ActionRegistry;
 import dev.gafail.engine.Actor;
 import dev.gafail.engine.Approval;
 import dev.gafail.engine.ApprovalVerifier;
+import dev.gafail.engine.AuditLog;
 import dev.gafail.engine.Engine;
 import dev.gafail.engine.Event;
 import dev.gafail.engine.EventListener;
@@ -190,9 +191,9 @@ public final class Session implements AutoCloseable {
         return store;
     }
 
-    /** The audit log: in the local folder, whichever backend keeps the executions. */
-    public Path auditLog() {
-        return ExecutionStore.local(ExecutionStore.defaultHome(settings.env())).auditLog();
+    /** The audit log: where the executions are kept, the state bucket or the local folder. */
+    public AuditLog auditLog() {
+        return store().auditLog();
     }
 
     /**

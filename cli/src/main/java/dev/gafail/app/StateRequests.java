@@ -4,7 +4,6 @@ import dev.gafail.aws.S3State;
 import dev.gafail.engine.Actor;
 import dev.gafail.engine.Approval;
 import dev.gafail.engine.ApprovalVerifier;
-import dev.gafail.engine.AuditLog;
 import dev.gafail.engine.AuditTrail;
 import dev.gafail.engine.ExecutionLock;
 import dev.gafail.engine.ExecutionState;
@@ -129,6 +128,6 @@ final class StateRequests {
     }
 
     private void audit(String command, String reason, Map<String, Object> record) {
-        new AuditTrail(new AuditLog(store.auditLog()), me, command, reason).append(record);
+        new AuditTrail(store.auditLog(), me, command, reason, null).append(record);
     }
 }

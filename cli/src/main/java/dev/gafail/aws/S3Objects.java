@@ -9,14 +9,20 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteMarkerEntry;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetention;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -57,8 +63,75 @@ final class S3Objects {
 
     /** Creates {@code key}, or empty when it exists already. */
     Optional<String> create(String key, byte[] bytes) {
-        return conditional("PutObject", key, () -> s3.putObject(b -> b.bucket(bucket).key(key).ifNoneMatch("*"),
-                RequestBody.fromBytes(bytes)).eTag());
+        return create(key, bytes, b -> { });
+    }
+
+    /** Creates {@code key} with what {@code extra} adds to the request (a retention), or empty when it exists. */
+    Optional<String> create(String key, byte[] bytes, Consumer<PutObjectRequest.Builder> extra) {
+        return conditional("PutObject", key, () -> s3.putObject(b -> extra.accept(b.bucket(bucket).key(key)
+                .ifNoneMatch("*")), RequestBody.fromBytes(bytes)).eTag());
+    }
+
+    /** Writes {@code key} whatever it holds. */
+    void put(String key, byte[] bytes) {
+        call("PutObject", key, () -> s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes)));
+    }
+
+    /** Every version and delete marker under {@code prefix}, every page of them. */
+    record Versions(List<ObjectVersion> versions, List<DeleteMarkerEntry> deleteMarkers) {
+    }
+
+    Versions versions(String prefix) {
+        return call("ListObjectVersions", prefix, () -> {
+            List<ObjectVersion> versions = new ArrayList<>();
+            List<DeleteMarkerEntry> markers = new ArrayList<>();
+            s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(prefix)).forEach(page -> {
+                versions.addAll(page.versions());
+                markers.addAll(page.deleteMarkers());
+            });
+            return new Versions(versions, markers);
+        });
+    }
+
+    /** The bucket's versioning status: Enabled, Suspended, or Off when it was never enabled. */
+    String versioning() {
+        String status = call("GetBucketVersioning", "", () -> s3.getBucketVersioning(b -> b.bucket(bucket)))
+                .statusAsString();
+        return status == null || status.isEmpty() ? "Off" : status;
+    }
+
+    /** Whether the bucket has Object Lock enabled. */
+    boolean objectLock() {
+        return absentAs("GetObjectLockConfiguration", "", () -> s3.getObjectLockConfiguration(b -> b.bucket(bucket)))
+                .map(r -> r.objectLockConfiguration() != null
+                        && r.objectLockConfiguration().objectLockEnabled() == ObjectLockEnabled.ENABLED)
+                .orElse(false);
+    }
+
+    /** The retention of {@code key}'s current version; empty when it has none. */
+    Optional<ObjectLockRetention> retention(String key) {
+        return absentAs("GetObjectRetention", key, () -> s3.getObjectRetention(b -> b.bucket(bucket).key(key)))
+                .map(r -> r.retention());
+    }
+
+    /**
+     * One call whose "there is none" answer is empty: S3 says so with 404 (no configuration, no retention),
+     * and with 400 InvalidRequest for a bucket without Object Lock (S3Mock too, for the configuration); an
+     * S3-compatible store without Object Lock may answer 501 NotImplemented, which means none as well.
+     */
+    private <T> Optional<T> absentAs(String operation, String key, Supplier<T> call) {
+        try {
+            return Optional.of(call.get());
+        } catch (S3Exception e) {
+            String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+            if (e.statusCode() == 404 && !"NoSuchBucket".equals(code) || e.statusCode() == 400
+                    && "InvalidRequest".equals(code) || e.statusCode() == 501) {
+                return Optional.empty();
+            }
+            throw unavailable(operation, key, e);
+        } catch (SdkException e) {
+            throw unavailable(operation, key, e);
+        }
     }
 
     /** Replaces {@code key} if it still has {@code etag}; its new ETag, or empty when it changed or is gone. */

@@ -1,6 +1,7 @@
 package dev.gafail.aws;
 
 import dev.gafail.engine.Approval;
+import dev.gafail.engine.AuditLog;
 import dev.gafail.engine.Event;
 import dev.gafail.engine.EventType;
 import dev.gafail.engine.ExecutionLock;
@@ -54,6 +55,7 @@ public final class S3State implements StateBackend {
     private final StateBucket bucket;
     private final Duration lease;
     private final Clock clock;
+    private S3AuditLog audit;
 
     public S3State(S3Client s3, StateBucket bucket, Duration lease, Clock clock) {
         this.objects = new S3Objects(s3, bucket.bucket());
@@ -69,6 +71,15 @@ public final class S3State implements StateBackend {
     @Override
     public String location() {
         return bucket.url();
+    }
+
+    /** One per process: it keeps what its first append learnt (the bucket's Object Lock, the last record). */
+    @Override
+    public synchronized AuditLog audit() {
+        if (audit == null) {
+            audit = new S3AuditLog(objects, bucket.prefix(), bucket.audit(), clock);
+        }
+        return audit;
     }
 
     private String executionKey(String id, String rest) {

@@ -13,12 +13,15 @@ public final class AuditTrail implements EventListener {
     private final Actor actor;
     private final String command;
     private final String reason;
+    private final String identity;
 
-    public AuditTrail(AuditLog log, Actor actor, String command, String reason) {
+    /** @param identity the AWS identity (caller ARN) the command acts as; null when it does not know it */
+    public AuditTrail(AuditLog log, Actor actor, String command, String reason, String identity) {
         this.log = log;
         this.actor = actor;
         this.command = command;
         this.reason = reason;
+        this.identity = identity;
     }
 
     @Override
@@ -55,6 +58,10 @@ public final class AuditTrail implements EventListener {
         record.put("host", actor.host());
         record.put("pid", actor.pid());
         record.put("cwd", actor.cwd());
+        if (identity != null) {
+            // the shape the start's record has (account and ARN), so every record reads alike
+            record.putIfAbsent("identity", Map.of("arn", identity));
+        }
         record.put("command", command);
         if (reason != null) {
             record.put("reason", reason);

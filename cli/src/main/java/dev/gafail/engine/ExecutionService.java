@@ -211,7 +211,7 @@ public final class ExecutionService {
     }
 
     private AuditTrail auditTrail(RunOptions options) {
-        return new AuditTrail(new AuditLog(store.auditLog()), actor, options.command(), options.reason());
+        return new AuditTrail(store.auditLog(), actor, options.command(), options.reason(), identity(options, "arn"));
     }
 
     private Execution execution(String id, Runbook runbook, Map<String, Object> params, RunOptions options,
@@ -255,8 +255,7 @@ public final class ExecutionService {
         }
 
         private Optional<String> identity(String field) {
-            return options.target().get("identity") instanceof Map<?, ?> caller && caller.get(field) != null
-                    ? Optional.of(String.valueOf(caller.get(field))) : Optional.empty();
+            return Optional.ofNullable(ExecutionService.identity(options, field));
         }
     }
 
@@ -280,7 +279,13 @@ public final class ExecutionService {
     /** Who takes the lock: this process, and the AWS identity it acts as when the run knows it. */
     private ExecutionLock.Holder holder(String scope, String id, RunOptions options) {
         return new ExecutionLock.Holder(scope, actor.user(), actor.host(), actor.pid(), actor.processStart(),
-                clock.instant(), id, new KeptApprovals(backend, id, options).requester().orElse(null), null);
+                clock.instant(), id, identity(options, "arn"), null);
+    }
+
+    /** A field ({@code arn}, {@code account}) of the AWS identity the run acts as, when it knows it; else null. */
+    private static String identity(RunOptions options, String field) {
+        return options.target().get("identity") instanceof Map<?, ?> caller && caller.get(field) != null
+                ? String.valueOf(caller.get(field)) : null;
     }
 
     /** The topology file the execution acts on, as it is now, to keep beside its journal. */

@@ -18,8 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * gafail's executions as their state backend keeps them ({@link LocalState}, or a bucket the team
- * shares): what each journal adds up to, which one owes deferred steps, the history. The audit log
- * stays in the local folder.
+ * shares): what each journal adds up to, which one owes deferred steps, the history.
  */
 public final class ExecutionStore {
 
@@ -30,7 +29,7 @@ public final class ExecutionStore {
     private final Path home;
 
     /**
-     * @param home the local folder of what stays on this machine (the audit log), whichever backend
+     * @param home the local folder of what stays on this machine (the lab's), whichever backend
      */
     public ExecutionStore(StateBackend backend, Path home) {
         this.backend = backend;
@@ -56,8 +55,9 @@ public final class ExecutionStore {
         return home;
     }
 
-    public Path auditLog() {
-        return home.resolve("audit.jsonl");
+    /** The backend's audit log. */
+    public AuditLog auditLog() {
+        return backend.audit();
     }
 
     /** A new, sortable, unique execution id: UTC time and a random suffix. */

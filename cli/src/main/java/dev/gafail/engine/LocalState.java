@@ -36,6 +36,11 @@ public final class LocalState implements StateBackend {
         return home.toString();
     }
 
+    @Override
+    public AuditLog audit() {
+        return new LocalAuditLog(home.resolve("audit.jsonl"));
+    }
+
     public Path locks() {
         return home.resolve("locks");
     }

@@ -16,6 +16,9 @@ public interface StateBackend {
     /** Where the state is, for messages: a folder, or {@code s3://bucket/prefix}. */
     String location();
 
+    /** The audit log kept beside the executions: a file in the folder, or records in the bucket. */
+    AuditLog audit();
+
     /** Every execution's id, the ones whose start never reached the journal too, in id order. */
     List<String> ids();
 

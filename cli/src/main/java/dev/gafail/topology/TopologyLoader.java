@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
@@ -142,6 +143,13 @@ public final class TopologyLoader {
         return s3.isMissingNode() ? null
                 : new StateBucket(s3.path("bucket").asString(), s3.path("prefix").asString(""),
                         s3.path("region").asString(), s3.has("lease") ? Durations.parse(s3.path("lease").asString()).orElseThrow()
-                        : StateBucket.DEFAULT_LEASE);
+                        : StateBucket.DEFAULT_LEASE, auditRetention(s3.path("audit")));
+    }
+
+    /** {@code state.s3.audit}, its values checked by the schema already; defaults for what it leaves out. */
+    private static StateBucket.AuditRetention auditRetention(JsonNode audit) {
+        StateBucket.AuditRetention fallback = StateBucket.AuditRetention.DEFAULT;
+        return new StateBucket.AuditRetention(audit.path("mode").asString(fallback.mode()).toUpperCase(Locale.ROOT),
+                audit.path("retentionDays").asInt(fallback.days()));
     }
 }

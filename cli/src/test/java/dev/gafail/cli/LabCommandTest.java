@@ -89,8 +89,9 @@ class LabCommandTest {
         CliRun.Result topology = gafail("topology", "validate");
         assertTrue(topology.out().contains(dir.resolve("gafail.yaml") + ": topology lab is valid"),
                 "a running lab is the topology when no other is configured: " + topology);
-        assertEquals(Optional.of(new StateBucket("gafail", "lab/", "us-east-2")), loaded.stateBucket(),
-                "the team's state is in the lab's S3, in a third AWS region");
+        assertEquals(Optional.of(new StateBucket("gafail", "lab/", "us-east-2", StateBucket.DEFAULT_LEASE,
+                new StateBucket.AuditRetention("COMPLIANCE", 1))), loaded.stateBucket(),
+                "the team's state is in the lab's S3, in a third AWS region; audit records retained a day");
         JsonNode status = Json.MAPPER.readTree(gafail("lab", "status", "--output", "json").out());
         URI s3 = loaded.endpoints().get("s3");
         assertEquals(s3.toString(), status.at("/s3/url").asString(), status.toString());

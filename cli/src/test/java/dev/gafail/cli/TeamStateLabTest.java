@@ -8,6 +8,8 @@ import dev.gafail.engine.Json;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.GafailProcess;
 import dev.gafail.testing.TestLab;
+import dev.gafail.topology.TopologyLoader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +26,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,11 +52,7 @@ class TeamStateLabTest {
     /** The lab's topology with the short lease: every responder uses it. */
     @BeforeAll
     static void shortLease() throws Exception {
-        String text = Files.readString(LAB.lab().topologyFile());
-        String shortened = text.replace("region: us-east-2}}", "region: us-east-2, lease: 5s}}");
-        assertFalse(text.equals(shortened), "the lab's topology names its state bucket:\n" + text);
-        topology = LAB.dir().resolve("team.gafail.yaml");
-        Files.writeString(topology, shortened);
+        topology = LAB.topologyWithLease("5s");
     }
 
     /** A responder's machine: its own host name, state folder and AWS keys; the team's topology. */
@@ -223,6 +227,37 @@ class TeamStateLabTest {
             assertEquals(0, resumed.code(), resumed.toString());
         }
         assertEquals(to, LAB.lab().database().primary());
+    }
+
+    @Test
+    @Order(5)
+    void theTeamsAuditTrailIsInTheBucketNamingEachIdentityAndVerifyFindsARecordAltered() throws Exception {
+        CliRun.Result intact = carol("audit", "verify");
+        assertEquals(0, intact.code(), intact.toString());
+        assertTrue(intact.out().contains("s3://gafail/lab/audit/records/: intact, "), intact.out());
+        assertTrue(intact.err().startsWith("protection: Object Lock enabled on the bucket, but the last record carries"
+                + " no retention"), "S3Mock reports Object Lock but keeps no retention: " + intact.err());
+        JsonNode json = Json.MAPPER.readTree(carol("audit", "verify", "--output", "json").out());
+        assertTrue(json.at("/protection/objectLock").asBoolean(), json.toString());
+        assertEquals("Off", json.at("/protection/versioning").asString(), json.toString());
+        int records = json.path("records").asInt();
+
+        URI endpoint = new TopologyLoader().load(topology).endpoints().get("s3");
+        try (S3Client s3 = S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_2).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDMALLORY", "s")))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            String last = "lab/audit/records/%012d.json".formatted(records);
+            JsonNode record = Json.MAPPER.readTree(s3.getObjectAsBytes(b -> b.bucket("gafail").key(last)).asUtf8String());
+            assertTrue(record.at("/identity/arn").asString().contains("assumed-role/gafail-operator/AKID"),
+                    "a record names the AWS identity beside user and host: " + record);
+            String forged = s3.getObjectAsBytes(b -> b.bucket("gafail").key(last)).asUtf8String()
+                    .replace("\"command\":\"", "\"command\":\"not ");
+            s3.putObject(b -> b.bucket("gafail").key(last), RequestBody.fromString(forged));
+        }
+        CliRun.Result tampered = carol("audit", "verify");
+        assertEquals(1, tampered.code(), tampered.toString());
+        assertTrue(tampered.err().contains("s3://gafail/lab/audit/records/%012d.json: record %d was altered"
+                .formatted(records, records)), tampered.err());
     }
 
     private static int indexOf(List<JsonNode> events, String type) {

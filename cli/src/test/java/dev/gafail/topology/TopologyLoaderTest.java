@@ -105,6 +105,37 @@ class TopologyLoaderTest {
         assertEquals(file + ":5:11: port 999999 is not between 1 and 65535 (at /endpoint)", result.err().strip());
     }
 
+    @Test
+    void theAuditRecordsRetentionDefaultsToAYearInComplianceModeAndMayBeSet() throws Exception {
+        String bucket = "state: {s3: {bucket: orders-state, region: us-east-2";
+        StateBucket plain = loader.parse("gafail.yaml", (example() + bucket + "}}\n").getBytes(StandardCharsets.UTF_8))
+                .stateBucket().orElseThrow();
+        assertEquals(new StateBucket.AuditRetention("COMPLIANCE", 365), plain.audit());
+        StateBucket set = loader.parse("gafail.yaml", (example() + bucket
+                + ", audit: {mode: governance, retentionDays: 30}}}\n").getBytes(StandardCharsets.UTF_8))
+                .stateBucket().orElseThrow();
+        assertEquals(new StateBucket.AuditRetention("GOVERNANCE", 30), set.audit());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "mode: forever | /state/s3/audit/mode",
+        "retentionDays: 0 | /state/s3/audit/retentionDays",
+        "retentionDays: 2y | /state/s3/audit/retentionDays"})
+    void aBadAuditRetentionIsOnePositionedLineAndExit2(String setting, String path, @TempDir Path home)
+            throws IOException {
+        Path file = home.resolve("gafail.yaml");
+        Files.writeString(file, example() + "state: {s3: {bucket: orders-state, region: us-east-2, audit: {" + setting
+                + "}}}\n");
+
+        CliRun.Result result = CliRun.in(home).run("--topology", file.toString(), "topology", "validate");
+
+        assertEquals(2, result.code(), result.toString());
+        List<String> lines = result.err().strip().lines().toList();
+        assertEquals(1, lines.size(), result.err());
+        assertTrue(lines.get(0).startsWith(file + ":") && lines.get(0).endsWith("(at " + path + ")"), result.err());
+    }
+
     /** Java's regex engine recurses per repetition of a group: a pattern with an unbounded group overflowed. */
     @Test
     void aRegionNameOfThousandsOfPartsIsAProblemNotAStackOverflow() throws IOException {

@@ -62,8 +62,9 @@ public final class TopologyFile {
                 regional(apiPorts), s3.map(url -> "  s3: \"" + url + "\"\n").orElse("")));
         s3.ifPresent(url -> yaml.append("""
                 # the team's lock, journals and audit trail: in the lab's S3 (Adobe S3Mock, above), in a third
-                # AWS region, neither region's, so that they outlive the loss of either
-                state: {s3: {bucket: %s, prefix: %s, region: %s}}
+                # AWS region, neither region's, so that they outlive the loss of either; each audit record is
+                # retained a day under Object Lock (S3Mock reports the lock, but does not enforce it)
+                state: {s3: {bucket: %s, prefix: %s, region: %s, audit: {retentionDays: 1}}}
                 """.formatted(LabResources.STATE_BUCKET, LabResources.STATE_PREFIX, LabResources.STATE_REGION)));
         yaml.append("regions:\n");
         regionPorts.forEach((region, port) -> yaml.append("""

@@ -177,7 +177,7 @@ class LabTest {
         assertEquals("region-a", get("/healthz").headers().firstValue("X-Region").orElseThrow());
         String topology = Files.readString(lab.topologyFile());
         assertTrue(topology.contains("endpoint: http://127.0.0.1:" + lab.edge().port()), topology);
-        assertTrue(topology.contains("\nstate: {s3: {bucket: gafail, prefix: lab/, region: us-east-2}}\n"), topology);
+        assertTrue(topology.contains("\nstate: {s3: {bucket: gafail, prefix: lab/, region: us-east-2, audit: {retentionDays: 1}}}\n"), topology);
         assertTrue(topology.contains("\n  s3: \"" + lab.status().s3().url() + "\"\n"), topology);
         assertS3Serves();
         assertEquals(201, postNote("first").statusCode());

@@ -6,6 +6,9 @@ import dev.gafail.servers.os.ChildProcess;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +33,8 @@ public final class S3Server implements AutoCloseable {
     /** SIGTERM's grace: it ends in a fraction of a second, or in a few when it writes its class-data archive. */
     private static final int STOP_SECONDS = 30;
     private static final int SIGTERM_EXIT = 143;
+    private static final int HTTP_OK = 200;
+    private static final String S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/";
 
     private final ChildProcess process;
     private final Path portFile;
@@ -56,7 +61,7 @@ public final class S3Server implements AutoCloseable {
     }
 
     /**
-     * Starts S3Mock serving {@code bucket} (created when absent) in {@code region}, its objects under
+     * Starts S3Mock serving {@code bucket} (created when absent; Object Lock: see {@link #awaitReady}) in {@code region}, its objects under
      * {@code dir}/buckets, Tomcat's work files under {@code dir}/tomcat and a line per request in
      * {@code dir}/access.log, its output appended to {@code log}; returns at once ({@link #awaitReady}). The first start on a machine extracts the
      * server into gafail's cache, where its class-data archives live too.
@@ -92,10 +97,32 @@ public final class S3Server implements AutoCloseable {
         return new S3Server(ChildProcess.start(command, Map.of(), log), portFile, bucket, classData);
     }
 
-    /** Returns once the bucket answers (GetBucketLocation: 200); fails when the server exits or is late. */
+    /**
+     * Returns once the bucket answers (GetBucketLocation: 200) with Object Lock on; fails when the server
+     * exits or is late. S3Mock creates the bucket ({@code initial-buckets}: without it, S3Mock creates a bucket
+     * named "" in its root folder, which stops its next start there); Object Lock is put on it here, with no
+     * default retention. Not versioning, which S3 turns on with Object Lock: S3Mock 5.0.0 refuses
+     * {@code If-None-Match: *} on a key whose current version is a delete marker (S3 accepts it), so the lab's
+     * lock, once released, could never be taken again. S3Mock reports Object Lock, but stores no retention sent
+     * with PutObject and refuses no overwrite or delete: the lab shows what gafail asks of a locked bucket, not
+     * the lock.
+     */
     public void awaitReady() throws IOException, InterruptedException {
         process.awaitReady("Adobe S3Mock", "did not serve bucket " + bucket, READY_LIMIT, Duration.ofMillis(100),
                 () -> boundPort().isPresent() && Await.ok(URI.create(url() + "/" + bucket + "?location")));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        configure(http, "object-lock", "<ObjectLockConfiguration xmlns=\"" + S3_XMLNS + "\"><ObjectLockEnabled>Enabled"
+                + "</ObjectLockEnabled></ObjectLockConfiguration>");
+    }
+
+    /** Puts one of the bucket's configurations (the same again on a restart: S3 takes it as it is). */
+    private void configure(HttpClient http, String what, String xml) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url() + "/" + bucket + "?" + what))
+                .PUT(HttpRequest.BodyPublishers.ofString(xml)).build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != HTTP_OK) {
+            throw new IOException("Adobe S3Mock did not take the " + what + " configuration of bucket " + bucket
+                    + ": HTTP " + answer.statusCode() + " " + answer.body().strip());
+        }
     }
 
     /** The port it bound, once its port file holds one (the file is written in place: read until whole). */
