@@ -95,8 +95,7 @@ final class StateRequests {
         record.put("event", "approval-given");
         record.put("execution", execution);
         record.put("plan", request.plan());
-        record.put("identity", identity);
-        audit("gafail approve " + execution, reason, record);
+        audit("gafail approve " + execution, reason, record, identity);
         return "approved plan " + request.shortPlan() + " of execution " + execution + " as " + identity + " (it needs "
                 + request.required() + " approvals in all, its requester's included)";
     }
@@ -124,10 +123,11 @@ final class StateRequests {
         record.put("event", event);
         record.put("execution", execution);
         record.put(field, value);
-        audit(command, reason, record);
+        audit(command, reason, record, null);
     }
 
-    private void audit(String command, String reason, Map<String, Object> record) {
-        new AuditTrail(store.auditLog(), me, command, reason, null).append(record);
+    /** @param identity the AWS identity the command acted as, when it knows it */
+    private void audit(String command, String reason, Map<String, Object> record, String identity) {
+        new AuditTrail(store.auditLog(), me, command, reason, identity).append(record);
     }
 }

@@ -148,7 +148,7 @@ final class ApprovalGate {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("by", by);
         if (identity != null) {
-            data.put("identity", identity);
+            data.put("approver", identity);
         }
         data.put("plan", plan.plan());
         data.put("approvals", count);

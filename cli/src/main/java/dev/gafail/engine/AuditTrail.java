@@ -39,7 +39,7 @@ public final class AuditTrail implements EventListener {
         fields.put("execution", event.execution());
         fields.put("time", event.time().toString());
         for (String key : new String[] {"runbook", "runbookFile", "runbookSha256", "params", "topology", "identity", "status",
-                "exitCode", "by", "plan", "approvals", "required", "requester", "givenAt"}) {
+                "exitCode", "by", "approver", "plan", "approvals", "required", "requester", "givenAt"}) {
             if (event.get(key) != null) {
                 fields.put(key, event.get(key));
             }

@@ -146,10 +146,7 @@ class ApprovalsLabTest {
         AwsBasicCredentials alice = AwsBasicCredentials.create("AKIDALICE", "secret-of-alice");
         IdentityProof signedByAlice = IdentityProof.sign(alice, "us-east-1",
                 URI.create(LAB.lab().awsEndpoint("us-east-1")), ApprovalVerifier.audience(id, plan), Clock.systemUTC());
-        try (S3Client s3 = S3Client.builder().endpointOverride(URI.create(LAB.lab().status().s3().url()))
-                .region(software.amazon.awssdk.regions.Region.US_EAST_2).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(alice))
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
+        try (S3Client s3 = labS3(alice)) {
             for (Map<String, Object> forged : List.of(Map.<String, Object>of("identity", identity("bob"), "by", "bob",
                     "plan", plan), Map.of("identity", identity("bob"), "by", "bob", "plan", plan, "proof",
                     signedByAlice.fields()))) {
@@ -158,6 +155,26 @@ class ApprovalsLabTest {
             }
         }
         return plan;
+    }
+
+    private static S3Client labS3(AwsBasicCredentials keys) {
+        return S3Client.builder().endpointOverride(URI.create(LAB.lab().status().s3().url()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_2).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(keys))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+    }
+
+    /** The team's audit trail as the bucket keeps it, one record per object, in order. */
+    private static List<JsonNode> auditTrail() throws Exception {
+        try (S3Client s3 = labS3(AwsBasicCredentials.create("AKIDCAROL", "s"))) {
+            List<JsonNode> records = new java.util.ArrayList<>();
+            for (var object : s3.listObjectsV2Paginator(b -> b.bucket("gafail").prefix("lab/audit/records/"))
+                    .contents()) {
+                records.add(Json.MAPPER.readTree(s3.getObjectAsBytes(b -> b.bucket("gafail").key(object.key()))
+                        .asUtf8String()));
+            }
+            return records;
+        }
     }
 
     /** A change made meanwhile by someone else, through ECS's own API: the plan is another once it is made. */
@@ -206,6 +223,13 @@ class ApprovalsLabTest {
             CliRun.Result journal = as("carol", "show", id, "--output", "json");
             assertTrue(journal.out().contains(identity("bob")) && journal.out().contains("\"approval-granted\""),
                     journal.out());
+            List<JsonNode> trail = auditTrail().stream().filter(r -> id.equals(r.path("execution").asString()))
+                    .toList();
+            assertTrue(trail.stream().anyMatch(r -> "approval-granted".equals(r.path("event").asString())
+                    && identity("bob").equals(r.path("approver").asString())), trail.toString());
+            assertTrue(trail.stream().anyMatch(r -> "approval-given".equals(r.path("event").asString())
+                    && identity("bob").equals(r.at("/identity/arn").asString())
+                    && "looked at it".equals(r.path("reason").asString())), "bob's own record: " + trail);
         }
     }
 
