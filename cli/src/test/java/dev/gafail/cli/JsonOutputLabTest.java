@@ -130,6 +130,10 @@ class JsonOutputLabTest {
                         json -> assertEquals("execution-finished", json.get(json.size() - 1).path("type").asString()))));
         script.put(List.of("abort"), List.of(new Invocation(() -> List.of("abort", latestExecution()), 2, Shape.EMPTY,
                 json -> { })));
+        // An execution that has ended waits for no approval: one line on stderr, stdout empty (the approvals'
+        // JSON is in ApprovalsLabTest).
+        script.put(List.of("approve"), List.of(new Invocation(() -> List.of("approve", latestExecution(), "--yes"), 2,
+                Shape.EMPTY, json -> { })));
         script.put(List.of("state"), List.of(ok(Shape.DOCUMENT, "state")));
         script.put(List.of("state", "push"), List.of(new Invocation(() -> List.of("state", "push", "19700101"), 2,
                 Shape.EMPTY, json -> { })));
