@@ -327,15 +327,39 @@ public final class Session implements AutoCloseable {
         Operator operator = change.preApproved() ? Operator.preApproved(user + " (--yes)")
                 : settings.askOperator().apply(user);
         return new StateRequests(store(), settings.clock()).approve(id, () -> identity().arn(),
-                audience -> target().aws().identityProof(survivingAwsRegions(topology()).get(0), audience,
-                        settings.clock()).fields(), plan, reason, operator);
+                this::identityProofs, plan, reason, operator);
     }
 
-    /** The identity the topology's STS vouches for behind {@code approval}'s proof, or why none. */
+    /**
+     * Proofs of this caller's identity for {@code audience}, one per AWS region of the topology (signing
+     * sends nothing): whichever region a waiting execution still reaches, its STS can vouch.
+     */
+    private Map<String, Object> identityProofs(String audience) {
+        Map<String, Object> proofs = new LinkedHashMap<>();
+        topology().regions().values().forEach(r -> proofs.put(r.awsRegion(), target().aws()
+                .identityProof(r.awsRegion(), audience, settings.clock()).fields()));
+        return proofs;
+    }
+
+    /**
+     * The identity the STS of a region not lost vouches for behind one of {@code approval}'s proofs (the
+     * next region's when one does not answer); or why none does.
+     */
     private ApprovalVerifier.Verified verify(Approval approval, String execution, String plan) {
-        return IdentityProof.of(approval.proof())
-                .map(proof -> target().aws().verify(proof, ApprovalVerifier.audience(execution, plan)))
-                .orElse(ApprovalVerifier.Verified.not("it carries no proof of identity"));
+        List<String> problems = new ArrayList<>();
+        for (String region : survivingAwsRegions(topology())) {
+            Optional<IdentityProof> proof = IdentityProof.of(approval.proof().get(region));
+            if (proof.isPresent()) {
+                ApprovalVerifier.Verified verified = target().aws().verify(proof.get(),
+                        ApprovalVerifier.audience(execution, plan));
+                if (verified.identity() != null) {
+                    return verified;
+                }
+                problems.add(region + ": " + verified.problem());
+            }
+        }
+        return ApprovalVerifier.Verified.not(problems.isEmpty() ? "it carries no proof of identity for a region"
+                + " this execution reaches" : String.join("; ", problems));
     }
 
     /**

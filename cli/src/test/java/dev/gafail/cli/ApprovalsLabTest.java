@@ -149,7 +149,7 @@ class ApprovalsLabTest {
         try (S3Client s3 = labS3(alice)) {
             for (Map<String, Object> forged : List.of(Map.<String, Object>of("identity", identity("bob"), "by", "bob",
                     "plan", plan), Map.of("identity", identity("bob"), "by", "bob", "plan", plan, "proof",
-                    signedByAlice.fields()))) {
+                    Map.of("us-east-1", signedByAlice.fields())))) {
                 s3.putObject(b -> b.bucket("gafail").key("lab/executions/" + id + "/approvals/" + forged.size()
                         + "-by-hand.json"), RequestBody.fromString(Json.MAPPER.writeValueAsString(forged)));
             }
