@@ -323,11 +323,8 @@ public final class Session implements AutoCloseable {
      * Returns what was approved and what the execution still needs.
      */
     public String approve(String id, Optional<String> plan, String reason, ChangeRequest change) {
-        String user = Actor.current().user();
-        Operator operator = change.preApproved() ? Operator.preApproved(user + " (--yes)")
-                : settings.askOperator().apply(user);
         return new StateRequests(store(), settings.clock()).approve(id, () -> identity().arn(),
-                this::identityProofs, plan, reason, operator);
+                this::identityProofs, plan, reason, operator(change));
     }
 
     /**
@@ -557,9 +554,7 @@ public final class Session implements AutoCloseable {
     /** @param floor the approvals the execution needs at least (those it began with, when taken up) */
     private RunOptions options(Runbook runbook, Map<String, Object> params, ChangeRequest change,
                                ApprovalPolicy floor) {
-        String user = Actor.current().user();
-        Operator operator = change.preApproved() ? Operator.preApproved(user + " (--yes)")
-                : settings.askOperator().apply(user);
+        Operator operator = operator(change);
         Redactor redactor = Redactor.of(ParameterValues.secrets(runbook, params));
         settings.masking().accept(redactor);
         String command = redactor.text("gafail " + String.join(" ",
@@ -587,6 +582,12 @@ public final class Session implements AutoCloseable {
         return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), redactor,
                 acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts,
                 notices(runbook, change, acted), approvals, this::verify);
+    }
+
+    /** Who approves: the person at the prompt, or, with --yes, this user in advance. */
+    private Operator operator(ChangeRequest change) {
+        String user = Actor.current().user();
+        return change.preApproved() ? Operator.preApproved(user + " (--yes)") : settings.askOperator().apply(user);
     }
 
     /**

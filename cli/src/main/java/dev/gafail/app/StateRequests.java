@@ -14,7 +14,6 @@ import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Operator;
 import dev.gafail.engine.OperatorAbort;
 import dev.gafail.engine.PlanApproval;
-import dev.gafail.yaml.Durations;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;

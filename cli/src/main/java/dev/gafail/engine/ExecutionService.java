@@ -333,7 +333,8 @@ public final class ExecutionService {
         }
     }
 
-    private static String sha256(String text) {
+    /** The SHA-256 of {@code text}'s UTF-8 bytes, in hex. */
+    static String sha256(String text) {
         try {
             return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(StandardCharsets.UTF_8)));

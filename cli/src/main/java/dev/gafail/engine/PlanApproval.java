@@ -1,12 +1,8 @@
 package dev.gafail.engine;
 
 import dev.gafail.yaml.Durations;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +55,7 @@ public record PlanApproval(String execution, String runbook, String topology, St
         hashed.put("account", account);
         hashed.put("params", params);
         hashed.put("changes", changes.stream().map(c -> List.of(c.step(), c.action(), c.desired())).toList());
-        return new PlanApproval(execution, runbook, topology, account, params, changes, sha256(hashed), required,
+        return new PlanApproval(execution, runbook, topology, account, params, changes, ExecutionService.sha256(CANONICAL.writeValueAsString(hashed)), required,
                 expires, requester);
     }
 
@@ -150,14 +146,5 @@ public record PlanApproval(String execution, String runbook, String topology, St
                 requested.text("topology"), requested.text("account"), requested.get("params") instanceof Map<?, ?> p
                 ? (Map<String, Object>) p : Map.of(), changes, plan, required.intValue(),
                 Duration.ofSeconds(expires.longValue()), requested.text("requester"));
-    }
-
-    private static String sha256(Map<String, Object> content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(CANONICAL.writeValueAsString(content).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
