@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +57,11 @@ public final class S3State implements StateBackend {
     private final Duration lease;
     private final Clock clock;
     private S3AuditLog audit;
+    /**
+     * Each approval object read, by key and version (ETag, Last-Modified): a waiting execution lists them
+     * every few seconds, and reads only what is new.
+     */
+    private final Map<String, Optional<Approval>> approvalsRead = new ConcurrentHashMap<>();
 
     public S3State(S3Client s3, StateBucket bucket, Duration lease, Clock clock) {
         this.objects = new S3Objects(s3, bucket.bucket());
@@ -415,7 +421,8 @@ public final class S3State implements StateBackend {
     public List<Approval> approvals(String id) {
         List<Approval> out = new ArrayList<>();
         for (S3Object object : objects.list(executionKey(id, APPROVALS))) {
-            objects.get(object.key()).flatMap(S3State::approval).ifPresent(out::add);
+            approvalsRead.computeIfAbsent(object.key() + " " + object.eTag() + " " + object.lastModified(),
+                    version -> objects.get(object.key()).flatMap(S3State::approval)).ifPresent(out::add);
         }
         return out;
     }
