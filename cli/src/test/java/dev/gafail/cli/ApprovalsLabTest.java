@@ -75,22 +75,13 @@ class ApprovalsLabTest {
         topology = LAB.topologyWithLease("5s");
     }
 
-    private static Map<String, String> laptop(String name) {
-        return Map.of("GAFAIL_TOPOLOGY", topology.toString(), "HOSTNAME", "laptop-" + name,
-                "AWS_ACCESS_KEY_ID", "AKID" + name.toUpperCase(), "AWS_SECRET_ACCESS_KEY", "secret-of-" + name);
-    }
-
-    private static Path home(String name) throws Exception {
-        return Files.createDirectories(LAB.dir().resolve("laptops").resolve(name).resolve(".gafail"));
-    }
-
     private static GafailProcess requester(String... args) throws Exception {
-        return GafailProcess.start(home("alice"), laptop("alice"), args);
+        return GafailProcess.start(LAB.laptopHome("alice"), TestLab.laptop("alice", topology), args);
     }
 
     private static CliRun.Result as(String name, String... args) throws Exception {
-        CliRun run = CliRun.in(home(name));
-        laptop(name).forEach(run::env);
+        CliRun run = CliRun.in(LAB.laptopHome(name));
+        TestLab.laptop(name, topology).forEach(run::env);
         return run.run(args);
     }
 
@@ -268,8 +259,8 @@ class ApprovalsLabTest {
     void underTeeTheApprovalPromptIsAskedAtTheTerminalAndNamesTopologyAccountAndChanges() throws Exception {
         Path scaleUp = runbook("scale-up-alone", "active", 1);
         Path tee = LAB.dir().resolve("tee.txt");
-        try (GafailProcess alice = GafailProcess.startAtTerminal(home("alice"), laptop("alice"), "n\n", null, tee,
-                "run", scaleUp.toString())) {
+        try (GafailProcess alice = GafailProcess.startAtTerminal(LAB.laptopHome("alice"),
+                TestLab.laptop("alice", topology), "n\n", null, tee, "run", scaleUp.toString())) {
             assertEquals(4, alice.exitCode(), alice.out() + alice.err());
             String terminal = alice.out();
             assertTrue(terminal.contains("topology   lab, AWS account 000000000000"), terminal);
@@ -280,8 +271,8 @@ class ApprovalsLabTest {
             assertFalse(piped.contains("[y/N]"), "the question goes to the terminal, not into the pipe:\n" + piped);
             assertTrue(piped.contains("not approved"), piped);
         }
-        try (GafailProcess piped = GafailProcess.startAtTerminal(home("alice"), laptop("alice"), "n\n", "y\n", tee,
-                "run", scaleUp.toString())) {
+        try (GafailProcess piped = GafailProcess.startAtTerminal(LAB.laptopHome("alice"),
+                TestLab.laptop("alice", topology), "n\n", "y\n", tee, "run", scaleUp.toString())) {
             assertEquals(4, piped.exitCode(), piped.out());
             assertTrue(piped.out().contains("no terminal to ask") && !piped.out().contains("[y/N]"),
                     "with stdin a pipe, nobody is asked, and the yes on the pipe approves nothing:\n" + piped.out());

@@ -10,14 +10,12 @@ import dev.gafail.testing.GafailProcess;
 import dev.gafail.testing.TestLab;
 import dev.gafail.topology.TopologyLoader;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,10 +55,7 @@ class TeamStateLabTest {
 
     /** A responder's machine: its own host name, state folder and AWS keys; the team's topology. */
     private static GafailProcess responder(String name, String... args) throws Exception {
-        Path home = LAB.dir().resolve("laptops").resolve(name).resolve(".gafail");
-        Files.createDirectories(home);
-        return GafailProcess.start(home, Map.of("GAFAIL_TOPOLOGY", topology.toString(), "HOSTNAME", "laptop-" + name,
-                "AWS_ACCESS_KEY_ID", "AKID" + name.toUpperCase(), "AWS_SECRET_ACCESS_KEY", "secret-of-" + name), args);
+        return GafailProcess.start(LAB.laptopHome(name), TestLab.laptop(name, topology), args);
     }
 
     private static CliRun.Result finished(String name, String... args) throws Exception {
@@ -72,10 +67,9 @@ class TeamStateLabTest {
 
     /** A third responder, reading the bucket in this JVM: who watches does not need a process of their own. */
     private static CliRun.Result carol(String... args) throws Exception {
-        Path home = LAB.dir().resolve("laptops").resolve("carol").resolve(".gafail");
-        Files.createDirectories(home);
-        return CliRun.in(home).env("GAFAIL_TOPOLOGY", topology.toString()).env("AWS_ACCESS_KEY_ID", "AKIDCAROL")
-                .env("AWS_SECRET_ACCESS_KEY", "secret-of-carol").run(args);
+        CliRun run = CliRun.in(LAB.laptopHome("carol"));
+        TestLab.laptop("carol", topology).forEach(run::env);
+        return run.run(args);
     }
 
     /** The region that does not write now: where a planned failover goes. */

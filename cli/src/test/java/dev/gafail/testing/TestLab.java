@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -94,6 +95,20 @@ public final class TestLab implements BeforeAllCallback, AfterAllCallback, TestW
         Path file = dir.resolve("lease-" + lease + ".gafail.yaml");
         Files.writeString(file, leased);
         return file;
+    }
+
+    /** The local state folder of responder {@code name}'s machine, under the lab's folder. */
+    public Path laptopHome(String name) throws IOException {
+        return Files.createDirectories(dir.resolve("laptops").resolve(name).resolve(".gafail"));
+    }
+
+    /**
+     * The environment of responder {@code name}'s gafail: {@code topology}, a host name, and AWS keys of
+     * their own (AKIDNAME), so another identity to the lab's STS.
+     */
+    public static Map<String, String> laptop(String name, Path topology) {
+        return Map.of("GAFAIL_TOPOLOGY", topology.toString(), "HOSTNAME", "laptop-" + name,
+                "AWS_ACCESS_KEY_ID", "AKID" + name.toUpperCase(), "AWS_SECRET_ACCESS_KEY", "secret-of-" + name);
     }
 
     /** The folder gafail runs in: its state (journals, audit log) lives there. */
