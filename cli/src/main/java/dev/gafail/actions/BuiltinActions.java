@@ -18,10 +18,13 @@ public final class BuiltinActions {
         HttpProbe probe = new HttpProbe(target);
         CloudWatchAlarms alarms = new CloudWatchAlarms(target);
         CloudWatchMetric metric = new CloudWatchMetric(target);
-        return List.of(new ControlWait(), new ControlAssert(), new ControlApprove(),
-                new TrafficSet(target), new TrafficShift(target, List.of(alarms, metric, probe, lag)),
+        Conditions conditions = new Conditions(List.of(alarms, metric, probe, lag));
+        return List.of(new ControlWait(), new ControlAssert(), new ControlApprove(), new Notify(),
+                new TrafficSet(target), new TrafficShift(target, conditions),
                 new AuroraSwitchover(target), new AuroraFailover(target), lag,
-                new EcsScale(target), probe, alarms, metric, new CloudWatchPut(target), new ApisAnswer(target));
+                new EcsScale(target), probe, alarms, metric, new CloudWatchPut(target), new ApisAnswer(target),
+                new FisExperiment(target, conditions), new FisStop(target), new LoadStart(target),
+                new LoadCheck(target), new LoadStop(target));
     }
 
     /** The built-in step types plus {@code extra} (tests add fakes this way). */

@@ -38,7 +38,8 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params,
                 {"type": "object", "additionalProperties": false,
                  "not": {"required": ["names", "prefix"]},
                  "properties": {
-                   "names": {"type": "array", "items": {"type": "string", "minLength": 1}, "maxItems": 100},
+                   "names": {"anyOf": [{"type": "array", "items": {"type": "string", "minLength": 1}, "maxItems": 100},
+                             {"$ref": "#/$defs/expression"}]},
                    "prefix": {"type": "string", "minLength": 1},
                    "state": {"enum": ["OK", "ALARM"]},
                    "regions": {"type": "array", "items": {"type": "string", "minLength": 1}}}}""", target);
@@ -54,7 +55,9 @@ public final class CloudWatchAlarms extends CheckAction<CloudWatchAlarms.Params,
         Target target = target();
         List<String> names = params.names() != null ? params.names() : target.topology().alarms();
         if (params.prefix() == null && names.isEmpty()) {
-            return Verdict.holds("no alarms configured", new Outputs(Map.of()));
+            // No alarm is OK vacuously, but none can be seen firing: a drill's detection must not pass unseen.
+            return "ALARM".equals(params.wanted()) ? Verdict.unknown("no alarms configured to watch for ALARM")
+                    : Verdict.holds("no alarms configured", new Outputs(Map.of()));
         }
         List<Region> regions = new ArrayList<>();
         for (String name : params.regions() != null ? params.regions() : List.copyOf(target.topology().regions().keySet())) {

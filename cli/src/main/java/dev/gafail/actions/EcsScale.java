@@ -8,6 +8,7 @@ import dev.gafail.topology.Region;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
 
@@ -15,7 +16,9 @@ import software.amazon.awssdk.services.ecs.model.DeploymentRolloutState;
  * {@code ecs.scale {region, desiredCount | to: active|warm}}: sets the region's service to a count,
  * then waits until its PRIMARY deployment's rollout is COMPLETED with as many tasks running as
  * desired. A FAILED rollout (the circuit breaker rolled back) is a failure, though ECS calls the
- * service stable again. Rollback restores the count found.
+ * service stable again. {@code to: warm} is a fence: it is done once no more than the warm count run,
+ * so that a region whose tasks cannot start (drained, lost) is fenced without waiting for it to recover.
+ * Rollback restores the count found.
  */
 public final class EcsScale extends TargetedAction<EcsScale.Params, EcsScale.Outputs> {
 
@@ -58,7 +61,7 @@ public final class EcsScale extends TargetedAction<EcsScale.Params, EcsScale.Out
         EcsServices.State state = target.ecs().describe(region);
         int desired = desired(params, region);
         String current = region.name() + " " + region.ecs().service() + ": " + state.summary();
-        Change change = state.steadyAt(desired) ? Change.alreadyDone(current)
+        Change change = settled(params, state, desired) ? Change.alreadyDone(current)
                 : Change.to(current, region.name() + " " + region.ecs().service() + ": desired " + desired
                         + ", UpdateService desiredCount " + state.desired() + " -> " + desired);
         return change.observing(new Observed(state.desired()));
@@ -80,11 +83,18 @@ public final class EcsScale extends TargetedAction<EcsScale.Params, EcsScale.Out
     public void await(Params params, StepContext context) throws StepFailure, InterruptedException {
         Target target = target();
         Region region = target.region(params.region());
-        awaitSteady(target, region, desired(params, region), context);
+        int desired = desired(params, region);
+        awaitSteady(target, region, desired, context, state -> settled(params, state, desired));
     }
 
-    private static void awaitSteady(Target target, Region region, int desired, StepContext context)
-            throws StepFailure, InterruptedException {
+    /** Done: steady at the count, or, for a fence, no more tasks than it running. */
+    private static boolean settled(Params params, EcsServices.State state, int desired) {
+        return "warm".equals(params.to()) ? state.fencedAt(desired) : state.steadyAt(desired);
+    }
+
+    /** Waits until {@code done} holds of the service, failing on a FAILED or replaced deployment. */
+    private static void awaitSteady(Target target, Region region, int desired, StepContext context,
+                                    Predicate<EcsServices.State> done) throws StepFailure, InterruptedException {
         String primary = target.ecs().describe(region).primary().map(EcsServices.Rollout::id).orElse(null);
         Poll.until(context, target.pollInterval(), LIMIT, region.name() + " service at " + desired, () -> {
             EcsServices.State state = target.ecs().describe(region);
@@ -99,7 +109,7 @@ public final class EcsScale extends TargetedAction<EcsScale.Params, EcsScale.Out
                 throw StepFailure.permanent(region.name() + " deployment " + primary + " was replaced by " + now
                         + " while scaling (rolled back, or someone deployed)");
             }
-            return state.steadyAt(desired) ? Optional.empty() : Optional.of(state.summary());
+            return done.test(state) ? Optional.empty() : Optional.of(state.summary());
         });
     }
 
@@ -121,6 +131,6 @@ public final class EcsScale extends TargetedAction<EcsScale.Params, EcsScale.Out
         if (target.ecs().describe(region).desired() != previous) {
             target.ecs().setDesired(region, previous);
         }
-        awaitSteady(target, region, previous, context);
+        awaitSteady(target, region, previous, context, state -> state.steadyAt(previous));
     }
 }

@@ -215,7 +215,7 @@ public final class TopologyStatus {
     /** Reads every cell at once, over clients with a status's time limits, within {@link #BUDGET}. */
     public Reading read() throws InterruptedException {
         try (AwsClients quick = target.aws().with(AwsClients.Timeouts.STATUS)) {
-            return new TopologyStatus(new Target(target.topology(), quick, target.pollInterval(), target.clock()))
+            return new TopologyStatus(target.with(quick))
                     .read(BUDGET);
         }
     }

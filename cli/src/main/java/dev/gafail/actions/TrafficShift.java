@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code traffic.shift {to, stages, holdFor, abortIf}}: moves traffic to {@code to} in stages. The
@@ -30,15 +28,11 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params, Traf
     static final List<String> IAM_ACTIONS = List.of("globalaccelerator:DescribeAccelerator",
             "globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup");
 
-    /** One {@code abortIf} entry: a check step type and its {@code with}, bound to that type's parameters once. */
-    public record Check(String action, ObjectNode with) {
-    }
-
     /** What plan found (here and in traffic.set): every region's dial before the change, which rollback restores. */
     public record Observed(Map<String, Integer> dials) {
     }
 
-    public record Params(String to, List<Integer> stages, Duration holdFor, List<Check> abortIf) {
+    public record Params(String to, List<Integer> stages, Duration holdFor, List<Conditions.Check> abortIf) {
 
         List<Integer> steps() {
             return stages == null ? List.of(10, 50, 100) : stages;
@@ -48,7 +42,7 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params, Traf
             return holdFor == null ? Duration.ZERO : holdFor;
         }
 
-        List<Check> checks() {
+        List<Conditions.Check> checks() {
             return abortIf == null ? List.of() : abortIf;
         }
     }
@@ -61,33 +55,18 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params, Traf
         }
     }
 
-    private final Map<String, CheckAction<?, ?>> checks = new LinkedHashMap<>();
+    private final Conditions checks;
 
-    public TrafficShift(Supplier<Target> target, List<CheckAction<?, ?>> checks) {
-        super("traffic.shift", Params.class, Outputs.class, false, IAM_ACTIONS, schema(checks), target);
-        checks.forEach(c -> this.checks.put(c.name(), c));
-    }
-
-    private static String schema(List<CheckAction<?, ?>> checks) {
-        StringBuilder rules = new StringBuilder();
-        List<String> names = new ArrayList<>();
-        for (CheckAction<?, ?> check : checks) {
-            names.add("\"" + check.name() + "\"");
-            rules.append(rules.isEmpty() ? "" : ",\n").append("{\"if\": {\"properties\": {\"action\": {\"const\": \"")
-                    .append(check.name()).append("\"}}}, \"then\": {\"properties\": {\"with\": {\"$ref\": \"#/$defs/with.")
-                    .append(check.name()).append("\"}}}}");
-        }
-        return """
+    public TrafficShift(Supplier<Target> target, Conditions checks) {
+        super("traffic.shift", Params.class, Outputs.class, false, IAM_ACTIONS, """
                 {"type": "object", "additionalProperties": false, "required": ["to"],
                  "properties": {
                    "to": {"type": "string", "minLength": 1},
                    "stages": {"type": "array", "minItems": 1, "maxItems": 20,
                               "items": {"type": "integer", "minimum": 1, "maximum": 100}},
                    "holdFor": {"$ref": "#/$defs/durationOrExpression"},
-                   "abortIf": {"type": "array", "items": {
-                     "type": "object", "additionalProperties": false, "required": ["action"],
-                     "properties": {"action": {"enum": [%s]}, "with": {"type": "object"}},
-                     "allOf": [%s]}}}}""".formatted(String.join(", ", names), rules);
+                   "abortIf": %s}}""".formatted(checks.schema()), target);
+        this.checks = checks;
     }
 
     @Override
@@ -95,7 +74,7 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params, Traf
         Target target = target();
         Region to = target.region(params.to());
         checkStages(params.steps());
-        bind(params.checks());
+        checks.bind("abortIf", params.checks());
         Map<String, Integer> dials = Dials.read(target);
         Map<String, Integer> end = stage(target, to, params.steps().get(params.steps().size() - 1));
         StringBuilder path = new StringBuilder();
@@ -135,7 +114,7 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params, Traf
         Region to = target.region(params.to());
         checkStages(params.steps());
         // Bound before any dial moves: an abortIf that cannot run stops the shift at 0%, not halfway.
-        List<CheckAction.Bound<?>> abortIf = bind(params.checks());
+        List<CheckAction.Bound<?>> abortIf = checks.bind("abortIf", params.checks());
         Instant start = context.clock().instant();
         List<Integer> stages = params.steps();
         for (int i = 0; i < stages.size(); i++) {
@@ -182,19 +161,6 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params, Traf
             Duration interval = target.pollInterval();
             context.sleep(left.compareTo(interval) < 0 ? left : interval);
         }
-    }
-
-    /** The {@code abortIf} entries bound to their step types and typed parameters. */
-    private List<CheckAction.Bound<?>> bind(List<Check> abortIf) throws StepFailure {
-        List<CheckAction.Bound<?>> bound = new ArrayList<>();
-        for (Check check : abortIf) {
-            CheckAction<?, ?> action = checks.get(check.action());
-            if (action == null) {
-                throw StepFailure.permanent("abortIf: unknown check " + check.action());
-            }
-            bound.add(action.bind(check.with() == null ? JsonNodeFactory.instance.objectNode() : check.with()));
-        }
-        return bound;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.gafail.engine.ActionRegistry;
 import dev.gafail.runbook.Expressions;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.runbook.RunbookLoader;
+import dev.gafail.runbook.RunbookSources;
 import dev.gafail.yaml.InvalidFileException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,7 @@ import java.util.TreeSet;
 public final class BundledRunbooks {
 
     /** Every bundled runbook's name (a test checks the list against the repository's folder). */
-    public static final List<String> NAMES = List.of("example.yaml", "failover.yaml", "failover-unplanned.yaml");
+    public static final List<String> NAMES = List.of("example.yaml", "failover.yaml", "failover-unplanned.yaml", "drill.yaml");
 
     /** How a RUNBOOK argument names a runbook that ships inside gafail, as its problems name it too. */
     public static final String PREFIX = "bundled:";
@@ -33,14 +34,31 @@ public final class BundledRunbooks {
 
     /** The runbook {@code name}, parsed and checked by {@code loader}. */
     public static Runbook load(RunbookLoader loader, String name) throws InvalidFileException {
+        return loader.parse(PREFIX + name, bytes(name));
+    }
+
+    private static byte[] bytes(String name) {
         try (InputStream in = BundledRunbooks.class.getResourceAsStream("/dev/gafail/runbooks/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("the bundled runbook " + name + " is missing from the gafail jar");
             }
-            return loader.parse(PREFIX + name, in.readAllBytes());
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * What a {@code runbook.run} step's {@code ref} names: {@code bundled:NAME} a runbook that ships with
+     * gafail; any other name, the file beside its parent, or for a bundled parent the bundled runbook of that name.
+     */
+    public static Optional<RunbookSources.Source> child(String parentFile, String ref) throws InvalidFileException {
+        Optional<String> name = bundledName(ref).or(() -> parentFile.startsWith(PREFIX)
+                && NAMES.contains(ref) ? Optional.of(ref) : Optional.empty());
+        if (name.isPresent()) {
+            return Optional.of(new RunbookSources.Source(PREFIX + name.get(), bytes(name.get())));
+        }
+        return parentFile.startsWith(PREFIX) ? Optional.empty() : RunbookLoader.beside(parentFile, ref);
     }
 
     /**
@@ -48,13 +66,12 @@ public final class BundledRunbooks {
      * by {@code loader}.
      */
     public static Runbook fileOrBundled(RunbookLoader loader, Path file) throws InvalidFileException {
-        Optional<String> name = bundledName(file);
+        Optional<String> name = bundledName(file.toString());
         return name.isPresent() ? load(loader, name.get()) : loader.load(file);
     }
 
     /** The name of the bundled runbook that {@code file} names as {@code bundled:NAME}, if it does. */
-    private static Optional<String> bundledName(Path file) {
-        String name = file.toString();
+    private static Optional<String> bundledName(String name) {
         return name.startsWith(PREFIX) && NAMES.contains(name.substring(PREFIX.length()))
                 ? Optional.of(name.substring(PREFIX.length())) : Optional.empty();
     }
@@ -64,11 +81,11 @@ public final class BundledRunbooks {
         ActionRegistry stepTypes = BuiltinActions.registry(() -> {
             throw new IllegalStateException("reading the IAM actions runs no step");
         });
-        RunbookLoader loader = new RunbookLoader(stepTypes, new Expressions());
+        RunbookLoader loader = new RunbookLoader(stepTypes, new Expressions(), BundledRunbooks::child);
         SortedSet<String> actions = new TreeSet<>();
         for (String name : NAMES) {
             try {
-                load(loader, name).allSteps().forEach(step -> actions.addAll(stepTypes.iamActions(step)));
+                load(loader, name).everyStep().forEach(step -> actions.addAll(stepTypes.iamActions(step)));
             } catch (InvalidFileException e) {
                 throw new IllegalStateException("the bundled runbook " + name + " is invalid: " + e.getMessage(), e);
             }

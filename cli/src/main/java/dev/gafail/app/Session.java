@@ -2,11 +2,13 @@ package dev.gafail.app;
 
 import dev.gafail.actions.Target;
 import dev.gafail.actions.TargetedAction;
+import dev.gafail.actions.UserTokens;
 import dev.gafail.aws.ApiLocations;
 import dev.gafail.aws.AwsClients;
 import dev.gafail.aws.AwsProfiles;
 import dev.gafail.aws.AwsSettings;
 import dev.gafail.aws.CallerIdentity;
+import dev.gafail.aws.GlobalDatabase;
 import dev.gafail.aws.IdentityProof;
 import dev.gafail.aws.OperatorCredentials;
 import dev.gafail.aws.Reachability;
@@ -33,9 +35,12 @@ import dev.gafail.engine.Redactor;
 import dev.gafail.engine.RunOptions;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.engine.StopSignal;
+import dev.gafail.lab.Lab;
 import dev.gafail.lab.LabControl;
+import dev.gafail.notify.NotificationSinks;
 import dev.gafail.runbook.ApprovalPolicy;
 import dev.gafail.runbook.Expressions;
+import dev.gafail.runbook.KeptRunbooks;
 import dev.gafail.runbook.ParameterSpec;
 import dev.gafail.runbook.ParameterValues;
 import dev.gafail.runbook.Runbook;
@@ -47,11 +52,14 @@ import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyLoader;
 import dev.gafail.topology.TopologyLocator;
 import dev.gafail.yaml.InvalidFileException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +84,8 @@ public final class Session implements AutoCloseable {
     private static final Duration LOCAL_POLL = Duration.ofMillis(200);
     /** How long a runbook without a timeout is taken to need its credentials for. */
     private static final Duration UNBOUNDED_RUN = Duration.ofMinutes(30);
+    /** How long a token the lab signs for synthetic users lasts: longer than any drill. */
+    private static final Duration LAB_TOKEN_VALIDITY = Duration.ofHours(12);
 
     /**
      * What a session reads from its surroundings.
@@ -100,6 +110,7 @@ public final class Session implements AutoCloseable {
     private Topology topology;
     private Target target;
     private AwsClients stateClients;
+    private AwsClients notifyClients;
     private ExecutionStore store;
     /** The lease of the execution this session runs, which its AWS calls check. */
     private final HeldLock held = new HeldLock();
@@ -121,7 +132,7 @@ public final class Session implements AutoCloseable {
 
     public RunbookLoader loader() {
         if (loader == null) {
-            loader = new RunbookLoader(stepTypes(), new Expressions());
+            loader = new RunbookLoader(stepTypes(), new Expressions(), BundledRunbooks::child);
         }
         return loader;
     }
@@ -136,7 +147,7 @@ public final class Session implements AutoCloseable {
         return stepTypes;
     }
 
-    /** The IAM actions a step calls: its step type's, and those of the checks in its {@code abortIf}. */
+    /** The IAM actions a step calls: its step type's, and those of the checks it runs while it works. */
     public Set<String> iamActions(StepSpec step) {
         return stepTypes().iamActions(step);
     }
@@ -281,9 +292,52 @@ public final class Session implements AutoCloseable {
             AwsClients clients = new AwsClients(lostRegions.isEmpty() || survivor.isEmpty() ? aws
                     : aws.pinnedTo(survivor.get()), AwsClients.Timeouts.CHANGES, reachability, held);
             requireCredentials(clients);
-            target = new Target(t, clients, clients.offline() ? LOCAL_POLL : AWS_POLL, settings.clock());
+            target = new Target(t, clients, clients.offline() ? LOCAL_POLL : AWS_POLL, settings.clock(),
+                    userTokens(t));
         }
         return target;
+    }
+
+    /**
+     * The region whose database writes now, as the global cluster says from the first region that answers;
+     * exit 3 when none answers or no member writes (a drill starts from a steady state).
+     */
+    public String writerRegion() {
+        Topology t = topology();
+        try {
+            GlobalDatabase.State state = target().database().describeFromAny(t.regions().values().stream()
+                    .map(Region::awsRegion).toList());
+            return state.writer().flatMap(arn -> t.regions().values().stream()
+                    .filter(r -> r.dbClusterArn().equals(arn)).map(Region::name).findFirst())
+                    .orElseThrow(() -> new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "global database "
+                            + t.globalDatabase() + " has no writer among the topology's regions; name the region"
+                            + " with --region"));
+        } catch (StepFailure e) {
+            throw new GafailException(ExitCode.PRECONDITIONS_NOT_MET, "cannot tell which region writes: "
+                    + e.getMessage() + "; name the region with --region");
+        }
+    }
+
+    /**
+     * Synthetic users' tokens: the environment variable a step names; else, for a lab's topology (in the lab's
+     * folder, beside the secret its API checks tokens with), one the lab's secret signs, as {@code gafail demo}'s.
+     */
+    private UserTokens userTokens(Topology t) {
+        Path folder = Path.of(t.file()).toAbsolutePath().getParent();
+        return variable -> {
+            String set = settings.env().get(variable);
+            if (set != null && !set.isBlank()) {
+                return Optional.of(set.strip());
+            }
+            if (folder == null || !Files.isRegularFile(folder.resolve(Lab.SECRET))) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Lab.token(folder, LAB_TOKEN_VALIDITY));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        };
     }
 
     /**
@@ -414,7 +468,8 @@ public final class Session implements AutoCloseable {
         expectLost(request.lostRegions());
         Runbook runbook = request.runbook();
         Map<String, Object> params = bind(runbook, request.values());
-        RunOptions options = options(runbook, params, request.change(), ApprovalPolicy.ONE);
+        RunOptions options = options(runbook, params, request.change(), ApprovalPolicy.ONE, request.dryRun(),
+                request.kept());
         ExecutionService service = service();
         if (request.dryRun()) {
             return service.plan(runbook, params, options, console);
@@ -433,7 +488,7 @@ public final class Session implements AutoCloseable {
      */
     public ExecutionResult resume(String id, Map<String, String> values, ChangeRequest change,
                                   EventListener console) {
-        TakenUp taken = takeUp(store().resolve(id), values, change, false);
+        TakenUp taken = takeUp(store().resolve(id), values, change, false, false);
         requireSharedState(taken.options());
         forceUnlock(taken, change);
         settings.stop().arm();
@@ -453,7 +508,7 @@ public final class Session implements AutoCloseable {
         if (execution.isEmpty()) {
             return Optional.empty();
         }
-        TakenUp taken = takeUp(execution.get(), Map.of(), change, true);
+        TakenUp taken = takeUp(execution.get(), Map.of(), change, true, dryRun);
         if (dryRun) {
             return Optional.of(service().planReconcile(taken.stored(), taken.runbook(), taken.params(),
                     taken.options(), console));
@@ -474,7 +529,8 @@ public final class Session implements AutoCloseable {
      * them (a secret, which the journal does not keep, is asked for again). Resumed,
      * the regions it began with as lost are still treated so; reconciled, they are expected back.
      */
-    private TakenUp takeUp(String execution, Map<String, String> values, ChangeRequest change, boolean reconcile) {
+    private TakenUp takeUp(String execution, Map<String, String> values, ChangeRequest change, boolean reconcile,
+                           boolean dryRun) {
         ExecutionStore store = store();
         ExecutionStore.Stored journalled = store.load(execution, settings.clock());
         Event started = journalled.started();
@@ -485,7 +541,7 @@ public final class Session implements AutoCloseable {
         if (!reconcile && started.get("lostRegions") instanceof List<?> lost) {
             expectLost(lost.stream().map(String::valueOf).collect(Collectors.toSet()));
         }
-        Runbook runbook = runbookCopy(store, execution);
+        Runbook runbook = runbookCopy(store, execution, started);
         Map<String, String> given = new LinkedHashMap<>();
         List<String> secrets = new ArrayList<>();
         if (started.get("params") instanceof Map<?, ?> stored) {
@@ -504,15 +560,23 @@ public final class Session implements AutoCloseable {
         List<String> missing = secrets.stream().filter(name -> !values.containsKey(name)).sorted().toList();
         missing.forEach(name -> given.put(name, askSecret(execution, name, missing)));
         Map<String, Object> params = bind(runbook, given);
-        return new TakenUp(journalled, runbook, params, options(runbook, params, change, begunWith(started)));
+        return new TakenUp(journalled, runbook, params, options(runbook, params, change, begunWith(started), dryRun,
+                Map.of()));
     }
 
-    /** The runbook execution {@code id} ran, as its state keeps it; exit 2 with its problems if it no longer loads. */
-    private Runbook runbookCopy(ExecutionStore store, String id) {
+    /**
+     * The runbook execution {@code id} ran, and the child runbooks it ran, as its state keeps them; exit 2
+     * with its problems if it no longer loads.
+     */
+    @SuppressWarnings("unchecked")
+    private Runbook runbookCopy(ExecutionStore store, String id, Event started) {
         String text = store.backend().runbookCopy(id).orElseThrow(() -> new GafailException(ExitCode.USAGE,
                 "execution " + id + " kept no copy of its runbook in " + store.backend().location()));
+        String copy = store.backend().runbookCopyName(id);
+        List<Map<String, String>> children = started.get("children") instanceof List<?> kept
+                ? (List<Map<String, String>>) kept : List.of();
         try {
-            return loader().parse(store.backend().runbookCopyName(id), text.getBytes(StandardCharsets.UTF_8));
+            return loader().with(new KeptRunbooks(children, copy)).parse(copy, text.getBytes(StandardCharsets.UTF_8));
         } catch (InvalidFileException e) {
             throw GafailException.invalid(e);
         }
@@ -551,16 +615,25 @@ public final class Session implements AutoCloseable {
                 ? Duration.ofSeconds(seconds.longValue()) : null, null) : ApprovalPolicy.ONE;
     }
 
-    /** @param floor the approvals the execution needs at least (those it began with, when taken up) */
+    /**
+     * @param floor  the approvals the execution needs at least (those it began with, when taken up)
+     * @param dryRun whether it is a dry run, which reads the secrets of only the sinks that take dry runs
+     * @param kept   what the command keeps in the start event (a taken-up execution's is in its own already)
+     */
     private RunOptions options(Runbook runbook, Map<String, Object> params, ChangeRequest change,
-                               ApprovalPolicy floor) {
+                               ApprovalPolicy floor, boolean dryRun, Map<String, Object> kept) {
         Operator operator = operator(change);
-        Redactor redactor = Redactor.of(ParameterValues.secrets(runbook, params));
+        Optional<Topology> acted = needs(runbook, a -> true) ? Optional.of(topology()) : optionalTopology();
+        // Read before any event is published, so that the sinks' secrets are masked in all of them.
+        NotificationSinks.Built sinks = acted.map(t -> NotificationSinks.of(t.notifications(), regionOrder(t, params),
+                settings.env(), this::notifyClients, "gafail/" + settings.version(), dryRun))
+                .orElse(new NotificationSinks.Built(List.of(), List.of()));
+        Redactor redactor = Redactor.of(ParameterValues.secrets(runbook, params)).plus(Redactor.of(sinks.secrets()));
         settings.masking().accept(redactor);
         String command = redactor.text("gafail " + String.join(" ",
                 ParameterValues.maskedArguments(runbook, settings.argv(), Redactor.MASK)));
-        Optional<Topology> acted = needs(runbook, a -> true) ? Optional.of(topology()) : optionalTopology();
-        Map<String, Object> facts = new LinkedHashMap<>();
+        // First, so that none of it can pass for what gafail itself records about the execution.
+        Map<String, Object> facts = new LinkedHashMap<>(kept);
         acted.ifPresent(t -> {
             facts.put("topology", t.name());
             facts.put("topologyFile", Path.of(t.file()).toAbsolutePath().normalize().toString());
@@ -581,7 +654,31 @@ public final class Session implements AutoCloseable {
         }
         return new RunOptions(operator, settings.stop(), change.reason(), command, change.timeout(), redactor,
                 acted.map(Topology::lockScope).orElse(null), acted.map(Topology::variables).orElse(null), facts,
-                notices(runbook, change, acted), approvals, this::verify);
+                notices(runbook, change, acted), approvals, this::verify, sinks.subscriptions());
+    }
+
+    /**
+     * The topology's regions in the order notifications try them (SNS, SSM): where the execution moves to
+     * (its {@code to} parameter) first, the regions said to be lost last.
+     */
+    private List<Region> regionOrder(Topology t, Map<String, Object> params) {
+        List<Region> order = new ArrayList<>(t.regions().values());
+        if (params.get("to") instanceof String to) {
+            t.region(to).ifPresent(r -> {
+                order.remove(r);
+                order.add(0, r);
+            });
+        }
+        order.sort(Comparator.comparing(r -> lostRegions.contains(r.name())));
+        return order;
+    }
+
+    /** The clients notifications call SNS and SSM with: the command's, with short limits; built on first use. */
+    private AwsClients notifyClients() {
+        if (notifyClients == null) {
+            notifyClients = target().aws().with(AwsClients.Timeouts.NOTIFY);
+        }
+        return notifyClients;
     }
 
     /** Who approves: the person at the prompt, or, with --yes, this user in advance. */
@@ -607,7 +704,7 @@ public final class Session implements AutoCloseable {
     /** Whether a step of {@code runbook} acts on the topology through a step type that {@code test} accepts. */
     private boolean needs(Runbook runbook, Predicate<Action<?, ?>> test) {
         ActionRegistry registry = stepTypes();
-        return runbook.allSteps().stream().map(s -> registry.get(s.action()))
+        return runbook.everyStep().stream().map(s -> registry.get(s.action()))
                 .anyMatch(a -> a instanceof TargetedAction<?, ?> && test.test(a));
     }
 
@@ -619,8 +716,14 @@ public final class Session implements AutoCloseable {
                 stateClients.close();
             }
         } finally {
-            if (target != null) {
-                target.aws().close();
+            try {
+                if (notifyClients != null) {
+                    notifyClients.close();
+                }
+            } finally {
+                if (target != null) {
+                    target.aws().close();
+                }
             }
         }
     }

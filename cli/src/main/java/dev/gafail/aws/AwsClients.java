@@ -29,9 +29,12 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.fis.FisClient;
 import software.amazon.awssdk.services.globalaccelerator.GlobalAcceleratorClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sso.SsoClient;
 import software.amazon.awssdk.services.ssooidc.SsoOidcClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -58,6 +61,11 @@ public final class AwsClients implements AutoCloseable {
         public static final Timeouts SUSPECT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
         /** The state bucket: a lease is renewed within seconds, or the holder stops acting. */
         public static final Timeouts STATE = new Timeouts(Duration.ofSeconds(3), Duration.ofSeconds(8));
+        /**
+         * A notification's calls (SNS Publish, an SSM secret): one region within 2.5 s, so that two fit in the
+         * bound a notification has (Outbox.BOUND); a second attempt only if a throttle or a 5xx leaves time.
+         */
+        public static final Timeouts NOTIFY = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(2500));
     }
 
     /** How long to wait for a connection to a suspect location: at AWS one opens in well under a second. */
@@ -212,6 +220,21 @@ public final class AwsClients implements AutoCloseable {
     private URI stsEndpoint(String region) {
         return settings.endpoint("sts", region).orElseGet(() -> StsEndpointProvider.defaultProvider()
                 .resolveEndpoint(p -> p.region(Region.of(region))).join().url());
+    }
+
+    /** Fault Injection Service: a drill's faults; a region's experiments run through that region's endpoint. */
+    public FisClient fis(String region) {
+        return client("fis", region, FisClient::builder);
+    }
+
+    /** SNS: notifications, published to the topic of a region that answers. */
+    public SnsClient sns(String region) {
+        return client("sns", region, SnsClient::builder);
+    }
+
+    /** SSM Parameter Store: secrets a topology names (a webhook's URL), read from a region that answers. */
+    public SsmClient ssm(String region) {
+        return client("ssm", region, SsmClient::builder);
     }
 
     /** S3, for the state bucket; path-style addressing when an endpoint is given (S3-compatible servers want it). */

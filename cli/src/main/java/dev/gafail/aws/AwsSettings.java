@@ -29,7 +29,8 @@ public record AwsSettings(AwsProfiles profiles, ApiLocations apis, Map<String, S
     }
 
     /** The services gafail acts on, by the names the topology's {@code endpoints} use. */
-    public static final List<String> SERVICES = List.of("globalaccelerator", "rds", "ecs", "cloudwatch", "sts");
+    public static final List<String> SERVICES = List.of("globalaccelerator", "rds", "ecs", "cloudwatch", "sts", "fis",
+            "sns", "ssm");
 
     /** The services credentials come from besides STS: IAM Identity Center's portal and its OIDC service. */
     public static final List<String> CREDENTIAL_SERVICES = List.of("sso", "ssooidc");
@@ -38,8 +39,10 @@ public record AwsSettings(AwsProfiles profiles, ApiLocations apis, Map<String, S
      * Each service's SDK identifier, as {@code AWS_ENDPOINT_URL_<ID>} and (lower case) as its key in a
      * profile's {@code services} section spell it.
      */
-    private static final Map<String, String> SERVICE_IDS = Map.of("globalaccelerator", "GLOBAL_ACCELERATOR",
-            "rds", "RDS", "ecs", "ECS", "cloudwatch", "CLOUDWATCH", "sts", "STS", "sso", "SSO", "ssooidc", "SSO_OIDC", "s3", "S3");
+    private static final Map<String, String> SERVICE_IDS = Map.ofEntries(Map.entry("globalaccelerator",
+            "GLOBAL_ACCELERATOR"), Map.entry("rds", "RDS"), Map.entry("ecs", "ECS"), Map.entry("cloudwatch", "CLOUDWATCH"),
+            Map.entry("sts", "STS"), Map.entry("sso", "SSO"), Map.entry("ssooidc", "SSO_OIDC"), Map.entry("s3", "S3"),
+            Map.entry("fis", "FIS"), Map.entry("sns", "SNS"), Map.entry("ssm", "SSM"));
 
     private static final List<String> CREDENTIAL_VARIABLES = List.of("AWS_ACCESS_KEY_ID", "AWS_PROFILE",
             "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",

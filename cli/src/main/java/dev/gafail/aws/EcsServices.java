@@ -43,6 +43,14 @@ public final class EcsServices {
     /** @param primary the PRIMARY deployment, if ECS reported one */
     public record State(int desired, int running, int pending, Optional<Rollout> primary, List<Rollout> deployments) {
 
+        /**
+         * Fenced at {@code count}: desired is {@code count} and no more tasks than that run. A region whose
+         * tasks cannot start (drained, lost) is fenced though it never becomes steady.
+         */
+        public boolean fencedAt(int count) {
+            return desired == count && running <= count;
+        }
+
         /** At the desired count, its primary deployment's rollout completed. */
         public boolean steadyAt(int count) {
             return desired == count && running == count && pending == 0

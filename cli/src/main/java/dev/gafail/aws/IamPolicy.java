@@ -1,6 +1,7 @@
 package dev.gafail.aws;
 
 import dev.gafail.topology.Arns;
+import dev.gafail.topology.Notifications;
 import dev.gafail.topology.StateBucket;
 import dev.gafail.topology.Topology;
 import java.util.ArrayList;
@@ -13,10 +14,12 @@ import java.util.stream.Stream;
 
 /**
  * A least-privilege IAM policy for a set of IAM actions: each scoped to the topology's resources
- * where the API allows it (CloudWatch's GetMetricData and PutMetricData allow none), statements
- * grouped by the resources they share; and, when the topology keeps its state in S3, what gafail's
- * state calls need in that bucket: its objects under its prefix only, and reads of the bucket's own
- * versioning and Object Lock settings. Never an action wildcard.
+ * where the API allows it (CloudWatch's GetMetricData and PutMetricData, FIS's list calls allow none),
+ * statements grouped by the resources they share; when the topology keeps its state in S3, what
+ * gafail's state calls need in that bucket: its objects under its prefix only, and reads of the
+ * bucket's own versioning and Object Lock settings; and what its notifications need: publishing to
+ * its SNS topics, reading its SSM parameters (decrypting them through SSM only). Never an action
+ * wildcard.
  */
 public final class IamPolicy {
 
@@ -52,6 +55,30 @@ public final class IamPolicy {
     public static final List<String> STATE_ACTIONS = Stream.of(STATE_OBJECT_ACTIONS, AUDIT_RETENTION_ACTIONS,
             STATE_LIST_ACTIONS, STATE_BUCKET_ACTIONS).flatMap(List::stream).toList();
 
+    /**
+     * What a {@code fis.experiment} step calls, so that an operator role can run the experiment
+     * templates infra/aws deploys: StartExperiment (which also authorizes fis:TagResource on the new
+     * experiment for the tags given at start), GetExperiment while it runs, StopExperiment as its
+     * compensation, TagResource to mark an experiment it stopped, ListExperiments to find its own
+     * experiment by tag after a crash, ListExperimentTemplates and GetExperimentTemplate to find a
+     * template by tag and read its actions' durations. No iam:PassRole: the template holds the role
+     * FIS assumes, and only creating or updating a template passes it.
+     */
+    public static final List<String> FIS_EXPERIMENT_ACTIONS = List.of("fis:GetExperiment",
+            "fis:GetExperimentTemplate", "fis:ListExperimentTemplates", "fis:ListExperiments",
+            "fis:StartExperiment", "fis:StopExperiment", "fis:TagResource");
+
+    /**
+     * What a {@code fis.stop} step calls: ListExperiments to find the experiment by the tags its
+     * fis.experiment step gave it, GetExperiment to read it and await its end, StopExperiment.
+     */
+    public static final List<String> FIS_STOP_ACTIONS = List.of("fis:GetExperiment", "fis:ListExperiments",
+            "fis:StopExperiment");
+
+    /** How a notification reaches an SNS topic, and how its secret is read from Parameter Store. */
+    static final String SNS_PUBLISH = "sns:Publish";
+    static final String SSM_GET_PARAMETER = "ssm:GetParameter";
+
     private IamPolicy() {
     }
 
@@ -59,21 +86,49 @@ public final class IamPolicy {
      * What the policy's resources are built from: a topology's names, or (for infrastructure code
      * that has not been deployed yet) placeholders that resolve to them, since nothing here parses them.
      *
-     * @param state the bucket of the team's state, or null when it is kept in a local folder
+     * @param state         the bucket of the team's state, or null when it is kept in a local folder
+     * @param snsTopics     the ARNs of the SNS topics the topology's notifications publish to
+     * @param ssmParameters the names (or ARNs) of the SSM parameters that hold its notifications' secrets
      */
     public record Scope(String partition, String account, String acceleratorArn, String globalDatabase,
-                        List<RegionScope> regions, List<String> alarms, StateBucket state) {
+                        List<RegionScope> regions, List<String> alarms, StateBucket state, List<String> snsTopics,
+                        List<String> ssmParameters) {
 
         public Scope {
             regions = List.copyOf(regions);
             alarms = List.copyOf(alarms);
+            snsTopics = List.copyOf(snsTopics);
+            ssmParameters = List.copyOf(ssmParameters);
         }
 
+        /** A scope without notifications. */
+        public Scope(String partition, String account, String acceleratorArn, String globalDatabase,
+                     List<RegionScope> regions, List<String> alarms, StateBucket state) {
+            this(partition, account, acceleratorArn, globalDatabase, regions, alarms, state, List.of(), List.of());
+        }
+
+        /**
+         * This scope with the topology's notifications: every execution may publish to {@code topicArns}
+         * (sns:Publish, on those topics only) and read the secrets in {@code parameterNames} from any of
+         * the topology's regions (ssm:GetParameter on those parameters, and kms:Decrypt only through SSM
+         * and only for them, for a SecureString), whatever the runbooks' steps.
+         */
+        public Scope withNotifications(List<String> topicArns, List<String> parameterNames) {
+            return new Scope(partition, account, acceleratorArn, globalDatabase, regions, alarms, state, topicArns,
+                    parameterNames);
+        }
+
+        /** The topology's resources, and its notifications' SNS topics and SSM secrets. */
         public static Scope of(Topology topology) {
             return new Scope(Arns.partition(topology.acceleratorArn()), topology.account(), topology.acceleratorArn(),
                     topology.globalDatabase(), topology.regions().values().stream().map(r -> new RegionScope(
                             r.awsRegion(), r.endpointGroupArn(), r.dbClusterArn(), r.ecs().cluster(),
-                            r.ecs().service())).toList(), topology.alarms(), topology.stateBucket().orElse(null));
+                            r.ecs().service())).toList(), topology.alarms(), topology.stateBucket().orElse(null))
+                    .withNotifications(topology.notifications().stream().flatMap(s -> s.topics().values().stream())
+                                    .distinct().toList(),
+                            topology.notifications().stream().map(Notifications.Sink::url)
+                                    .filter(u -> u != null && u.source() == Notifications.Secret.Source.SSM)
+                                    .map(Notifications.Secret::name).distinct().toList());
         }
     }
 
@@ -89,8 +144,15 @@ public final class IamPolicy {
 
     /** The policy document for {@code scope}; without one, every resource is {@code *}. */
     public static Map<String, Object> document(Collection<String> actions, Scope scope) {
+        TreeSet<String> all = new TreeSet<>(actions);
+        if (scope != null && !scope.snsTopics().isEmpty()) {
+            all.add(SNS_PUBLISH);
+        }
+        if (scope != null && !scope.ssmParameters().isEmpty()) {
+            all.add(SSM_GET_PARAMETER);
+        }
         Map<List<String>, TreeSet<String>> byResources = new LinkedHashMap<>();
-        for (String action : new TreeSet<>(actions)) {
+        for (String action : all) {
             List<String> resources = scope == null ? List.of("*") : resources(action, scope);
             byResources.computeIfAbsent(resources, r -> new TreeSet<>()).add(action);
         }
@@ -101,6 +163,9 @@ public final class IamPolicy {
         });
         if (scope != null && scope.state() != null) {
             statements.addAll(stateStatements(scope.partition(), scope.state()));
+        }
+        if (scope != null && !scope.ssmParameters().isEmpty()) {
+            statements.add(parameterKeys(scope));
         }
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("Version", "2012-10-17");
@@ -128,6 +193,26 @@ public final class IamPolicy {
                     }
                     scope.alarms().forEach(a -> out.add(prefix + a));
                 }
+                // A template may be named by id or found by tag, so every template in the region: IAM
+                // has no narrower handle on a template the runbook chooses at run time.
+                case "fis:StartExperiment" -> {
+                    out.add(fis(scope, r, "experiment-template/*"));
+                    out.add(fis(scope, r, "experiment/*"));
+                }
+                case "fis:GetExperimentTemplate" -> out.add(fis(scope, r, "experiment-template/*"));
+                case "fis:GetExperiment", "fis:StopExperiment", "fis:TagResource" ->
+                        out.add(fis(scope, r, "experiment/*"));
+                // Without notifications in the topology, what a notify step may reach in its account.
+                case SNS_PUBLISH -> {
+                    if (scope.snsTopics().isEmpty()) {
+                        out.add("arn:" + partition + ":sns:" + r.awsRegion() + ":" + account + ":*");
+                    }
+                }
+                case SSM_GET_PARAMETER -> {
+                    if (scope.ssmParameters().isEmpty()) {
+                        out.add(parameterArn(scope, r.awsRegion(), "*"));
+                    }
+                }
                 default -> { }
             }
         }
@@ -135,9 +220,55 @@ public final class IamPolicy {
             case "globalaccelerator:DescribeAccelerator" -> out.add(scope.acceleratorArn());
             case "rds:DescribeGlobalClusters" -> out.add(globalCluster);
             case "rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster" -> out.add(0, globalCluster);
+            case SNS_PUBLISH -> out.addAll(scope.snsTopics());
+            case SSM_GET_PARAMETER -> out.addAll(parameterArns(scope));
             default -> { }
         }
         return out.isEmpty() ? List.of("*") : out;
+    }
+
+    private static String fis(Scope scope, RegionScope region, String resource) {
+        return "arn:" + scope.partition() + ":fis:" + region.awsRegion() + ":" + scope.account() + ":" + resource;
+    }
+
+    /** A parameter's ARN: its name after {@code parameter/}, without the name's own leading '/'. */
+    private static String parameterArn(Scope scope, String awsRegion, String name) {
+        return "arn:" + scope.partition() + ":ssm:" + awsRegion + ":" + scope.account() + ":parameter/"
+                + (name.startsWith("/") ? name.substring(1) : name);
+    }
+
+    /** The notifications' parameters: one given by ARN where it is, one given by name in each region. */
+    private static List<String> parameterArns(Scope scope) {
+        List<String> out = new ArrayList<>();
+        for (String parameter : scope.ssmParameters()) {
+            if (parameter.startsWith("arn:")) {
+                out.add(parameter);
+            } else {
+                scope.regions().forEach(r -> out.add(parameterArn(scope, r.awsRegion(), parameter)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * kms:Decrypt of a SecureString parameter, which SSM calls with the caller's permissions: any key of
+     * the account in the topology's regions (the parameter's key is its owner's choice, aws/ssm or
+     * their own), but only through SSM and only with the encryption context SSM sets, the ARN of one of
+     * the topology's parameters.
+     */
+    private static Map<String, Object> parameterKeys(Scope scope) {
+        List<String> keys = new ArrayList<>();
+        List<String> services = new ArrayList<>();
+        for (RegionScope r : scope.regions()) {
+            keys.add("arn:" + scope.partition() + ":kms:" + r.awsRegion() + ":" + scope.account() + ":key/*");
+            services.add("ssm." + r.awsRegion() + ".amazonaws.com");
+        }
+        Map<String, Object> statement = statement("GafailNotificationSecrets", List.of("kms:Decrypt"), keys);
+        Map<String, Object> equals = new LinkedHashMap<>();
+        equals.put("kms:ViaService", services);
+        equals.put("kms:EncryptionContext:PARAMETER_ARN", parameterArns(scope));
+        statement.put("Condition", Map.of("StringEquals", equals));
+        return statement;
     }
 
     /**

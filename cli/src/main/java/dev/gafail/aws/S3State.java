@@ -229,6 +229,13 @@ public final class S3State implements StateBackend {
     }
 
     @Override
+    public String putReport(String id, String name, byte[] content) {
+        String key = executionKey(id, name);
+        objects.put(key, content);
+        return objects.url(key);
+    }
+
+    @Override
     public String runbookCopyName(String id) {
         return objects.url(executionKey(id, "runbook.yaml"));
     }

@@ -1,11 +1,9 @@
 package dev.gafail.cli;
 
-import dev.gafail.app.RunRequest;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.topology.Topology;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -40,18 +38,8 @@ final class FailoverCommand implements Callable<Integer> {
             description = "Accept that an unplanned failover loses the writes not yet replicated.")
     boolean allowDataLoss;
 
-    @Option(names = "--dry-run", description = "Plan only: show every API call that would mutate; change nothing.")
-    boolean dryRun;
-
-    @Option(names = "--runbook", paramLabel = "RUNBOOK", completionCandidates = Completions.Runbooks.class,
-            description = "Run this runbook (a file, or bundled:NAME) instead of the bundled one.")
-    Path runbook;
-
     @Mixin
-    ParameterOptions parameters;
-
-    @Mixin
-    ChangeOptions change;
+    BundledRunOptions run;
 
     @Override
     public Integer call() {
@@ -68,22 +56,14 @@ final class FailoverCommand implements Callable<Integer> {
             throw new GafailException(ExitCode.USAGE, "--to " + to + ": topology " + topology.name()
                     + " has the regions " + String.join(", ", topology.regions().keySet()));
         }
-        Runbook loaded = runbook != null ? gafail.session().load(runbook)
-                : gafail.session().bundled(mode == Mode.PLANNED ? "failover.yaml" : "failover-unplanned.yaml");
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put("to", to);
+        Runbook loaded = run.runbook(gafail, mode == Mode.PLANNED ? "failover.yaml" : "failover-unplanned.yaml");
+        Map<String, ParameterOptions.Preset> presets = new LinkedHashMap<>();
+        presets.put("to", new ParameterOptions.Preset(to, "--to"));
         if (mode == Mode.UNPLANNED) {
-            values.put("allowDataLoss", "true");
-        }
-        for (Map.Entry<String, String> set : parameters.values().entrySet()) {
-            if (values.containsKey(set.getKey())) {
-                throw new GafailException(ExitCode.USAGE, "--set " + set.getKey() + ": failover sets it from "
-                        + (set.getKey().equals("to") ? "--to" : "--mode unplanned") + "; give it there only");
-            }
-            values.put(set.getKey(), set.getValue());
+            presets.put("allowDataLoss", new ParameterOptions.Preset("true", "--mode unplanned"));
         }
         Set<String> lost = mode == Mode.UNPLANNED ? topology.regions().keySet().stream()
                 .filter(r -> !r.equals(to)).collect(Collectors.toSet()) : Set.of();
-        return gafail.run(new RunRequest(loaded, values, change.request(), dryRun, lost));
+        return gafail.run(run.request(loaded, "failover", presets, lost));
     }
 }

@@ -45,6 +45,7 @@ final class Following {
         Instant since = gafail.context().clock().instant();
         String holder = null;
         int seen = 0;
+        boolean lastLook = false;
         while (true) {
             ExecutionStore.Stored stored;
             try {
@@ -74,6 +75,12 @@ final class Following {
             boolean waitingForStart = status == ExecutionStatus.DID_NOT_START
                     && Duration.between(since, gafail.context().clock().instant()).compareTo(START_GRACE) < 0;
             if (status != ExecutionStatus.RUNNING && !waitingForStart) {
+                // Its events were read before its status: one more look reads the last ones its holder wrote
+                // before it let go (the notice of an abort, the end), which are final now.
+                if (!lastLook) {
+                    lastLook = true;
+                    continue;
+                }
                 if (!gafail.json() && stored.summary().message() != null && events.isEmpty()) {
                     out.println("execution " + execution + " " + stored.summary().message());
                     out.flush();
@@ -107,7 +114,7 @@ final class Following {
         String line = e.type() == EventType.STEP_APPLYING || e.type() == EventType.ROLLBACK_APPLYING
                 ? Timeline.applying(e) : Timeline.line(e, begun);
         if (line != null) {
-            out.printf("%s  %8s  %s%n", e.time().toString().substring(11, 23),
+            out.printf("%s  %8s  %s%n", ExecutionText.clock(e.time()),
                     "+" + Durations.human(Duration.between(start, e.time())), line);
         }
     }

@@ -4,14 +4,15 @@ import dev.gafail.app.RunRequest;
 import dev.gafail.app.Session;
 import dev.gafail.engine.EventListener;
 import dev.gafail.engine.ExecutionResult;
+import dev.gafail.engine.ExecutionStatus;
 import dev.gafail.engine.ExitCode;
 import java.io.BufferedReader;
 import java.io.Console;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code gafail} command: its global options, the {@link Session} the subcommands work with
@@ -28,9 +29,10 @@ import picocli.CommandLine.Spec;
                 "  4 aborted by the operator (or interrupted; resumable)", "  5 another execution holds the lock",
                 "  6 succeeded with deferred steps (a region or control plane did not answer): gafail reconcile"
                         + " completes them when it answers again",
-                "  7 incomplete plan: a dry run in which some step could not be planned"},
-        subcommands = {FailoverCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class, ReconcileCommand.class,
-                HistoryCommand.class, ShowCommand.class, AbortCommand.class, ApproveCommand.class, StateCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
+                "  7 incomplete plan: a dry run in which some step could not be planned",
+                "  8 a verdict failed: a drill missed a target (the message names each, measured and target)"},
+        subcommands = {FailoverCommand.class, DrillCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class, ReconcileCommand.class,
+                HistoryCommand.class, ShowCommand.class, ReportCommand.class, AbortCommand.class, ApproveCommand.class, StateCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
                 VersionCommand.class, HelpCommand.class, ManCommand.class, CompletionCommand.class,
                 CompleteCommand.class, TrainCommand.class})
 public final class Gafail implements Runnable {
@@ -143,9 +145,37 @@ public final class Gafail implements Runnable {
         };
     }
 
-    /** Runs (or plans) what {@code request} asks, shows it on the console, and returns the exit code. */
+    /**
+     * Runs (or plans) what {@code request} asks, shows it on the console, keeps its report if it is a drill or a
+     * failover, and returns the exit code.
+     */
     int run(RunRequest request) {
-        return finish(session().execute(request, console()));
+        return run(request, e -> { });
+    }
+
+    /** As {@link #run(RunRequest)}, {@code also} hearing each event after the console. */
+    int run(RunRequest request, EventListener also) {
+        String[] execution = new String[1];
+        EventListener console = console();
+        ExecutionResult result = session().execute(request, e -> {
+            console.on(e);
+            execution[0] = e.execution();
+            also.on(e);
+        });
+        return finish(result, request.dryRun() ? null : execution[0]);
+    }
+
+    /**
+     * Keeps the report of {@code execution} (null: none began, as in a dry run) if it is a drill's or a
+     * failover's, then does as {@link #finish(ExecutionResult)}, so that how it ended is the last line. An
+     * execution interrupted here keeps none: it may have lost its lock, after which nothing more is written
+     * (its resume, or {@code gafail report}, writes the report).
+     */
+    int finish(ExecutionResult result, String execution) {
+        if (execution != null && result.status() != ExecutionStatus.INTERRUPTED) {
+            Reports.keep(this, execution);
+        }
+        return finish(result);
     }
 
     /** Prints how an execution ended (stdout on success, stderr otherwise) and returns its exit code. */

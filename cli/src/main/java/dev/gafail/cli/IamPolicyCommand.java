@@ -34,7 +34,7 @@ final class IamPolicyCommand implements Callable<Integer> {
         Set<String> actions = new TreeSet<>();
         for (Path file : runbooks) {
             Runbook runbook = gafail.session().load(file);
-            for (StepSpec step : runbook.allSteps()) {
+            for (StepSpec step : runbook.everyStep()) {
                 actions.addAll(gafail.session().iamActions(step));
             }
         }

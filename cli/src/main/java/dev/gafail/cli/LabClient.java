@@ -97,6 +97,12 @@ final class LabClient {
             out.println("S3 (the team's state, s3://" + s3.path("bucket").asString() + "/" + s3.path("prefix").asString()
                     + ") " + s3.path("state").asString() + " in " + s3.path("region").asString() + " "
                     + s3.path("url").asString());
+            JsonNode sns = status.path("sns");
+            for (JsonNode topic : sns.path("topics")) {
+                out.println("SNS topic " + topic.path("topic").asString() + " received " + topic.path("messages").asLong()
+                        + " message(s)");
+            }
+            out.println("SNS messages kept in " + sns.path("messages").asString());
             out.printf("%-10s %-9s %-6s %-9s %-5s %-8s %-9s %-6s %-9s %-11s %-9s %s%n", "region", "database", "cache",
                     "processes", "dial", "healthy", "requests", "5xx", "db delay", "replication", "AWS APIs",
                     "load balancer");
@@ -109,8 +115,29 @@ final class LabClient {
                         r.path("databaseLatency").asString(), r.path("replication").asString(),
                         r.path("apis").asString(), r.path("loadBalancer").asString());
             }
+            showExperiments(out, status.path("experiments"));
         }
         out.flush();
+    }
+
+    /** The FIS experiments that have not ended, a row each: which template, the region it hits, since and until when. */
+    private static void showExperiments(PrintWriter out, JsonNode experiments) {
+        if (experiments.isEmpty()) {
+            out.println("FIS experiments: none running");
+            return;
+        }
+        out.printf("%-17s %-16s %-18s %-8s %-9s %-10s %-24s %s%n", "FIS experiment", "template", "scenario", "hits",
+                "FIS", "state", "since", "until");
+        for (JsonNode e : experiments) {
+            out.printf("%-17s %-16s %-18s %-8s %-9s %-10s %-24s %s%n", e.path("id").asString(),
+                    e.path("template").asString(), e.path("scenario").asString(), e.path("region").asString(),
+                    e.path("fis").asString(), e.path("state").asString(), dash(e.path("since").asString()),
+                    dash(e.path("until").asString()));
+        }
+    }
+
+    private static String dash(String text) {
+        return text.isEmpty() ? "-" : text;
     }
 
     /** {@link #up(int, String)} with Global Accelerator's control plane in us-west-2, as at AWS. */
@@ -174,9 +201,9 @@ final class LabClient {
 
     /** A bearer token the lab's sample-api accepts for {@code validity}. */
     String token(Duration validity) {
-        Path secret = dir.resolve("jwt.secret");
+        Path secret = dir.resolve(Lab.SECRET);
         try {
-            return Lab.token(Files.readString(secret).strip(), validity);
+            return Lab.token(dir, validity);
         } catch (NoSuchFileException e) {
             throw new GafailException(ExitCode.USAGE, "no lab in " + dir + "; start one with `gafail lab up`");
         } catch (IOException e) {

@@ -10,7 +10,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The {@code gafail lab} subcommands that break one region of the lab, or mend it. */
+/**
+ * The {@code gafail lab} subcommands that break one region of the lab, or mend it: shortcuts over the
+ * faults the lab's FIS experiments inject, which the lab applies and reverts in one place.
+ */
 final class LabRegionCommands {
 
     private LabRegionCommands() {
@@ -86,9 +89,9 @@ final class LabRegionCommands {
         }
     }
 
-    @Command(name = "heal", description = "Undo fail, stall and degrade: the region's parts come back (its database as a"
-            + " replica of the writer), its AWS APIs and load balancer on the same ports; or global-accelerator's"
-            + " control plane.")
+    @Command(name = "heal", description = "Undo fail, stall and degrade, and stop the FIS experiments whose faults hit the"
+            + " region: its parts come back (its database as a replica of the writer), its AWS APIs and load balancer"
+            + " on the same ports; or global-accelerator's control plane.")
     static final class Heal extends RegionOperation {
         @Override
         String operation() {

@@ -32,7 +32,9 @@ record Objectives(Event writer, Event shift, Instant start) {
             if (e.type() == EventType.ROLLBACK_APPLIED || e.type() == EventType.ROLLBACK_SUCCEEDED) {
                 undone.add(e.step());
             }
-            if (e.type() != EventType.STEP_SUCCEEDED || e.phase() != Phase.STEP
+            // A child runbook's writer change or shift (a drill's failover, then its failback) is not the
+            // execution's own recovery: a drill's verdict measures that.
+            if (e.type() != EventType.STEP_SUCCEEDED || e.phase() != Phase.STEP || e.step().contains("/")
                     || !(e.get("outputs") instanceof Map<?, ?> out)) {
                 continue;
             }

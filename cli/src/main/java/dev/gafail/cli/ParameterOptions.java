@@ -19,6 +19,28 @@ public final class ParameterOptions {
             description = "Set a runbook parameter; repeat for several (each parameter once).")
     List<String> pairs = new ArrayList<>();
 
+    /** A parameter a command sets from one of its own options, named so that an error can point at it. */
+    record Preset(String value, String option) {
+    }
+
+    /**
+     * The parameters {@code command} sets from its options, then those of {@code --set}, which must not name
+     * one of those (exit 2 naming the option that sets it).
+     */
+    Map<String, String> after(String command, Map<String, Preset> presets) {
+        Map<String, String> out = new LinkedHashMap<>();
+        presets.forEach((name, preset) -> out.put(name, preset.value()));
+        for (Map.Entry<String, String> set : values().entrySet()) {
+            Preset preset = presets.get(set.getKey());
+            if (preset != null) {
+                throw new GafailException(ExitCode.USAGE, "--set " + set.getKey() + ": " + command + " sets it from "
+                        + preset.option() + "; give it there only");
+            }
+            out.put(set.getKey(), set.getValue());
+        }
+        return out;
+    }
+
     /** The values by name, in the order given; a pair without a name, or a name given twice, is exit 2. */
     Map<String, String> values() {
         Map<String, String> values = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.gafail.cli;
 
+import dev.gafail.engine.EventListener;
 import dev.gafail.engine.Json;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,7 +32,12 @@ final class ReconcileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return gafail.session().reconcile(id, change.request(), dryRun, gafail.console()).map(gafail::finish)
+        String[] execution = new String[1];
+        EventListener console = gafail.console();
+        return gafail.session().reconcile(id, change.request(), dryRun, e -> {
+                    console.on(e);
+                    execution[0] = e.execution();
+                }).map(result -> gafail.finish(result, dryRun ? null : execution[0]))
                 .orElseGet(() -> {
                     String nothing = "nothing to reconcile: no execution has deferred steps";
                     gafail.context().out().println(gafail.json() ? Json.MAPPER.writeValueAsString(

@@ -72,13 +72,24 @@ final class TextRenderer implements EventListener {
             case ROLLBACK_APPLYING -> verbose && e.message() != null ? style.dim("    " + e.message()) : null;
             case ROLLBACK_SUCCEEDED -> style.yellow("↩ ") + e.step() + " compensated";
             case ROLLBACK_FAILED -> style.red("✗ ") + "compensating " + e.step() + " failed: " + e.message();
-            case NOTICE -> style.yellow("! ") + e.message();
+            case NOTICE -> notice(e);
             case STEP_APPLIED, ROLLBACK_APPLIED, EXECUTION_INTERRUPTED, EXECUTION_FINISHED, PROGRESS -> null;
         };
         if (line != null) {
             out.println(line);
             out.flush();
         }
+    }
+
+    /** A notice; one that stands for a child runbook's start, rollback or end reads as the parent's would. */
+    private String notice(Event e) {
+        return switch (String.valueOf(e.get("child"))) {
+            case "execution-started" -> style.bold("▶ ") + e.message();
+            case "rollback-started" -> style.yellow("↩ " + e.step() + " rolling back: ") + e.message();
+            case "execution-finished" -> ("succeeded".equals(e.text("status")) ? style.green("✓ ")
+                    : style.yellow("! ")) + e.message();
+            default -> style.yellow("! ") + e.message();
+        };
     }
 
     /** Back to the start of the live line, cleared. */

@@ -45,6 +45,24 @@ public interface Action<P, O extends Record> {
     default void await(P params, StepContext context) throws StepFailure, InterruptedException {
     }
 
+    /**
+     * Whether a completed step of this type leaves something running in this process that later steps
+     * use (a synthetic user load, kept in {@link StepContext#residents()}): the engine then calls
+     * {@link #restart} for it when the execution continues in another process.
+     */
+    default boolean resident() {
+        return false;
+    }
+
+    /**
+     * Called when {@code gafail resume} continues the execution in a new process, for each completed
+     * step of a {@link #resident} type, in the runbook's order, before any other step runs: starts again
+     * here what the step left running in the process that died, from its parameters and its journalled
+     * outputs. A type that ends such a thing (load.stop) ends it again. Changes nothing outside the process.
+     */
+    default void restart(P params, O outputs, StepContext context) throws StepFailure, InterruptedException {
+    }
+
     /** Whether {@link #rollback} compensates this step. */
     default boolean compensable() {
         return false;

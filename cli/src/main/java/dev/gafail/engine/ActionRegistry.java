@@ -3,6 +3,7 @@ package dev.gafail.engine;
 import dev.gafail.runbook.ActionCatalog;
 import dev.gafail.runbook.StepSpec;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -19,8 +20,12 @@ public final class ActionRegistry implements ActionCatalog {
         this.actions = Collections.unmodifiableMap(actions);
     }
 
+    /** The given step types, and the engine's own ({@code runbook.run}, {@code verdict}). */
     public static ActionRegistry of(Iterable<? extends Action<?, ?>> actions) {
         Map<String, Action<?, ?>> byName = new TreeMap<>();
+        byName.put(RunbookRun.NAME, new RunbookRun());
+        byName.put(RunbookReconcile.NAME, new RunbookReconcile());
+        byName.put(VerdictStep.NAME, new VerdictStep());
         for (Action<?, ?> action : actions) {
             if (byName.put(action.name(), action) != null) {
                 throw new IllegalArgumentException("two step types are named " + action.name());
@@ -37,11 +42,14 @@ public final class ActionRegistry implements ActionCatalog {
         return find(name).orElseThrow(() -> new IllegalArgumentException("no step type " + name));
     }
 
-    /** The IAM actions a step calls: its step type's, and those of the checks in its {@code abortIf}. */
+    /** The parameters in which a step names the checks it runs while it works ({@code {action, with}} each). */
+    private static final List<String> CONDITIONS = List.of("abortIf", "until");
+
+    /** The IAM actions a step calls: its step type's, and those of the checks in its {@code abortIf} or {@code until}. */
     public SortedSet<String> iamActions(StepSpec step) {
         SortedSet<String> actions = new TreeSet<>(get(step.action()).iamActions());
-        step.with().path("abortIf").forEach(check -> find(check.path("action").asString())
-                .ifPresent(a -> actions.addAll(a.iamActions())));
+        CONDITIONS.forEach(field -> step.with().path(field).forEach(check -> find(check.path("action").asString())
+                .ifPresent(a -> actions.addAll(a.iamActions()))));
         return actions;
     }
 

@@ -28,6 +28,8 @@ import java.util.Set;
 public final class Engine {
 
     private static final String KNOWN_AFTER_APPLY = "known after apply";
+    /** What a step whose {@code when} is false says, planned or run. */
+    private static final String NOT_WHEN = "skipped: its 'when' is false";
 
     private final ActionRegistry actions;
     private final StepInputs inputs;
@@ -38,7 +40,7 @@ public final class Engine {
     public Engine(ActionRegistry actions, Expressions expressions, Clock clock) {
         this.actions = actions;
         this.inputs = new StepInputs(expressions);
-        this.runner = new StepRunner(actions, inputs, clock);
+        this.runner = new StepRunner(actions, inputs, clock, this);
         this.approvals = new ApprovalGate(clock);
         this.clock = clock;
     }
@@ -51,8 +53,43 @@ public final class Engine {
      * ({@code onFailure: continue}): the run would not stop there either.
      */
     public ExecutionResult plan(Execution x) {
+        Planning planned = planning(x);
+        if (planned.stopped()) {
+            return new ExecutionResult(ExecutionStatus.INTERRUPTED, ExitCode.ABORTED, "dry run stopped ("
+                    + x.stop().reason() + ") before every step was planned; nothing was changed");
+        }
+        int unmet = planned.preconditionsUnmet() + planned.refused().size();
+        if (unmet > 0) {
+            return new ExecutionResult(ExecutionStatus.FAILED, ExitCode.PRECONDITIONS_NOT_MET,
+                    unmet + " precondition(s) would fail or step(s) cannot run; a run would change nothing");
+        }
+        if (!planned.unplanned().isEmpty()) {
+            return new ExecutionResult(ExecutionStatus.FAILED, ExitCode.INCOMPLETE_PLAN, "incomplete plan: "
+                    + planned.unplanned().size() + " step(s) could not be planned (" + String.join(", ",
+                    planned.unplanned()) + "); a run would fail there. Nothing was changed");
+        }
+        return new ExecutionResult(ExecutionStatus.SUCCEEDED, ExitCode.OK, "dry run: " + planned.acting() + " of "
+                + planned.steps() + " steps would act; nothing was changed");
+    }
+
+    /**
+     * What planning a whole runbook found.
+     *
+     * @param preconditionsUnmet how many preconditions would fail now
+     * @param refused            why each step that can never run cannot ("step 'x': ...")
+     * @param unplanned          the steps that could not be planned, a run would fail there
+     * @param acting             how many of its {@code steps} main steps would act
+     * @param stopped            whether the operator stopped the planning before its end
+     */
+    record Planning(int preconditionsUnmet, List<String> refused, List<String> unplanned, int acting, int steps,
+                    boolean stopped) {
+    }
+
+    /** Plans every precondition, step and check of {@code x}'s runbook (PLANNED events); changes nothing. */
+    Planning planning(Execution x) {
         Runbook runbook = x.runbook();
         int unmet = 0;
+        List<String> refused = new ArrayList<>();
         List<String> unplanned = new ArrayList<>();
         for (StepSpec check : runbook.preconditions()) {
             Planned planned = planOne(x, Phase.PRECONDITION, check, Set.of());
@@ -61,27 +98,18 @@ public final class Engine {
         }
         List<Planned> steps = planSteps(x, runbook.flatSteps());
         for (int i = 0; i < steps.size(); i++) {
-            steps.get(i).blocking(runbook.flatSteps().get(i)).ifPresent(unplanned::add);
+            StepSpec step = runbook.flatSteps().get(i);
+            if (steps.get(i).refuses(step)) {
+                refused.add("step '" + step.id() + "' cannot run: " + steps.get(i).reason());
+            } else {
+                steps.get(i).blocking(step).ifPresent(unplanned::add);
+            }
         }
         for (StepSpec check : runbook.verify()) {
             // What a check reads from the steps is known only after they have run.
             planOne(x, Phase.VERIFY, check, Set.of()).blocking(check).ifPresent(unplanned::add);
         }
-        if (x.stop().requested()) {
-            return new ExecutionResult(ExecutionStatus.INTERRUPTED, ExitCode.ABORTED, "dry run stopped ("
-                    + x.stop().reason() + ") before every step was planned; nothing was changed");
-        }
-        if (unmet > 0) {
-            return new ExecutionResult(ExecutionStatus.FAILED, ExitCode.PRECONDITIONS_NOT_MET,
-                    unmet + " precondition(s) would fail; a run would change nothing");
-        }
-        if (!unplanned.isEmpty()) {
-            return new ExecutionResult(ExecutionStatus.FAILED, ExitCode.INCOMPLETE_PLAN, "incomplete plan: "
-                    + unplanned.size() + " step(s) could not be planned (" + String.join(", ", unplanned)
-                    + "); a run would fail there. Nothing was changed");
-        }
-        return new ExecutionResult(ExecutionStatus.SUCCEEDED, ExitCode.OK, "dry run: " + acting(steps) + " of "
-                + runbook.flatSteps().size() + " steps would act; nothing was changed");
+        return new Planning(unmet, refused, unplanned, acting(steps), steps.size(), x.stop().requested());
     }
 
     /** The dry run of {@link #reconcile}: plans the deferred steps, changes nothing. */
@@ -103,12 +131,22 @@ public final class Engine {
     /** Runs (or, with a replayed state, resumes) an execution to its end or to a safe stop. */
     public ExecutionResult run(Execution x) {
         try {
+            return runChild(x);
+        } catch (LockLost e) {
+            return lost(e);
+        }
+    }
+
+    /**
+     * As {@link #run}, for a child runbook's execution: a lost lock reaches the step that runs it, which
+     * stops its own execution with it.
+     */
+    ExecutionResult runChild(Execution x) {
+        try {
             return x.state().rollingBack() ? rollback(x, "resuming the rollback") : forward(x);
         } catch (InterruptedException e) {
             // The operator's stop reached a safe point; the journal has all that was done.
             return interrupted(x);
-        } catch (LockLost e) {
-            return lost(e);
         }
     }
 
@@ -134,7 +172,14 @@ public final class Engine {
         }
         List<StepSpec> remaining = runbook.flatSteps().stream().filter(s -> !done(state, s)).toList();
         if (!state.approved()) {
-            Optional<OperatorAbort> declined = approve(x, remaining);
+            List<Planned> planned = planSteps(x, remaining);
+            for (int i = 0; i < planned.size(); i++) {
+                if (planned.get(i).refuses(remaining.get(i))) {
+                    return finish(x, ExecutionStatus.FAILED, ExitCode.PRECONDITIONS_NOT_MET, "step '"
+                            + remaining.get(i).id() + "' cannot run: " + planned.get(i).reason() + "; nothing was changed");
+                }
+            }
+            Optional<OperatorAbort> declined = approve(x, remaining, planned);
             if (x.stop().requested()) {
                 return interrupted(x);
             }
@@ -142,6 +187,10 @@ public final class Engine {
                 return finish(x, ExecutionStatus.ABORTED, ExitCode.ABORTED,
                         "not approved: " + declined.get().getMessage() + "; nothing was changed");
             }
+        }
+        Optional<ExecutionResult> unrestarted = restartResidents(x);
+        if (unrestarted.isPresent()) {
+            return unrestarted.get();
         }
         for (StepNode node : runbook.steps()) {
             List<StepSpec> todo = node.members().stream().filter(s -> !done(state, s)).toList();
@@ -171,6 +220,37 @@ public final class Engine {
         Event started = state.started();
         String took = started == null ? "" : " in " + Durations.human(Duration.between(started.time(), clock.instant()));
         return succeeded(x, "runbook '" + runbook.name() + "' succeeded" + took);
+    }
+
+    /**
+     * Starts again, in this process, what completed steps of resident types left running in the process
+     * that ran them before ({@link Action#restart}), in the runbook's order; nothing on a first run, which
+     * has completed nothing. Once approved, before the next step; one that fails stops the execution, resumably.
+     */
+    private Optional<ExecutionResult> restartResidents(Execution x) throws InterruptedException {
+        for (StepSpec step : x.runbook().flatSteps()) {
+            Action<?, ?> action = actions.get(step.action());
+            if (action.resident() && x.state().completed(step.id())) {
+                try {
+                    restartTyped(action, x, step);
+                } catch (StepFailure e) {
+                    return Optional.of(finish(x, ExecutionStatus.FAILED, ExitCode.STEP_FAILED, "step '" + step.id()
+                            + "' could not start again what it left running: " + e.getMessage()
+                            + ". Fix the cause, then: gafail resume " + x.id()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private <P, O extends Record> void restartTyped(Action<P, O> action, Execution x, StepSpec step)
+            throws StepFailure, InterruptedException {
+        // A step that found its work done (skipped) output nothing, and left nothing running.
+        Optional<O> outputs = x.state().outputs(step.id(), action.outputType());
+        if (outputs.isPresent()) {
+            P params = inputs.bind(action, step, StepInputs.variables(x, x.state().allOutputs()));
+            action.restart(params, outputs.get(), new StepScope(x, step.id(), Phase.STEP, null, clock, false, this, false));
+        }
     }
 
     /** Whether a step needs no (more) work now: completed, deferred to reconcile, or failed with onFailure: continue. */
@@ -204,17 +284,18 @@ public final class Engine {
      */
     public ExecutionResult reconcile(Execution x) {
         try {
-            return reconcileDeferred(x);
+            return reconcileChild(x);
         } catch (LockLost e) {
             return lost(e);
         }
     }
 
-    private ExecutionResult reconcileDeferred(Execution x) {
+    /** As {@link #reconcile}, for a child runbook's execution, as {@link #runChild} is. */
+    ExecutionResult reconcileChild(Execution x) {
         List<StepSpec> waiting = deferred(x);
         try {
             if (!x.state().approved()) {
-                Optional<OperatorAbort> declined = approve(x, waiting);
+                Optional<OperatorAbort> declined = approve(x, waiting, planSteps(x, waiting));
                 if (x.stop().requested()) {
                     return interrupted(x);
                 }
@@ -246,8 +327,9 @@ public final class Engine {
      * A plan others approved (they may take a while) is planned again before it runs, and approved anew if
      * it changed meanwhile: what runs is what they approved.
      */
-    private Optional<OperatorAbort> approve(Execution x, List<StepSpec> steps) throws InterruptedException {
-        PlanApproval plan = planApproval(x, steps, planSteps(x, steps));
+    private Optional<OperatorAbort> approve(Execution x, List<StepSpec> steps, List<Planned> planned)
+            throws InterruptedException {
+        PlanApproval plan = planApproval(x, steps, planned);
         while (!x.stop().requested()) {
             Optional<OperatorAbort> declined = approvals.approve(x, plan);
             if (declined.isPresent() || !x.approvals().policy().needsOthers()) {
@@ -275,6 +357,11 @@ public final class Engine {
         for (int i = 0; i < batch.size(); i++) {
             Outcome outcome = outcomes.get(i);
             StepSpec step = batch.get(i);
+            Optional<String> missed = VerdictStep.failed(step, outcome);
+            if (missed.isPresent()) {
+                return Optional.of(finish(x, ExecutionStatus.VERDICT_FAILED, ExitCode.VERDICT_FAILED,
+                        "verdict of step '" + step.id() + "': fail: " + missed.get()));
+            }
             if (outcome.ok() || step.onFailure() == OnFailure.CONTINUE) {
                 continue;
             }
@@ -300,6 +387,14 @@ public final class Engine {
      * Compensates every changed step, newest first: its built-in rollback, then its rollback entries.
      * What resumes a rollback skips what already ran; the end says how many steps were really undone.
      */
+    /**
+     * Compensates what a child runbook's execution changed, as its own failure would have: for a
+     * {@code runbook.run} step whose child stopped halfway (cancelled, timed out) when its parent rolls back.
+     */
+    ExecutionResult rollbackChild(Execution x, String cause) throws InterruptedException {
+        return rollback(x, cause);
+    }
+
     private ExecutionResult rollback(Execution x, String cause) throws InterruptedException {
         Runbook runbook = x.runbook();
         ExecutionState state = x.state();
@@ -368,6 +463,14 @@ public final class Engine {
     }
 
     /**
+     * Runs the deferred main step {@code step} of {@code x} again, journalled as reconcile runs it, from
+     * within another step of the same execution ({@code runbook.reconcile}).
+     */
+    Outcome completeDeferred(Execution x, StepSpec step) throws InterruptedException {
+        return runSteps(x, Phase.STEP, List.of(step)).get(0);
+    }
+
+    /**
      * Starts the steps together and journals each one's end. A step that reads the outputs of a deferred
      * step cannot know its parameters until that one is done: unstarted, it is deferred with it if it
      * may be deferred, and fails otherwise (a check must not pass without running).
@@ -376,6 +479,7 @@ public final class Engine {
         List<StepRunner.Job> jobs = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>(Collections.nCopies(steps.size(), (Outcome) null));
         List<Integer> started = new ArrayList<>();
+        Set<Integer> notRun = new HashSet<>();
         for (int i = 0; i < steps.size(); i++) {
             StepSpec step = steps.get(i);
             Optional<String> waitsFor = deferredInput(x, step);
@@ -384,6 +488,16 @@ public final class Engine {
                         + waitsFor.get() + "', whose outputs it reads", null, Map.of(),
                         x.state().unreachable(waitsFor.get())) : Outcome.failed("reads the outputs of deferred step '"
                         + waitsFor.get() + "', which has not run yet (gafail reconcile completes it)"));
+                continue;
+            }
+            try {
+                if (!inputs.runs(step, StepInputs.variables(x, x.state().allOutputs()))) {
+                    outcomes.set(i, new Outcome(Outcome.Kind.SKIPPED, NOT_WHEN, null, Map.of()));
+                    notRun.add(i);
+                    continue;
+                }
+            } catch (StepFailure e) {
+                outcomes.set(i, Outcome.failed(e.getMessage()));
                 continue;
             }
             runner.emit(x, EventType.STEP_STARTED, phase, step, null, step.description().isEmpty() ? null
@@ -408,7 +522,7 @@ public final class Engine {
                     runner.emit(x, EventType.STEP_SUCCEEDED, phase, step, null, outcome.message(), data);
                 }
                 case SKIPPED -> runner.emit(x, EventType.STEP_SKIPPED, phase, step, null,
-                        actions.get(step.action()).readOnly() ? outcome.message()
+                        actions.get(step.action()).readOnly() || notRun.contains(i) ? outcome.message()
                                 : "already done: " + outcome.message(), data);
                 case DEFERRED -> {
                     data.put("unreachable", outcome.unreachable());
@@ -476,11 +590,15 @@ public final class Engine {
             if (unknown.isPresent()) {
                 runner.emit(x, EventType.PLANNED, phase, step, null,
                         KNOWN_AFTER_APPLY + " (reads " + unknown.get() + ")", Map.of());
-                return new Planned(Optional.empty(), false);
+                return new Planned(Optional.empty(), false, null);
+            }
+            if (!inputs.runs(step, StepInputs.variables(x, x.state().allOutputs()))) {
+                runner.emit(x, EventType.PLANNED, phase, step, null, NOT_WHEN, Map.of());
+                return new Planned(Optional.of(Change.alreadyDone(NOT_WHEN)), false, null);
             }
             Change change = planTyped(actions.get(step.action()), x, phase, step);
             runner.emit(x, EventType.PLANNED, phase, step, null, null, Map.of("change", change));
-            return new Planned(Optional.of(change), false);
+            return new Planned(Optional.of(change), false, null);
         } catch (Unreachable e) {
             if (!defers(phase, step)) {
                 return cannotPlan(x, phase, step, e);
@@ -488,10 +606,10 @@ public final class Engine {
             // Expected when a region is lost: the run would defer it too, so the plan is complete.
             runner.emit(x, EventType.PLANNED, phase, step, null, "would be deferred: " + e.getMessage(),
                     Map.of("deferred", true, "unreachable", e.api()));
-            return new Planned(Optional.of(Change.to("unknown", "deferred until " + e.api() + " answers")), false);
+            return new Planned(Optional.of(Change.to("unknown", "deferred until " + e.api() + " answers")), false, null);
         } catch (CredentialsLost e) {
             x.stop().request(e.getMessage());
-            return new Planned(Optional.empty(), false);
+            return new Planned(Optional.empty(), false, null);
         } catch (StepFailure e) {
             return cannotPlan(x, phase, step, e);
         } catch (InterruptedException e) {
@@ -500,17 +618,28 @@ public final class Engine {
             if (!x.stop().requested()) {
                 x.stop().request("interrupted");
             }
-            return new Planned(Optional.empty(), false);
+            return new Planned(Optional.empty(), false, null);
         }
     }
 
     private Planned cannotPlan(Execution x, Phase phase, StepSpec step, StepFailure e) {
-        runner.emit(x, EventType.PLANNED, phase, step, null, "cannot plan: " + e.getMessage(), Map.of("error", true));
-        return new Planned(Optional.of(Change.to("unknown", "cannot plan: " + e.getMessage())), true);
+        boolean unmet = e instanceof Unmet;
+        String said = (unmet ? "cannot run: " : "cannot plan: ") + e.getMessage();
+        runner.emit(x, EventType.PLANNED, phase, step, null, said, unmet ? Map.of("error", true, "unmet", true)
+                : Map.of("error", true));
+        return new Planned(Optional.of(Change.to("unknown", said)), true, unmet ? e.getMessage() : null);
     }
 
-    /** A step's plan: its change (none when known only after apply), and whether planning it failed. */
-    private record Planned(Optional<Change> change, boolean failed) {
+    /**
+     * A step's plan: its change (none when known only after apply), whether planning it failed, and why
+     * the step cannot run at all when its plan found so ({@link Unmet}; else null).
+     */
+    private record Planned(Optional<Change> change, boolean failed, String reason) {
+
+        /** Whether the step's plan refuses the run: it cannot run, and the runbook does not go on past it. */
+        boolean refuses(StepSpec step) {
+            return reason != null && step.onFailure() != OnFailure.CONTINUE;
+        }
 
         boolean acts() {
             return change.isEmpty() || !change.get().done();
@@ -525,7 +654,7 @@ public final class Engine {
     private <P> Change planTyped(Action<P, ?> action, Execution x, Phase phase, StepSpec step)
             throws StepFailure, InterruptedException {
         P params = inputs.bind(action, step, StepInputs.variables(x, x.state().allOutputs()));
-        return action.plan(params, new StepScope(x, step.id(), null, clock, defers(phase, step)));
+        return action.plan(params, new StepScope(x, step.id(), phase, null, clock, defers(phase, step), this, true));
     }
 
     private ExecutionResult interrupted(Execution x) {

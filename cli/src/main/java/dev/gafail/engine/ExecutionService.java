@@ -1,6 +1,7 @@
 package dev.gafail.engine;
 
 import dev.gafail.runbook.ApprovalPolicy;
+import dev.gafail.runbook.KeptRunbooks;
 import dev.gafail.runbook.ParameterValues;
 import dev.gafail.runbook.Runbook;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
- * Wires an execution together: the lock, the journal, the audit trail and the caller's console
- * on one event bus, then hands it to the engine. Also the dry run, which has none of them.
+ * Wires an execution together: the lock, the journal, the audit trail, the caller's console and the
+ * notifications on one event bus, then hands it to the engine. Also the dry run, which has none of them
+ * but the console (and the sinks that take dry runs).
  */
 public final class ExecutionService {
 
@@ -50,12 +53,37 @@ public final class ExecutionService {
         return store;
     }
 
-    /** The dry run: plans, changes nothing, writes nothing. */
+    /** The dry run: plans, changes nothing, writes nothing; it tells only the sinks that take dry runs. */
     public ExecutionResult plan(Runbook runbook, Map<String, Object> params, RunOptions options, EventListener console) {
+        // The deadline a run would have, so that a step type checks its plan against the same time limits.
+        // A dry run starts nothing, so keeps nothing running: its residents stay empty.
+        return dryRun("dry-run", runbook, options, console, (bus, notifier) -> engine.plan(new Execution("dry-run",
+                runbook, params, options.topology(), options.operator(), options.stop(), bus, new ExecutionState(),
+                deadline(runbook, options, clock.instant()), Approvals.alone(), notifier, new Residents())));
+    }
+
+    /**
+     * A dry run of execution {@code id}: the console alone hears it, and the sinks that take dry runs are told
+     * its outcome (waited for, at most {@link Outbox#BOUND}).
+     */
+    private ExecutionResult dryRun(String id, Runbook runbook, RunOptions options, EventListener console,
+                                   BiFunction<EventBus, Notifier, ExecutionResult> plan) {
         Redactor redactor = options.redactor();
-        EventBus bus = new EventBus(redactor, List.of(console));
-        return masked(redactor, engine.plan(new Execution("dry-run", runbook, params, options.topology(), options.operator(),
-                options.stop(), bus, new ExecutionState(), null, Approvals.alone())));
+        try (Outbox outbox = new Outbox(options.notifications(), true, redactor, clock)) {
+            EventBus bus = new EventBus(redactor, List.of(console));
+            outbox.reportTo(bus, id);
+            Notifier notifier = notifier(outbox, runbook, options);
+            ExecutionResult result = masked(redactor, plan.apply(bus, notifier));
+            notifier.dryRun(id, result);
+            return result;
+        }
+    }
+
+    /** What tells people about an execution of {@code runbook}: its messages name the topology, the operator and why. */
+    private Notifier notifier(Outbox outbox, Runbook runbook, RunOptions options) {
+        Object topology = options.target().get("topology");
+        return new Notifier(outbox, new Notification.About(topology == null ? null : String.valueOf(topology),
+                runbook.name(), actor.user(), actor.host(), identity(options, "arn"), options.reason()), clock);
     }
 
     public ExecutionResult start(Runbook runbook, Map<String, Object> params, RunOptions options,
@@ -64,16 +92,22 @@ public final class ExecutionService {
         String scope = lockScope(options, runbook.file());
         try (Lease lock = backend.acquire(holder(scope, id, options));
              Holding holding = new Holding(lock, options.stop());
-             JournalWriter journal = backend.create(id, runbook.source(), topologySource(options), lock)) {
+             JournalWriter journal = backend.create(id, runbook.source(), topologySource(options), lock);
+             Outbox outbox = new Outbox(options.notifications(), false, options.redactor(), clock)) {
             AuditTrail audit = auditTrail(options);
             ExecutionState state = new ExecutionState();
             Redactor redactor = options.redactor();
-            EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console));
+            Notifier notifier = notifier(outbox, runbook, options);
+            EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console, notifier));
+            outbox.reportTo(bus, id);
             Map<String, Object> data = who(options);
             data.put("runbook", runbook.name());
             data.put("runbookFile", absolute(runbook.file()));
             data.put("runbookSha256", sha256(runbook.source()));
             data.put("params", journalled(runbook, params));
+            if (!runbook.children().isEmpty()) {
+                data.put("children", KeptRunbooks.of(runbook));
+            }
             data.put("lockScope", scope);
             data.putAll(options.target());
             Journal.stamp(data);
@@ -81,8 +115,10 @@ public final class ExecutionService {
             bus.on(Event.ofExecution(EventType.EXECUTION_STARTED, id, now, null, data));
             noteStaleHolder(lock, audit, bus, id);
             notices(options, bus, id);
-            try (AbortWatch watch = new AbortWatch(backend, id, options.stop(), bus, clock, ABORT_POLL)) {
-                return masked(redactor, engine.run(execution(id, runbook, params, options, bus, state, now)));
+            try (AbortWatch watch = new AbortWatch(backend, id, options.stop(), bus, clock, ABORT_POLL);
+                 Residents residents = new Residents()) {
+                return masked(redactor, engine.run(execution(id, runbook, params, options, bus, state, now, notifier,
+                        residents)));
             }
         }
     }
@@ -131,10 +167,10 @@ public final class ExecutionService {
                                          RunOptions options, EventListener console) {
         stored.requireReconcilable();
         store.requireLatest(stored, clock);
-        Redactor redactor = options.redactor();
-        EventBus bus = new EventBus(redactor, List.of(console));
-        return masked(redactor, engine.planReconcile(execution(stored.summary().id(), runbook, params, options, bus,
-                ExecutionState.replay(stored.events()), clock.instant())));
+        String id = stored.summary().id();
+        return dryRun(id, runbook, options, console, (bus, notifier) -> engine.planReconcile(execution(id, runbook,
+                params, options, bus, ExecutionState.replay(stored.events()), clock.instant(), notifier,
+                new Residents())));
     }
 
     private ExecutionResult takeUp(ExecutionStore.Stored before, Runbook runbook, Map<String, Object> params,
@@ -155,11 +191,14 @@ public final class ExecutionService {
                 stored.requireResumable();
             }
             ExecutionSummary summary = stored.summary();
-            try (JournalWriter journal = backend.append(id, lock)) {
+            try (JournalWriter journal = backend.append(id, lock);
+                 Outbox outbox = new Outbox(options.notifications(), false, options.redactor(), clock)) {
                 AuditTrail audit = auditTrail(options);
                 ExecutionState state = ExecutionState.replay(stored.events());
                 Redactor redactor = options.redactor();
-                EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console));
+                Notifier notifier = notifier(outbox, runbook, options);
+                EventBus bus = new EventBus(redactor, List.of(journal, state, audit, console, notifier));
+                outbox.reportTo(bus, id);
                 Map<String, Object> data = who(options);
                 data.put("runbook", runbook.name());
                 data.put("previousStatus", summary.status().wire());
@@ -175,8 +214,10 @@ public final class ExecutionService {
                                 + torn.file(), Map.of("tornBytes", torn.bytes(), "setAsideIn", torn.file()))));
                 noteStaleHolder(lock, audit, bus, id);
                 notices(options, bus, id);
-                Execution execution = execution(id, runbook, params, options, bus, state, clock.instant());
-                try (AbortWatch watch = new AbortWatch(backend, id, options.stop(), bus, clock, ABORT_POLL)) {
+                try (AbortWatch watch = new AbortWatch(backend, id, options.stop(), bus, clock, ABORT_POLL);
+                     Residents residents = new Residents()) {
+                    Execution execution = execution(id, runbook, params, options, bus, state, clock.instant(), notifier,
+                            residents);
                     return masked(redactor, reconcile ? engine.reconcile(execution) : engine.run(execution));
                 }
             }
@@ -214,11 +255,18 @@ public final class ExecutionService {
         return new AuditTrail(store.auditLog(), actor, options.command(), options.reason(), identity(options, "arn"));
     }
 
+    /** @param residents closed by the caller when the execution ends here, however it ends */
     private Execution execution(String id, Runbook runbook, Map<String, Object> params, RunOptions options,
-                                EventBus bus, ExecutionState state, Instant from) {
-        Duration timeout = options.timeout() != null ? options.timeout() : runbook.timeout();
+                                EventBus bus, ExecutionState state, Instant from, Notifier notifier,
+                                Residents residents) {
         return new Execution(id, runbook, params, options.topology(), options.operator(), options.stop(), bus, state,
-                timeout == null ? null : from.plus(timeout), new KeptApprovals(backend, id, options));
+                deadline(runbook, options, from), new KeptApprovals(backend, id, options), notifier, residents);
+    }
+
+    /** When an execution from {@code from} must end: its {@code --timeout}, else the runbook's; null: never. */
+    private static Instant deadline(Runbook runbook, RunOptions options, Instant from) {
+        Duration timeout = options.timeout() != null ? options.timeout() : runbook.timeout();
+        return timeout == null ? null : from.plus(timeout);
     }
 
     /** An execution's approvals as its state keeps them, and what its options know of who runs it and where. */
@@ -311,6 +359,10 @@ public final class ExecutionService {
         }
         if (options.reason() != null) {
             data.put("reason", options.reason());
+        }
+        // what was typed (secrets masked): a report and a drill's evidence say what was done
+        if (options.command() != null) {
+            data.put("command", options.command());
         }
         return data;
     }

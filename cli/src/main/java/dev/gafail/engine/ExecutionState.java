@@ -16,21 +16,29 @@ import java.util.Set;
  */
 public final class ExecutionState implements EventListener {
 
-    /** Events about compensating a step, which are not the step's own progress. */
-    private static final Set<EventType> COMPENSATION = EnumSet.of(EventType.ROLLBACK_STARTED,
+    /**
+     * Events that are not a step's own progress: its compensation, its plan (a child runbook's steps are all
+     * planned again when its parent resumes, done or not), a notice about it.
+     */
+    private static final Set<EventType> NOT_PROGRESS = EnumSet.of(EventType.ROLLBACK_STARTED,
             EventType.ROLLBACK_APPLYING, EventType.ROLLBACK_APPLIED, EventType.ROLLBACK_SUCCEEDED,
-            EventType.ROLLBACK_FAILED);
+            EventType.ROLLBACK_FAILED, EventType.PLANNED, EventType.NOTICE);
 
     private final Map<String, EventType> lastByStep = new HashMap<>();
     private final Map<String, Map<String, Object>> outputs = new HashMap<>();
     private final Map<String, Change> observed = new HashMap<>();
     private final Map<String, String> unreachable = new HashMap<>();
+    private final Map<String, String> failures = new HashMap<>();
     /** Deferred steps not completed since: a reconcile that fails one leaves it owed, not forgotten. */
     private final Set<String> owed = new HashSet<>();
     private final List<String> changedInOrder = new ArrayList<>();
     private final Set<String> compensated = new HashSet<>();
     private final Set<String> compensationsApplied = new HashSet<>();
     private final Set<String> preconditionsPassed = new HashSet<>();
+    /** The events of child runbooks ({@code runbook.run}), as the journal has them: theirs to fold, not this one's. */
+    private final List<Event> nested = new ArrayList<>();
+    /** Main steps by id, in the order they first started: when each ran. */
+    private final Map<String, StepSpan> spans = new LinkedHashMap<>();
     private Event started;
     private Event finished;
     private Event last;
@@ -49,8 +57,16 @@ public final class ExecutionState implements EventListener {
         if (event.type() == EventType.PROGRESS) {
             return;
         }
-        last = event;
+        if (ChildEvents.nested(event)) {
+            nested.add(event);
+            return;
+        }
+        // A notice may follow the end (a notification that could not be sent): it ends nothing.
+        if (event.type() != EventType.NOTICE) {
+            last = event;
+        }
         String step = event.step();
+        span(event);
         switch (event.type()) {
             case EXECUTION_STARTED -> started = event;
             case EXECUTION_RESUMED -> {
@@ -75,6 +91,7 @@ public final class ExecutionState implements EventListener {
                 observed.putIfAbsent(step, changeOf(event));
             }
             case STEP_APPLIED, STEP_SUCCEEDED -> outputs.put(step, outputsOf(event));
+            case STEP_FAILED -> failures.put(step, event.message());
             case STEP_DEFERRED -> {
                 owed.add(step);
                 unreachable.put(step, String.valueOf(event.get("unreachable")));
@@ -84,7 +101,7 @@ public final class ExecutionState implements EventListener {
             case ROLLBACK_SUCCEEDED -> compensated.add(event.text("for"));
             default -> { }
         }
-        if (step != null && !COMPENSATION.contains(event.type())) {
+        if (step != null && !NOT_PROGRESS.contains(event.type())) {
             lastByStep.put(step, event.type());
             if (completes(event.type())) {
                 owed.remove(step);
@@ -93,6 +110,28 @@ public final class ExecutionState implements EventListener {
                 preconditionsPassed.add(step);
             }
         }
+    }
+
+    /**
+     * A main step's start (its latest: a resumed step runs anew) and end, for {@link #spans}. A deferred step
+     * completed later (reconcile) keeps the window it first ran in: its completion is another step's time.
+     */
+    private void span(Event event) {
+        if (event.phase() != Phase.STEP || event.step() == null || owed.contains(event.step())) {
+            return;
+        }
+        switch (event.type()) {
+            case STEP_STARTED -> spans.put(event.step(), new StepSpan(event.step(), event.action(), event.time(),
+                    Optional.empty()));
+            case STEP_SUCCEEDED, STEP_SKIPPED, STEP_FAILED, STEP_DEFERRED -> spans.computeIfPresent(event.step(),
+                    (id, s) -> new StepSpan(id, s.action(), s.start(), Optional.of(event.time())));
+            default -> { }
+        }
+    }
+
+    /** When the main steps of {@code ids} that have started ran, in the order they first started. */
+    public synchronized List<StepSpan> spans(List<String> ids) {
+        return spans.values().stream().filter(s -> ids.contains(s.step())).toList();
     }
 
     private static boolean completes(EventType type) {
@@ -119,6 +158,11 @@ public final class ExecutionState implements EventListener {
         return lastByStep.get(step) == EventType.STEP_FAILED;
     }
 
+    /** Why the step last failed, or null. */
+    public synchronized String failure(String step) {
+        return failures.get(step);
+    }
+
     public synchronized boolean preconditionPassed(String step) {
         return preconditionsPassed.contains(step);
     }
@@ -134,6 +178,11 @@ public final class ExecutionState implements EventListener {
     /** Outputs of every step that produced any, for expressions ({@code steps.ID.outputs}). */
     public synchronized Map<String, Map<String, Object>> allOutputs() {
         return new LinkedHashMap<>(outputs);
+    }
+
+    /** What the child runbook that step {@code step} runs has journalled so far, as its own execution sees it. */
+    public synchronized List<Event> child(String step) {
+        return ChildEvents.of(step, nested);
     }
 
     public synchronized Change observed(String step) {
@@ -176,6 +225,7 @@ public final class ExecutionState implements EventListener {
         return finished;
     }
 
+    /** The last event that is not a notice: the end, once the execution has ended or stopped. */
     public synchronized Event last() {
         return last;
     }

@@ -10,6 +10,8 @@ public enum ExecutionStatus {
     /** Succeeded, but some steps wait for a region or control plane to answer again ({@code gafail reconcile}). */
     SUCCEEDED_WITH_DEFERRED,
     FAILED, ROLLED_BACK, ABORTED,
+    /** Ran to a verdict that failed: a target was missed (a drill); nothing is left to resume. */
+    VERDICT_FAILED,
     /** Its process ended before the execution's start was journalled: nothing was done. */
     DID_NOT_START;
 

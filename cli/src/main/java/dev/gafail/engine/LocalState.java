@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,20 @@ public final class LocalState implements StateBackend {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
         }
+    }
+
+    @Override
+    public String putReport(String id, String name, byte[] content) {
+        Path file = directory(id).resolve(name);
+        Path written = directory(id).resolve("." + name + ".new");
+        try {
+            Files.write(written, content);
+            // whole or not at all: a reader never opens half a page
+            Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + IoErrors.reason(e), e);
+        }
+        return file.toString();
     }
 
     @Override

@@ -53,6 +53,12 @@ public interface StateBackend {
     /** What names that copy in messages: its file, or its object. */
     String runbookCopyName(String id);
 
+    /**
+     * Keeps file {@code name} of execution {@code id}'s report beside its journal, replacing an earlier one (a
+     * resumed execution's report is written again); where it is, for messages.
+     */
+    String putReport(String id, String name, byte[] content);
+
     /** Who holds the lock of {@code scope} now, as its lock names them; empty when nobody does. */
     Optional<ExecutionLock.Holder> holder(String scope);
 

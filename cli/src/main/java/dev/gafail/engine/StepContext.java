@@ -3,6 +3,7 @@ package dev.gafail.engine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -20,6 +21,14 @@ public interface StepContext {
     Optional<Instant> deadline();
 
     Clock clock();
+
+    /**
+     * The step's own {@code timeout}, or the execution's when it has none and the step is bound by it;
+     * known at plan time too, for a step type that must fit in it (a fault that ends on its own).
+     */
+    default Optional<Duration> timeout() {
+        return Optional.empty();
+    }
 
     Operator operator();
 
@@ -56,6 +65,30 @@ public interface StepContext {
      */
     default boolean defersUnreachable() {
         return false;
+    }
+
+    /** The execution's notification sinks, by name, in the topology's order: whom {@link #notify} reaches. */
+    List<String> notificationSinks();
+
+    /**
+     * Sends {@code message} to the sinks named {@code to} (all when empty) and waits until they have taken it,
+     * at most {@link Outbox#BOUND}; a sink that fails is told in a notice, and fails nothing.
+     *
+     * @param subject the message's subject, or null for gafail's
+     */
+    Outbox.Delivery notify(String subject, String message, List<String> to) throws InterruptedException;
+
+    /**
+     * What the execution keeps running in this process between its steps (a load), closed when it ends
+     * here; see {@link Action#resident()}.
+     */
+    default Residents residents() {
+        throw new UnsupportedOperationException("this step runs outside an execution");
+    }
+
+    /** The runbook's main steps that have started so far in this execution, in the order they started. */
+    default List<StepSpan> steps() {
+        return List.of();
     }
 
     /** A transient status line ("waiting 12s of 30s"); shown live on a terminal, never journalled. */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -47,7 +48,7 @@ final class StepInputs {
 
     /** The first {@code steps.ID...} path the step reads whose step has no outputs yet. */
     Optional<List<String>> unknownPath(StepSpec spec, Set<String> stepsRun) throws StepFailure {
-        for (String text : strings(spec.with())) {
+        for (String text : Stream.concat(strings(spec.with()).stream(), strings(spec.when()).stream()).toList()) {
             for (Expressions.Part part : template(spec, text).parts()) {
                 if (part.expression() == null) {
                     continue;
@@ -60,6 +61,18 @@ final class StepInputs {
             }
         }
         return Optional.empty();
+    }
+
+    /** Whether the step runs: its {@code when} holds, or it has none. */
+    boolean runs(StepSpec spec, Map<String, Object> variables) throws StepFailure {
+        if (spec.when().isMissingNode()) {
+            return true;
+        }
+        JsonNode value = resolve(spec, spec.when(), variables);
+        if (!value.isBoolean()) {
+            throw StepFailure.permanent("step " + spec.id() + ": 'when' must be true or false, not " + value);
+        }
+        return value.asBoolean();
     }
 
     <P> P bind(Action<P, ?> action, StepSpec spec, Map<String, Object> variables) throws StepFailure {

@@ -56,30 +56,34 @@ final class StepRunner {
      * A body with its deadline (null: none), what to say if the deadline passes, and whether the runbook
      * defers it when what it needs does not answer.
      */
-    record Job(String id, Instant deadline, String timeoutMessage, boolean defersUnreachable, Body body) {
+    record Job(String id, Phase phase, Instant deadline, String timeoutMessage, boolean defersUnreachable, Body body) {
     }
 
     private final ActionRegistry actions;
     private final StepInputs inputs;
     private final Clock clock;
+    private final Engine engine;
 
-    StepRunner(ActionRegistry actions, StepInputs inputs, Clock clock) {
+    /** @param engine what runs the child runbooks of {@code runbook.run} steps */
+    StepRunner(ActionRegistry actions, StepInputs inputs, Clock clock, Engine engine) {
         this.actions = actions;
         this.inputs = inputs;
         this.clock = clock;
+        this.engine = engine;
     }
 
     Job stepJob(Execution execution, Phase phase, StepSpec spec) {
-        return job(execution, spec, phase != Phase.ROLLBACK, Engine.defers(phase, spec),
+        return job(execution, spec, phase, phase != Phase.ROLLBACK, Engine.defers(phase, spec),
                 scope -> attempts(execution, phase, spec, scope));
     }
 
     Job compensationJob(Execution execution, StepSpec spec) {
-        return job(execution, spec, false, false, scope -> compensate(execution, spec, scope));
+        return job(execution, spec, Phase.ROLLBACK, false, false, scope -> compensate(execution, spec, scope));
     }
 
     /** Compensations are not cut short by the execution's timeout: undoing matters most when time ran out. */
-    private Job job(Execution execution, StepSpec spec, boolean boundByExecution, boolean defers, Body body) {
+    private Job job(Execution execution, StepSpec spec, Phase phase, boolean boundByExecution, boolean defers,
+                    Body body) {
         Instant now = clock.instant();
         Instant stepEnd = spec.timeout() == null ? null : now.plus(spec.timeout());
         Instant overall = boundByExecution ? execution.deadline() : null;
@@ -87,7 +91,7 @@ final class StepRunner {
         Instant deadline = overallFirst ? overall : stepEnd;
         String message = overallFirst ? "the execution's timeout ran out"
                 : spec.timeout() == null ? "" : "timed out after " + Durations.format(spec.timeout());
-        return new Job(spec.id(), deadline, message, defers, body);
+        return new Job(spec.id(), phase, deadline, message, defers, body);
     }
 
     List<Outcome> run(Execution execution, List<Job> jobs) throws InterruptedException {
@@ -102,7 +106,8 @@ final class StepRunner {
         for (int i = 0; i < n; i++) {
             int index = i;
             Job job = jobs.get(i);
-            scopes[i] = new StepScope(execution, job.id(), job.deadline(), clock, job.defersUnreachable());
+            scopes[i] = new StepScope(execution, job.id(), job.phase(), job.deadline(), clock, job.defersUnreachable(),
+                    engine, false);
             threads[i] = new Thread(() -> {
                 try {
                     results[index] = job.body().run(scopes[index]);
@@ -122,6 +127,41 @@ final class StepRunner {
             threads[i].setDaemon(true);
             threads[i].start();
         }
+        try {
+            await(execution, jobs, results, scopes, threads, abandonAt, finished, done);
+        } catch (InterruptedException e) {
+            // What runs this batch was stopped (the runbook.run step of a child runbook timed out): its steps stop too.
+            stopAll(scopes, threads, finished);
+            throw e;
+        }
+        if (lost.get() != null) {
+            throw lost.get();
+        }
+        return List.of(results);
+    }
+
+    /** Cancels the unfinished steps and gives each the grace a cancelled step has to notice. */
+    private static void stopAll(StepScope[] scopes, Thread[] threads, boolean[] finished) {
+        for (int i = 0; i < threads.length; i++) {
+            if (!finished[i]) {
+                cancel(scopes[i], threads[i], "stopped with the step that runs its runbook");
+            }
+        }
+        long until = System.nanoTime() + CANCEL_GRACE.toNanos();
+        for (int i = 0; i < threads.length; i++) {
+            try {
+                threads[i].join(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException again) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Waits for every job of a batch: each to its end, its deadline, or its abandonment. */
+    private void await(Execution execution, List<Job> jobs, Outcome[] results, StepScope[] scopes, Thread[] threads,
+                       Instant[] abandonAt, boolean[] finished, BlockingQueue<Integer> done) throws InterruptedException {
+        int n = jobs.size();
         int remaining = n;
         boolean cancelledSiblings = false;
         while (remaining > 0) {
@@ -169,10 +209,6 @@ final class StepRunner {
                 }
             }
         }
-        if (lost.get() != null) {
-            throw lost.get();
-        }
-        return List.of(results);
     }
 
     private static void cancel(StepScope scope, Thread thread, String why) {

@@ -147,6 +147,7 @@ final class RunbookChecker {
                     + section.key() + " cannot be deferred"));
         }
         checkExpressions(step.path("with"), pointer + "/with", visible);
+        checkExpressions(step.path("when"), pointer + "/when", visible);
         checkTimeout(step.path("timeout"), pointer + "/timeout");
     }
 

@@ -1,15 +1,22 @@
 package dev.gafail.topology;
 
 import java.net.URI;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One of the two regions: where it is at AWS, its accelerator endpoint group, its Aurora cluster
  * (a member of the global database), its ECS service and its health URL.
+ *
+ * @param experiments the AWS FIS experiment templates in this region's FIS, by scenario name
  */
 public record Region(String name, String awsRegion, String endpointGroupArn, String dbClusterArn, EcsService ecs,
-                     URI healthz) {
+                     URI healthz, Map<String, String> experiments) {
+
+    public Region {
+        experiments = Collections.unmodifiableMap(new LinkedHashMap<>(experiments));
+    }
 
     /** The Aurora cluster's identifier, the last part of its ARN. */
     public String dbClusterId() {
@@ -25,6 +32,7 @@ public record Region(String name, String awsRegion, String endpointGroupArn, Str
         out.put("ecs", Map.of("cluster", ecs.cluster(), "service", ecs.service(), "activeCount", ecs.activeCount(),
                 "warmCount", ecs.warmCount()));
         out.put("healthz", healthz.toString());
+        out.put("experiments", experiments);
         return out;
     }
 

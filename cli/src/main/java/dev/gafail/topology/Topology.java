@@ -19,11 +19,16 @@ import java.util.Optional;
  * @param parameters values for runbook parameters of these names when {@code --set} gives none, as text
  * @param state      the S3 bucket of the team's state; null: gafail's local folder
  * @param approvals  who approves every execution's plan on it (a runbook may ask for more)
+ * @param notifications where gafail tells people what its executions do, in the file's order
+ * @param slo       each region's SLO (its own entry, else the file's {@code default}); a region without one is absent
+ * @param recovery  the recovery targets and their owner; null when the file sets none
  */
 public record Topology(String file, String name, URI endpoint, String acceleratorArn, String acceleratorRegion,
                        String globalDatabase,
                        Map<String, Region> regions, List<String> alarms, Map<String, URI> endpoints,
-                       Map<String, String> parameters, StateBucket state, ApprovalPolicy approvals) {
+                       Map<String, String> parameters, StateBucket state, ApprovalPolicy approvals,
+                       List<Notifications.Sink> notifications, Map<String, Targets.Slo> slo,
+                       Targets.Recovery recovery) {
 
     /** Global Accelerator's control plane lives in us-west-2 at AWS, whatever the regions it serves. */
     public static final String DEFAULT_ACCELERATOR_REGION = "us-west-2";
@@ -33,6 +38,8 @@ public record Topology(String file, String name, URI endpoint, String accelerato
         alarms = List.copyOf(alarms);
         endpoints = Map.copyOf(endpoints);
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+        notifications = List.copyOf(notifications);
+        slo = Collections.unmodifiableMap(new LinkedHashMap<>(slo));
     }
 
     /** The S3 bucket of the team's lock, journals and audit trail; empty: gafail's local folder. */
@@ -82,6 +89,12 @@ public record Topology(String file, String name, URI endpoint, String accelerato
         out.put("regions", regionVariables);
         out.put("peer", peers);
         out.put("alarms", alarms);
+        Map<String, Object> objectives = new LinkedHashMap<>();
+        slo.forEach((region, objective) -> objectives.put(region, objective.variables()));
+        out.put("slo", objectives);
+        if (recovery != null) {
+            out.put("recovery", recovery.variables());
+        }
         return out;
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -11,8 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The outputs that {@code cdk deploy --outputs-file} writes for the infra/aws stacks, as a
  * {@code gafail.yaml}. The output keys are defined here and used by the stacks, so the two cannot
  * drift: the global stack names the accelerator, its endpoint groups and the global database; each
- * regional stack names its region, database cluster, ECS service and health URL; the state stack, when
- * deployed, the bucket of the team's state.
+ * regional stack names its region, database cluster, ECS service, health URL and AWS FIS experiment
+ * templates; the state stack, when deployed, the bucket of the team's state.
  */
 public final class TopologyImport {
 
@@ -31,6 +32,8 @@ public final class TopologyImport {
     public static final String ACTIVE_COUNT = "ActiveCount";
     public static final String WARM_COUNT = "WarmCount";
     public static final String HEALTHZ = "HealthzUrl";
+    /** A regional stack's outputs that start with this name an FIS experiment template: {@link #experimentKey}. */
+    public static final String EXPERIMENT = "Experiment";
     /** On the state stack: the bucket, key prefix and AWS region of {@code state.s3}. */
     public static final String STATE_BUCKET = "StateBucket";
     public static final String STATE_PREFIX = "StatePrefix";
@@ -43,13 +46,39 @@ public final class TopologyImport {
 
     /** The global stack's output key for a region's endpoint group: {@code EndpointGroupArnRegionA}. */
     public static String endpointGroupKey(String region) {
-        StringBuilder key = new StringBuilder("EndpointGroupArn");
-        for (String part : region.split("-")) {
+        return "EndpointGroupArn" + camel(region);
+    }
+
+    /**
+     * A regional stack's output key for its FIS experiment template of {@code scenario}:
+     * {@code ExperimentDependencyTimeout} for {@code dependency-timeout}. The import turns the key back
+     * into the scenario, exactly for names whose every dash is followed by a letter.
+     */
+    public static String experimentKey(String scenario) {
+        return EXPERIMENT + camel(scenario);
+    }
+
+    /** {@code region-a} as {@code RegionA}: each dash-separated part capitalized, the dashes dropped. */
+    private static String camel(String name) {
+        StringBuilder out = new StringBuilder();
+        for (String part : name.split("-")) {
             if (!part.isEmpty()) {
-                key.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
+                out.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
             }
         }
-        return key.toString();
+        return out.toString();
+    }
+
+    /** {@code DependencyTimeout} as {@code dependency-timeout}: a dash before each capital but the first. */
+    private static String dashed(String camel) {
+        StringBuilder out = new StringBuilder();
+        for (char c : camel.toCharArray()) {
+            if (Character.isUpperCase(c) && !out.isEmpty()) {
+                out.append('-');
+            }
+            out.append(Character.toLowerCase(c));
+        }
+        return out.toString();
     }
 
     /**
@@ -99,6 +128,12 @@ public final class TopologyImport {
                     .append(number(region, ACTIVE_COUNT)).append(", warmCount: ").append(number(region, WARM_COUNT))
                     .append("}\n")
                     .append("    healthz: ").append(q(text(region, HEALTHZ))).append('\n');
+            // Stacks deployed before the experiment templates existed have none.
+            Map<String, String> experiments = experiments(region);
+            if (!experiments.isEmpty()) {
+                yaml.append("    experiments: {").append(String.join(", ", experiments.entrySet().stream()
+                        .map(e -> q(e.getKey()) + ": " + q(e.getValue())).toList())).append("}\n");
+            }
         }
         // Without the state stack (deployed before it existed), the state stays in the local folder.
         if (state != null) {
@@ -107,6 +142,18 @@ public final class TopologyImport {
                     .append("}}\n");
         }
         return yaml.toString();
+    }
+
+    /** A regional stack's experiment templates, by scenario, in the order of their names. */
+    private static Map<String, String> experiments(JsonNode region) {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> output : region.properties()) {
+            String key = output.getKey();
+            if (key.startsWith(EXPERIMENT) && key.length() > EXPERIMENT.length()) {
+                out.put(dashed(key.substring(EXPERIMENT.length())), text(region, key));
+            }
+        }
+        return out;
     }
 
     private static String text(JsonNode stack, String key) {

@@ -11,6 +11,7 @@ import dev.gafail.yaml.YamlDocuments;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,6 +31,8 @@ public final class TopologyLoader {
 
     private static final String SHAPE = "a topology is a YAML mapping with apiVersion, kind, metadata, endpoint,"
             + " accelerator, globalDatabase and regions";
+    /** The kinds of notification sink, as the file names them. */
+    private static final List<String> SINK_KINDS = List.of("slack", "webhook", "sns");
 
     private final SchemaCheckedYaml yaml = new SchemaCheckedYaml(TopologyLoader.class, "topology.schema.json", SHAPE);
 
@@ -48,6 +52,13 @@ public final class TopologyLoader {
 
     private static void check(PositionedTree tree, List<Problem> problems) {
         JsonNode root = tree.root();
+        for (String key : root.path("slo").propertyNames()) {
+            if (!key.equals(DEFAULT_SLO) && !root.path("regions").has(key)) {
+                problems.add(tree.problem("/slo/" + key, "no region '" + key + "' in this topology; slo's keys are"
+                        + " its regions (" + String.join(", ", root.path("regions").propertyNames()) + ") or "
+                        + DEFAULT_SLO));
+            }
+        }
         List<String> urls = new ArrayList<>(List.of("/endpoint"));
         root.path("regions").propertyNames().forEach(r -> urls.add("/regions/" + r + "/healthz"));
         root.path("endpoints").propertyNames().forEach(e -> urls.add("/endpoints/" + e));
@@ -90,6 +101,65 @@ public final class TopologyLoader {
                         + " is more than activeCount " + region.at("/ecs/activeCount").asInt()));
             }
         }
+        checkNotifications(tree, problems);
+    }
+
+    /**
+     * What the schema leaves to this: one kind per sink, no URL written inline (the schema lets a string
+     * through so that this can say so without echoing it), names that tell sinks apart, SNS topics keyed
+     * by the topology's regions and living in them.
+     */
+    private static void checkNotifications(PositionedTree tree, List<Problem> problems) {
+        JsonNode root = tree.root();
+        JsonNode sinks = root.path("notifications");
+        List<String> names = sinkNames(sinks);
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < sinks.size(); i++) {
+            String at = "/notifications/" + i;
+            JsonNode sink = sinks.get(i);
+            List<String> kinds = SINK_KINDS.stream().filter(sink::has).toList();
+            if (kinds.size() != 1) {
+                problems.add(tree.problem(at, "a notification names exactly one of slack, webhook or sns"
+                        + (kinds.isEmpty() ? "" : ", not " + String.join(" and ", kinds))));
+                continue;
+            }
+            String kind = kinds.get(0);
+            String url = at + "/" + kind + "/" + (kind.equals("slack") ? "webhook" : "url");
+            if (!kind.equals("sns") && root.at(url).isString()) {
+                problems.add(tree.problem(url, "a webhook URL is a secret:"
+                        + " name where to read it, {env: NAME}, {file: PATH} or {ssm: NAME}, never the URL itself"));
+            }
+            Integer other = seen.putIfAbsent(names.get(i), i);
+            if (other != null) {
+                problems.add(tree.problem(sink.has("name") ? at + "/name" : at, "notifications " + (other + 1)
+                        + " and " + (i + 1) + " are both named " + names.get(i) + "; give one a name of its own"));
+            }
+            for (Map.Entry<String, JsonNode> topic : sink.at("/sns/topics").properties()) {
+                String pointer = at + "/sns/topics/" + topic.getKey();
+                JsonNode region = root.path("regions").path(topic.getKey());
+                if (region.isMissingNode()) {
+                    problems.add(new Problem(tree.keyAt(pointer), "no region '" + topic.getKey()
+                            + "' in this topology; its regions are "
+                            + String.join(", ", root.path("regions").propertyNames()), pointer));
+                } else if (!Arns.region(topic.getValue().asString()).equals(region.path("awsRegion").asString())) {
+                    problems.add(tree.problem(pointer, "topic is in " + Arns.region(topic.getValue().asString())
+                            + ", but " + topic.getKey() + "'s awsRegion is " + region.path("awsRegion").asString()
+                            + "; a region's messages go through its own SNS"));
+                }
+            }
+        }
+    }
+
+    /** Each sink's name: its own, else its kind, numbered from the second of that kind ({@code slack-2}). */
+    private static List<String> sinkNames(JsonNode sinks) {
+        List<String> names = new ArrayList<>();
+        Map<String, Integer> unnamed = new HashMap<>();
+        for (JsonNode sink : sinks) {
+            String kind = SINK_KINDS.stream().filter(sink::has).findFirst().orElse("notification");
+            int n = unnamed.merge(kind, 1, Integer::sum);
+            names.add(sink.has("name") ? sink.path("name").asString() : n == 1 ? kind : kind + "-" + n);
+        }
+        return names;
     }
 
     /**
@@ -124,7 +194,7 @@ public final class TopologyLoader {
                     r.path("endpointGroupArn").asString(), r.path("dbClusterArn").asString(),
                     new Region.EcsService(ecs.path("cluster").asString(), ecs.path("service").asString(),
                             ecs.path("activeCount").asInt(), ecs.path("warmCount").asInt()),
-                    URI.create(r.path("healthz").asString())));
+                    URI.create(r.path("healthz").asString()), experiments(r.path("experiments"))));
         }
         List<String> alarms = new ArrayList<>();
         root.path("alarms").forEach(a -> alarms.add(a.asString()));
@@ -136,7 +206,75 @@ public final class TopologyLoader {
                 root.at("/accelerator/arn").asString(),
                 root.at("/accelerator/controlPlaneRegion").asString(Topology.DEFAULT_ACCELERATOR_REGION),
                 root.path("globalDatabase").asString(), regions, alarms, endpoints,
-                parameters, stateBucket(root.at("/state/s3")), ApprovalPolicy.at(tree, "/approvals"));
+                parameters, stateBucket(root.at("/state/s3")), ApprovalPolicy.at(tree, "/approvals"),
+                notifications(tree), slo(root, regions.keySet()), recovery(root.path("recovery")));
+    }
+
+    /** The file's {@code default} objective, if any. */
+    private static final String DEFAULT_SLO = "default";
+
+    /** Each region's SLO: its own entry, else the default; the schema has checked the values. */
+    private static Map<String, Targets.Slo> slo(JsonNode root, Set<String> regions) {
+        Map<String, Targets.Slo> out = new LinkedHashMap<>();
+        JsonNode slo = root.path("slo");
+        for (String region : regions) {
+            JsonNode entry = slo.has(region) ? slo.path(region) : slo.path(DEFAULT_SLO);
+            if (!entry.isMissingNode()) {
+                out.put(region, new Targets.Slo(entry.has("availability") ? entry.path("availability").asDouble() : null,
+                        duration(entry.path("p95")), duration(entry.path("p99")),
+                        entry.has("errorRate") ? entry.path("errorRate").asDouble() : null,
+                        entry.has("window") ? duration(entry.path("window")) : Targets.Slo.DEFAULT_WINDOW,
+                        entry.path("minSamples").asInt(Targets.Slo.DEFAULT_MIN_SAMPLES)));
+            }
+        }
+        return out;
+    }
+
+    private static Targets.Recovery recovery(JsonNode recovery) {
+        return recovery.isMissingNode() ? null : new Targets.Recovery(duration(recovery.path("rto")),
+                duration(recovery.path("rpo")), recovery.path("owner").asString());
+    }
+
+    /** A duration the schema has checked; null when absent. */
+    private static Duration duration(JsonNode text) {
+        return text.isMissingNode() ? null : Durations.parse(text.asString()).orElseThrow();
+    }
+
+    private static List<Notifications.Sink> notifications(PositionedTree tree) {
+        JsonNode sinks = tree.root().path("notifications");
+        List<String> names = sinkNames(sinks);
+        List<Notifications.Sink> out = new ArrayList<>();
+        for (int i = 0; i < sinks.size(); i++) {
+            JsonNode sink = sinks.get(i);
+            Notifications.Kind kind = sink.has("slack") ? Notifications.Kind.SLACK
+                    : sink.has("webhook") ? Notifications.Kind.WEBHOOK : Notifications.Kind.SNS;
+            Map<String, String> topics = new LinkedHashMap<>();
+            sink.at("/sns/topics").properties().forEach(t -> topics.put(t.getKey(), t.getValue().asString()));
+            List<String> events = new ArrayList<>();
+            sink.path("events").forEach(e -> events.add(e.asString()));
+            JsonNode url = sink.at(kind == Notifications.Kind.SLACK ? "/slack/webhook" : "/webhook/url");
+            out.add(new Notifications.Sink(names.get(i), kind, url.isObject() ? secret(tree.file(), url) : null, topics,
+                    events, sink.path("dryRuns").asBoolean(false)));
+        }
+        return out;
+    }
+
+    /** Where a secret is read; a relative file is the topology file's neighbour, wherever gafail runs. */
+    private static Notifications.Secret secret(String topologyFile, JsonNode secret) {
+        Map.Entry<String, JsonNode> only = secret.properties().iterator().next();
+        Notifications.Secret.Source source = Notifications.Secret.Source.valueOf(only.getKey().toUpperCase(Locale.ROOT));
+        String name = only.getValue().asString();
+        if (source == Notifications.Secret.Source.FILE) {
+            Path parent = Path.of(topologyFile).toAbsolutePath().getParent();
+            name = parent == null ? name : parent.resolve(name).normalize().toString();
+        }
+        return new Notifications.Secret(source, name);
+    }
+
+    private static Map<String, String> experiments(JsonNode experiments) {
+        Map<String, String> out = new LinkedHashMap<>();
+        experiments.properties().forEach(e -> out.put(e.getKey(), e.getValue().asString()));
+        return out;
     }
 
     private static StateBucket stateBucket(JsonNode s3) {

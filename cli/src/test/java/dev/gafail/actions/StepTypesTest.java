@@ -15,6 +15,7 @@ import static org.mockito.Mockito.when;
 import dev.gafail.aws.AwsClients;
 import dev.gafail.engine.Change;
 import dev.gafail.engine.Operator;
+import dev.gafail.engine.Outbox;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Topology;
@@ -23,6 +24,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,7 +69,7 @@ class StepTypesTest {
         when(aws.ecs(anyString())).thenReturn(ecs);
         when(aws.rds(anyString())).thenReturn(rds);
         when(aws.globalAccelerator()).thenReturn(ga);
-        target = new Target(topology, aws, Duration.ofMillis(1), Clock.systemUTC());
+        target = new Target(topology, aws, Duration.ofMillis(1), Clock.systemUTC(), UserTokens.NONE);
     }
 
     private static StepContext context(Instant deadline) {
@@ -94,6 +96,14 @@ class StepTypesTest {
 
             public void sleep(Duration duration) throws InterruptedException {
                 Thread.sleep(duration.toMillis());
+            }
+
+            public List<String> notificationSinks() {
+                return List.of();
+            }
+
+            public Outbox.Delivery notify(String subject, String message, List<String> to) {
+                return new Outbox.Delivery(0, List.of(), List.of());
             }
 
             public void progress(String line) {

@@ -25,9 +25,17 @@ class ArchitectureTest {
     }
 
     @Test
-    void theEngineKnowsNeitherCommandsNorAwsNorStepTypes() {
+    void theEngineKnowsNeitherCommandsNorAwsNorStepTypesNorNotificationChannels() {
         noClasses().that().resideInAPackage("dev.gafail.engine..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.gafail.cli..", "dev.gafail.aws..",
+                        "dev.gafail.actions..", "dev.gafail.notify..")
+                .check(gafail);
+    }
+
+    @Test
+    void notificationChannelsKnowNeitherCommandsNorUseCasesNorStepTypes() {
+        noClasses().that().resideInAPackage("dev.gafail.notify..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.gafail.cli..", "dev.gafail.app..",
                         "dev.gafail.actions..")
                 .check(gafail);
     }

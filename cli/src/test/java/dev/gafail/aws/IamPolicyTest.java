@@ -14,7 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The policy's statements for a topology that keeps its state in an S3 bucket, and for one that does not. */
+/**
+ * The policy's statements for a topology that keeps its state in an S3 bucket, and for one that does
+ * not; for FIS experiments; and for the topology's notifications (SNS topics, SSM parameters).
+ */
 class IamPolicyTest {
 
     private static final Set<String> FAILOVER = Set.of("ecs:UpdateService", "globalaccelerator:UpdateEndpointGroup",
@@ -134,5 +137,74 @@ class IamPolicyTest {
         assertEquals(List.of(), s3Statements(IamPolicy.document(FAILOVER, topology(""))));
         assertEquals(List.of(), s3Statements(IamPolicy.document(FAILOVER, (Topology) null)));
         assertEquals(List.of(), statements(IamPolicy.document(Set.of(), topology(""))));
+    }
+
+    /** The statement that grants {@code action}. */
+    private static Map<String, Object> granting(Map<String, Object> policy, String action) {
+        return statements(policy).stream().filter(s -> actions(s).contains(action)).findFirst()
+                .orElseThrow(() -> new AssertionError(action + " not in " + policy));
+    }
+
+    private static List<?> resources(Map<String, Object> statement) {
+        Object resource = statement.get("Resource");
+        return resource instanceof List<?> list ? list : List.of(resource);
+    }
+
+    @Test
+    void aFisExperimentMayBeStartedWatchedAndStoppedInTheTopologysRegionsAndAccountOnly() throws Exception {
+        Map<String, Object> policy = IamPolicy.document(IamPolicy.FIS_EXPERIMENT_ACTIONS, topology(""));
+        String east = "arn:aws:fis:us-east-1:111122223333:";
+        String west = "arn:aws:fis:us-west-2:111122223333:";
+        assertEquals(List.of(east + "experiment-template/*", east + "experiment/*", west + "experiment-template/*",
+                west + "experiment/*"), resources(granting(policy, "fis:StartExperiment")),
+                "StartExperiment acts on the template and on the experiment it creates");
+        for (String action : List.of("fis:GetExperiment", "fis:StopExperiment", "fis:TagResource")) {
+            assertEquals(List.of(east + "experiment/*", west + "experiment/*"), resources(granting(policy, action)),
+                    action);
+        }
+        assertEquals(List.of(east + "experiment-template/*", west + "experiment-template/*"),
+                resources(granting(policy, "fis:GetExperimentTemplate")));
+        for (String action : List.of("fis:ListExperiments", "fis:ListExperimentTemplates")) {
+            assertEquals(List.of("*"), resources(granting(policy, action)), action + " has no resource-level permission");
+        }
+        List<String> all = new ArrayList<>();
+        statements(policy).forEach(s -> all.addAll(actions(s)));
+        assertEquals(Set.copyOf(IamPolicy.FIS_EXPERIMENT_ACTIONS), Set.copyOf(all));
+        all.forEach(a -> assertFalse(a.contains("*"), a));
+        assertFalse(all.contains("iam:PassRole"), "the template holds FIS's role; starting it passes none");
+    }
+
+    @Test
+    void notificationsMayPublishToTheirTopicsAndReadTheirSecretsThroughSsmOnlyWhateverTheRunbooks() throws Exception {
+        IamPolicy.Scope scope = IamPolicy.Scope.of(topology("")).withNotifications(
+                List.of("arn:aws:sns:us-east-1:111122223333:oncall", "arn:aws:sns:us-west-2:111122223333:oncall"),
+                List.of("/gafail/slack-webhook", "arn:aws:ssm:us-west-2:111122223333:parameter/ops/hook"));
+        for (Set<String> asked : List.of(Set.<String>of(), Set.of("sns:Publish"), FAILOVER)) {
+            Map<String, Object> policy = IamPolicy.document(asked, scope);
+            assertEquals(List.of("arn:aws:sns:us-east-1:111122223333:oncall", "arn:aws:sns:us-west-2:111122223333:oncall"),
+                    resources(granting(policy, "sns:Publish")));
+            List<String> parameters = List.of("arn:aws:ssm:us-east-1:111122223333:parameter/gafail/slack-webhook",
+                    "arn:aws:ssm:us-west-2:111122223333:parameter/gafail/slack-webhook",
+                    "arn:aws:ssm:us-west-2:111122223333:parameter/ops/hook");
+            assertEquals(parameters, resources(granting(policy, "ssm:GetParameter")),
+                    "a name is read in either region, an ARN where it is");
+            Map<String, Object> decrypt = granting(policy, "kms:Decrypt");
+            assertEquals(List.of("kms:Decrypt"), actions(decrypt));
+            assertEquals(List.of("arn:aws:kms:us-east-1:111122223333:key/*", "arn:aws:kms:us-west-2:111122223333:key/*"),
+                    resources(decrypt));
+            assertEquals(Map.of("StringEquals", Map.of(
+                    "kms:ViaService", List.of("ssm.us-east-1.amazonaws.com", "ssm.us-west-2.amazonaws.com"),
+                    "kms:EncryptionContext:PARAMETER_ARN", parameters)), decrypt.get("Condition"),
+                    "a key decrypts only for SSM, and only the topology's parameters");
+            statements(policy).forEach(s -> actions(s).forEach(a -> assertFalse(a.contains("*"), a)));
+        }
+    }
+
+    @Test
+    void aNotifyStepWithoutTopicsMayPublishInTheTopologysAccountAndRegionsAndReadsNoSecret() throws Exception {
+        Map<String, Object> policy = IamPolicy.document(Set.of("sns:Publish"), topology(""));
+        assertEquals(List.of("arn:aws:sns:us-east-1:111122223333:*", "arn:aws:sns:us-west-2:111122223333:*"),
+                resources(granting(policy, "sns:Publish")));
+        assertEquals(1, statements(policy).size(), "no ssm:GetParameter, no kms:Decrypt: " + policy);
     }
 }

@@ -358,6 +358,6 @@ class S3LockStressTest {
 
     private static RunOptions options(Actor actor) {
         return new RunOptions(Operator.preApproved(actor.user() + " (--yes)"), new StopSignal(), "stress",
-                "gafail run hold.yaml --yes", null, Redactor.NONE, SCOPE, null, Map.of(), List.of(), null, null);
+                "gafail run hold.yaml --yes", null, Redactor.NONE, SCOPE, null, Map.of(), List.of(), null, null, null);
     }
 }

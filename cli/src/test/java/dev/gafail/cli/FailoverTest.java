@@ -151,8 +151,9 @@ class FailoverTest {
 
     @Test
     void anAlarmDuringAHoldAbortsTheShiftAndRollsBack() {
-        // The checks read the target's alarms; the precondition reads them to plan and to check (2 reads).
-        aws.alarmAfter(2, "orders-5xx", "ALARM");
+        // The checks read the target's alarms: the precondition to plan and to check (2 reads), then
+        // target-alarms-ok in the approval's plan, in its own plan and its check (3 more) before the shift holds.
+        aws.alarmAfter(5, "orders-5xx", "ALARM");
         CliRun.Result result = failover("--set", "holdFor=5s");
         assertEquals(1, result.code(), result.toString());
         assertTrue(result.err().contains("aborted at 10%: cloudwatch.alarms: region-b/orders-5xx is ALARM"),

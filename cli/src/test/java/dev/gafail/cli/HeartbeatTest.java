@@ -51,6 +51,17 @@ class HeartbeatTest {
     }
 
     @Test
+    void aVerifyThatReportedProgressBeatsNoMoreOnceItEnded() throws Exception {
+        // The child's verify entry waits 1.5 s, saying so; the parent's hold that follows is all that beats.
+        CliRun.Result run = CliRun.in(Files.createDirectory(dir.resolve("verify")))
+                .run("run", resource("runbooks/cli/verify-then-hold.yaml").toString(), "--yes");
+        assertEquals(0, run.code(), run.toString());
+        List<String> beats = run.err().lines().toList();
+        assertFalse(beats.isEmpty(), "the hold beats: " + run.err());
+        beats.forEach(line -> assertTrue(BEAT.matcher(line).matches(), "only the hold beats: " + run.err()));
+    }
+
+    @Test
     void aStepThatSaysNothingWhileItWaitsStillBeats() throws Exception {
         // A retry's backoff (10 to 20 s here) reports no progress: the clock, not the events, drives the beats.
         Path runbook = dir.resolve("backoff.yaml");

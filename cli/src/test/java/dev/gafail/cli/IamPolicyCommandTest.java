@@ -1,6 +1,8 @@
 package dev.gafail.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.engine.Json;
 import dev.gafail.testing.CliRun;
@@ -13,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
-/** {@code gafail iam-policy} with a topology that keeps the team's state in an S3 bucket. */
+/** {@code gafail iam-policy} of a topology: the team's state bucket, a drill's FIS experiments. */
 class IamPolicyCommandTest {
 
     @TempDir
@@ -44,5 +46,71 @@ class IamPolicyCommandTest {
                         + "{\"StringLike\":{\"s3:prefix\":\"orders-api/*\"}}",
                 "[\"s3:GetBucketObjectLockConfiguration\",\"s3:GetBucketVersioning\"] arn:aws:s3:::orders-state "),
                 state);
+    }
+
+    @Test
+    void aRunbookThatRunsFisExperimentsGetsTheFisActionsAndThoseOfItsUntilChecksAndNoWildcardAction() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/dev/gafail/topology/example.gafail.yaml")) {
+            Files.writeString(home.resolve("gafail.yaml"), new String(in.readAllBytes()));
+        }
+        Path drill = home.resolve("drill.yaml");
+        Files.writeString(drill, """
+                apiVersion: gafail.dev/v1
+                kind: Runbook
+                metadata: {name: drill}
+                steps:
+                  - id: drain
+                    action: fis.experiment
+                    with:
+                      region: region-a
+                      template: EXT1a2b3c4d5e6f7a8
+                      until: [{action: cloudwatch.alarms, with: {state: ALARM, regions: [region-a]}}]
+                    timeout: 10m
+                """);
+
+        CliRun.Result result = CliRun.in(home).run("iam-policy", drill.toString());
+
+        assertEquals(0, result.code(), result.toString());
+        List<String> actions = new ArrayList<>();
+        for (JsonNode statement : Json.MAPPER.readTree(result.out()).path("Statement")) {
+            statement.path("Action").forEach(a -> actions.add(a.asString()));
+        }
+        assertTrue(actions.containsAll(List.of("fis:StartExperiment", "fis:GetExperiment", "fis:StopExperiment",
+                "fis:ListExperiments", "fis:GetExperimentTemplate", "fis:ListExperimentTemplates", "fis:TagResource",
+                "cloudwatch:DescribeAlarms")), actions.toString());
+        assertTrue(actions.stream().noneMatch(a -> a.contains("*")), actions.toString());
+        assertFalse(actions.contains("iam:PassRole"), "starting an experiment passes no role: " + actions);
+    }
+
+    @Test
+    void theTopologysNotificationsMayPublishToItsTopicsAndReadItsSecretsWhateverTheRunbook() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/dev/gafail/topology/example.gafail.yaml")) {
+            Files.writeString(home.resolve("gafail.yaml"), new String(in.readAllBytes()) + """
+                    notifications:
+                      - name: oncall
+                        slack: {webhook: {ssm: /gafail/slack-webhook}}
+                      - sns: {topics: {region-a: "arn:aws:sns:us-east-1:111122223333:oncall",
+                                       region-b: "arn:aws:sns:us-west-2:111122223333:oncall"}}
+                    """);
+        }
+
+        CliRun.Result result = CliRun.in(home).run("iam-policy", "bundled:failover.yaml");
+
+        assertEquals(0, result.code(), result.toString());
+        List<String> granted = new ArrayList<>();
+        for (JsonNode statement : Json.MAPPER.readTree(result.out()).path("Statement")) {
+            for (JsonNode action : statement.path("Action")) {
+                if (action.asString().startsWith("sns:") || action.asString().startsWith("ssm:")) {
+                    statement.path("Resource").forEach(r -> granted.add(action.asString() + " " + r.asString()));
+                    if (statement.path("Resource").isString()) {
+                        granted.add(action.asString() + " " + statement.path("Resource").asString());
+                    }
+                }
+            }
+        }
+        assertEquals(List.of("sns:Publish arn:aws:sns:us-east-1:111122223333:oncall",
+                "sns:Publish arn:aws:sns:us-west-2:111122223333:oncall",
+                "ssm:GetParameter arn:aws:ssm:us-east-1:111122223333:parameter/gafail/slack-webhook",
+                "ssm:GetParameter arn:aws:ssm:us-west-2:111122223333:parameter/gafail/slack-webhook"), granted);
     }
 }

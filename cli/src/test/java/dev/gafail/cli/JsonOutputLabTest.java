@@ -119,6 +119,7 @@ class JsonOutputLabTest {
         script.put(List.of("iam-policy"), List.of(ok(Shape.DOCUMENT, "iam-policy", "bundled:failover.yaml")));
         script.put(List.of("status"), List.of(ok(Shape.DOCUMENT, JsonOutputLabTest::validStatus, "status")));
         script.put(List.of("failover"), List.of(ok(Shape.LINES, "failover", "--to", "region-b", "--dry-run")));
+        script.put(List.of("drill"), List.of(ok(Shape.LINES, "drill", "--dry-run")));
         script.put(List.of("plan"), List.of(ok(Shape.LINES, "plan", "bundled:example.yaml", "--set", "to=region-b")));
         script.put(List.of("run"), List.of(ok(Shape.LINES, "run", "bundled:example.yaml", "--set", "to=region-b",
                 "--yes")));
@@ -128,6 +129,8 @@ class JsonOutputLabTest {
                 // Following an execution that has ended: its events, one per line, and its exit code.
                 new Invocation(() -> List.of("show", latestExecution(), "--follow"), 0, Shape.LINES,
                         json -> assertEquals("execution-finished", json.get(json.size() - 1).path("type").asString()))));
+        script.put(List.of("report"), List.of(new Invocation(() -> List.of("report", latestExecution()), 0,
+                Shape.DOCUMENT, json -> assertTrue(json.get(0).path("timeline").has("phases")))));
         script.put(List.of("abort"), List.of(new Invocation(() -> List.of("abort", latestExecution()), 2, Shape.EMPTY,
                 json -> { })));
         // An execution that has ended waits for no approval: one line on stderr, stdout empty (the approvals'

@@ -21,6 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,8 +37,11 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.fis.FisClient;
+import software.amazon.awssdk.services.fis.model.ExperimentStatus;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 import tools.jackson.databind.JsonNode;
@@ -170,6 +175,7 @@ class LabCommandTest {
         CliRun.Result stalled = gafail("lab", "stall", "region-a");
         assertTrue(stalled.out().matches("(?s).*region-a\\s+writer\\s+.*\\sstalled\\s.*"), stalled.out());
         assertFalse(gafail("lab", "heal", "region-a").out().contains("stalled"), "heal resumes replication");
+        assertAnExperimentShowsUntilHealEndsIt(loaded.endpoints().get("us-east-1"));
 
         // A supervisor that dies leaves its parts; the next `lab up` stops them by id.
         LabState state = LabState.read(dir).orElseThrow();
@@ -198,6 +204,46 @@ class LabCommandTest {
         running.forEach(pid -> assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
                 "process " + pid + " left after down"));
         assertEquals(2, gafail("lab", "status").code());
+    }
+
+    /**
+     * A FIS experiment started through region-a's own endpoint shows in {@code lab status} (text and
+     * JSON, with its 5 minutes), as the message published to region-a's topic counts there, until {@code
+     * lab heal region-a} stops it.
+     */
+    private void assertAnExperimentShowsUntilHealEndsIt(URI east) throws Exception {
+        try (FisClient fis = FisClient.builder().endpointOverride(east).region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build();
+             SnsClient sns = SnsClient.builder().endpointOverride(east).region(Region.US_EAST_1)
+                .httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))).build()) {
+            String id = fis.startExperiment(b -> b.experimentTemplateId("EXTlabareplica01")).experiment().id();
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (fis.getExperiment(b -> b.id(id)).experiment().state().status() != ExperimentStatus.RUNNING) {
+                assertTrue(System.nanoTime() < until, "the experiment never ran");
+                Thread.sleep(100);
+            }
+            sns.publish(b -> b.topicArn("arn:aws:sns:us-east-1:000000000000:gafail-lab").message("drill started"));
+            CliRun.Result running = gafail("lab", "status");
+            assertTrue(running.out().matches("(?s).*\\n" + id + "\\s+EXTlabareplica01\\s+replication-stall\\s+region-a"
+                    + "\\s+us-east-1\\s+running\\s.*"), running.out());
+            assertTrue(running.out().matches("(?s).*region-a\\s+writer\\s+.*\\sstalled\\s.*"), running.out());
+            assertTrue(running.out().contains("SNS topic arn:aws:sns:us-east-1:000000000000:gafail-lab received 1"
+                    + " message(s)"), running.out());
+            JsonNode shown = Json.MAPPER.readTree(gafail("lab", "status", "--output", "json").out());
+            JsonNode experiment = shown.at("/experiments/0");
+            assertEquals(id, experiment.path("id").asString(), shown.toString());
+            assertEquals("region-a", experiment.path("region").asString());
+            assertEquals(Duration.ofMinutes(5), Duration.between(Instant.parse(experiment.path("since").asString()),
+                    Instant.parse(experiment.path("until").asString())), "the lab's experiments last 5 minutes");
+            assertEquals(1, shown.at("/sns/topics/0/messages").asInt(), shown.toString());
+
+            CliRun.Result healed = gafail("lab", "heal", "region-a");
+            assertTrue(healed.out().contains("FIS experiments: none running"), healed.out());
+            assertFalse(healed.out().contains("stalled"), healed.out());
+            assertEquals(ExperimentStatus.STOPPED, fis.getExperiment(b -> b.id(id)).experiment().state().status());
+        }
     }
 
     /** The real SDK's S3 client as gafail's state backend will use it on the lab: path-style, the bucket's region. */

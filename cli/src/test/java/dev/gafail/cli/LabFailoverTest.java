@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
+import dev.gafail.lab.aws.SnsMessage;
 import dev.gafail.lab.load.ClientLoad;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.TestLab;
@@ -118,6 +119,16 @@ class LabFailoverTest {
         assertEquals(1, processes("region-a"));
         CliRun.Result status = gafail("status");
         assertTrue(status.out().matches("(?s).*region-b\\s+100%\\s+HEALTHY\\s+writer.*"), status.toString());
+        // The on-call channel heard it begin and end, through the SNS of the region it moved to.
+        String id = Json.MAPPER.readTree(gafail("history", "--output", "json").out()).get(0).path("id").asString();
+        List<String> told = new ArrayList<>();
+        for (SnsMessage m : SnsMessage.read(lab().snsMessages())) {
+            if (id.equals(m.attributes().get("execution").value())) {
+                told.add(m.attributes().get("event").value() + "@" + m.region());
+                assertTrue(m.message().contains("failover") && m.message().contains(id), m.message());
+            }
+        }
+        assertEquals(List.of("started@us-west-2", "succeeded@us-west-2"), told);
     }
 
     @Test

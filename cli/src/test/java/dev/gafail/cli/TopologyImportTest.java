@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,10 @@ class TopologyImportTest {
         assertEquals("orders-region-a", topology.require("region-a").dbClusterId());
         assertEquals(Optional.of(new StateBucket("orders-state-111122223333-us-east-2", "orders/", "us-east-2")),
                 topology.stateBucket());
+        assertEquals(Map.of("drain", "EXTa1Drain0000001", "dependency-timeout", "EXTa1Timeout00001"),
+                topology.require("region-a").experiments());
+        assertEquals(Map.of("drain", "EXTb2Drain0000002", "dependency-timeout", "EXTb2Timeout00002"),
+                topology.require("region-b").experiments(), "each region's templates, in that region's FIS");
 
         CliRun.Result valid = CliRun.in(dir).run("topology", "validate");
         assertEquals(0, valid.code(), valid.toString());
@@ -68,6 +73,19 @@ class TopologyImportTest {
         CliRun.Result result = CliRun.in(dir).run("topology", "import", "outputs.json");
         assertEquals(0, result.code(), result.toString());
         assertEquals(Optional.empty(), new TopologyLoader().load(dir.resolve("gafail.yaml")).stateBucket());
+    }
+
+    @Test
+    void stacksDeployedBeforeTheExperimentTemplatesImportWithoutExperiments() throws Exception {
+        Path file = outputs();
+        ObjectNode stacks = (ObjectNode) Json.MAPPER.readTree(Files.readString(file));
+        for (String stack : List.of("gafail-region-a", "gafail-region-b")) {
+            ((ObjectNode) stacks.get(stack)).remove(List.of("ExperimentDrain", "ExperimentDependencyTimeout"));
+        }
+        Files.writeString(file, stacks.toString());
+        CliRun.Result result = CliRun.in(dir).run("topology", "import", "outputs.json");
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(Map.of(), new TopologyLoader().load(dir.resolve("gafail.yaml")).require("region-a").experiments());
     }
 
     @Test

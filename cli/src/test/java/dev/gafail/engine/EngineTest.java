@@ -4,7 +4,6 @@ import static dev.gafail.testing.Resources.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.gafail.actions.BuiltinActions;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.FakeChange;
@@ -99,6 +98,39 @@ class EngineTest {
         assertEquals(List.of("plan:a", "plan:b", "plan:c"), world.calls());
         assertTrue(result.out().contains("plan  c (test.change)  absent → present"), result.out());
         assertEquals(List.of(), Journals.ids(home), "a dry run leaves no execution behind");
+    }
+
+    @Test
+    void aStepWhoseWhenIsFalseIsSkippedInThePlanAndInTheRunAndOneWhoseWhenReadsOutputsIsKnownAfterApply()
+            throws Exception {
+        Path fixed = home.resolve("when.yaml");
+        Files.writeString(fixed, Files.readString(Path.of(runbook("when"))).lines()
+                .filter(line -> !line.contains("id: typo")).collect(java.util.stream.Collectors.joining("\n")));
+        CliRun.Result planned = gafail().run("run", fixed.toString(), "--dry-run");
+        assertEquals(0, planned.code(), planned.toString());
+        assertTrue(planned.out().contains("plan  unplanned (test.change)  skipped: its 'when' is false"), planned.out());
+        assertTrue(planned.out().contains("plan  reads (test.change)  known after apply (reads steps.always.outputs.key)"),
+                planned.out());
+
+        CliRun.Result ran = gafail().run("run", fixed.toString(), "--yes");
+        assertEquals(0, ran.code(), ran.toString());
+        assertEquals(List.of("apply:always", "apply:planned", "apply:reads"), world.mutations());
+        assertTrue(journal().stream().anyMatch(e -> e.type() == EventType.STEP_SKIPPED && "unplanned".equals(e.step())
+                && "skipped: its 'when' is false".equals(e.message())), journal().toString());
+
+        FakeWorld other = new FakeWorld();
+        assertEquals(0, CliRun.in(home.resolve("other")).actions(target -> BuiltinActions.registry(target,
+                new FakeChange(other))).run("run", fixed.toString(), "--set", "scenario=region-loss", "--yes").code());
+        assertEquals(List.of("apply:always", "apply:unplanned", "apply:reads"), other.mutations());
+    }
+
+    @Test
+    void aWhenThatNamesAnUnknownStepIsRefusedWithItsPosition() {
+        CliRun.Result result = gafail().run("validate", runbook("when"));
+
+        assertEquals(2, result.code(), result.toString());
+        assertTrue(result.err().contains("when.yaml:11:47: "), result.err());
+        assertTrue(result.err().contains("'alway'"), result.err());
     }
 
     @Test

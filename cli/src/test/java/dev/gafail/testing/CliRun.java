@@ -1,9 +1,9 @@
 package dev.gafail.testing;
 
 import dev.gafail.actions.BuiltinActions;
+import dev.gafail.app.StepTypes;
 import dev.gafail.cli.CliContext;
 import dev.gafail.cli.Main;
-import dev.gafail.app.StepTypes;
 import dev.gafail.engine.StopSignal;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,21 @@ public final class CliRun {
         // Nothing a developer's shell says about AWS may reach a test.
         all.put("HOME", home.toString());
         return all;
+    }
+
+    /**
+     * {@code gafail resume ID}, tried again while it finds the lock held (exit 5), for up to 30 s: until the
+     * lease of a holder that was killed has run out (a class's topology sets it short).
+     */
+    public Result resumedOnceTheLeaseEnds(String id) throws InterruptedException {
+        Instant end = Instant.now().plusSeconds(30);
+        while (true) {
+            Result result = run("resume", id, "--yes");
+            if (result.code() != 5 || Instant.now().isAfter(end)) {
+                return result;
+            }
+            Thread.sleep(1000);
+        }
     }
 
     public Result run(String... args) {

@@ -266,28 +266,20 @@ public final class FakeAws implements AutoCloseable {
                 if (request.getMethod().getName().equals("GET") && request.getUrl().endsWith("/healthz")) {
                     return health(request.getUrl());
                 }
-                Map<String, String> headers = new HashMap<>();
-                request.getHeaders().all().forEach(h -> headers.put(h.key(), h.firstValue()));
-                Matcher signer = ACCESS_KEY.matcher(headers.getOrDefault("Authorization", ""));
+                WireRequest wire = WireMockAws.request(request);
+                Matcher signer = ACCESS_KEY.matcher(wire.header("Authorization"));
                 accessKeys.add(signer.find() ? signer.group(1) : "unsigned");
                 if (request.getBodyAsString().contains("Action=AssumeRoleWithWebIdentity")) {
                     return webIdentity(request.getBodyAsString());
                 }
-                WireReply reply = endpoint.handle(new WireRequest(request.getMethod().getName(), request.getUrl(),
-                        headers, request.getBody()));
+                WireReply reply = endpoint.handle(wire);
                 if (garbledReply != null) {
                     byte[] body = garbledReply;
                     garbledReply = null;
                     return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", reply.contentType())
                             .withBody(body).build();
                 }
-                ResponseDefinitionBuilder answer = new ResponseDefinitionBuilder().withStatus(reply.status())
-                        .withHeader("x-amzn-RequestId", reply.requestId()).withBody(reply.body());
-                if (!reply.contentType().isEmpty()) {
-                    answer.withHeader("Content-Type", reply.contentType());
-                }
-                reply.headers().forEach(answer::withHeader);
-                return answer.build();
+                return WireMockAws.response(reply);
             }
         }
     }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * One lab for a test class, in a folder of its own (two sample-api processes in the active region),
  * and gafail run against it: {@code @RegisterExtension static final TestLab LAB = new TestLab(...)}
  * starts it before the class's first test and stops it, by process id, after its last. When a test
- * fails, the tail of each of the lab's logs is printed, since the folder goes with the lab.
+ * fails, the tail of each of the lab's logs is printed, since the folder goes with the lab. The lab is this
+ * checkout's build, or no test of the class runs ({@link ThisCheckout}).
  */
 public final class TestLab implements BeforeAllCallback, AfterAllCallback, TestWatcher {
 
@@ -38,6 +39,7 @@ public final class TestLab implements BeforeAllCallback, AfterAllCallback, TestW
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        ThisCheckout.require(Lab.class, Trees.class);
         dir = Files.createTempDirectory("gafail-" + name + "-");
         try {
             lab = Lab.up(configure.apply(LabConfig.defaults(dir.resolve("lab"), 2,
@@ -56,7 +58,9 @@ public final class TestLab implements BeforeAllCallback, AfterAllCallback, TestW
                 lab.close();
             }
         } finally {
-            Trees.delete(dir);
+            if (dir != null) {
+                Trees.delete(dir);
+            }
         }
     }
 

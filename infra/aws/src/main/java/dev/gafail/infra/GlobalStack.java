@@ -6,6 +6,7 @@ import dev.gafail.topology.TopologyImport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
@@ -30,7 +31,8 @@ import software.constructs.Construct;
  * What spans the regions, in us-west-2 (Global Accelerator's home): the accelerator, a TCP listener,
  * one endpoint group per region in front of its ALB with {@code /healthz} health checks and traffic
  * dials, and the operator role gafail runs as, whose policy is generated here by gafail's own code
- * from the bundled runbooks and these resources, the state bucket's prefix included.
+ * from the bundled runbooks (and the FIS experiments of the regional stacks) and these resources, the
+ * state bucket's prefix included.
  */
 public final class GlobalStack extends Stack {
 
@@ -73,10 +75,10 @@ public final class GlobalStack extends Stack {
         // The bucket is named, not referenced across regions; deploying it first keeps the role from
         // naming a bucket that someone else could still create.
         addStackDependency(state);
-        Map<String, Object> policy = IamPolicy.document(BundledRunbooks.iamActions(), resources);
+        Map<String, Object> policy = IamPolicy.document(operatorActions(), resources);
         operatorRole = Role.Builder.create(this, "OperatorRole").roleName(config.name() + "-gafail-operator")
-                .description("Who runs gafail's runbooks against " + config.name() + ": exactly what"
-                        + " `gafail iam-policy runbooks/*.yaml` lists")
+                .description("Who runs gafail's runbooks against " + config.name() + ": what"
+                        + " `gafail iam-policy runbooks/*.yaml` lists, and running the regions' FIS experiments")
                 .assumedBy(new AccountPrincipal(config.account())).maxSessionDuration(Duration.hours(4))
                 .inlinePolicies(Map.of("gafail", PolicyDocument.fromJson(policy)))
                 .build();
@@ -87,6 +89,17 @@ public final class GlobalStack extends Stack {
         StackOutputs.add(this, TopologyImport.GLOBAL_DATABASE, config.globalDatabase());
         StackOutputs.add(this, TopologyImport.ALARMS, String.join(",", config.gatingAlarms()));
         StackOutputs.add(this, "OperatorRoleArn", operatorRole.getRoleArn());
+    }
+
+    /**
+     * The bundled runbooks' actions, and a fis.experiment step's: the regional stacks deploy experiment
+     * templates for drills, so whoever operates the topology may run them, with a bundled runbook or
+     * their own.
+     */
+    public static SortedSet<String> operatorActions() {
+        SortedSet<String> actions = BundledRunbooks.iamActions();
+        actions.addAll(IamPolicy.FIS_EXPERIMENT_ACTIONS);
+        return actions;
     }
 
     public Role operatorRole() {

@@ -99,6 +99,11 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
         return name + "-rpo-lag";
     }
 
+    /** The alarm that stops a drill's FIS experiment in a region: not one that gates changes, which a drill fires. */
+    public String drillSafetyAlarm() {
+        return name + "-drill-safety";
+    }
+
     public String stackName(RegionConfig region) {
         return name + "-" + region.name();
     }

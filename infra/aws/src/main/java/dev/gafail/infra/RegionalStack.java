@@ -22,8 +22,9 @@ import software.constructs.Construct;
 /**
  * One region: a VPC over two AZs (public, private-app and private-db subnets), security groups that
  * chain ALB -> tasks -> RDS Proxy -> Aurora (nothing but the ALB reachable from the internet), the
- * {@link DatabaseMember}, ElastiCache Serverless Valkey, the {@link ApiService} and its
- * {@link UserImpactAlarms}; its outputs are what {@code gafail topology import} reads.
+ * {@link DatabaseMember}, ElastiCache Serverless Valkey, the {@link ApiService}, its
+ * {@link UserImpactAlarms} and the {@link FaultExperiments} a drill injects; its outputs are what
+ * {@code gafail topology import} reads.
  */
 public final class RegionalStack extends Stack {
 
@@ -36,7 +37,8 @@ public final class RegionalStack extends Stack {
                 .env(Environment.builder().account(config.account()).region(region.awsRegion()).build())
                 .crossRegionReferences(true)
                 .description("gafail " + region.name() + " (" + (primary == null ? "primary" : "secondary")
-                        + "): VPC, ALB, ECS Fargate, Aurora global database member with RDS Proxy, Valkey, alarms")
+                        + "): VPC, ALB, ECS Fargate, Aurora global database member with RDS Proxy, Valkey, alarms,"
+                        + " FIS experiment templates")
                 .build());
         Vpc vpc = Vpc.Builder.create(this, "Vpc").ipAddresses(IpAddresses.cidr(region.cidr()))
                 .availabilityZones(List.of(region.awsRegion() + "a", region.awsRegion() + "b"))
@@ -73,6 +75,8 @@ public final class RegionalStack extends Stack {
         api = new ApiService(this, config, region, vpc, albGroup, serviceGroup, database,
                 "rediss://" + cache.getAttrEndpointAddress() + ":" + cache.getAttrEndpointPort());
         new UserImpactAlarms(this, config, region, api, database);
+        FaultExperiments faults = new FaultExperiments(this, config, region, api, vpc.getVpcId(),
+                vpc.getIsolatedSubnets());
 
         StackOutputs.add(this, TopologyImport.TOPOLOGY, config.name());
         StackOutputs.add(this, TopologyImport.REGION, region.name());
@@ -85,6 +89,8 @@ public final class RegionalStack extends Stack {
         StackOutputs.add(this, TopologyImport.WARM_COUNT, String.valueOf(config.mode() == InfraConfig.Mode.ACTIVE_ACTIVE
                 ? config.service().activeCount() : config.service().warmCount()));
         StackOutputs.add(this, TopologyImport.HEALTHZ, "http://" + api.loadBalancer().getLoadBalancerDnsName() + "/healthz");
+        faults.templates().forEach((scenario, template) ->
+                StackOutputs.add(this, TopologyImport.experimentKey(scenario), template.getAttrId()));
     }
 
     public ApplicationLoadBalancer loadBalancer() {

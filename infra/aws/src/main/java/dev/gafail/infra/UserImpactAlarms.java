@@ -9,6 +9,7 @@ import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeElb;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
 import software.constructs.Construct;
 
@@ -25,13 +26,8 @@ final class UserImpactAlarms extends Construct {
                      DatabaseMember database) {
         super(scope, "Alarms");
         InfraConfig.Alarms limits = config.alarms();
-        IMetric rate = MathExpression.Builder.create().expression("100 * FILL(errors, 0) / FILL(requests, 1)")
-                .usingMetrics(Map.of(
-                        "errors", api.targets().getMetrics().httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT),
-                        "requests", api.loadBalancer().getMetrics().requestCount()))
-                .period(MINUTE).label("5xx rate (%)").build();
         alarm("FiveXxRate", config.gatingAlarms().get(0), "5xx rate of " + region.name() + "'s ALB above "
-                + limits.fiveXxPercent() + "%", rate, limits.fiveXxPercent(), 2);
+                + limits.fiveXxPercent() + "%", fiveXxRate(api), limits.fiveXxPercent(), 2);
         alarm("P95Latency", config.gatingAlarms().get(1), "p95 response time of " + region.name() + " above "
                         + limits.p95Seconds() + " s",
                 api.targets().getMetrics().targetResponseTime(MetricOptions.builder().statistic("p95").period(MINUTE)
@@ -48,6 +44,27 @@ final class UserImpactAlarms extends Construct {
                 Metric.Builder.create().namespace("AWS/RDS").metricName("AuroraGlobalDBRPOLag")
                         .dimensionsMap(Map.of("DBClusterIdentifier", database.clusterId())).statistic("Maximum")
                         .period(MINUTE).build(), limits.rpoLagSeconds() * 1000, 3);
+    }
+
+    /**
+     * The share of the ALB's answers that were 5xx, in percent, per minute: the tasks' own 5xx and
+     * those the ALB answers itself (502, 503 with no healthy target, 504), which is what a drained
+     * service gives users. The ALB's RequestCount leaves out requests it refused before choosing a
+     * target, so the denominator is the larger of the requests and the errors: a minute of nothing
+     * but 503s is 100%, not more.
+     */
+    static IMetric fiveXxRate(ApiService api) {
+        IMetric errors = MathExpression.Builder.create().expression("FILL(target, 0) + FILL(balancer, 0)")
+                .usingMetrics(Map.of(
+                        "target", api.targets().getMetrics().httpCodeTarget(HttpCodeTarget.TARGET_5XX_COUNT),
+                        "balancer", api.loadBalancer().getMetrics().httpCodeElb(HttpCodeElb.ELB_5XX_COUNT)))
+                .period(MINUTE).label("5xx answers").build();
+        IMetric served = MathExpression.Builder.create().expression("FILL(requests, 1)")
+                .usingMetrics(Map.of("requests", api.loadBalancer().getMetrics().requestCount()))
+                .period(MINUTE).label("requests").build();
+        return MathExpression.Builder.create().expression("100 * errors / MAX([served, errors])")
+                .usingMetrics(Map.of("errors", errors, "served", served))
+                .period(MINUTE).label("5xx rate (%)").build();
     }
 
     private static Metric tasks(String name, Map<String, String> service) {

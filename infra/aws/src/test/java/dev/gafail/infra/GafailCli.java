@@ -1,9 +1,9 @@
 package dev.gafail.infra;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Runs gafail and the infra app as child JVMs on the test class path, as a user runs them. */
+/** Runs gafail and the infra app as child JVMs on the test class path, and other programs, as a user runs them. */
 final class GafailCli {
 
     record Result(int code, String out, String err) {
@@ -34,17 +34,24 @@ final class GafailCli {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), main));
         command.addAll(List.of(args));
+        return run(command, Duration.ofSeconds(120));
+    }
+
+    /** Runs {@code command} in the repository's root, as a user there would, for at most {@code limit}. */
+    static Result run(List<String> command, Duration limit) throws IOException, InterruptedException {
+        // Both streams go to files, so that a child that never closes its output still meets the limit.
+        Path out = Files.createTempFile("gafail-out", ".txt");
         Path err = Files.createTempFile("gafail-err", ".txt");
         Process process = new ProcessBuilder(command).directory(repository().toFile())
-                .redirectError(err.toFile()).start();
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         try {
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                throw new AssertionError(main + " did not finish");
+            if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new AssertionError(String.join(" ", command) + " did not finish within " + limit);
             }
-            return new Result(process.exitValue(), out, Files.readString(err));
+            return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
         } finally {
             process.destroyForcibly();
+            Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
     }

@@ -25,8 +25,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The stacks, for both topology modes, through the CDK's assertions module: what a failover depends
@@ -36,27 +34,21 @@ import tools.jackson.databind.node.ObjectNode;
  */
 class InfraStacksTest {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Template primary = Synthesized.PRIMARY;
+    private static final Template secondary = Synthesized.SECONDARY;
+    private static final Template global = Synthesized.GLOBAL;
+    private static final Template state = Synthesized.STATE;
+    private static final GafailInfra.Stacks stacks = Synthesized.STACKS;
 
     @TempDir
     static Path out;
 
-    private static Template primary;
-    private static Template secondary;
-    private static Template global;
     private static Template activeSecondary;
     private static Template activeGlobal;
-    private static Template state;
-    private static GafailInfra.Stacks stacks;
 
     @BeforeAll
-    static void synth() {
+    static void synthActiveActive() {
         InfraConfig passive = InfraConfig.defaults();
-        stacks = GafailInfra.build(passive, out.resolve("passive").toString());
-        primary = Template.fromStack(stacks.primary());
-        secondary = Template.fromStack(stacks.secondary());
-        global = Template.fromStack(stacks.global());
-        state = Template.fromStack(stacks.state());
         InfraConfig active = new InfraConfig(passive.name(), passive.account(), InfraConfig.Mode.ACTIVE_ACTIVE,
                 List.of(new InfraConfig.RegionConfig("region-a", "us-east-1", "10.10.0.0/16", 100),
                         new InfraConfig.RegionConfig("region-b", "us-west-2", "10.20.0.0/16", 60)),
@@ -66,12 +58,8 @@ class InfraStacksTest {
         activeGlobal = Template.fromStack(both.global());
     }
 
-    @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> properties(Template template, String type) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        template.findResources(type).values().forEach(r -> out.add((Map<String, Object>) ((Map<String, Object>) r)
-                .getOrDefault("Properties", Map.of())));
-        return out;
+        return Synthesized.properties(template, type);
     }
 
     @Test
@@ -152,9 +140,27 @@ class InfraStacksTest {
                 names.add((String) a.get("AlarmName"));
                 assertEquals("notBreaching", a.get("TreatMissingData"), a.toString());
             });
-            assertEquals(Set.of("gafail-5xx-rate", "gafail-p95-latency", "gafail-capacity", "gafail-rpo-lag"), names);
+            assertEquals(Set.of("gafail-5xx-rate", "gafail-p95-latency", "gafail-capacity", "gafail-rpo-lag",
+                    "gafail-drill-safety"), names);
             t.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of("AlarmName", "gafail-rpo-lag",
                     "MetricName", "AuroraGlobalDBRPOLag", "Threshold", 5000)));
+        }
+    }
+
+    @Test
+    void theFiveXxRateCountsTheAnswersTheLoadBalancerGivesItselfAsADrainedServiceDoes() {
+        for (Template t : List.of(primary, secondary)) {
+            Map<String, Object> alarm = properties(t, "AWS::CloudWatch::Alarm").stream()
+                    .filter(a -> "gafail-5xx-rate".equals(a.get("AlarmName"))).findFirst().orElseThrow();
+            Set<String> metrics = new TreeSet<>();
+            for (Object query : (List<?>) alarm.get("Metrics")) {
+                Object stat = ((Map<?, ?>) query).get("MetricStat");
+                if (stat != null) {
+                    metrics.add((String) ((Map<?, ?>) ((Map<?, ?>) stat).get("Metric")).get("MetricName"));
+                }
+            }
+            assertEquals(Set.of("HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "RequestCount"), metrics,
+                    "with no task left, the ALB answers 503 itself: " + alarm);
         }
     }
 
@@ -197,18 +203,39 @@ class InfraStacksTest {
     }
 
     @Test
-    void theOperatorRoleMayDoExactlyWhatGafailsIamPolicyLists(@TempDir Path dir) throws Exception {
+    void theOperatorRoleMayDoWhatGafailsIamPolicyListsAndRunTheRegionsExperiments(@TempDir Path dir)
+            throws Exception {
         Set<String> roleActions = new TreeSet<>();
         for (Map<?, ?> statement : operatorStatements()) {
             roleActions.addAll(actions(statement));
             actions(statement).forEach(a -> assertFalse(a.contains("*"), "never an action wildcard: " + a));
         }
         Path topology = dir.resolve("gafail.yaml");
-        Files.writeString(topology, TopologyImport.yaml(deployedOutputs()));
-        assertEquals(GafailCli.iamPolicyActions(topology), roleActions);
-        Set<String> runbooksAndState = new TreeSet<>(BundledRunbooks.iamActions());
-        runbooksAndState.addAll(IamPolicy.STATE_ACTIONS);
-        assertEquals(runbooksAndState, roleActions);
+        Files.writeString(topology, TopologyImport.yaml(Synthesized.deployedOutputs()));
+        Set<String> listed = new TreeSet<>(GafailCli.iamPolicyActions(topology));
+        listed.addAll(IamPolicy.FIS_EXPERIMENT_ACTIONS);
+        assertEquals(listed, roleActions);
+        Set<String> runbooksExperimentsAndState = new TreeSet<>(BundledRunbooks.iamActions());
+        runbooksExperimentsAndState.addAll(IamPolicy.FIS_EXPERIMENT_ACTIONS);
+        runbooksExperimentsAndState.addAll(IamPolicy.STATE_ACTIONS);
+        assertEquals(runbooksExperimentsAndState, roleActions);
+    }
+
+    @Test
+    void theOperatorRoleMayStartAndStopExperimentsInTheTwoRegionsOfTheAccountOnly() {
+        Map<?, ?> start = operatorStatements().stream().filter(st -> actions(st).contains("fis:StartExperiment"))
+                .findFirst().orElseThrow();
+        List<String> resources = ((List<?>) start.get("Resource")).stream()
+                .map(r -> Synthesized.literal(r).orElseThrow()).toList();
+        assertEquals(List.of("arn:aws:fis:us-east-1:111122223333:experiment-template/*",
+                "arn:aws:fis:us-east-1:111122223333:experiment/*",
+                "arn:aws:fis:us-west-2:111122223333:experiment-template/*",
+                "arn:aws:fis:us-west-2:111122223333:experiment/*"), resources);
+        Map<?, ?> stop = operatorStatements().stream().filter(st -> actions(st).contains("fis:StopExperiment"))
+                .findFirst().orElseThrow();
+        assertEquals(List.of("arn:aws:fis:us-east-1:111122223333:experiment/*",
+                        "arn:aws:fis:us-west-2:111122223333:experiment/*"),
+                ((List<?>) stop.get("Resource")).stream().map(r -> Synthesized.literal(r).orElseThrow()).toList());
     }
 
     @Test
@@ -218,14 +245,14 @@ class InfraStacksTest {
         String bucket = "arn:aws:s3:::gafail-state-111122223333-us-east-2";
         assertEquals(4, s3.size(), s3.toString());
         assertEquals(List.of("s3:DeleteObject", "s3:GetObject", "s3:PutObject"), actions(s3.get(0)));
-        assertEquals(Optional.of(bucket + "/gafail/*"), literal(s3.get(0).get("Resource")));
+        assertEquals(Optional.of(bucket + "/gafail/*"), Synthesized.literal(s3.get(0).get("Resource")));
         assertEquals(List.of("s3:GetObjectRetention", "s3:PutObjectRetention"), actions(s3.get(1)));
-        assertEquals(Optional.of(bucket + "/gafail/audit/*"), literal(s3.get(1).get("Resource")));
+        assertEquals(Optional.of(bucket + "/gafail/audit/*"), Synthesized.literal(s3.get(1).get("Resource")));
         assertEquals(List.of("s3:ListBucket", "s3:ListBucketVersions"), actions(s3.get(2)));
-        assertEquals(Optional.of(bucket), literal(s3.get(2).get("Resource")));
+        assertEquals(Optional.of(bucket), Synthesized.literal(s3.get(2).get("Resource")));
         assertEquals(Map.of("StringLike", Map.of("s3:prefix", "gafail/*")), s3.get(2).get("Condition"));
         assertEquals(List.of("s3:GetBucketObjectLockConfiguration", "s3:GetBucketVersioning"), actions(s3.get(3)));
-        assertEquals(Optional.of(bucket), literal(s3.get(3).get("Resource")));
+        assertEquals(Optional.of(bucket), Synthesized.literal(s3.get(3).get("Resource")));
         s3.forEach(st -> assertEquals("Allow", st.get("Effect")));
         List.of(0, 1, 3).forEach(i -> assertFalse(s3.get(i).containsKey("Condition"), s3.get(i).toString()));
     }
@@ -292,61 +319,9 @@ class InfraStacksTest {
         assertTrue(stacks.global().getDependencies().contains(stacks.state()));
     }
 
-    /**
-     * What {@code cdk deploy --outputs-file} would write for these stacks: literal outputs as they
-     * are, those AWS fills in at deploy time (ARNs, DNS names) as stand-ins of the right shape.
-     */
-    @SuppressWarnings("unchecked")
-    private static ObjectNode deployedOutputs() {
-        ObjectNode file = JSON.createObjectNode();
-        Map<String, Template> templates = Map.of("gafail-region-a", primary, "gafail-region-b", secondary,
-                "gafail-global", global, "gafail-state", state);
-        String accelerator = "arn:aws:globalaccelerator::111122223333:accelerator/abcd1234-ab12-cd34-ef56-abcdef123456";
-        templates.forEach((name, template) -> {
-            ObjectNode outputs = file.putObject(name);
-            ((Map<String, Object>) template.toJSON()).entrySet().stream().filter(e -> e.getKey().equals("Outputs"))
-                    .flatMap(e -> ((Map<String, Object>) e.getValue()).entrySet().stream())
-                    .forEach(output -> {
-                        Object value = ((Map<String, Object>) output.getValue()).get("Value");
-                        String key = output.getKey();
-                        outputs.put(key, literal(value).orElseGet(() -> switch (key) {
-                            case TopologyImport.ACCELERATOR_ARN -> accelerator;
-                            case TopologyImport.ACCELERATOR_DNS -> "a1b2c3d4.awsglobalaccelerator.com";
-                            case TopologyImport.HEALTHZ -> "http://" + name + "-123.elb.amazonaws.com/healthz";
-                            case "OperatorRoleArn" -> "arn:aws:iam::111122223333:role/gafail-gafail-operator";
-                            default -> key.startsWith("EndpointGroupArn") ? accelerator + "/listener/l1/endpoint-group/"
-                                    + key.toLowerCase() : "deployed " + key;
-                        }));
-                    });
-        });
-        return file;
-    }
-
-    /** A template value that needs no deployment to know: text, the partition, a join of those. */
-    private static Optional<String> literal(Object value) {
-        if (value instanceof String text) {
-            return Optional.of(text);
-        }
-        if (value instanceof Map<?, ?> map && "AWS::Partition".equals(map.get("Ref"))) {
-            return Optional.of("aws");
-        }
-        if (value instanceof Map<?, ?> map && map.get("Fn::Join") instanceof List<?> join) {
-            StringBuilder out = new StringBuilder();
-            for (Object part : (List<?>) join.get(1)) {
-                Optional<String> text = literal(part);
-                if (text.isEmpty()) {
-                    return Optional.empty();
-                }
-                out.append(text.get());
-            }
-            return Optional.of(out.toString());
-        }
-        return Optional.empty();
-    }
-
     @Test
     void whatTheStacksOutputImportsAsAValidTopology() throws Exception {
-        String yaml = TopologyImport.yaml(deployedOutputs());
+        String yaml = TopologyImport.yaml(Synthesized.deployedOutputs());
         Topology topology = new TopologyLoader().parse("gafail.yaml", yaml.getBytes(StandardCharsets.UTF_8));
         assertEquals("gafail", topology.name());
         assertEquals("111122223333", topology.account());
@@ -358,6 +333,12 @@ class InfraStacksTest {
         assertTrue(topology.require("region-b").endpointGroupArn().endsWith("endpoint-group/endpointgrouparnregionb"));
         assertEquals(Optional.of(new StateBucket("gafail-state-111122223333-us-east-2", "gafail/", "us-east-2")),
                 topology.stateBucket());
+        for (String region : List.of("region-a", "region-b")) {
+            String stack = "gafail-" + region;
+            assertEquals(Map.of("drain", Synthesized.experimentId(stack, "ExperimentDrain"),
+                            "dependency-timeout", Synthesized.experimentId(stack, "ExperimentDependencyTimeout")),
+                    topology.require(region).experiments(), "the templates in " + region + "'s own FIS");
+        }
     }
 
     @Test

@@ -7,10 +7,16 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gafail.lab.aws.ControlPlane;
+import dev.gafail.lab.aws.ExperimentView;
 import dev.gafail.lab.aws.LabRegions;
 import dev.gafail.lab.aws.LabResources;
+import dev.gafail.lab.aws.TopicView;
 import dev.gafail.lab.edge.Edge;
+import dev.gafail.lab.fault.Fault;
+import dev.gafail.lab.fault.Faults;
+import dev.gafail.lab.fault.RegionParts;
 import dev.gafail.lab.net.Outage;
+import dev.gafail.lab.net.TcpProxy;
 import dev.gafail.lab.postgres.LostTransaction;
 import dev.gafail.lab.postgres.ReplicatedPostgres;
 import dev.gafail.lab.s3.S3Server;
@@ -55,16 +61,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * replica, sample-api processes per region (the ECS desired count is a number of processes), a
  * Valkey/Redis server per region, the edge with its traffic dials, and an S3 in a third AWS region
  * for the team's state (Adobe S3Mock). One lab per folder; everything on 127.0.0.1, stopped by
- * process id.
+ * process id. Its faults, whether {@link #fail}, {@link #stall} and {@link #degrade} or a FIS
+ * experiment asks for them, go through one {@link Faults}, which applies and reverts them.
  */
 public final class Lab implements LabRegions, AutoCloseable {
 
     public static final List<String> REGIONS = List.of("region-a", "region-b");
     public static final String TOPOLOGY = "gafail.yaml";
+    /** The file in the lab's folder that holds the secret its users' tokens are signed with (owner-only). */
+    public static final String SECRET = "jwt.secret";
     /** What {@code lab fail} and {@code lab heal} call Global Accelerator's control plane alone. */
     public static final String ACCELERATOR = "global-accelerator";
     /** The log of every AWS request the control plane received, in the lab folder. */
-    public static final String REQUEST_LOG = "aws-requests.jsonl";
+    public static final String REQUEST_LOG = ControlPlane.REQUEST_LOG;
+    /** Every message the lab's SNS received, in the lab folder. */
+    public static final String SNS_MESSAGES = ControlPlane.SNS_MESSAGES;
     private static final String DATABASE = "notes";
 
     private final LabConfig config;
@@ -76,6 +87,7 @@ public final class Lab implements LabRegions, AutoCloseable {
     private final Map<String, RegionServices> services = new LinkedHashMap<>();
     private final Map<String, ValkeyServer> caches = new ConcurrentHashMap<>();
     private final Map<String, Integer> desired = new ConcurrentHashMap<>();
+    private final Faults faults = new Faults(new Parts());
     private ReplicatedPostgres database;
     private Edge edge;
     private ControlPlane controlPlane;
@@ -193,7 +205,8 @@ public final class Lab implements LabRegions, AutoCloseable {
             int count = region.equals(REGIONS.get(0)) ? config.instances() : config.warm();
             Thread t = new Thread(() -> {
                 try {
-                    scale(region, count);
+                    desired.put(region, count);
+                    scaleNow(region, count);
                 } catch (IOException | InterruptedException e) {
                     synchronized (failures) {
                         failures.add(e);
@@ -210,12 +223,12 @@ public final class Lab implements LabRegions, AutoCloseable {
             throw new IOException(failures.get(0).getMessage(), failures.get(0));
         }
         awaitEdge();
-        controlPlane = new ControlPlane(this, requestLog(), REGIONS.stream().map(Lab::awsRegion).toList(),
-                config.acceleratorRegion());
+        controlPlane = new ControlPlane(this, config.dir(), REGIONS.stream().map(Lab::awsRegion).toList(),
+                config.acceleratorRegion(), config.experimentDuration());
         s3.awaitReady();
         Files.writeString(topologyFile(), TopologyFile.text(edge, controlPlane, Optional.of(s3.url()),
                 config.instances(), config.warm()));
-        Path token = config.dir().resolve("jwt.secret");
+        Path token = config.dir().resolve(SECRET);
         Files.writeString(token, secret);
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
     }
@@ -293,9 +306,20 @@ public final class Lab implements LabRegions, AutoCloseable {
         return s;
     }
 
+    /** {@code region}, if it is one of the lab's; otherwise an {@link IllegalArgumentException} naming them. */
+    private String known(String region) {
+        services(region);
+        return region;
+    }
+
     /** A bearer token the lab's sample-api accepts, valid for {@code validity}. */
     public String token(Duration validity) {
         return token(secret, validity);
+    }
+
+    /** A token for the lab whose folder is {@code dir}, signed with the secret it keeps there. */
+    public static String token(Path dir, Duration validity) throws IOException {
+        return token(Files.readString(dir.resolve(SECRET)).strip(), validity);
     }
 
     /** A token signed with a lab's secret (as {@code gafail lab token} does from the lab folder). */
@@ -351,14 +375,22 @@ public final class Lab implements LabRegions, AutoCloseable {
     }
 
     /**
+     * The lab's SNS as {@code lab status} shows it: the file that keeps every message it received, and
+     * its topics, with how many each received.
+     */
+    public record SnsStatus(String messages, List<TopicView> topics) {
+    }
+
+    /**
      * The lab as {@code lab status} shows it.
      *
      * @param aws the control plane's URL that answers every AWS region (no outage reaches it), without
      *            checking signatures
      * @param cacheServer the Valkey/Redis server binary the regions' caches run
+     * @param experiments the FIS experiments that have not ended
      */
     public record Status(String topology, String edge, String aws, String cacheServer, AcceleratorStatus accelerator,
-                         S3Status s3, List<RegionStatus> regions) {
+                         S3Status s3, List<RegionStatus> regions, List<ExperimentView> experiments, SnsStatus sns) {
     }
 
     public Status status() {
@@ -381,7 +413,13 @@ public final class Lab implements LabRegions, AutoCloseable {
                 new AcceleratorStatus(controlPlane.acceleratorRegion(), state(controlPlane.acceleratorOutage()),
                         "http://127.0.0.1:" + controlPlane.acceleratorPort()),
                 new S3Status(LabResources.STATE_REGION, LabResources.STATE_BUCKET, LabResources.STATE_PREFIX,
-                        s3.alive() ? "up" : "down", s3.url()), regions);
+                        s3.alive() ? "up" : "down", s3.url()), regions, controlPlane.experiments(),
+                new SnsStatus(snsMessages().toString(), controlPlane.topics()));
+    }
+
+    /** Every message the lab's SNS received, a JSON line each ({@link dev.gafail.lab.aws.SnsMessage#read}). */
+    public Path snsMessages() {
+        return config.dir().resolve(SNS_MESSAGES);
     }
 
     /** Every AWS request the lab's control plane received, a JSON line each (region, service, operation, outcome). */
@@ -407,11 +445,19 @@ public final class Lab implements LabRegions, AutoCloseable {
         return pids;
     }
 
-    /** Runs {@code count} processes in {@code region}, and tells the edge. */
+    /**
+     * Runs {@code count} processes in {@code region}, and tells the edge; while the region is lost or
+     * drained, only records the count, which its processes come back to.
+     */
     @Override
     public void scale(String region, int count) throws IOException, InterruptedException {
-        RegionServices s = services(region);
+        known(region);
         desired.put(region, count);
+        faults.unlessHeldDown(region, () -> scaleNow(region, count));
+    }
+
+    private void scaleNow(String region, int count) throws IOException, InterruptedException {
+        RegionServices s = services(region);
         s.scale(count);
         edge.endpoints(region, s.tasks().stream().map(RegionServices.Task::port).toList());
     }
@@ -434,24 +480,17 @@ public final class Lab implements LabRegions, AutoCloseable {
     }
 
     /** {@link #fail(String, Outage)} with connections accepted and never answered, as a partition mostly looks. */
-    public void fail(String region) throws IOException {
+    public void fail(String region) throws IOException, SQLException, InterruptedException {
         fail(region, Outage.HANG);
     }
 
     /**
-     * Loses a region abruptly: its AWS APIs (and Global Accelerator's control plane, when the region
-     * hosts it), its load balancer and its database's port fail as {@code mode} says, on the ports they
-     * had; its processes, its cache and its database are killed.
+     * Loses a region abruptly ({@link Fault.RegionLoss}): its AWS APIs (and Global Accelerator's control
+     * plane, when the region hosts it), its load balancer and its database's port fail as {@code mode}
+     * says, on the ports they had; its processes, its cache and its database are killed.
      */
-    public void fail(String region, Outage mode) throws IOException {
-        ReplicatedPostgres.Member member = database.member(region, true);
-        controlPlane.fail(awsRegion(region), mode);
-        edge.fail(region, mode);
-        member.clients().fail(mode);
-        services(region).kill();
-        edge.endpoints(region, List.of());
-        caches.get(region).close();
-        member.server().kill();
+    public void fail(String region, Outage mode) throws IOException, SQLException, InterruptedException {
+        inject(Faults.MANUAL, List.of(new Fault.RegionLoss(known(region), mode)));
     }
 
     /** Loses Global Accelerator's control plane alone, as {@code mode} says: its data plane (the edge) goes on. */
@@ -468,42 +507,110 @@ public final class Lab implements LabRegions, AutoCloseable {
      * Holds back what the region's database sends its replica, as a congested link between regions
      * does: the replica falls behind, and what is written meanwhile exists only here. {@code heal} resumes it.
      */
-    public void stall(String region) {
-        database.member(region, true).replication().pause();
+    public void stall(String region) throws IOException, SQLException, InterruptedException {
+        inject(Faults.MANUAL, List.of(new Fault.ReplicationStall(known(region))));
     }
 
     /** The region's database answers slowly, as a dependency that times out. */
-    public void degrade(String region, Duration latency) {
-        database.member(region, true).clients().latency(latency);
+    public void degrade(String region, Duration latency) throws IOException, SQLException, InterruptedException {
+        inject(Faults.MANUAL, List.of(new Fault.DatabaseLatency(known(region), latency)));
+    }
+
+    @Override
+    public void inject(String owner, List<Fault> injected) throws IOException, SQLException, InterruptedException {
+        faults.inject(owner, injected);
+    }
+
+    @Override
+    public void revert(String owner) throws IOException, SQLException, InterruptedException {
+        faults.revert(owner);
     }
 
     /**
-     * Undoes {@code fail} and {@code degrade} (and a paused replication stream): a lost database comes
-     * back as a replica of the primary (never a second writer), the region's processes and cache come
-     * back, and then its AWS APIs and load balancer, on the same ports.
+     * Undoes every fault on the region: stops the FIS experiments whose faults hit it (as StopExperiment
+     * would), then the rest ({@code fail}, {@code stall}, {@code degrade}): a lost database comes back as a
+     * replica of the primary (never a second writer), the region's processes and cache come back, and then
+     * its AWS APIs and load balancer, on the same ports.
      */
     public void heal(String region) throws IOException, SQLException, InterruptedException {
-        ReplicatedPostgres.Member member = database.member(region, true);
-        member.clients().restore();
-        member.replication().restore();
-        if (!member.server().running() && !region.equals(database.primary())) {
-            database.rebuild(region);
-        } else if (!member.server().running()) {
-            member.server().start(data.resolve(region).resolve("postgres.log"));
-        }
-        ValkeyServer cache = caches.get(region);
-        if (!cache.process().alive()) {
-            caches.put(region, ValkeyServer.start(valkeyServer, cache.port(),
-                    config.dir().resolve("logs").resolve(region + "-cache.log")));
-        }
-        scale(region, desired.getOrDefault(region, config.warm()));
-        edge.heal(region);
-        controlPlane.heal(awsRegion(region));
+        known(region);
+        controlPlane.stopExperiments(region, "Experiment stopped: gafail lab heal " + region + ".");
+        faults.clear(region);
     }
 
-    /** Stops every part by process id; frees the folder for another lab. */
+    /** What {@link Faults} does to a region, part by part. */
+    private final class Parts implements RegionParts {
+
+        @Override
+        public void lose(String region, Outage mode) throws IOException {
+            ReplicatedPostgres.Member member = database.member(region, true);
+            controlPlane.fail(awsRegion(region), mode);
+            edge.fail(region, mode);
+            member.clients().fail(mode);
+            services(region).kill();
+            edge.endpoints(region, List.of());
+            caches.get(region).close();
+            member.server().kill();
+        }
+
+        @Override
+        public void recover(String region, boolean processes) throws IOException, SQLException, InterruptedException {
+            ReplicatedPostgres.Member member = database.member(region, true);
+            member.clients().restore();
+            if (!member.server().running() && !region.equals(database.primary())) {
+                database.rebuild(region);
+            } else if (!member.server().running()) {
+                member.server().start(data.resolve(region).resolve("postgres.log"));
+            }
+            ValkeyServer cache = caches.get(region);
+            if (!cache.process().alive()) {
+                caches.put(region, ValkeyServer.start(valkeyServer, cache.port(),
+                        config.dir().resolve("logs").resolve(region + "-cache.log")));
+            }
+            if (processes) {
+                undrain(region);
+            }
+            edge.heal(region);
+            controlPlane.heal(awsRegion(region));
+        }
+
+        /**
+         * Stops the processes as ECS's StopTask does (SIGTERM: sample-api drains, then ends). The load
+         * balancer keeps them until its health checks find them gone, as an ALB keeps a target until then.
+         */
+        @Override
+        public void drain(String region) throws InterruptedException {
+            services(region).stop();
+        }
+
+        @Override
+        public void undrain(String region) throws IOException, InterruptedException {
+            scaleNow(region, desired.getOrDefault(region, config.warm()));
+        }
+
+        @Override
+        public void latency(String region, Duration latency) {
+            database.member(region, true).clients().latency(latency);
+        }
+
+        @Override
+        public void stall(String region, boolean held) {
+            TcpProxy stream = database.member(region, true).replication();
+            if (held) {
+                stream.pause();
+            } else {
+                stream.resume();
+            }
+        }
+    }
+
+    /**
+     * Stops every part by process id; frees the folder for another lab. Its faults first: once the change
+     * in progress has ended, no FIS experiment's end, heal or scale starts a process any more.
+     */
     @Override
     public void close() throws InterruptedException {
+        faults.close();
         if (controlPlane != null) {
             controlPlane.close();
         }

@@ -10,14 +10,18 @@ import java.util.Optional;
 /**
  * How to start a lab: its folder, how many sample-api processes the active region runs (the
  * passive one runs {@code warm}), the sample-api jar, and the edge's health checks (lab defaults:
- * every 2 s, 2 in a row, so drills are quick), and the AWS region that hosts Global Accelerator's
- * control plane (us-west-2, as at AWS; the other lab region to show its loss with that region's).
+ * every 2 s, 2 in a row, so drills are quick), the AWS region that hosts Global Accelerator's
+ * control plane (us-west-2, as at AWS; the other lab region to show its loss with that region's),
+ * and how long the action of each FIS experiment template lasts (5 minutes; tests shorten it).
  */
 public record LabConfig(Path dir, int instances, int warm, Path sampleApiJar, Duration healthInterval,
-                        int healthThreshold, String acceleratorRegion) {
+                        int healthThreshold, String acceleratorRegion, Duration experimentDuration) {
 
     public static final String JAR_ENV = "GAFAIL_SAMPLE_API_JAR";
     public static final String DEFAULT_ACCELERATOR_REGION = "us-west-2";
+    public static final Duration DEFAULT_EXPERIMENT_DURATION = Duration.ofMinutes(5);
+    /** FIS's own bound on an experiment's duration. */
+    private static final Duration MAX_EXPERIMENT_DURATION = Duration.ofHours(12);
     private static final Path JAR_IN_REPOSITORY = Path.of("sample-api", "target", "sample-api.jar");
 
     public LabConfig {
@@ -28,6 +32,9 @@ public record LabConfig(Path dir, int instances, int warm, Path sampleApiJar, Du
             throw new IllegalArgumentException("warm " + warm + ": between 0 and --instances");
         }
         checkAcceleratorRegion(acceleratorRegion);
+        if (experimentDuration.compareTo(Duration.ofSeconds(1)) < 0 || experimentDuration.compareTo(MAX_EXPERIMENT_DURATION) > 0) {
+            throw new IllegalArgumentException("experiment duration " + experimentDuration + ": between 1s and 12h");
+        }
         dir = dir.toAbsolutePath().normalize();
     }
 
@@ -40,12 +47,20 @@ public record LabConfig(Path dir, int instances, int warm, Path sampleApiJar, Du
     }
 
     public static LabConfig defaults(Path dir, int instances, Path sampleApiJar) {
-        return new LabConfig(dir, instances, 1, sampleApiJar, Duration.ofSeconds(2), 2, DEFAULT_ACCELERATOR_REGION);
+        return new LabConfig(dir, instances, 1, sampleApiJar, Duration.ofSeconds(2), 2, DEFAULT_ACCELERATOR_REGION,
+                DEFAULT_EXPERIMENT_DURATION);
     }
 
     /** The same lab, with Global Accelerator's control plane in {@code awsRegion}. */
     public LabConfig withAcceleratorRegion(String awsRegion) {
-        return new LabConfig(dir, instances, warm, sampleApiJar, healthInterval, healthThreshold, awsRegion);
+        return new LabConfig(dir, instances, warm, sampleApiJar, healthInterval, healthThreshold, awsRegion,
+                experimentDuration);
+    }
+
+    /** The same lab, its FIS experiment templates' actions lasting {@code duration}. */
+    public LabConfig withExperimentDuration(Duration duration) {
+        return new LabConfig(dir, instances, warm, sampleApiJar, healthInterval, healthThreshold, acceleratorRegion,
+                duration);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.gafail.lab;
 import com.sun.net.httpserver.HttpServer;
 import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabRegions;
+import dev.gafail.lab.fault.Fault;
 import dev.gafail.lab.postgres.LostTransaction;
 import dev.gafail.servers.os.Await;
 import dev.gafail.lab.edge.Edge;
@@ -44,8 +45,8 @@ public final class LabStandIn implements AutoCloseable {
             for (String region : Lab.REGIONS) {
                 edge.endpoints(region, List.of(healthz(region)));
             }
-            controlPlane = new ControlPlane(new Picture(), dir.resolve("aws-requests.jsonl"),
-                    Lab.REGIONS.stream().map(Lab::awsRegion).toList(), LabConfig.DEFAULT_ACCELERATOR_REGION);
+            controlPlane = new ControlPlane(new Picture(), dir, Lab.REGIONS.stream().map(Lab::awsRegion).toList(),
+                    LabConfig.DEFAULT_ACCELERATOR_REGION, LabConfig.DEFAULT_EXPERIMENT_DURATION);
             awaitHealthy();
             // no state section: the stand-in runs no S3, so gafail keeps what it trains on in its local folder
             Files.writeString(topology, TopologyFile.text(edge, controlPlane, Optional.empty(), 1, 1));
@@ -160,6 +161,16 @@ public final class LabStandIn implements AutoCloseable {
         @Override
         public List<LostTransaction> failover(String to) {
             throw new UnsupportedOperationException("the stand-in answers reads only");
+        }
+
+        @Override
+        public void inject(String owner, List<Fault> faults) {
+            throw new UnsupportedOperationException("the stand-in answers reads only");
+        }
+
+        @Override
+        public void revert(String owner) {
+            // it injects none
         }
     }
 }

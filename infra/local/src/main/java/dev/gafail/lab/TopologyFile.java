@@ -10,8 +10,9 @@ import java.util.Optional;
 /**
  * The lab's {@code gafail.yaml}, in the topology format gafail documents (docs/TOPOLOGY.md),
  * written here without depending on gafail's code: resource names in the lab's pretend account,
- * the edge as the accelerator endpoint, each region's load balancer as its health URL, and, when the
- * lab has an S3, its bucket as the team's state, so that every command on the lab shares it.
+ * the edge as the accelerator endpoint, each region's load balancer as its health URL, each region's
+ * FIS experiment templates by scenario, and, when the lab has an S3, its bucket as the team's state, so
+ * that every command on the lab shares it.
  */
 public final class TopologyFile {
 
@@ -66,6 +67,23 @@ public final class TopologyFile {
                 # retained a day under Object Lock (S3Mock reports the lock, but does not enforce it)
                 state: {s3: {bucket: %s, prefix: %s, region: %s, audit: {retentionDays: 1}}}
                 """.formatted(LabResources.STATE_BUCKET, LabResources.STATE_PREFIX, LabResources.STATE_REGION)));
+        yaml.append("""
+                # the team's targets, for drills' verdicts: the seed's k6 profile (failed < 2%%, p95 < 1200 ms,
+                # p99 < 2500 ms), over 30 s windows of at least 50 requests, wide enough for a shared 2-core machine;
+                # the RPO an unplanned failover may lose (Aurora global database's typical, under a second; a
+                # planned failover is held to none)
+                slo:
+                  default: {availability: 98, p95: 1200ms, p99: 2500ms, errorRate: 2, window: 30s, minSamples: 50}
+                recovery: {rto: 2m, rpo: 1s, owner: lab}
+                """);
+        yaml.append("""
+                # who is told what executions do: the lab's SNS, one topic per region, published to through the
+                # region the execution moves to first; it keeps what it receives (sns-messages.jsonl, lab status)
+                notifications:
+                  - name: oncall
+                    sns: {topics: {%s}}
+                """.formatted(String.join(", ", Lab.REGIONS.stream()
+                .map(r -> r + ": \"" + LabResources.topicArn(r) + "\"").toList())));
         yaml.append("regions:\n");
         regionPorts.forEach((region, port) -> yaml.append("""
                   %s:
@@ -74,9 +92,16 @@ public final class TopologyFile {
                     dbClusterArn: "%s"
                     ecs: {cluster: lab, service: api, activeCount: %d, warmCount: %d}
                     healthz: http://127.0.0.1:%d/healthz
+                    # the FIS experiment templates in this region's FIS (peer-loss loses the other region)
+                    experiments: {%s}
                 """.formatted(region, LabResources.AWS_REGIONS.get(region), LabResources.endpointGroupArn(region),
-                LabResources.clusterArn(region), active, warm, port)));
+                LabResources.clusterArn(region), active, warm, port, experiments(region))));
         return yaml.toString();
+    }
+
+    private static String experiments(String region) {
+        return String.join(", ", LabResources.SCENARIOS.stream()
+                .map(scenario -> scenario + ": " + LabResources.experimentTemplateId(region, scenario)).toList());
     }
 
     private static String regional(Map<String, Integer> apiPorts) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.lab.aws.LabResources;
 import dev.gafail.lab.net.Outage;
+import dev.gafail.servers.os.Await;
 import dev.gafail.servers.os.Trees;
 import dev.gafail.servers.postgres.PostgresInstance;
 import java.io.BufferedReader;
@@ -29,7 +30,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -48,6 +48,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LabTest {
+
+    /** How long a test waits for the lab to get where it should, reading every {@link #POLL}. */
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private static Path dir;
     private static Lab lab;
@@ -109,12 +113,12 @@ class LabTest {
     }
 
     // A new client per request: a new connection, which the edge routes afresh (it never moves one).
-    private static HttpResponse<String> get(String path) throws Exception {
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + lab.edge().port() + path)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<String> postNote(String title) throws Exception {
+    private static HttpResponse<String> postNote(String title) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lab.edge().port() + "/api/v1/notes"))
                 .header("Authorization", "Bearer " + lab.token(Duration.ofMinutes(5)))
                 .header("Idempotency-Key", UUID.randomUUID().toString()).header("Content-Type", "application/json")
@@ -132,7 +136,7 @@ class LabTest {
     }
 
     /** A note read through {@code region}'s own load balancer: the X-Cache header says whether its cache had it. */
-    private static HttpResponse<String> readIn(String region, String id) throws Exception {
+    private static HttpResponse<String> readIn(String region, String id) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + lab.edge().regionPort(region) + "/api/v1/notes/" + id))
                 .header("Authorization", "Bearer " + lab.token(Duration.ofMinutes(5))).build(),
@@ -149,23 +153,8 @@ class LabTest {
 
     /** Waits until a new request through the edge lands in {@code region}. */
     private static void awaitEdgeRegion(String region) throws Exception {
-        awaitTrue(() -> region.equals(get("/healthz").headers().firstValue("X-Region").orElse("")),
-                "the edge sends new requests to " + region);
-    }
-
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(Check check, String what) throws Exception {
-        Instant end = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(end)) {
-            if (check.holds()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("never: " + what);
+        Await.until(WAIT, POLL, "never: the edge sends new requests to " + region,
+                () -> region.equals(get("/healthz").headers().firstValue("X-Region").orElse("")));
     }
 
     @Test
@@ -212,7 +201,8 @@ class LabTest {
         HttpResponse<String> before = postNote("before the switch");
         assertEquals(201, before.statusCode());
         String id = idOf(before);
-        awaitTrue(() -> readIn("region-b", id).statusCode() == 200, "the note reached region-b's replica");
+        Await.until(WAIT, POLL, "never: the note reached region-b's replica",
+                () -> readIn("region-b", id).statusCode() == 200);
         assertEquals("hit", readIn("region-b", id).headers().firstValue("X-Cache").orElse(""),
                 "region-b's cache holds what region-b read");
         lab.switchover("region-b");
@@ -221,7 +211,7 @@ class LabTest {
         lab.dial("region-b", 100);
         lab.dial("region-a", 0);
         awaitEdgeRegion("region-b");
-        awaitTrue(() -> postNote("in b").statusCode() == 201, "region-b takes writes");
+        Await.until(WAIT, POLL, "never: region-b takes writes", () -> postNote("in b").statusCode() == 201);
         assertEquals("miss", readIn("region-b", id).headers().firstValue("X-Cache").orElse(""),
                 "region-b flushed its cache when its database was promoted, before it took writes");
     }
@@ -234,7 +224,7 @@ class LabTest {
         lab.dial("region-b", 0);
         assertTrue(writes("region-a"));
         awaitEdgeRegion("region-a");
-        awaitTrue(() -> postNote("back in a").statusCode() == 201, "region-a takes writes again");
+        Await.until(WAIT, POLL, "never: region-a takes writes again", () -> postNote("back in a").statusCode() == 201);
     }
 
     @Test
@@ -256,7 +246,8 @@ class LabTest {
         var lost = lab.failover("region-b");
         assertTrue(writes("region-b"));
         awaitEdgeRegion("region-b");
-        awaitTrue(() -> postNote("after the failover").statusCode() == 201, "region-b takes writes");
+        Await.until(WAIT, POLL, "never: region-b takes writes",
+                () -> postNote("after the failover").statusCode() == 201);
         assertTrue(lost.isEmpty() || lost.stream().allMatch(t -> t.xid() > 0), lost.toString());
         lab.heal("region-a");
         assertFalse(writes("region-a"));
@@ -380,10 +371,10 @@ class LabTest {
         assertEquals("hang", lab.status().accelerator().controlPlane(), "GA's control plane is region-b's");
         assertS3Serves();
         assertEquals(200, call(apiPort("region-a"), sts("us-east-1")), "region-a's APIs are not lost");
-        awaitTrue(() -> Files.readAllLines(lab.requestLog()).stream().anyMatch(line -> line.contains(
-                "\"endpoint\":\"us-west-2\",\"region\":\"us-west-2\",\"service\":\"sts\",\"operation\":"
-                        + "\"GetCallerIdentity\",\"protocol\":\"awsQuery\",\"status\":0,\"error\":\"unanswered\"")),
-                "the request log names the request region-b never answered");
+        Await.until(WAIT, POLL, "never: the request log names the request region-b never answered",
+                () -> Files.readAllLines(lab.requestLog()).stream().anyMatch(line -> line.contains(
+                        "\"endpoint\":\"us-west-2\",\"region\":\"us-west-2\",\"service\":\"sts\",\"operation\":"
+                                + "\"GetCallerIdentity\",\"protocol\":\"awsQuery\",\"status\":0,\"error\":\"unanswered\"")));
 
         lab.heal("region-b");
         assertEquals(api, apiPort("region-b"));

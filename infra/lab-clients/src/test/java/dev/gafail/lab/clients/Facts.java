@@ -60,10 +60,11 @@ record Facts(Map<String, String> values) {
     }
 
     /**
-     * The lab's own view, from {@link Lab#status()}: requests counted from {@code counted}, the edge's
-     * totals when the lab's CloudWatch began (it began after the edge's first requests).
+     * The lab's own view, from {@link Lab#status()}: RequestCount over the clients' hour is every request
+     * the edge has answered, as the lab's CloudWatch counts each second of its last ten minutes and the lab
+     * is younger than that.
      */
-    static Facts of(Lab.Status status, Map<String, Long> counted) {
+    static Facts of(Lab.Status status) {
         Map<String, String> facts = new TreeMap<>();
         for (Lab.RegionStatus region : status.regions()) {
             String name = region.region();
@@ -76,7 +77,7 @@ record Facts(Map<String, String> values) {
                     + (settled ? "COMPLETED" : "IN_PROGRESS"));
             // lab-5xx is ALARM from 5 answers 5xx in 10 s; these tests make none
             facts.put(alarm(region.awsRegion()), region.serverErrors() == 0 ? "OK" : "some 5xx");
-            facts.put(requests(name), String.valueOf(region.requests() - counted.get(name)));
+            facts.put(requests(name), String.valueOf(region.requests()));
             facts.put(requestsAt(name), "recent");
         }
         facts.put(ACCOUNT, LabResources.ACCOUNT);

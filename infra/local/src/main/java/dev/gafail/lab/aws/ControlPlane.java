@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,17 +34,23 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The lab's AWS APIs: Global Accelerator, RDS, ECS, CloudWatch and STS, one class each, answered
- * from the lab's real state over each SDK client's own wire protocol, on HTTP ports of 127.0.0.1.
+ * The lab's AWS APIs: Global Accelerator, RDS, ECS, CloudWatch, STS, FIS and SNS, one class each,
+ * answered from the lab's real state over each SDK client's own wire protocol, on HTTP ports of 127.0.0.1.
  * Each AWS region's APIs have a port of their own, which answers only what is signed for that region,
  * and Global Accelerator's control plane one more, in the AWS region that hosts it; each of these is
  * a lab-owned proxy in front of its server, so that a region's APIs (and GA's with them, in its host
  * region) can be lost in the ways of {@link Outage} and come back on the same port. One more port
  * answers every service of every AWS region, for tools that take one endpoint; no outage reaches it.
  * Every request is logged, a JSON line each, so that one can see which region gafail called, in which
- * protocol, and how it went; a hung port logs each request it reads and never answers.
+ * protocol, and how it went; a hung port logs each request it reads and never answers. The log, and
+ * the messages SNS received, are files in the lab's folder.
  */
 public final class ControlPlane implements AutoCloseable {
+
+    /** The log of every AWS request the control plane received, in the lab folder. */
+    public static final String REQUEST_LOG = "aws-requests.jsonl";
+    /** Every message the lab's SNS received, in the lab folder ({@link SnsMessage}). */
+    public static final String SNS_MESSAGES = "sns-messages.jsonl";
 
     /** An AWS API port: the proxy that an outage fails, in front of the server that answers. */
     private record Front(HttpServer server, TcpProxy proxy) {
@@ -57,27 +64,34 @@ public final class ControlPlane implements AutoCloseable {
     private final BufferedWriter requestLog;
     private final String acceleratorRegion;
     private final Map<String, Front> regional = new LinkedHashMap<>();
+    private final LabFis fis;
+    private final LabSns sns;
     private HttpServer shared;
     private Front accelerator;
     /** Global Accelerator's control plane failed on its own ({@code lab fail global-accelerator}). */
     private Optional<Outage> acceleratorAlone = Optional.empty();
 
     /**
-     * @param awsRegions        the AWS regions that get a port of their own
-     * @param acceleratorRegion the one of them that hosts Global Accelerator's control plane
+     * @param dir                the lab's folder: the request log and SNS's messages go there
+     * @param awsRegions         the AWS regions that get a port of their own
+     * @param acceleratorRegion  the one of them that hosts Global Accelerator's control plane
+     * @param experimentDuration how long each FIS experiment template's action lasts
      */
-    public ControlPlane(LabRegions lab, Path requestLog, Collection<String> awsRegions, String acceleratorRegion)
-            throws IOException {
+    public ControlPlane(LabRegions lab, Path dir, Collection<String> awsRegions, String acceleratorRegion,
+                        Duration experimentDuration) throws IOException {
         if (!awsRegions.contains(acceleratorRegion)) {
             throw new IllegalArgumentException("Global Accelerator's control plane cannot live in " + acceleratorRegion
                     + ", not one of the lab's AWS regions " + awsRegions);
         }
         this.acceleratorRegion = acceleratorRegion;
-        this.requestLog = Files.newBufferedWriter(requestLog, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        this.requestLog = Files.newBufferedWriter(dir.resolve(REQUEST_LOG), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.fis = new LabFis(lab, experimentDuration);
         try {
+            this.sns = new LabSns(lab, dir.resolve(SNS_MESSAGES));
             AwsService globalAccelerator = new LabGlobalAccelerator(lab);
-            List<AwsService> inRegions = List.of(new LabRds(lab), new LabEcs(lab), new LabCloudWatch(lab), new LabSts());
+            List<AwsService> inRegions = List.of(new LabRds(lab), new LabEcs(lab), new LabCloudWatch(lab), new LabSts(),
+                    fis, sns);
             shared = listen(new AwsEndpoint(Stream.concat(inRegions.stream(), Stream.of(globalAccelerator)).toList())
                     .recording(this::log));
             AwsEndpoint regionalApis = new AwsEndpoint(inRegions).recording(this::log);
@@ -92,9 +106,35 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
-    /** One line per request, flushed at once: a test reads the log while the lab runs. */
+    /** The FIS experiments that have not ended, in every AWS region. */
+    public List<ExperimentView> experiments() {
+        return fis.running();
+    }
+
+    /**
+     * Stops every FIS experiment whose faults hit the lab region {@code region}, as StopExperiment
+     * would, and returns once each has stopped (its faults reverted).
+     */
+    public void stopExperiments(String region, String reason) throws InterruptedException {
+        fis.stopHitting(region, reason);
+    }
+
+    /** The lab's SNS topics, with how many messages each received. */
+    public List<TopicView> topics() {
+        return sns.topics();
+    }
+
+    /** When the request this worker thread answers began to arrive; what {@link #log} stamps. */
+    private final ThreadLocal<Instant> began = new ThreadLocal<>();
+
+    /**
+     * One line per request, flushed at once: a test reads the log while the lab runs. Its time is when the
+     * request began to arrive (its head, before its body), so that a client paused in the middle of sending
+     * it is seen to have begun it before the pause.
+     */
     private synchronized void log(AwsEndpoint.Exchange exchange) {
-        ObjectNode line = JsonNodeFactory.instance.objectNode().put("time", Instant.now().toString())
+        Instant time = began.get() != null ? began.get() : Instant.now();
+        ObjectNode line = JsonNodeFactory.instance.objectNode().put("time", time.toString())
                 .put("endpoint", exchange.endpoint()).put("region", exchange.region())
                 .put("service", exchange.service()).put("operation", exchange.operation())
                 .put("protocol", exchange.protocol()).put("status", exchange.status()).put("error", exchange.error());
@@ -207,26 +247,34 @@ public final class ControlPlane implements AutoCloseable {
         return server;
     }
 
-    private static void handle(AwsEndpoint answering, HttpExchange exchange) throws IOException {
+    private void handle(AwsEndpoint answering, HttpExchange exchange) throws IOException {
+        began.set(Instant.now());
         try (exchange) {
-            byte[] body;
-            try (InputStream in = exchange.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            Map<String, String> headers = new HashMap<>();
-            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
-            WireReply reply = answering.handle(new WireRequest(exchange.getRequestMethod(),
-                    exchange.getRequestURI().getRawPath(), headers, body));
-            if (!reply.contentType().isEmpty()) {
-                exchange.getResponseHeaders().set("Content-Type", reply.contentType());
-            }
-            exchange.getResponseHeaders().set("x-amzn-RequestId", reply.requestId());
-            reply.headers().forEach(exchange.getResponseHeaders()::set);
-            // -1: no body at all (0 would mean a chunked body of unknown length)
-            exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(reply.body());
-            }
+            answer(answering, exchange);
+        } finally {
+            began.remove();
+        }
+    }
+
+    private static void answer(AwsEndpoint answering, HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        Map<String, String> headers = new HashMap<>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
+        String query = exchange.getRequestURI().getRawQuery();
+        WireReply reply = answering.handle(new WireRequest(exchange.getRequestMethod(),
+                exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query), headers, body));
+        if (!reply.contentType().isEmpty()) {
+            exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+        }
+        exchange.getResponseHeaders().set("x-amzn-RequestId", reply.requestId());
+        reply.headers().forEach(exchange.getResponseHeaders()::set);
+        // -1: no body at all (0 would mean a chunked body of unknown length)
+        exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(reply.body());
         }
     }
 
@@ -240,6 +288,7 @@ public final class ControlPlane implements AutoCloseable {
             close(accelerator);
         }
         workers.shutdownNow();
+        fis.close();
         try {
             requestLog.close();
         } catch (IOException e) {

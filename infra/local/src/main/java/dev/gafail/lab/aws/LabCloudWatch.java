@@ -3,6 +3,7 @@ package dev.gafail.lab.aws;
 import dev.gafail.lab.aws.wire.AwsRequest;
 import dev.gafail.lab.aws.wire.AwsService;
 import dev.gafail.lab.aws.wire.ServiceShape;
+import dev.gafail.lab.edge.Edge;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,11 +26,11 @@ final class LabCloudWatch implements AwsService {
     private static final Duration ALARM_PERIOD = Duration.ofSeconds(10);
 
     private final LabRegions lab;
-    private final EdgeMetrics edge;
+    private final Edge edge;
 
     LabCloudWatch(LabRegions lab) {
         this.lab = lab;
-        this.edge = new EdgeMetrics(lab.edge());
+        this.edge = lab.edge();
     }
 
     @Override
@@ -88,7 +89,7 @@ final class LabCloudWatch implements AwsService {
     private Optional<Long> metric(String name, String dimension, int period) {
         return switch (name) {
             case "AuroraGlobalDBRPOLag" -> lag(dimension);
-            case "RequestCount", "HTTPCode_Target_5XX_Count" -> loadBalancerRegion(dimension).map(r -> edge.sum(r,
+            case "RequestCount", "HTTPCode_Target_5XX_Count" -> loadBalancerRegion(dimension).map(r -> edge.recent(r,
                     name.startsWith("HTTPCode"), Duration.ofSeconds(period)));
             default -> Optional.empty();
         };
@@ -123,7 +124,7 @@ final class LabCloudWatch implements AwsService {
         ArrayNode alarms = out.putArray("MetricAlarms");
         Optional<String> region = LabResources.labRegion(request.region());
         if (wanted && region.isPresent()) {
-            long errors = edge.sum(region.get(), true, ALARM_PERIOD);
+            long errors = edge.recent(region.get(), true, ALARM_PERIOD);
             String state = errors >= ALARM_5XX ? "ALARM" : "OK";
             if (request.input().has("StateValue") && !request.text("StateValue").equals(state)) {
                 return out;

@@ -1,6 +1,7 @@
 package dev.gafail.lab.aws;
 
 import dev.gafail.lab.edge.Edge;
+import dev.gafail.lab.fault.Fault;
 import dev.gafail.lab.postgres.LostTransaction;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -38,4 +39,10 @@ public interface LabRegions {
 
     /** The unplanned writer change (FailoverGlobalCluster with AllowDataLoss); what it lost. */
     List<LostTransaction> failover(String to) throws IOException, SQLException, InterruptedException;
+
+    /** Injects {@code faults} for {@code owner} (an experiment's id), until {@link #revert}. */
+    void inject(String owner, List<Fault> faults) throws IOException, SQLException, InterruptedException;
+
+    /** Reverts every fault {@code owner} injected, and nothing else. */
+    void revert(String owner) throws IOException, SQLException, InterruptedException;
 }

@@ -1,9 +1,13 @@
 package dev.gafail.lab.aws;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The names the lab's AWS resources go by: its pretend account, its accelerator and clusters, its AWS regions. */
+/**
+ * The names the lab's AWS resources go by: its pretend account, its accelerator and clusters, its AWS
+ * regions, its FIS experiment templates and SNS topics.
+ */
 public final class LabResources {
 
     public static final String ACCOUNT = "000000000000";
@@ -17,7 +21,37 @@ public final class LabResources {
     public static final String STATE_PREFIX = "lab/";
     public static final String STATE_REGION = "us-east-2";
 
+    /**
+     * The scenarios of the FIS experiment templates in each region's FIS: the region's service drained,
+     * its database answering slowly, its database's stream to its replica held back, and the other
+     * region lost with its APIs (in the region that survives it, whose FIS goes on answering).
+     */
+    public static final List<String> SCENARIOS = List.of("drain", "dependency-timeout", "replication-stall",
+            "peer-loss");
+    /** Each scenario's part of a template id, so that an id says its region and scenario. */
+    private static final Map<String, String> SCENARIO_IDS = Map.of("drain", "drain0001", "dependency-timeout",
+            "deptime01", "replication-stall", "replica01", "peer-loss", "peerloss1");
+    /** The name of the SNS topic in each AWS region of the lab. */
+    public static final String TOPIC = "gafail-lab";
+
     private LabResources() {
+    }
+
+    /**
+     * The id of the experiment template for {@code scenario} in {@code region}'s FIS: fixed, 16
+     * characters as FIS's own, region-a's drain {@code EXTlabadrain0001}.
+     */
+    public static String experimentTemplateId(String region, String scenario) {
+        String part = SCENARIO_IDS.get(scenario);
+        if (part == null || !AWS_REGIONS.containsKey(region)) {
+            throw new IllegalArgumentException("no experiment template for " + scenario + " in " + region);
+        }
+        return "EXTlab" + region.substring(region.length() - 1) + part;
+    }
+
+    /** The lab's SNS topic in {@code region}'s AWS region, the one topic its SNS publishes to. */
+    public static String topicArn(String region) {
+        return "arn:aws:sns:" + AWS_REGIONS.get(region) + ":" + ACCOUNT + ":" + TOPIC;
     }
 
     /** The lab region an AWS region stands for, or empty. */

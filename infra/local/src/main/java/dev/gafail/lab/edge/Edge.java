@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,6 +61,8 @@ public final class Edge implements AutoCloseable {
         volatile List<Endpoint> endpoints = List.of();
         final AtomicLong requests = new AtomicLong();
         final AtomicLong serverErrors = new AtomicLong();
+        final PerSecondCounts recentRequests = new PerSecondCounts();
+        final PerSecondCounts recentServerErrors = new PerSecondCounts();
         final AtomicInteger next = new AtomicInteger();
         HttpServer balancer;
         TcpProxy front;
@@ -165,6 +168,12 @@ public final class Edge implements AutoCloseable {
         return group(region).dial;
     }
 
+    /** Requests ({@code errors} false) or 5xx answers of {@code region} in the last {@code period}, as CloudWatch sums them. */
+    public long recent(String region, boolean errors, Duration period) {
+        Group g = group(region);
+        return (errors ? g.recentServerErrors : g.recentRequests).sum(Instant.now(), period);
+    }
+
     public List<RegionView> view() {
         List<RegionView> out = new ArrayList<>();
         for (Group g : groups.values()) {
@@ -228,9 +237,12 @@ public final class Edge implements AutoCloseable {
                     return;
                 }
             }
+            Instant answered = Instant.now();
             group.requests.incrementAndGet();
+            group.recentRequests.add(answered);
             if (status >= 500) {
                 group.serverErrors.incrementAndGet();
+                group.recentServerErrors.add(answered);
             }
             exchange.getResponseHeaders().putAll(headers);
             if (!headers.containsKey("Content-Type") && !headers.containsKey("content-type")) {

@@ -11,16 +11,26 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Steady client traffic through the lab's edge, as the API's users make it: each client reads notes
- * and writes new ones (one write in four), every request on a new connection. A write carries an
+ * Steady client traffic through the lab's edge (or an accelerator), as the API's users make it: reads
+ * of notes and writes of new ones, every request on a new connection. A write carries an
  * Idempotency-Key and is retried with it, backing off, until it is acknowledged (201, or 200 for a
  * replay), as a well-behaved client does through a failover. Every attempt is kept as a
  * {@link Sample}; every acknowledged write is kept to be read back afterwards.
+ *
+ * <p>Two shapes: closed-loop clients that each pause between requests (the demo's), whose rate falls
+ * when answers slow down; and an open loop of a fixed number of requests a second (the seed's k6
+ * profile's, and drills'), which keeps arriving whatever the answers, as real users do.
  */
 public final class ClientLoad implements AutoCloseable {
 
@@ -41,28 +51,66 @@ public final class ClientLoad implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+    /** The requests an open loop may have in flight; past it, an arriving user's request counts as failed. */
+    private static final int MAX_IN_FLIGHT = 256;
+    /** What every thread of an open loop is called, followed by what it does. */
+    public static final String OPEN_LOOP_THREADS = "client-load-";
 
     private final URI edge;
     private final Map<String, String> auth;
     private final Duration pause;
+    private final double writes;
     private final List<Thread> clients = new ArrayList<>();
-    private final List<Sample> samples = new CopyOnWriteArrayList<>();
+    private final ThreadPoolExecutor users;
+    /** Appended by every client, copied by readers: a plain list under its own lock grows in amortised O(1). */
+    private final List<Sample> samples = new ArrayList<>();
     private final List<Write> acknowledged = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     /**
+     * Closed-loop clients, one write in four.
+     *
      * @param clients how many clients send at once
      * @param pause   how long each waits between two requests
      */
     public ClientLoad(URI edge, String token, int clients, Duration pause) {
-        this.edge = edge;
-        this.auth = Map.of("Authorization", "Bearer " + token);
-        this.pause = pause;
+        this(edge, token, pause, 0.25, null);
         for (int i = 0; i < clients; i++) {
             Thread client = new Thread(this::run, "lab-client-" + i);
             client.setDaemon(true);
             this.clients.add(client);
         }
+    }
+
+    private ClientLoad(URI edge, String token, Duration pause, double writes, ThreadPoolExecutor users) {
+        this.edge = edge;
+        this.auth = Map.of("Authorization", "Bearer " + token);
+        this.pause = pause;
+        this.writes = writes;
+        this.users = users;
+    }
+
+    /**
+     * An open loop: {@code rate} requests a second arrive, each on a thread of its own, whatever the
+     * answers; a share {@code writes} (0 to 1) of them are writes.
+     */
+    public static ClientLoad openLoop(URI edge, String token, double rate, double writes) {
+        if (!(rate > 0) || writes < 0 || writes > 1) {
+            throw new IllegalArgumentException("an open loop needs a rate above 0 and a share of writes from 0 to 1");
+        }
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor users = new ThreadPoolExecutor(0, MAX_IN_FLIGHT, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), work -> {
+                    Thread user = new Thread(work, OPEN_LOOP_THREADS + "user-" + count.incrementAndGet());
+                    user.setDaemon(true);
+                    return user;
+                });
+        ClientLoad load = new ClientLoad(edge, token, Duration.ZERO, writes, users);
+        long period = Math.max(1, (long) (1e9 / rate));
+        Thread pacer = new Thread(() -> load.pace(period), OPEN_LOOP_THREADS + "pacer");
+        pacer.setDaemon(true);
+        load.clients.add(pacer);
+        return load;
     }
 
     public ClientLoad start() {
@@ -73,7 +121,15 @@ public final class ClientLoad implements AutoCloseable {
 
     /** Every request so far, in no particular order. */
     public List<Sample> samples() {
-        return List.copyOf(samples);
+        synchronized (samples) {
+            return List.copyOf(samples);
+        }
+    }
+
+    private void sampled(Sample sample) {
+        synchronized (samples) {
+            samples.add(sample);
+        }
     }
 
     public List<Write> acknowledged() {
@@ -81,20 +137,51 @@ public final class ClientLoad implements AutoCloseable {
     }
 
     private void run() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
         try {
             while (running) {
-                List<Write> written = acknowledged;
-                if (written.isEmpty() || random.nextInt(4) == 0) {
-                    write();
-                } else {
-                    Write note = written.get(random.nextInt(written.size()));
-                    send("GET", "/api/v1/notes/" + note.id(), Map.of(), null, false);
-                }
+                request();
                 Thread.sleep(pause.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The open loop's clock: one user's request every {@code period}, late ones sent at once, not skipped. */
+    private void pace(long period) {
+        long next = System.nanoTime();
+        while (running) {
+            LockSupport.parkNanos(next - System.nanoTime());
+            if (Thread.interrupted() || !running) {
+                return;
+            }
+            try {
+                users.execute(() -> {
+                    try {
+                        request();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                if (!running) {
+                    return;
+                }
+                sampled(new Sample(Instant.now(), Duration.ZERO, false, 0, ""));
+            }
+            next += period;
+        }
+    }
+
+    /** One user's request: a write (always the first, so that reads have a note), else a read of a written note. */
+    private void request() throws InterruptedException {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        List<Write> written = acknowledged;
+        if (written.isEmpty() || random.nextDouble() < writes) {
+            write();
+        } else {
+            Write note = written.get(random.nextInt(written.size()));
+            send("GET", "/api/v1/notes/" + note.id(), Map.of(), null, false);
         }
     }
 
@@ -123,11 +210,11 @@ public final class ClientLoad implements AutoCloseable {
         long start = System.nanoTime();
         try {
             HttpOnce.Response response = HttpOnce.send(edge, method, path, headers, body, TIMEOUT);
-            samples.add(new Sample(at, Duration.ofNanos(System.nanoTime() - start), write, response.status(),
+            sampled(new Sample(at, Duration.ofNanos(System.nanoTime() - start), write, response.status(),
                     response.header("X-Region")));
             return Optional.of(response);
         } catch (IOException | RuntimeException e) {
-            samples.add(new Sample(at, Duration.ofNanos(System.nanoTime() - start), write, 0, ""));
+            sampled(new Sample(at, Duration.ofNanos(System.nanoTime() - start), write, 0, ""));
             return Optional.empty();
         }
     }
@@ -139,6 +226,10 @@ public final class ClientLoad implements AutoCloseable {
         for (Thread client : clients) {
             client.interrupt();
             client.join(TIMEOUT.toMillis() * 2);
+        }
+        if (users != null) {
+            users.shutdownNow();
+            users.awaitTermination(TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
         }
     }
 

@@ -24,26 +24,36 @@ public record LoadReport(Window before, Window during, Window after, Optional<Du
     /**
      * Requests in one period.
      *
-     * @param p50      of the requests that got an answer, in milliseconds (0 when there were none)
-     * @param failures the failed requests by answer: "503", "no answer"
+     * @param unavailable the requests answered with a server error (5xx) or not at all: what availability counts
+     * @param p50         of the requests that got an answer, in milliseconds (0 when there were none)
+     * @param failures    the failed requests by answer: "503", "no answer"
+     * @param regions     the answered requests by the region that answered ({@code X-Region})
      */
-    public record Window(int requests, int failed, double p50, double p99, Map<String, Long> failures) {
+    public record Window(int requests, int failed, int unavailable, double p50, double p95, double p99,
+                         Map<String, Long> failures, Map<String, Long> regions) {
 
         public Window {
             failures = Collections.unmodifiableMap(new TreeMap<>(failures));
+            regions = Collections.unmodifiableMap(new TreeMap<>(regions));
         }
 
-        static Window of(List<Sample> samples) {
+        public static Window of(List<Sample> samples) {
             List<Double> millis = samples.stream().filter(s -> s.status() != 0)
                     .map(s -> s.latency().toNanos() / 1e6).sorted().toList();
             Map<String, Long> failures = samples.stream().filter(s -> !s.ok()).collect(Collectors.groupingBy(
                     s -> s.status() == 0 ? "no answer" : String.valueOf(s.status()), Collectors.counting()));
+            Map<String, Long> regions = samples.stream().filter(s -> !s.region().isEmpty())
+                    .collect(Collectors.groupingBy(Sample::region, Collectors.counting()));
             int failed = (int) samples.stream().filter(s -> !s.ok()).count();
-            return new Window(samples.size(), failed, percentile(millis, 0.50), percentile(millis, 0.99), failures);
+            int unavailable = (int) samples.stream().filter(s -> s.status() == 0 || s.status() >= 500).count();
+            return new Window(samples.size(), failed, unavailable, percentile(millis, 0.50), percentile(millis, 0.95),
+                    percentile(millis, 0.99), failures, regions);
         }
 
-        private static double percentile(List<Double> sorted, double p) {
-            return sorted.isEmpty() ? 0 : sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
+        /** The nearest-rank percentile {@code p} (0 to 1) of ascending values: the smallest that many are at most. */
+        public static double percentile(List<Double> sorted, double p) {
+            return sorted.isEmpty() ? 0 : sorted.get((int) Math.max(0, Math.min(sorted.size() - 1,
+                    Math.ceil(p * sorted.size()) - 1)));
         }
     }
 

@@ -61,16 +61,23 @@ public final class RegionServices {
             }
         }
         IOException failed = null;
-        for (Task task : starting) {
-            try {
-                awaitHealthy(task);
-                synchronized (this) {
-                    tasks.add(task);
+        List<Task> pending = new ArrayList<>(starting);
+        try {
+            for (Task task : starting) {
+                try {
+                    awaitHealthy(task);
+                    synchronized (this) {
+                        tasks.add(task);
+                    }
+                } catch (IOException e) {
+                    task.process().kill();
+                    failed = failed == null ? e : failed;
                 }
-            } catch (IOException e) {
-                task.process().kill();
-                failed = failed == null ? e : failed;
+                pending.remove(task);
             }
+        } finally {
+            // Interrupted (the lab is closing): a process not yet one of the tasks would be stopped by nobody.
+            pending.forEach(t -> t.process().kill());
         }
         ChildProcess.stopAll(draining.stream().map(Task::process).toList(), 15);
         if (failed != null) {

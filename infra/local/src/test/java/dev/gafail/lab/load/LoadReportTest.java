@@ -34,7 +34,7 @@ class LoadReportTest {
 
         assertEquals(Optional.of(Duration.ofMillis(4040)), report.firstWrite());
         assertEquals(Optional.of(Duration.ofMillis(6050)), report.allTraffic());
-        assertEquals(new LoadReport.Window(2, 0, 10, 20, Map.of()), report.before());
+        assertEquals(new LoadReport.Window(2, 0, 0, 10, 20, 20, Map.of(), Map.of("region-a", 2L)), report.before());
         assertEquals(6, report.during().requests());
         assertEquals(2, report.during().failed());
         assertEquals(Map.of("503", 1L, "no answer", 1L), report.during().failures());

@@ -82,7 +82,10 @@ public final class AwsEndpoint {
                         + "; not " + unspoken(wire));
             }
             request = Requests.read(wire, protocol);
-            reply = answer(request);
+            AwsService service = service(request);
+            request = named(request, service.shape(), wire);
+            inspector.accept(request);
+            reply = Replies.output(request, service.shape(), service.answer(request));
         } catch (AwsFault fault) {
             reply = Replies.fault(protocol, queryCompatible(request), fault);
             error = fault.code();
@@ -120,8 +123,12 @@ public final class AwsEndpoint {
         if (protocol.isPresent()) {
             try {
                 request = Requests.read(wire, protocol.get());
+                AwsService service = services.get(request.service());
+                if (service != null && protocol.get() == Protocol.REST_JSON) {
+                    request = Requests.routed(request, service.shape(), wire);
+                }
             } catch (AwsFault unreadable) {
-                // logged without a service or operation, as handle logs it
+                // logged without what could not be read, as handle logs it
             }
         }
         recorder.accept(exchange(request, protocol, 0, UNANSWERED));
@@ -134,7 +141,8 @@ public final class AwsEndpoint {
                 : new Exchange(endpoint, request.region(), request.service(), request.operation(), spoken, status, error);
     }
 
-    private WireReply answer(AwsRequest request) {
+    /** The service that answers a request, if it answers it here, over this protocol. */
+    private AwsService service(AwsRequest request) {
         Protocol protocol = request.protocol();
         AwsService service = services.get(request.service());
         if (service == null) {
@@ -152,11 +160,18 @@ public final class AwsEndpoint {
                     + " answers " + request.service() + " over " + shape.protocols().stream()
                     .map(Protocol::toString).sorted().collect(Collectors.joining(", ")) + ", not " + protocol);
         }
-        if (!protocol.query() && !request.target().equals(shape.target() + "." + request.operation())) {
-            throw AwsFault.invalid(protocol.unknownOperationCode(), "the lab answers " + request.service()
+        return service;
+    }
+
+    /** The request with its operation: a REST route's, or the one its target names, which must be the service's. */
+    private static AwsRequest named(AwsRequest request, ServiceShape shape, WireRequest wire) {
+        if (request.protocol() == Protocol.REST_JSON) {
+            return Requests.routed(request, shape, wire);
+        }
+        if (request.protocol().targeted() && !request.target().equals(shape.target() + "." + request.operation())) {
+            throw AwsFault.invalid(request.protocol().unknownOperationCode(), "the lab answers " + request.service()
                     + " as " + shape.target() + ", not " + request.target());
         }
-        inspector.accept(request);
-        return Replies.output(request, shape, service.answer(request));
+        return request;
     }
 }

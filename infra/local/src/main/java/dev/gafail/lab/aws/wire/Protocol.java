@@ -5,14 +5,16 @@ import java.util.Optional;
 /**
  * The wire protocols of the AWS APIs the lab answers, told apart as AWS's front ends tell them:
  * Smithy RPCv2 CBOR by its {@code smithy-protocol} header, the JSON protocols by {@code X-Amz-Target}
- * and their content type, AWS Query by its form body. Each has its Smithy trait name as {@link #id},
- * which the lab's request log records.
+ * and their content type, AWS Query by its form body, and REST-JSON by having none of these (a JSON
+ * body or none, its operation named by the method and path). Each has its Smithy trait name as
+ * {@link #id}, which the lab's request log records.
  */
 public enum Protocol {
     AWS_JSON_1_0("AWS JSON 1.0", "awsJson1_0", "application/x-amz-json-1.0"),
     AWS_JSON_1_1("AWS JSON 1.1", "awsJson1_1", "application/x-amz-json-1.1"),
     AWS_QUERY("AWS Query", "awsQuery", "text/xml"),
-    RPC_V2_CBOR("Smithy RPCv2 CBOR", "rpcv2Cbor", "application/cbor");
+    RPC_V2_CBOR("Smithy RPCv2 CBOR", "rpcv2Cbor", "application/cbor"),
+    REST_JSON("REST-JSON", "restJson1", "application/json");
 
     /** The header that names RPCv2's format, on its requests and replies. */
     static final String SMITHY_PROTOCOL = "smithy-protocol";
@@ -42,8 +44,13 @@ public enum Protocol {
                 default -> Optional.empty();
             };
         }
-        if (type.equals("application/x-www-form-urlencoded") || request.bodyText().contains("Action=")) {
+        boolean json = type.equals("application/json") || type.startsWith("application/x-amz-json-");
+        if (type.equals("application/x-www-form-urlencoded") || !json && request.bodyText().contains("Action=")) {
             return Optional.of(AWS_QUERY);
+        }
+        // REST-JSON: a JSON body without a target, or no body at all (GET /experiments)
+        if (json || type.isEmpty() && request.body().length == 0) {
+            return Optional.of(REST_JSON);
         }
         return Optional.empty();
     }
@@ -62,6 +69,14 @@ public enum Protocol {
     /** AWS Query names errors by an XML {@code Code}; the others by {@code __type}, and their codes differ. */
     public boolean query() {
         return this == AWS_QUERY;
+    }
+
+    /**
+     * Whether the operation is named apart from the path: by {@code X-Amz-Target}, or RPCv2's
+     * {@code /service/S/operation/O}; AWS Query names it in its body, REST-JSON by method and path.
+     */
+    boolean targeted() {
+        return this == AWS_JSON_1_0 || this == AWS_JSON_1_1 || this == RPC_V2_CBOR;
     }
 
     /** The error code of a request the endpoint cannot serve: an unknown operation, service or protocol. */

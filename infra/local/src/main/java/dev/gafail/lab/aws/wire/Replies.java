@@ -11,13 +11,15 @@ import tools.jackson.databind.node.ObjectNode;
 final class Replies {
 
     private static final Map<String, String> RPC_V2 = Map.of(Protocol.SMITHY_PROTOCOL, Protocol.RPC_V2_CBOR_FORMAT);
+    /** The header that names a REST-JSON error's code. */
+    static final String ERROR_TYPE = "x-amzn-ErrorType";
 
     private Replies() {
     }
 
     /**
      * The JSON protocols and RPCv2 CBOR carry the output as it is (CBOR none for an operation without
-     * output, as Smithy's RPCv2 asks); AWS Query wraps it in {@code
+     * output, as Smithy's RPCv2 asks), REST-JSON with its route's status; AWS Query wraps it in {@code
      * <OpResponse><OpResult>…</OpResult><ResponseMetadata/></OpResponse>}, each list's items under
      * its member element.
      */
@@ -27,6 +29,8 @@ final class Replies {
         String operation = request.operation();
         return switch (protocol) {
             case AWS_JSON_1_0, AWS_JSON_1_1 -> new WireReply(200, protocol.replyType(),
+                    Mappers.JSON.writeValueAsBytes(output), id, Map.of());
+            case REST_JSON -> new WireReply(shape.status(operation), protocol.replyType(),
                     Mappers.JSON.writeValueAsBytes(output), id, Map.of());
             case RPC_V2_CBOR -> shape.withoutOutput().contains(operation) ? new WireReply(200, "", new byte[0], id, RPC_V2)
                     : new WireReply(200, protocol.replyType(), Mappers.CBOR.writeValueAsBytes(output), id, RPC_V2);
@@ -43,7 +47,8 @@ final class Replies {
     /**
      * {@code __type} and {@code message} for the JSON protocols and RPCv2 CBOR, with the Query code in
      * {@code x-amzn-query-error} too for a service that still speaks Query; {@code ErrorResponse} for
-     * AWS Query.
+     * AWS Query; for REST-JSON the code in {@code x-amzn-ErrorType} (where restJson1 clients look first)
+     * and the {@code message} in the body.
      */
     static WireReply fault(Protocol protocol, boolean queryCompatible, AwsFault fault) {
         String id = UUID.randomUUID().toString();
@@ -55,6 +60,11 @@ final class Replies {
             response.put("RequestId", id);
             return new WireReply(fault.status(), protocol.replyType(), Mappers.XML.writeValueAsBytes(document), id,
                     Map.of());
+        }
+        if (protocol == Protocol.REST_JSON) {
+            return new WireReply(fault.status(), protocol.replyType(), Mappers.JSON.writeValueAsBytes(
+                    Mappers.JSON.createObjectNode().put("message", fault.getMessage())), id,
+                    Map.of(ERROR_TYPE, fault.code()));
         }
         ObjectNode error = Mappers.JSON.createObjectNode().put("__type", fault.code()).put("message", fault.getMessage());
         Map<String, String> headers = new HashMap<>();

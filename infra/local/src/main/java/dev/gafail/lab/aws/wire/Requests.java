@@ -1,5 +1,7 @@
 package dev.gafail.lab.aws.wire;
 
+import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -9,8 +11,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Reads a request in its protocol into an {@link AwsRequest}: who signed it (the access key id) for
- * which service and AWS region (the SigV4 credential scope), the operation (from {@code X-Amz-Target}, RPCv2's path or
- * Query's {@code Action}) and the input tree, the same whatever the protocol.
+ * which service and AWS region (the SigV4 credential scope), the operation (from {@code X-Amz-Target}, RPCv2's path,
+ * Query's {@code Action}, or a REST route once the service is known: {@link #routed}) and the input tree, the same
+ * whatever the protocol.
  */
 final class Requests {
 
@@ -39,9 +42,32 @@ final class Requests {
             case AWS_QUERY -> query(wire);
             case RPC_V2_CBOR -> rpcV2(wire);
             case AWS_JSON_1_0, AWS_JSON_1_1 -> json(wire);
+            // the operation is the service's route's: routed() names it
+            case REST_JSON -> new Call("", "", object(Mappers.JSON, wire.body(), "a JSON object"), wire.bodyText());
         };
         return new AwsRequest(scope.group(3), scope.group(2), scope.group(1), call.operation(), protocol, call.input(),
                 call.target(), call.body());
+    }
+
+    /**
+     * A REST-JSON request named by the service's route that its method and path match: the route's
+     * operation, and its input with each path label and query parameter as a member of that name (as
+     * FIS names them; values stay text, which a reader takes as a number where it wants one). A request
+     * that matches no route is refused with 404, as REST services refuse an unknown path.
+     */
+    static AwsRequest routed(AwsRequest request, ServiceShape shape, WireRequest wire) {
+        for (Route route : shape.routes()) {
+            Optional<Map<String, String>> labels = route.match(wire.method(), wire.rawPath());
+            if (labels.isPresent()) {
+                ObjectNode input = request.input().deepCopy();
+                wire.query().forEach(input::put);
+                labels.get().forEach(input::put);
+                return new AwsRequest(request.service(), request.region(), request.accessKeyId(), route.operation(),
+                        request.protocol(), input, "", request.body());
+            }
+        }
+        throw new AwsFault(404, Protocol.REST_JSON.unknownOperationCode(), "the lab answers no " + request.service()
+                + " operation at " + wire.method() + " " + wire.rawPath());
     }
 
     private static Call query(WireRequest wire) {
@@ -69,7 +95,7 @@ final class Requests {
      * Its body, for the record, is its input as JSON text.
      */
     private static Call rpcV2(WireRequest wire) {
-        String path = wire.path().split("\\?", 2)[0];
+        String path = wire.rawPath();
         Matcher route = RPC_V2_PATH.matcher(path);
         if (!wire.method().equals("POST") || !route.matches()) {
             throw AwsFault.invalid(Protocol.RPC_V2_CBOR.unknownOperationCode(), "an RPCv2 CBOR request is"

@@ -4,8 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * An HTTP request as it arrived, whichever server received it (the lab's JDK server, the tests'
- * WireMock): what the protocol layer reads. Header names are matched without regard to case.
+ * WireMock): what the protocol layer reads. {@code path} is the request target as sent, its query
+ * string included. Header names are matched without regard to case.
  */
 public record WireRequest(String method, String path, Map<String, String> headers, byte[] body) {
 
@@ -35,6 +38,39 @@ public record WireRequest(String method, String path, Map<String, String> header
 
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** The path without its query string, still encoded. */
+    public String rawPath() {
+        int question = path.indexOf('?');
+        return question < 0 ? path : path.substring(0, question);
+    }
+
+    /** The query string's parameters, decoded, in their order (the last of a repeated name wins). */
+    public Map<String, String> query() {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        int question = path.indexOf('?');
+        if (question >= 0) {
+            for (String pair : path.substring(question + 1).split("&")) {
+                if (!pair.isEmpty()) {
+                    int eq = pair.indexOf('=');
+                    parameters.put(decode(eq < 0 ? pair : pair.substring(0, eq)), eq < 0 ? "" : decode(pair.substring(eq + 1)));
+                }
+            }
+        }
+        return parameters;
+    }
+
+    /**
+     * A path segment or query value with its percent-escapes decoded; a {@code +} stays a plus, as the
+     * SDKs escape spaces as {@code %20} when they sign (URLDecoder alone would read a space).
+     */
+    static String decode(String escaped) {
+        try {
+            return URLDecoder.decode(escaped.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw AwsFault.invalid("ValidationException", "a malformed escape in " + escaped);
+        }
     }
 
     /** The media type of the body, without parameters, in lower case. */
@@ -73,7 +109,7 @@ public record WireRequest(String method, String path, Map<String, String> header
                 headers.put(lines[i].substring(0, colon).trim(), lines[i].substring(colon + 1).trim());
             }
         }
-        WireRequest request = new WireRequest(start[0], start[1].split("\\?", 2)[0], headers, null);
+        WireRequest request = new WireRequest(start[0], start[1], headers, null);
         int length;
         try {
             length = request.header("Content-Length").isEmpty() ? 0 : Integer.parseInt(request.header("Content-Length"));

@@ -72,7 +72,14 @@ class AwsEndpointTest {
         }
         return JsonNodeFactory.instance.objectNode().put("Echo", request.text("EndpointGroupArn"));
     });
-    private final AwsEndpoint endpoint = new AwsEndpoint(List.of(rds, cloudWatch, accelerator));
+    private final AwsService fis = AwsService.of(ServiceShape.FIS, request -> {
+        seen.add(request);
+        if (request.text("id").equals("EXTmissing")) {
+            throw new AwsFault(404, "ResourceNotFoundException", "Experiment template not found: EXTmissing");
+        }
+        return JsonNodeFactory.instance.objectNode().put("operation", request.operation()).putPOJO("at", AT);
+    });
+    private final AwsEndpoint endpoint = new AwsEndpoint(List.of(rds, cloudWatch, accelerator, fis));
 
     private static String authorization(String region, String service) {
         return "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/" + region + "/" + service
@@ -94,6 +101,15 @@ class AwsEndpointTest {
         return new WireRequest("POST", "/", Map.of("authorization", authorization(region, service),
                 "x-amz-target", target, "content-type", "application/x-amz-json-" + version),
                 body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A REST-JSON request as the SDKs send one: a JSON body with its Content-Type, or neither. */
+    private static WireRequest rest(String method, String target, String body) {
+        Map<String, String> headers = new HashMap<>(Map.of("Authorization", authorization("us-east-1", "fis")));
+        if (body != null) {
+            headers.put("Content-Type", "application/json");
+        }
+        return new WireRequest(method, target, headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
     /** An RPCv2 CBOR request as the SDKs send one: no Content-Type without a body. */
@@ -425,5 +441,76 @@ class AwsEndpointTest {
                 new byte[0]));
         assertEquals(200, namespaced.status(), "a prefix and the service's absolute shape id are the same route");
         assertEquals(1, seen.size());
+    }
+
+    @Test
+    void aRestJsonRequestIsNamedByItsMethodAndPathWithItsLabelsAndQueryInItsInput() {
+        List<WireReply> replies = List.of(
+                endpoint.handle(rest("POST", "/experiments", "{\"experimentTemplateId\": \"EXT1\", \"clientToken\":"
+                        + " \"t-1\", \"tags\": {\"gafail:execution\": \"ex 1\"}}")),
+                endpoint.handle(rest("GET", "/experiments?experimentTemplateId=EXT1&maxResults=5", null)),
+                endpoint.handle(rest("GET", "/experiments/EXP1", null)),
+                endpoint.handle(rest("DELETE", "/experiments/EXP1", null)),
+                endpoint.handle(rest("POST", "/tags/arn%3Aaws%3Afis%3Aus-east-1%3A000000000000%3Aexperiment%2FEXP1",
+                        "{\"tags\": {\"a+b\": \"c d\"}}")));
+        replies.forEach(reply -> assertEquals(200, reply.status(), reply.bodyText()));
+        assertEquals(List.of("StartExperiment", "ListExperiments", "GetExperiment", "StopExperiment", "TagResource"),
+                seen.stream().map(AwsRequest::operation).toList());
+        assertEquals(JSON.readTree("""
+                {"experimentTemplateId": "EXT1", "clientToken": "t-1", "tags": {"gafail:execution": "ex 1"}}"""),
+                seen.get(0).input());
+        assertEquals(JSON.readTree("{\"experimentTemplateId\": \"EXT1\", \"maxResults\": \"5\"}"), seen.get(1).input());
+        assertEquals(5, seen.get(1).path("maxResults").asInt(), "a query parameter reads as the number it is");
+        assertEquals("EXP1", seen.get(2).text("id"));
+        assertEquals("EXP1", seen.get(3).text("id"));
+        assertEquals("arn:aws:fis:us-east-1:000000000000:experiment/EXP1", seen.get(4).text("resourceArn"),
+                "a label's escaped colons and slash decoded");
+        assertEquals("c d", seen.get(4).path("tags").path("a+b").asString());
+        seen.forEach(request -> assertEquals(Protocol.REST_JSON, request.protocol()));
+        WireReply started = replies.get(0);
+        assertEquals("application/json", started.contentType());
+        assertTrue(started.bodyText().contains("\"at\":1795947330.250"), "epoch seconds in REST-JSON: "
+                + started.bodyText());
+    }
+
+    @Test
+    void aRestJsonErrorCarriesItsCodeInXAmznErrorTypeAndItsMessageInTheBody() {
+        WireReply missing = endpoint.handle(rest("GET", "/experimentTemplates/EXTmissing", null));
+        assertEquals(404, missing.status());
+        assertEquals("ResourceNotFoundException", missing.headers().get("x-amzn-ErrorType"));
+        assertEquals("application/json", missing.contentType());
+        assertEquals(JSON.readTree("{\"message\": \"Experiment template not found: EXTmissing\"}"),
+                JSON.readTree(missing.body()));
+
+        List<WireReply> offRoute = List.of(endpoint.handle(rest("GET", "/nowhere", null)),
+                endpoint.handle(rest("PUT", "/experiments/EXP1", "{}")),
+                endpoint.handle(rest("GET", "/experiments/EXP1/more", null)),
+                endpoint.handle(rest("GET", "/experiments/", null)));
+        for (WireReply reply : offRoute) {
+            assertEquals(404, reply.status(), reply.bodyText());
+            assertEquals("UnknownOperationException", reply.headers().get("x-amzn-ErrorType"));
+        }
+
+        WireReply targeted = endpoint.handle(json("1.1", "us-east-1", "FaultInjectionSimulator.GetExperiment",
+                "{\"id\": \"EXP1\"}", "fis"));
+        assertEquals(400, targeted.status());
+        assertEquals("the lab answers fis over REST-JSON, not AWS JSON 1.1",
+                JSON.readTree(targeted.body()).path("message").asString());
+        WireReply unrouted = endpoint.handle(rest("GET", "/experiments", null));
+        assertEquals(200, unrouted.status(), "no body and no content type: REST-JSON");
+        assertEquals(List.of("GetExperimentTemplate", "ListExperiments"), seen.stream().map(AwsRequest::operation)
+                .toList(), "the requests off its routes and in another protocol never reached the service");
+    }
+
+    @Test
+    void theRequestLogNamesARestJsonRequestByItsRouteEvenWhenItIsNeverAnswered() {
+        List<AwsEndpoint.Exchange> heard = new ArrayList<>();
+        AwsEndpoint east = endpoint.onlyFor("us-east-1").recording(heard::add);
+        east.handle(rest("GET", "/experiments/EXP1", null));
+        east.unanswered(rest("DELETE", "/experiments/EXP1", null));
+        assertEquals(List.of(
+                new AwsEndpoint.Exchange("us-east-1", "us-east-1", "fis", "GetExperiment", "restJson1", 200, ""),
+                new AwsEndpoint.Exchange("us-east-1", "us-east-1", "fis", "StopExperiment", "restJson1", 0,
+                        AwsEndpoint.UNANSWERED)), heard);
     }
 }
