@@ -117,7 +117,16 @@ abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer>
     }
 
     /** Refuses when another transition is in flight, to a cluster other than the target. */
+    /**
+     * The target is a member of the global database, and no other transition is in flight. A topology whose
+     * cluster the global database does not hold has drifted from RDS: the plan says so, not the apply.
+     */
     private static void checkTransition(GlobalDatabase.State state, Region to) throws StepFailure {
+        if (!state.members().contains(to.dbClusterArn())) {
+            throw StepFailure.permanent(to.name() + "'s cluster " + to.dbClusterArn() + " is not a member of the"
+                    + " global database, whose members are " + String.join(", ", state.members())
+                    + "; the topology and RDS disagree");
+        }
         Optional<GlobalDatabase.Transition> transition = state.transition();
         if (transition.isPresent() && !to.dbClusterArn().equals(transition.get().to())) {
             throw StepFailure.permanent("the global database is already " + transition.get().status()

@@ -60,7 +60,9 @@ public final class AwsErrors {
         if (lost.isPresent()) {
             return new CredentialsLost(lost.get().getMessage(), e);
         }
+        // An answer with no error code (an emulator's HTML page for a service it lacks) has none to match.
         if (e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null
                 && EXPIRED_TOKEN.contains(service.awsErrorDetails().errorCode())) {
             return new CredentialsLost(describe(operation, e) + "; renew the AWS credentials", e);
         }

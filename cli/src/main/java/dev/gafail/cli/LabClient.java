@@ -7,10 +7,12 @@ import dev.gafail.lab.Lab;
 import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabControl;
 import dev.gafail.lab.LabException;
+import dev.gafail.lab.LabStandIn;
 import dev.gafail.lab.s3.S3Server;
 import dev.gafail.servers.MissingBinariesException;
 import dev.gafail.servers.Platform;
 import dev.gafail.servers.ServerBinaries;
+import dev.gafail.topology.TopologyLoader;
 import dev.gafail.yaml.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,6 +86,8 @@ final class LabClient {
         PrintWriter out = gafail.context().out();
         if (gafail.json()) {
             out.println(json.strip());
+        } else if (Json.MAPPER.readTree(json).has("only")) {
+            showAcceleratorOnly(out, Json.MAPPER.readTree(json));
         } else {
             JsonNode status = Json.MAPPER.readTree(json);
             out.println("edge " + status.path("edge").asString() + "   topology " + status.path("topology").asString());
@@ -118,6 +122,22 @@ final class LabClient {
             showExperiments(out, status.path("experiments"));
         }
         out.flush();
+    }
+
+    /** Global Accelerator's control plane alone: where it answers, where everything else goes, its endpoint groups. */
+    private static void showAcceleratorOnly(PrintWriter out, JsonNode status) {
+        JsonNode accelerator = status.path("accelerator");
+        out.println("Global Accelerator's control plane alone, " + accelerator.path("controlPlane").asString() + " in "
+                + accelerator.path("region").asString() + " " + accelerator.path("url").asString());
+        String emulator = status.path("emulator").asString();
+        out.println("every other AWS API: " + (emulator.isEmpty() ? "where AWS_ENDPOINT_URL or the AWS profile says"
+                : "the emulator at " + emulator));
+        out.println("edge " + status.path("edge").asString() + "   topology " + status.path("topology").asString());
+        out.printf("%-10s %-10s %-5s %s%n", "region", "AWS region", "dial", "endpoint (a stand-in /healthz)");
+        for (JsonNode r : status.path("regions")) {
+            out.printf("%-10s %-10s %-5s %s%n", r.path("region").asString(), r.path("awsRegion").asString(),
+                    r.path("dial").asInt() + "%", r.path("healthz").asString());
+        }
     }
 
     /** The FIS experiments that have not ended, a row each: which template, the region it hits, since and until when. */
@@ -189,6 +209,41 @@ final class LabClient {
         talk.println("lab ready in " + Durations.human(Duration.between(start, context.clock().instant())) + " ("
                 + dir + ")");
         talk.flush();
+        return call("status", Map.of());
+    }
+
+    /**
+     * Starts Global Accelerator's control plane alone in the folder ({@code lab up --only globalaccelerator}),
+     * its topology sending every other AWS call to {@code emulator}; returns its status (JSON).
+     */
+    String upAcceleratorOnly(String only, String acceleratorRegion, Optional<String> emulator)
+            throws InterruptedException {
+        if (!only.equals(LabStandIn.ACCELERATOR_SERVICE)) {
+            throw new GafailException(ExitCode.USAGE, "--only " + only + ": the lab serves "
+                    + LabStandIn.ACCELERATOR_SERVICE + " alone, the service no AWS emulator has");
+        }
+        emulator.ifPresent(url -> {
+            String problem = url.matches("https?://.*") ? TopologyLoader.urlProblem(url).orElse("")
+                    : "not an http or https URL";
+            if (!problem.isEmpty()) {
+                throw new GafailException(ExitCode.USAGE, "--emulator " + url + ": " + problem
+                        + " (e.g. http://127.0.0.1:5000)");
+            }
+        });
+        try {
+            LabConfig.checkAcceleratorRegion(acceleratorRegion);
+        } catch (IllegalArgumentException e) {
+            throw new GafailException(ExitCode.USAGE, e.getMessage());
+        }
+        Instant start = gafail.context().clock().instant();
+        try {
+            LabControl.startAcceleratorOnly(dir, acceleratorRegion, emulator, UP_LIMIT);
+        } catch (LabException e) {
+            throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());
+        }
+        talk().println("Global Accelerator's control plane ready in " + Durations.human(Duration.between(start,
+                gafail.context().clock().instant())) + " (" + dir + ")");
+        talk().flush();
         return call("status", Map.of());
     }
 

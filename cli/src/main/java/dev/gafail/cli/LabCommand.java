@@ -6,11 +6,13 @@ import dev.gafail.engine.Json;
 import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabControl;
 import dev.gafail.lab.LabException;
+import dev.gafail.lab.LabStandIn;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,9 +71,29 @@ final class LabCommand implements Runnable {
                 + " hosts Global Accelerator's control plane: us-west-2 (default, as at AWS) or us-east-1.")
         String acceleratorRegion = LabConfig.DEFAULT_ACCELERATOR_REGION;
 
+        @Option(names = "--only", paramLabel = "SERVICE", description = "Serve one AWS service alone, for an AWS"
+                + " emulator that lacks it: globalaccelerator (its control plane, the edge's dials and a stand-in"
+                + " endpoint per region); no database, cache or API process runs.")
+        String only;
+
+        @Option(names = "--emulator", paramLabel = "URL", description = "With --only: the AWS emulator the written"
+                + " topology sends every other AWS call to (its endpoints.default), e.g. http://127.0.0.1:5000;"
+                + " without it, the SDK's own settings (AWS_ENDPOINT_URL, the profile) decide.")
+        String emulator;
+
         @Override
         public Integer call() throws InterruptedException {
             LabClient client = lab.client(folder);
+            if (only != null) {
+                client.show(client.upAcceleratorOnly(only, acceleratorRegion, Optional.ofNullable(emulator)));
+                client.talk().println("next: gafail failover --to region-b --dry-run | gafail lab down");
+                client.talk().flush();
+                return 0;
+            }
+            if (emulator != null) {
+                throw new GafailException(ExitCode.USAGE, "--emulator goes with --only " + LabStandIn.ACCELERATOR_SERVICE
+                        + ": a whole lab answers every AWS API itself");
+            }
             String status = client.up(instances, acceleratorRegion);
             client.show(status);
             client.talk().println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" "

@@ -166,7 +166,7 @@ public final class TopologyLoader {
      * What the schema's pattern (http or https, then an authority) lets through and the HTTP clients
      * would refuse later: no host, or a port outside 1-65535 ({@code :999999}, {@code :0}).
      */
-    static Optional<String> urlProblem(String text) {
+    public static Optional<String> urlProblem(String text) {
         URI uri;
         try {
             uri = new URI(text);

@@ -264,6 +264,21 @@ class StepTypesTest {
     }
 
     @Test
+    void aTargetClusterTheGlobalDatabaseDoesNotHoldIsDriftThatStopsThePlan() {
+        when(rds.describeGlobalClusters(any(Consumer.class))).thenReturn(DescribeGlobalClustersResponse.builder()
+                .globalClusters(GlobalCluster.builder().globalClusterIdentifier("orders-global").globalClusterMembers(
+                        GlobalClusterMember.builder().dbClusterArn(arn("us-east-1", "orders-a")).isWriter(true).build(),
+                        GlobalClusterMember.builder().dbClusterArn(arn("us-west-2", "orders-old")).isWriter(false)
+                                .build()).build()).build());
+        StepFailure failure = assertThrows(StepFailure.class, () -> new AuroraSwitchover(() -> target)
+                .plan(new AuroraSwitchover.Params("region-b"), context(null)));
+        assertFalse(failure.retryable());
+        assertTrue(failure.getMessage().contains("region-b's cluster " + arn("us-west-2", "orders-b")
+                + " is not a member of the global database"), failure.getMessage());
+        verify(rds, never()).switchoverGlobalCluster(any(Consumer.class));
+    }
+
+    @Test
     void aSettledWriterIsAlreadyDone() throws Exception {
         globalCluster("orders-b", null);
         assertTrue(new AuroraSwitchover(() -> target).plan(new AuroraSwitchover.Params("region-b"), context(null)).done());

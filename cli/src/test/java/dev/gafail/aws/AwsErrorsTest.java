@@ -5,12 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import com.sun.net.httpserver.HttpServer;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.engine.Unreachable;
 import dev.gafail.testing.FakeAws;
 import dev.gafail.testing.SilentServer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,30 @@ class AwsErrorsTest {
             for (StepFailure failure : failures(aws.url(), AwsClients.Timeouts.STATUS)) {
                 assertEquals(false, failure.retryable(), new String(garbage, StandardCharsets.UTF_8) + ": " + failure);
             }
+        }
+    }
+
+    @Test
+    void anErrorPageWithNoErrorCodeIsAStepFailureNamingTheOperation() throws Exception {
+        // What an AWS emulator answers for a service it lacks (moto: 500 and an HTML page).
+        HttpServer emulator = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] page = "<!doctype html><title>500 Internal Server Error</title>".getBytes(StandardCharsets.UTF_8);
+        emulator.createContext("/", exchange -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.sendResponseHeaders(500, page.length);
+            try (exchange) {
+                exchange.getResponseBody().write(page);
+            }
+        });
+        emulator.start();
+        try {
+            List<StepFailure> failures = failures("http://127.0.0.1:" + emulator.getAddress().getPort(),
+                    AwsClients.Timeouts.STATUS);
+            assertTrue(failures.get(0).getMessage().startsWith("DescribeAlarms"), failures.get(0).getMessage());
+            assertTrue(failures.get(1).getMessage().startsWith("DescribeEndpointGroup"), failures.get(1).getMessage());
+            failures.forEach(f -> assertTrue(f.getMessage().contains("500"), f.getMessage()));
+        } finally {
+            emulator.stop(0);
         }
     }
 

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.gafail.engine.Json;
 import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.LabState;
+import dev.gafail.lab.aws.LabResources;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.GafailProcess;
 import dev.gafail.testing.Listeners;
@@ -39,6 +39,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.fis.FisClient;
 import software.amazon.awssdk.services.fis.model.ExperimentStatus;
+import software.amazon.awssdk.services.globalaccelerator.GlobalAcceleratorClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -76,6 +77,46 @@ class LabCommandTest {
             }
             assertFalse(Files.exists(home.resolve("lab")), command + " started nothing, not even the lab's folder");
         }
+    }
+
+    @Test
+    void globalAcceleratorAloneTurnsItsDialsWritesATopologyForTheEmulatorAndRefusesTheRest() throws Exception {
+        Path dir = home.resolve("lab");
+        for (List<String> wrong : List.of(List.of("--emulator", "http://127.0.0.1:5000"), List.of("--only", "s3"),
+                List.of("--only", "globalaccelerator", "--emulator", "ftp://127.0.0.1:5000"))) {
+            List<String> command = new ArrayList<>(List.of("lab", "up"));
+            command.addAll(wrong);
+            CliRun.Result refused = gafail(command.toArray(String[]::new));
+            assertEquals(2, refused.code(), refused.toString());
+            assertFalse(Files.exists(dir), wrong + ": nothing started");
+        }
+        CliRun.Result up = gafail("lab", "up", "--only", "globalaccelerator", "--emulator", "http://127.0.0.1:5000");
+        assertEquals(0, up.code(), up.toString());
+        try {
+            String topology = Files.readString(dir.resolve("gafail.yaml"));
+            assertTrue(topology.contains("  default: \"http://127.0.0.1:5000\"\n"), topology);
+            assertTrue(gafail("topology", "validate").out().contains("topology lab is valid"), topology);
+            JsonNode status = Json.MAPPER.readTree(gafail("lab", "status", "--output", "json").out());
+            assertEquals("globalaccelerator", status.path("only").asString(), status.toString());
+            try (GlobalAcceleratorClient accelerator = GlobalAcceleratorClient.builder()
+                    .endpointOverride(URI.create(status.at("/accelerator/url").asString())).region(Region.US_WEST_2)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .httpClient(UrlConnectionHttpClient.create()).build()) {
+                accelerator.updateEndpointGroup(b -> b.endpointGroupArn(LabResources.endpointGroupArn("region-b"))
+                        .trafficDialPercentage(40f));
+                assertEquals("HEALTHY", accelerator.describeEndpointGroup(b -> b.endpointGroupArn(
+                        LabResources.endpointGroupArn("region-b"))).endpointGroup().endpointDescriptions().get(0)
+                        .healthStateAsString(), "a stand-in endpoint answers its health checks");
+            }
+            assertEquals(40, Json.MAPPER.readTree(gafail("lab", "status", "--output", "json").out())
+                    .at("/regions/1/dial").asInt(), "the dial turned");
+            CliRun.Result fail = gafail("lab", "fail", "region-a");
+            assertEquals(2, fail.code(), fail.toString());
+            assertTrue(fail.err().contains("serves Global Accelerator's control plane alone"), fail.err());
+        } finally {
+            assertEquals(0, gafail("lab", "down").code());
+        }
+        assertFalse(LabState.read(dir).orElseThrow().supervisorAlive(), "stopped");
     }
 
     @Test

@@ -63,6 +63,24 @@ public final class LabControl {
     public static List<String> start(Path dir, int instances, Path sampleApiJar, String acceleratorRegion,
                                      Optional<String> valkeyServer, Duration limit)
             throws LabException, InterruptedException {
+        return launch(dir, List.of(Integer.toString(instances), sampleApiJar.toAbsolutePath().toString(),
+                acceleratorRegion), valkeyServer, limit);
+    }
+
+    /**
+     * Starts a supervisor for Global Accelerator's control plane alone in {@code dir}
+     * ({@link LabStandIn#acceleratorOnly}), as {@link #start} does a whole lab.
+     */
+    public static List<String> startAcceleratorOnly(Path dir, String acceleratorRegion, Optional<String> emulator,
+                                                    Duration limit) throws LabException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of(Supervisor.ONLY, LabStandIn.ACCELERATOR_SERVICE, acceleratorRegion));
+        emulator.ifPresent(args::add);
+        return launch(dir, args, Optional.empty(), limit);
+    }
+
+    /** Starts a supervisor with {@code args} after the lab's folder, and waits until it is ready. */
+    private static List<String> launch(Path dir, List<String> args, Optional<String> valkeyServer, Duration limit)
+            throws LabException, InterruptedException {
         Optional<LabState> previous = read(dir);
         if (previous.isPresent() && previous.get().supervisorAlive()) {
             throw new LabException("a lab is already running in " + dir + " (supervisor pid "
@@ -78,8 +96,8 @@ public final class LabControl {
             }
             command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), Supervisor.class.getName(), dir.toString(),
-                    Integer.toString(instances), sampleApiJar.toAbsolutePath().toString(), acceleratorRegion));
+                    "-cp", System.getProperty("java.class.path"), Supervisor.class.getName(), dir.toString()));
+            command.addAll(args);
             Files.deleteIfExists(dir.resolve(LabState.FILE));
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve(SUPERVISOR_LOG).toFile())

@@ -3,10 +3,10 @@ package dev.gafail.lab;
 import com.sun.net.httpserver.HttpServer;
 import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabRegions;
+import dev.gafail.lab.edge.Edge;
 import dev.gafail.lab.fault.Fault;
 import dev.gafail.lab.postgres.LostTransaction;
 import dev.gafail.servers.os.Await;
-import dev.gafail.lab.edge.Edge;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -25,19 +25,32 @@ import java.util.OptionalLong;
 /**
  * The lab's AWS APIs, edge and health checks over a fixed picture of its two regions (region-a
  * writes and takes the traffic), with no database, cache or API process: every read gafail makes
- * gets the answer a lab would give, within a second of starting. What the launcher trains gafail's
- * start-up on (its class-data archive), so that the archive holds the classes of answered calls.
- * Changes are not answered: a dry run plans them, nothing applies them.
+ * gets the answer a lab would give, within a second of starting. Two uses:
+ * <ul>
+ * <li>what the launcher trains gafail's start-up on (its class-data archive), so that the archive holds
+ * the classes of answered calls ({@link #start});</li>
+ * <li>Global Accelerator's control plane alone, for an AWS emulator that has every other service gafail
+ * calls but not this one ({@code gafail lab up --only globalaccelerator}, {@link #acceleratorOnly}): its
+ * dials turn, and each endpoint group's one endpoint is a stand-in for the region's load balancer that
+ * answers {@code /healthz} as sample-api does.</li>
+ * </ul>
+ * Its database and services change for nobody: a dry run plans such changes, nothing applies them.
  */
-public final class LabStandIn implements AutoCloseable {
+public final class LabStandIn implements Supervised {
+
+    /** The one AWS service {@code --only} serves, in the topology's spelling of it. */
+    public static final String ACCELERATOR_SERVICE = "globalaccelerator";
 
     private final List<HttpServer> healthz = new ArrayList<>();
     private Edge edge;
     private ControlPlane controlPlane;
     private final Path topology;
+    private final Optional<String> emulator;
 
-    private LabStandIn(Path dir) throws IOException {
-        topology = dir.resolve("gafail.yaml");
+    private LabStandIn(Path dir, boolean acceleratorOnly, String acceleratorRegion, Optional<String> emulator)
+            throws IOException {
+        topology = dir.resolve(Lab.TOPOLOGY);
+        this.emulator = emulator;
         try {
             Map<String, Integer> dials = new LinkedHashMap<>();
             Lab.REGIONS.forEach(region -> dials.put(region, region.equals(writer()) ? 100 : 0));
@@ -45,11 +58,17 @@ public final class LabStandIn implements AutoCloseable {
             for (String region : Lab.REGIONS) {
                 edge.endpoints(region, List.of(healthz(region)));
             }
-            controlPlane = new ControlPlane(new Picture(), dir, Lab.REGIONS.stream().map(Lab::awsRegion).toList(),
-                    LabConfig.DEFAULT_ACCELERATOR_REGION, LabConfig.DEFAULT_EXPERIMENT_DURATION);
+            List<String> awsRegions = Lab.REGIONS.stream().map(Lab::awsRegion).toList();
+            controlPlane = acceleratorOnly
+                    ? ControlPlane.acceleratorOnly(new Picture(), dir, awsRegions, acceleratorRegion,
+                            LabConfig.DEFAULT_EXPERIMENT_DURATION)
+                    : new ControlPlane(new Picture(), dir, awsRegions, acceleratorRegion,
+                            LabConfig.DEFAULT_EXPERIMENT_DURATION);
             awaitHealthy();
-            // no state section: the stand-in runs no S3, so gafail keeps what it trains on in its local folder
-            Files.writeString(topology, TopologyFile.text(edge, controlPlane, Optional.empty(), 1, 1));
+            // No state section: the stand-in runs no S3, so gafail keeps its state in its local folder. Beside an
+            // emulator, the services' sizes are what infra/emulator/seed creates there (2 active, 1 warm).
+            Files.writeString(topology, acceleratorOnly ? TopologyFile.acceleratorOnly(edge, controlPlane, emulator, 2, 1)
+                    : TopologyFile.text(edge, controlPlane, Optional.empty(), 1, 1));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -67,9 +86,55 @@ public final class LabStandIn implements AutoCloseable {
         }
     }
 
-    /** Starts it, writing its topology and request log into {@code dir}; close it to stop everything. */
+    /** Starts it with every AWS API, writing its topology and request log into {@code dir}; close it to stop everything. */
     public static LabStandIn start(Path dir) throws IOException {
-        return new LabStandIn(dir);
+        return new LabStandIn(dir, false, LabConfig.DEFAULT_ACCELERATOR_REGION, Optional.empty());
+    }
+
+    /**
+     * Starts Global Accelerator's control plane alone in {@code acceleratorRegion}, writing into {@code dir}
+     * a topology that sends every other AWS call to {@code emulator} (else where the SDK's settings say).
+     */
+    public static LabStandIn acceleratorOnly(Path dir, String acceleratorRegion, Optional<String> emulator)
+            throws IOException {
+        return new LabStandIn(dir, true, acceleratorRegion, emulator);
+    }
+
+    /**
+     * What {@code lab status} shows of Global Accelerator's control plane alone.
+     *
+     * @param only     the one service it serves
+     * @param emulator where the topology sends every other AWS call; empty: the SDK's own settings
+     * @param regions  each endpoint group: its dial, and its endpoint's health URL
+     */
+    public record AcceleratorOnlyStatus(String only, String topology, String edge, String emulator,
+                                        Lab.AcceleratorStatus accelerator, List<EndpointGroup> regions) {
+    }
+
+    public record EndpointGroup(String region, String awsRegion, int dial, String healthz) {
+    }
+
+    public AcceleratorOnlyStatus status() {
+        return new AcceleratorOnlyStatus(ACCELERATOR_SERVICE, topology.toString(), "http://127.0.0.1:" + edge.port(),
+                emulator.orElse(""), new Lab.AcceleratorStatus(controlPlane.acceleratorRegion(), "up",
+                "http://127.0.0.1:" + controlPlane.acceleratorPort()),
+                Lab.REGIONS.stream().map(region -> new EndpointGroup(region, Lab.awsRegion(region), edge.dial(region),
+                        "http://127.0.0.1:" + edge.regionPort(region) + "/healthz")).toList());
+    }
+
+    @Override
+    public Object operate(String operation, Map<String, String> query) {
+        if (operation.equals("status")) {
+            return status();
+        }
+        throw new IllegalArgumentException("this lab serves Global Accelerator's control plane alone (lab up --only "
+                + ACCELERATOR_SERVICE + "), which has no `lab " + operation + "`; `gafail lab down`, then `gafail lab"
+                + " up` for a whole lab");
+    }
+
+    @Override
+    public List<Long> pids() {
+        return List.of();
     }
 
     /** Its {@code gafail.yaml}. */
@@ -135,7 +200,7 @@ public final class LabStandIn implements AutoCloseable {
 
         @Override
         public void dial(String region, int dial) {
-            throw new UnsupportedOperationException("the stand-in answers reads only");
+            edge.dial(region, dial);
         }
 
         @Override

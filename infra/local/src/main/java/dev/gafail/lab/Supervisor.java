@@ -2,7 +2,6 @@ package dev.gafail.lab;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.gafail.lab.net.Outage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -10,10 +9,10 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
@@ -24,27 +23,36 @@ import java.util.concurrent.Executors;
  */
 public final class Supervisor {
 
-    private final Lab lab;
+    /** The argument that starts Global Accelerator's control plane alone ({@link LabStandIn#acceleratorOnly}). */
+    static final String ONLY = "--only";
+
+    private final Supervised lab;
     private final Path dir;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile int controlPort;
 
-    private Supervisor(Lab lab, Path dir) {
+    private Supervisor(Supervised lab, Path dir) {
         this.lab = lab;
         this.dir = dir;
     }
 
-    /** {@code DIR INSTANCES SAMPLE_API_JAR ACCELERATOR_REGION} */
+    /**
+     * {@code DIR INSTANCES SAMPLE_API_JAR ACCELERATOR_REGION} for a whole lab, or
+     * {@code DIR --only globalaccelerator ACCELERATOR_REGION [EMULATOR_URL]} for Global Accelerator's control plane alone.
+     */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]).toAbsolutePath();
-        LabConfig config = LabConfig.defaults(dir, Integer.parseInt(args[1]), Path.of(args[2]))
-                .withAcceleratorRegion(args[3]);
         long pid = ProcessHandle.current().pid();
         new LabState(LabState.STARTING, pid, 0, "", List.of()).write(dir);
-        Lab lab;
+        Supervised lab;
         try {
-            lab = Lab.up(config);
-        } catch (LabException e) {
+            if (args[1].equals(ONLY)) {
+                lab = LabStandIn.acceleratorOnly(dir, args[3], args.length > 4 ? Optional.of(args[4]) : Optional.empty());
+            } else {
+                lab = new LabOperations(Lab.up(LabConfig.defaults(dir, Integer.parseInt(args[1]), Path.of(args[2]))
+                        .withAcceleratorRegion(args[3])));
+            }
+        } catch (LabException | IOException e) {
             new LabState(LabState.FAILED, pid, 0, e.getMessage(), List.of()).write(dir);
             System.err.println("gafail lab: " + e.getMessage());
             System.exit(1);
@@ -74,7 +82,7 @@ public final class Supervisor {
         int status = 200;
         Object body;
         try {
-            body = operate(operation, query);
+            body = operation.equals("down") ? Map.of("stopping", true) : lab.operate(operation, query);
             publish();
         } catch (IllegalArgumentException e) {
             status = 400;
@@ -92,73 +100,6 @@ public final class Supervisor {
         if (operation.equals("down")) {
             stop();
         }
-    }
-
-    private Object operate(String operation, Map<String, String> query) throws Exception {
-        return switch (operation) {
-            case "status" -> lab.status();
-            case "fail" -> {
-                Outage mode = Outage.of(query.getOrDefault("mode", Outage.HANG.label()));
-                if (accelerator(query)) {
-                    lab.failAccelerator(mode);
-                } else {
-                    lab.fail(region(query), mode);
-                }
-                yield lab.status();
-            }
-            case "stall" -> {
-                lab.stall(region(query));
-                yield lab.status();
-            }
-            case "degrade" -> {
-                lab.degrade(region(query), Duration.ofMillis(Long.parseLong(required(query, "latencyMs"))));
-                yield lab.status();
-            }
-            case "heal" -> {
-                if (accelerator(query)) {
-                    lab.healAccelerator();
-                } else {
-                    lab.heal(region(query));
-                }
-                yield lab.status();
-            }
-            case "scale" -> {
-                lab.scale(region(query), Integer.parseInt(required(query, "count")));
-                yield lab.status();
-            }
-            case "dial" -> {
-                lab.dial(region(query), Integer.parseInt(required(query, "dial")));
-                yield lab.status();
-            }
-            case "switchover" -> {
-                lab.switchover(region(query));
-                yield lab.status();
-            }
-            case "failover" -> Map.of("lost", lab.failover(region(query)));
-            case "down" -> Map.of("stopping", true);
-            default -> throw new IllegalArgumentException("no lab operation " + operation);
-        };
-    }
-
-    private static String region(Map<String, String> query) {
-        String region = required(query, "region");
-        if (!Lab.REGIONS.contains(region)) {
-            throw new IllegalArgumentException("no region " + region + "; the lab's regions are " + Lab.REGIONS);
-        }
-        return region;
-    }
-
-    /** Whether {@code fail} or {@code heal} is meant for Global Accelerator's control plane alone. */
-    private static boolean accelerator(Map<String, String> query) {
-        return Lab.ACCELERATOR.equals(query.get("region"));
-    }
-
-    private static String required(Map<String, String> query, String name) {
-        String value = query.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("missing " + name);
-        }
-        return value;
     }
 
     private static Map<String, String> query(String raw) {

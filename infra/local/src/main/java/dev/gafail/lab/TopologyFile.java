@@ -26,57 +26,31 @@ public final class TopologyFile {
      *           gafail's local folder)
      */
     static String text(Edge edge, ControlPlane controlPlane, Optional<String> s3, int active, int warm) {
-        Map<String, Integer> regionPorts = new LinkedHashMap<>();
-        Map<String, Integer> apiPorts = new LinkedHashMap<>();
-        for (String region : Lab.REGIONS) {
-            regionPorts.put(region, edge.regionPort(region));
-            apiPorts.put(Lab.awsRegion(region), controlPlane.port(Lab.awsRegion(region)));
-        }
-        return text(edge.port(), controlPlane.port(), apiPorts, controlPlane.acceleratorRegion(),
-                controlPlane.acceleratorPort(), s3, regionPorts, active, warm);
-    }
-
-    /**
-     * @param apiPorts          the port of each AWS region's APIs alone
-     * @param acceleratorRegion the AWS region that hosts Global Accelerator's control plane, on {@code acceleratorPort}
-     */
-    private static String text(int edgePort, int controlPlanePort, Map<String, Integer> apiPorts, String acceleratorRegion,
-                       int acceleratorPort, Optional<String> s3, Map<String, Integer> regionPorts, int active, int warm) {
-        StringBuilder yaml = new StringBuilder("""
-                # Written by `gafail lab up`: the lab's two regions on this machine.
-                apiVersion: gafail.dev/v1
-                kind: Topology
-                metadata: {name: lab}
-                endpoint: http://127.0.0.1:%d
-                accelerator: {arn: "%s", controlPlaneRegion: %s}
-                globalDatabase: lab-global
-                alarms: [lab-5xx]
+        StringBuilder yaml = new StringBuilder("# Written by `gafail lab up`: the lab's two regions on this machine.\n");
+        yaml.append(header(edge, controlPlane)).append("""
                 # the lab's control plane answers the AWS APIs gafail calls (it does not check signatures):
                 # each AWS region on a port of its own, Global Accelerator's control plane on one more (in
                 # its region), any other region on the default's
                 endpoints:
                   default: "http://127.0.0.1:%d"
                   globalaccelerator: "http://127.0.0.1:%d"
-                %s%s# the lab's edge and database settle in seconds: shorter holds and probes than at AWS
+                """.formatted(controlPlane.port(), controlPlane.acceleratorPort()));
+        for (String region : Lab.REGIONS) {
+            yaml.append("  ").append(Lab.awsRegion(region)).append(": \"http://127.0.0.1:")
+                    .append(controlPlane.port(Lab.awsRegion(region))).append("\"\n");
+        }
+        s3.ifPresent(url -> yaml.append("  s3: \"").append(url).append("\"\n"));
+        yaml.append("""
+                # the lab's edge and database settle in seconds: shorter holds and probes than at AWS
                 parameters: {holdFor: 5s, probeInterval: 500ms}
-                """.formatted(edgePort, LabResources.ACCELERATOR, acceleratorRegion, controlPlanePort, acceleratorPort,
-                regional(apiPorts), s3.map(url -> "  s3: \"" + url + "\"\n").orElse("")));
+                """);
         s3.ifPresent(url -> yaml.append("""
                 # the team's lock, journals and audit trail: in the lab's S3 (Adobe S3Mock, above), in a third
                 # AWS region, neither region's, so that they outlive the loss of either; each audit record is
                 # retained a day under Object Lock (S3Mock reports the lock, but does not enforce it)
                 state: {s3: {bucket: %s, prefix: %s, region: %s, audit: {retentionDays: 1}}}
                 """.formatted(LabResources.STATE_BUCKET, LabResources.STATE_PREFIX, LabResources.STATE_REGION)));
-        yaml.append("""
-                # the team's targets, for drills' verdicts: the seed's k6 profile (failed < 2%%, p95 < 1200 ms,
-                # p99 < 2500 ms), over 30 s windows of at least 50 requests, wide enough for a shared 2-core machine;
-                # the RPO an unplanned failover may lose (Aurora global database's typical, under a second; a
-                # planned failover is held to none)
-                slo:
-                  default: {availability: 98, p95: 1200ms, p99: 2500ms, errorRate: 2, window: 30s, minSamples: 50}
-                recovery: {rto: 2m, rpo: 1s, owner: lab}
-                """);
-        yaml.append("""
+        yaml.append(targets()).append("""
                 # who is told what executions do: the lab's SNS, one topic per region, published to through the
                 # region the execution moves to first; it keeps what it receives (sns-messages.jsonl, lab status)
                 notifications:
@@ -84,30 +58,85 @@ public final class TopologyFile {
                     sns: {topics: {%s}}
                 """.formatted(String.join(", ", Lab.REGIONS.stream()
                 .map(r -> r + ": \"" + LabResources.topicArn(r) + "\"").toList())));
-        yaml.append("regions:\n");
-        regionPorts.forEach((region, port) -> yaml.append("""
-                  %s:
-                    awsRegion: %s
-                    endpointGroupArn: "%s"
-                    dbClusterArn: "%s"
-                    ecs: {cluster: lab, service: api, activeCount: %d, warmCount: %d}
-                    healthz: http://127.0.0.1:%d/healthz
-                    # the FIS experiment templates in this region's FIS (peer-loss loses the other region)
-                    experiments: {%s}
-                """.formatted(region, LabResources.AWS_REGIONS.get(region), LabResources.endpointGroupArn(region),
-                LabResources.clusterArn(region), active, warm, port, experiments(region))));
+        return yaml.append(regions(edge, active, warm, true)).toString();
+    }
+
+    /**
+     * The topology of Global Accelerator's control plane alone ({@code gafail lab up --only globalaccelerator}):
+     * the accelerator's calls go to the lab; every other AWS call to {@code emulator} (the topology's
+     * {@code endpoints.default}), or, without one, where the SDK's own settings send it
+     * ({@code AWS_ENDPOINT_URL}, the profile). The emulator is to hold the resources named here: the lab's
+     * global cluster and clusters, ECS cluster and services, and alarm, in the lab's account.
+     */
+    static String acceleratorOnly(Edge edge, ControlPlane controlPlane, Optional<String> emulator, int active,
+                                  int warm) {
+        StringBuilder yaml = new StringBuilder("""
+                # Written by `gafail lab up --only globalaccelerator`: Global Accelerator's control plane on this
+                # machine, for an AWS emulator that has every other service gafail calls but not this one.
+                """);
+        yaml.append(header(edge, controlPlane)).append("""
+                # Global Accelerator's calls go to the lab (in its region); every other service's to %s
+                endpoints:
+                %s  globalaccelerator: "http://127.0.0.1:%d"
+                parameters: {holdFor: 5s, probeInterval: 500ms}
+                """.formatted(emulator.map(url -> "the emulator").orElse("where AWS_ENDPOINT_URL or the profile says"),
+                emulator.map(url -> "  default: \"" + url + "\"\n").orElse(""), controlPlane.acceleratorPort()));
+        return yaml.append(targets()).append(regions(edge, active, warm, false)).toString();
+    }
+
+    private static String header(Edge edge, ControlPlane controlPlane) {
+        return """
+                apiVersion: gafail.dev/v1
+                kind: Topology
+                metadata: {name: lab}
+                endpoint: http://127.0.0.1:%d
+                accelerator: {arn: "%s", controlPlaneRegion: %s}
+                globalDatabase: %s
+                alarms: [lab-5xx]
+                """.formatted(edge.port(), LabResources.ACCELERATOR, controlPlane.acceleratorRegion(),
+                LabResources.GLOBAL_DATABASE);
+    }
+
+    private static String targets() {
+        return """
+                # the team's targets, for drills' verdicts: the seed's k6 profile (failed < 2%, p95 < 1200 ms,
+                # p99 < 2500 ms), over 30 s windows of at least 50 requests, wide enough for a shared 2-core machine;
+                # the RPO an unplanned failover may lose (Aurora global database's typical, under a second; a
+                # planned failover is held to none)
+                slo:
+                  default: {availability: 98, p95: 1200ms, p99: 2500ms, errorRate: 2, window: 30s, minSamples: 50}
+                recovery: {rto: 2m, rpo: 1s, owner: lab}
+                """;
+    }
+
+    /** Each region: its endpoint group, cluster, ECS service, load balancer and, with {@code experiments}, FIS templates. */
+    private static String regions(Edge edge, int active, int warm, boolean experiments) {
+        Map<String, Integer> regionPorts = new LinkedHashMap<>();
+        Lab.REGIONS.forEach(region -> regionPorts.put(region, edge.regionPort(region)));
+        StringBuilder yaml = new StringBuilder("regions:\n");
+        regionPorts.forEach((region, port) -> {
+            yaml.append("""
+                      %s:
+                        awsRegion: %s
+                        endpointGroupArn: "%s"
+                        dbClusterArn: "%s"
+                        ecs: {cluster: %s, service: %s, activeCount: %d, warmCount: %d}
+                        healthz: http://127.0.0.1:%d/healthz
+                    """.formatted(region, LabResources.AWS_REGIONS.get(region), LabResources.endpointGroupArn(region),
+                    LabResources.clusterArn(region), LabResources.ECS_CLUSTER, LabResources.ECS_SERVICE, active, warm,
+                    port));
+            if (experiments) {
+                yaml.append("""
+                            # the FIS experiment templates in this region's FIS (peer-loss loses the other region)
+                            experiments: {%s}
+                        """.formatted(experiments(region)));
+            }
+        });
         return yaml.toString();
     }
 
     private static String experiments(String region) {
         return String.join(", ", LabResources.SCENARIOS.stream()
                 .map(scenario -> scenario + ": " + LabResources.experimentTemplateId(region, scenario)).toList());
-    }
-
-    private static String regional(Map<String, Integer> apiPorts) {
-        StringBuilder lines = new StringBuilder();
-        apiPorts.forEach((awsRegion, port) -> lines.append("  ").append(awsRegion).append(": \"http://127.0.0.1:")
-                .append(port).append("\"\n"));
-        return lines.toString();
     }
 }

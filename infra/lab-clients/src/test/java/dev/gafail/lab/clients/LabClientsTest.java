@@ -40,7 +40,7 @@ class LabClientsTest {
 
     @BeforeAll
     static void up() throws Exception {
-        repository = repository();
+        repository = Repository.root();
         Path sampleApi = repository.resolve("sample-api/target/sample-api.jar");
         assertTrue(Files.isRegularFile(sampleApi), sampleApi + " is not built: mvn -pl sample-api,cli -am package"
                 + " -DskipTests");
@@ -140,15 +140,5 @@ class LabClientsTest {
     private static String version(Path aws) throws Exception {
         Child.Result result = Child.run(List.of(aws.toString(), "--version"), dir, "");
         return (result.out() + result.err()).strip();
-    }
-
-    /** The repository's root (the folder with the launcher), found from the module's folder. */
-    private static Path repository() {
-        for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
-            if (Files.exists(at.resolve("gafail")) && Files.isDirectory(at.resolve("runbooks"))) {
-                return at;
-            }
-        }
-        throw new IllegalStateException("cannot find the repository root from " + Path.of("").toAbsolutePath());
     }
 }

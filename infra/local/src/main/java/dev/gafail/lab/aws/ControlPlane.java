@@ -79,6 +79,22 @@ public final class ControlPlane implements AutoCloseable {
      */
     public ControlPlane(LabRegions lab, Path dir, Collection<String> awsRegions, String acceleratorRegion,
                         Duration experimentDuration) throws IOException {
+        this(lab, dir, awsRegions, acceleratorRegion, experimentDuration, false);
+    }
+
+    /**
+     * Global Accelerator's control plane alone, on its port in {@code acceleratorRegion} and on the port
+     * that answers every region: what an AWS emulator lacks ({@code gafail lab up --only globalaccelerator}).
+     * No region's other APIs answer.
+     */
+    public static ControlPlane acceleratorOnly(LabRegions lab, Path dir, Collection<String> awsRegions,
+                                                String acceleratorRegion, Duration experimentDuration)
+            throws IOException {
+        return new ControlPlane(lab, dir, awsRegions, acceleratorRegion, experimentDuration, true);
+    }
+
+    private ControlPlane(LabRegions lab, Path dir, Collection<String> awsRegions, String acceleratorRegion,
+                         Duration experimentDuration, boolean acceleratorOnly) throws IOException {
         if (!awsRegions.contains(acceleratorRegion)) {
             throw new IllegalArgumentException("Global Accelerator's control plane cannot live in " + acceleratorRegion
                     + ", not one of the lab's AWS regions " + awsRegions);
@@ -90,12 +106,12 @@ public final class ControlPlane implements AutoCloseable {
         try {
             this.sns = new LabSns(lab, dir.resolve(SNS_MESSAGES));
             AwsService globalAccelerator = new LabGlobalAccelerator(lab);
-            List<AwsService> inRegions = List.of(new LabRds(lab), new LabEcs(lab), new LabCloudWatch(lab), new LabSts(),
-                    fis, sns);
+            List<AwsService> inRegions = acceleratorOnly ? List.of() : List.of(new LabRds(lab), new LabEcs(lab),
+                    new LabCloudWatch(lab), new LabSts(), fis, sns);
             shared = listen(new AwsEndpoint(Stream.concat(inRegions.stream(), Stream.of(globalAccelerator)).toList())
                     .recording(this::log));
             AwsEndpoint regionalApis = new AwsEndpoint(inRegions).recording(this::log);
-            for (String awsRegion : awsRegions) {
+            for (String awsRegion : acceleratorOnly ? List.<String>of() : awsRegions) {
                 regional.put(awsRegion, front("aws-" + awsRegion, regionalApis.onlyFor(awsRegion)));
             }
             accelerator = front("aws-globalaccelerator", new AwsEndpoint(List.of(globalAccelerator))
@@ -202,7 +218,8 @@ public final class ControlPlane implements AutoCloseable {
 
     /** Global Accelerator's control plane is down when it failed on its own, or with the region that hosts it. */
     private void settleAccelerator() throws IOException {
-        Optional<Outage> down = acceleratorAlone.or(() -> outage(acceleratorRegion));
+        Optional<Outage> down = acceleratorAlone.or(() -> regional.containsKey(acceleratorRegion)
+                ? outage(acceleratorRegion) : Optional.empty());
         if (down.isPresent()) {
             accelerator.proxy().fail(down.get());
         } else {

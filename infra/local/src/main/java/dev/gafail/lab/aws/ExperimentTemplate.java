@@ -41,7 +41,7 @@ record ExperimentTemplate(String id, String awsRegion, String scenario, String r
         String lasting = duration.toString();
         ObjectNode tasks = targets("Tasks", JsonNodeFactory.instance.objectNode().put("resourceType", "aws:ecs:task")
                 .put("selectionMode", "ALL"));
-        ((ObjectNode) tasks.path("Tasks")).putObject("parameters").put("cluster", "lab").put("service", "api");
+        ((ObjectNode) tasks.path("Tasks")).putObject("parameters").put("cluster", LabResources.ECS_CLUSTER).put("service", LabResources.ECS_SERVICE);
         ObjectNode cluster = JsonNodeFactory.instance.objectNode().put("resourceType", "aws:rds:cluster")
                 .put("selectionMode", "ALL");
         cluster.putArray("resourceArns").add(LabResources.clusterArn(home));

@@ -53,9 +53,9 @@ final class LabEcs implements AwsService {
                 .map(Edge.RegionView::healthyEndpoints).orElse(0);
         Thread busy = scaling.get(region);
         boolean rolling = busy != null && busy.isAlive() || running != want;
-        ObjectNode service = JsonNodeFactory.instance.objectNode().put("serviceName", "api")
+        ObjectNode service = JsonNodeFactory.instance.objectNode().put("serviceName", LabResources.ECS_SERVICE)
                 .put("clusterArn", "arn:aws:ecs:" + LabResources.AWS_REGIONS.get(region) + ":" + LabResources.ACCOUNT
-                        + ":cluster/lab")
+                        + ":cluster/" + LabResources.ECS_CLUSTER)
                 .put("status", "ACTIVE").put("desiredCount", want).put("runningCount", running)
                 .put("pendingCount", Math.max(0, want - running));
         service.putArray("deployments").addObject().put("id", "ecs-svc/lab-" + region).put("status", "PRIMARY")
@@ -70,7 +70,7 @@ final class LabEcs implements AwsService {
         ArrayNode services = reply.putArray("services");
         ArrayNode failures = reply.putArray("failures");
         for (JsonNode name : request.path("services")) {
-            if (name.asString().equals("api") || name.asString().endsWith("/api")) {
+            if (name.asString().equals(LabResources.ECS_SERVICE) || name.asString().endsWith("/" + LabResources.ECS_SERVICE)) {
                 services.add(service(region));
             } else {
                 failures.addObject().put("arn", name.asString()).put("reason", "MISSING");

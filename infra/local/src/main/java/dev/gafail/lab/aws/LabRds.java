@@ -19,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class LabRds implements AwsService {
 
-    private static final String GLOBAL_CLUSTER = "lab-global";
+    private static final String GLOBAL_CLUSTER = LabResources.GLOBAL_DATABASE;
 
     /** A writer change in flight, as Aurora's FailoverState shows it. */
     private record Transition(String status, String from, String to, boolean dataLoss) {

@@ -12,6 +12,10 @@ public final class LabResources {
 
     public static final String ACCOUNT = "000000000000";
     public static final String ACCELERATOR = "arn:aws:globalaccelerator::" + ACCOUNT + ":accelerator/gafail-lab";
+    /** The Aurora global database's identifier, its clusters' ECS cluster and service names (the same in both regions). */
+    public static final String GLOBAL_DATABASE = "lab-global";
+    public static final String ECS_CLUSTER = "lab";
+    public static final String ECS_SERVICE = "api";
     public static final Map<String, String> AWS_REGIONS = Map.of("region-a", "us-east-1", "region-b", "us-west-2");
     /**
      * The bucket of the team's state (lock, journals, audit trail), its key prefix, and its AWS region:
