@@ -1,12 +1,14 @@
 package dev.gafail.actions;
 
 import dev.gafail.engine.Change;
+import dev.gafail.engine.Json;
 import dev.gafail.engine.StepContext;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.engine.StepSpan;
 import dev.gafail.lab.load.ClientLoad;
 import dev.gafail.lab.load.Sample;
 import dev.gafail.yaml.Durations;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,10 +61,15 @@ public final class LoadStop extends TargetedAction<LoadStop.Params, LoadStop.Out
      *                   absent without {@code lossAt}
      * @param steps      for each main step that ran while the load ran, in the order they started
      * @param timeline   what users saw interval by interval, from the load's start (empty intervals left out)
+     * @param samples    the file beside the journal that holds every request of the load, a JSON line each
+     *                   ({@link #SAMPLES}, for the report); null when it could not be kept
      */
     public record Outputs(LoadFigures total, int writes, int lost, int unreadable, List<String> lostWrites,
-                          Long rpoMs, List<StepLoad> steps, List<Interval> timeline, long seconds) {
+                          Long rpoMs, List<StepLoad> steps, List<Interval> timeline, long seconds, String samples) {
     }
+
+    /** The name of a load's raw samples beside the journal: {@code load.samples.jsonl} for the load named load. */
+    public static final String SAMPLES = "%s.samples.jsonl";
 
     public LoadStop(Supplier<Target> target) {
         super("load.stop", Params.class, Outputs.class, false, List.of(), """
@@ -102,12 +109,38 @@ public final class LoadStop extends TargetedAction<LoadStop.Params, LoadStop.Out
         Outputs outputs = new Outputs(LoadFigures.of(samples), readBack.checked(), readBack.lost().size(),
                 readBack.unreadable().size(), readBack.lost().stream().map(ClientLoad.Write::id).toList(),
                 rpoMillis(params.lossAt(), readBack.lost()), steps, timeline(load.started(), end, samples),
-                Duration.between(load.started(), end).toSeconds());
+                Duration.between(load.started(), end).toSeconds(), keep(context, params.name(), samples));
         context.notice("load '" + params.name() + "' stopped after " + Durations.human(Duration.between(load.started(),
                 end)) + ": " + outputs.total().requests() + " requests, " + outputs.total().failed() + " failed; "
                 + readBack.checked() + " acknowledged writes read back, " + readBack.lost().size() + " lost"
                 + (readBack.unreadable().isEmpty() ? "" : ", " + readBack.unreadable().size() + " unreadable"));
         return outputs;
+    }
+
+    /**
+     * Keeps every request of the load beside the journal, a JSON line each (when it began, its latency, a
+     * read or a write, the status, 0 when no answer came, and the region that answered); the file's name, or
+     * null when it could not be kept: the drill's figures stand without it, and the step says so.
+     */
+    private static String keep(StepContext context, String load, List<Sample> samples) {
+        StringBuilder lines = new StringBuilder();
+        for (Sample s : samples) {
+            lines.append(Json.MAPPER.writeValueAsString(new RawSample(s.at(), s.latency().toMillis(), s.write(),
+                    s.status(), s.region()))).append('\n');
+        }
+        String name = SAMPLES.formatted(load);
+        try {
+            context.keep(name, lines.toString().getBytes(StandardCharsets.UTF_8));
+            return name;
+        } catch (RuntimeException e) {
+            context.notice("load '" + load + "': its raw samples could not be kept beside the journal ("
+                    + e.getMessage() + "); the report has its figures without them");
+            return null;
+        }
+    }
+
+    /** One request of a load as its raw samples file holds it. */
+    record RawSample(Instant at, long latencyMs, boolean write, int status, String region) {
     }
 
     /** The samples by interval of whole seconds from {@code start}, as many as {@link #INTERVALS} at most. */

@@ -47,10 +47,23 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params, Traf
         }
     }
 
-    /** @param dials every region's dial at the end; @param seconds how long the shift took */
-    public record Outputs(String to, Map<String, Integer> dials, long seconds) {
+    /**
+     * @param dials   every region's dial at the end
+     * @param seconds how long the shift took
+     * @param stages  each stage as this run reached it: when, and every region's dial then (a report's chart)
+     */
+    public record Outputs(String to, Map<String, Integer> dials, long seconds, List<Stage> stages) {
 
         public Outputs {
+            dials = Collections.unmodifiableMap(new LinkedHashMap<>(dials));
+            stages = List.copyOf(stages);
+        }
+    }
+
+    /** A stage reached at {@code at}, every region's dial then. */
+    public record Stage(int percent, Instant at, Map<String, Integer> dials) {
+
+        public Stage {
             dials = Collections.unmodifiableMap(new LinkedHashMap<>(dials));
         }
     }
@@ -117,17 +130,21 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params, Traf
         List<CheckAction.Bound<?>> abortIf = checks.bind("abortIf", params.checks());
         Instant start = context.clock().instant();
         List<Integer> stages = params.steps();
+        List<Stage> reached = new ArrayList<>();
         for (int i = 0; i < stages.size(); i++) {
             Map<String, Integer> wanted = stage(target, to, stages.get(i));
-            if (!reached(Dials.read(target), wanted)) {
+            Map<String, Integer> now = Dials.read(target);
+            if (!reached(now, wanted)) {
                 Dials.turn(target, context, wanted);
+                now = wanted;
             }
+            reached.add(new Stage(stages.get(i), context.clock().instant(), now));
             if (i < stages.size() - 1) {
                 hold(params, abortIf, target, context, stages.get(i));
             }
         }
         long seconds = Duration.between(start, context.clock().instant()).toSeconds();
-        return new Outputs(to.name(), Dials.read(target), seconds);
+        return new Outputs(to.name(), Dials.read(target), seconds, reached);
     }
 
     private static void hold(Params params, List<CheckAction.Bound<?>> abortIf, Target target, StepContext context,

@@ -229,7 +229,7 @@ public final class S3State implements StateBackend {
     }
 
     @Override
-    public String putReport(String id, String name, byte[] content) {
+    public String keep(String id, String name, byte[] content) {
         String key = executionKey(id, name);
         objects.put(key, content);
         return objects.url(key);
@@ -251,7 +251,12 @@ public final class S3State implements StateBackend {
     }
 
     private Optional<String> copy(String id, String name) {
-        return objects.get(executionKey(id, name)).map(f -> new String(f.bytes(), StandardCharsets.UTF_8));
+        return kept(id, name).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Optional<byte[]> kept(String id, String name) {
+        return objects.get(executionKey(id, name)).map(S3Objects.Found::bytes);
     }
 
     /** Takes the lock, or stops with one line when the bucket does not answer: nothing has been changed yet. */

@@ -40,7 +40,7 @@ final class ReportCommand implements Callable<Integer> {
                 .filter(f -> f.name().equalsIgnoreCase(asked)).findFirst()
                 .orElseThrow(() -> new GafailException(ExitCode.USAGE, "--format " + format + ": one of html, md, json"));
         ExecutionStore store = gafail.session().store();
-        String report = chosen.render(store.load(store.resolve(id), gafail.context().clock()));
+        String report = chosen.render(store.load(store.resolve(id), gafail.context().clock()), store.backend());
         if (out == null) {
             gafail.context().out().print(report);
             gafail.context().out().flush();

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * What a report's chart draws, read from an execution's journal alone (so any machine that shares the state
  * can draw it again): what users saw interval by interval ({@code load.stop}'s timeline), the main steps as
- * phases, each fault's window, the writer's moves, the dials as the traffic steps left them, and the alarm
+ * phases, each fault's window, the writer's moves, the dials at each stage of the traffic steps, and the alarm
  * states the checks read.
  */
 record ReportTimeline(Instant start, Instant end, List<Map<String, Object>> users, List<Span> phases,
@@ -78,10 +78,14 @@ record ReportTimeline(Instant start, Instant end, List<Map<String, Object>> user
                 case "aurora.switchover", "aurora.failover" -> writer.add(new Mark(instant(outputs.get("decidedAt"),
                         e.time()), "writer → " + outputs.get("to")));
                 case "traffic.shift" -> {
-                    if (outputs.get("dials") instanceof Map<?, ?> set) {
-                        set.forEach((region, dial) -> dials.add(new Dial(e.time(), String.valueOf(region),
-                                ((Number) dial).intValue())));
+                    if (outputs.get("stages") instanceof List<?> stages) {
+                        for (Object stage : stages) {
+                            if (stage instanceof Map<?, ?> reached) {
+                                dials(dials, instant(reached.get("at"), e.time()), reached.get("dials"));
+                            }
+                        }
                     }
+                    dials(dials, e.time(), outputs.get("dials"));
                 }
                 case "traffic.set" -> dials.add(new Dial(e.time(), String.valueOf(outputs.get("region")),
                         ((Number) outputs.get("dial")).intValue()));
@@ -102,6 +106,13 @@ record ReportTimeline(Instant start, Instant end, List<Map<String, Object>> user
             faults.add(new Span(faultNames.get(i), faultStarts.get(i), end, "running at the end"));
         }
         return new ReportTimeline(start, end, users, phases, faults, writer, dials, alarms);
+    }
+
+    /** Each region's dial of {@code set} (a map of region to dial) from {@code at} on. */
+    private static void dials(List<Dial> dials, Instant at, Object set) {
+        if (set instanceof Map<?, ?> byRegion) {
+            byRegion.forEach((region, dial) -> dials.add(new Dial(at, String.valueOf(region), ((Number) dial).intValue())));
+        }
     }
 
     private static boolean ends(EventType type) {

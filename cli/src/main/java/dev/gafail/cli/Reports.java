@@ -29,8 +29,8 @@ final class Reports {
             }
             String page = null;
             for (ReportFormat format : ReportFormat.values()) {
-                String where = store.backend().putReport(id, format.file(),
-                        format.render(stored).getBytes(StandardCharsets.UTF_8));
+                String where = store.backend().keep(id, format.file(),
+                        format.render(stored, store.backend()).getBytes(StandardCharsets.UTF_8));
                 page = page == null ? where : page;
             }
             gafail.context().err().println("report: " + page + " (again: gafail report " + id + ")");

@@ -59,7 +59,10 @@ public final class ExecutionService {
         // A dry run starts nothing, so keeps nothing running: its residents stay empty.
         return dryRun("dry-run", runbook, options, console, (bus, notifier) -> engine.plan(new Execution("dry-run",
                 runbook, params, options.topology(), options.operator(), options.stop(), bus, new ExecutionState(),
-                deadline(runbook, options, clock.instant()), Approvals.alone(), notifier, new Residents())));
+                deadline(runbook, options, clock.instant()), Approvals.alone(), notifier, new Residents(),
+                (name, content) -> {
+                    throw new IllegalStateException("a dry run keeps no file: " + name);
+                })));
     }
 
     /**
@@ -260,7 +263,8 @@ public final class ExecutionService {
                                 EventBus bus, ExecutionState state, Instant from, Notifier notifier,
                                 Residents residents) {
         return new Execution(id, runbook, params, options.topology(), options.operator(), options.stop(), bus, state,
-                deadline(runbook, options, from), new KeptApprovals(backend, id, options), notifier, residents);
+                deadline(runbook, options, from), new KeptApprovals(backend, id, options), notifier, residents,
+                (name, content) -> backend.keep(id, name, content));
     }
 
     /** When an execution from {@code from} must end: its {@code --timeout}, else the runbook's; null: never. */

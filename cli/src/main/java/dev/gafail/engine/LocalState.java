@@ -127,7 +127,7 @@ public final class LocalState implements StateBackend {
     }
 
     @Override
-    public String putReport(String id, String name, byte[] content) {
+    public String keep(String id, String name, byte[] content) {
         Path file = directory(id).resolve(name);
         Path written = directory(id).resolve("." + name + ".new");
         try {
@@ -138,6 +138,18 @@ public final class LocalState implements StateBackend {
             throw new UncheckedIOException("cannot write " + file + ": " + IoErrors.reason(e), e);
         }
         return file.toString();
+    }
+
+    @Override
+    public Optional<byte[]> kept(String id, String name) {
+        Path file = directory(id).resolve(name);
+        try {
+            return Optional.of(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
+        }
     }
 
     @Override

@@ -54,10 +54,13 @@ public interface StateBackend {
     String runbookCopyName(String id);
 
     /**
-     * Keeps file {@code name} of execution {@code id}'s report beside its journal, replacing an earlier one (a
-     * resumed execution's report is written again); where it is, for messages.
+     * Keeps file {@code name} of execution {@code id} beside its journal (its report, a load's raw samples),
+     * replacing an earlier one (a resumed execution's report is written again); where it is, for messages.
      */
-    String putReport(String id, String name, byte[] content);
+    String keep(String id, String name, byte[] content);
+
+    /** File {@code name} kept beside execution {@code id}'s journal, if there is one. */
+    Optional<byte[]> kept(String id, String name);
 
     /** Who holds the lock of {@code scope} now, as its lock names them; empty when nobody does. */
     Optional<ExecutionLock.Holder> holder(String scope);

@@ -91,6 +91,14 @@ public interface StepContext {
         return List.of();
     }
 
+    /**
+     * Keeps {@code content} as file {@code name} beside the execution's journal, for its report, replacing an
+     * earlier one of that name; where it is, for messages.
+     */
+    default String keep(String name, byte[] content) {
+        throw new UnsupportedOperationException("this step runs outside an execution");
+    }
+
     /** A transient status line ("waiting 12s of 30s"); shown live on a terminal, never journalled. */
     void progress(String line);
 

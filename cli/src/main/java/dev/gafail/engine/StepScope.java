@@ -144,6 +144,11 @@ final class StepScope implements StepContext {
     }
 
     @Override
+    public String keep(String name, byte[] content) {
+        return execution.attachments().keep(name, content);
+    }
+
+    @Override
     public void notice(String line) {
         emit(EventType.NOTICE, line);
     }

@@ -188,6 +188,14 @@ class DrillLabTest {
         assertTrue(drill.err().contains("/executions/" + id + "/report.html (again: gafail report " + id + ")"),
                 "the report kept beside the journal, in the team's bucket: " + drill.err());
         assertEquals(1, rows(log, id), Files.readString(log));
+        JsonNode report = Json.MAPPER.readTree(gafail(topology).run("report", id, "--format", "json").out());
+        JsonNode users = shown(id).path("events").valueStream().filter(e -> e.path("type").asString()
+                .equals("step-succeeded") && e.path("step").asString().equals("users-end")).findFirst().orElseThrow();
+        assertEquals(users.at("/data/outputs/total/requests").asInt(), report.at("/samples/users-end").size(),
+                "every request of the users, raw, in the JSON report");
+        List<Integer> regionA = report.at("/timeline/dials").valueStream()
+                .filter(d -> d.path("region").asString().equals("region-a")).map(d -> d.path("dial").asInt()).toList();
+        assertTrue(regionA.containsAll(List.of(90, 50, 0, 100)), "region-a's dial at each stage: " + regionA);
         assertTrue(gafail(topology).run("show", id).out().contains("verdict (verdict): pass"));
         JsonNode verdict = shown(id).path("verdict");
         assertTrue(verdict.path("passed").asBoolean(), verdict.toString());

@@ -41,11 +41,21 @@ class ReportTest {
         assertEquals("2026-11-30T10:15:10Z", timeline.at("/faults/0/start").asString());
         assertEquals("2026-11-30T10:15:42Z", timeline.at("/faults/0/end").asString(), "until fis.stop ended it");
         assertEquals("writer → region-b", timeline.at("/writer/0/label").asString());
-        assertEquals(100, timeline.at("/dials/1/dial").asInt());
+        List<String> dials = new ArrayList<>();
+        timeline.path("dials").forEach(d -> {
+            if (d.path("region").asString().equals("region-a")) {
+                dials.add(d.path("at").asString().substring(14, 19) + " " + d.path("dial").asInt());
+            }
+        });
+        assertEquals(List.of("15:24 90", "15:27 50", "15:30 0", "15:30 0"), dials, "region-a's dial at each stage");
         assertEquals(List.of("degrade: its condition held (detected)", "region-b/lab-5xx OK"),
                 List.of(timeline.at("/alarms/0/label").asString(), timeline.at("/alarms/1/label").asString()));
         assertEquals(2, timeline.path("alarms").size(), "a state read again is no new mark");
         assertEquals(2, timeline.path("users").size());
+        JsonNode samples = Json.MAPPER.readTree(json.out()).at("/samples/users-end");
+        assertEquals(2, samples.size(), "every request the load sent, kept beside the journal: " + samples);
+        assertEquals(3001, samples.at("/1/latencyMs").asInt());
+        assertEquals(0, samples.at("/1/status").asInt(), "a request no answer came to");
     }
 
     @Test

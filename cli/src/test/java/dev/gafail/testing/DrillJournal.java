@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A drill's journal, as gafail writes one, in a state folder: a fault, a switch of the writer, a shift of
- * the dials, alarms read, and the users' timeline; for the reports drawn from it.
+ * the dials in stages, alarms read, and the users' timeline, with their raw samples kept beside it; for the
+ * reports drawn from it.
  */
 public final class DrillJournal {
 
@@ -30,7 +31,11 @@ public final class DrillJournal {
         lines.addAll(step("failover/switch-writer", "aurora.switchover", "10:15:20", "10:15:22", """
                 {"to": "region-b", "from": "region-a", "decidedAt": "2026-11-30T10:15:21Z"}"""));
         lines.addAll(step("failover/shift-traffic", "traffic.shift", "10:15:23", "10:15:30",
-                "{\"to\": \"region-b\", \"dials\": {\"region-a\": 0, \"region-b\": 100}, \"seconds\": 7}"));
+                """
+                {"to": "region-b", "dials": {"region-a": 0, "region-b": 100}, "seconds": 7, "stages": [
+                  {"percent": 10, "at": "2026-11-30T10:15:24Z", "dials": {"region-a": 90, "region-b": 100}},
+                  {"percent": 50, "at": "2026-11-30T10:15:27Z", "dials": {"region-a": 50, "region-b": 100}},
+                  {"percent": 100, "at": "2026-11-30T10:15:30Z", "dials": {"region-a": 0, "region-b": 100}}]}"""));
         lines.addAll(step("failover/target-alarms-ok", "cloudwatch.alarms", "10:15:31", "10:15:31",
                 "{\"alarms\": {\"region-b/lab-5xx\": \"OK\"}}"));
         lines.addAll(step("recheck", "cloudwatch.alarms", "10:15:32", "10:15:32",
@@ -41,11 +46,16 @@ public final class DrillJournal {
                   {"at": "2026-11-30T10:15:01Z", "load": {"requests": 25, "failed": 0, "errorRate": 0, "p95": 12.5,
                    "regions": {"region-a": 25}}},
                   {"at": "2026-11-30T10:15:11Z", "load": {"requests": 25, "failed": 5, "errorRate": 20, "p95": 40.1,
-                   "regions": {"region-b": 20}}}]}"""));
+                   "regions": {"region-b": 20}}}],
+                 "samples": "load.samples.jsonl"}"""));
         lines.add(event("execution-finished", "10:15:52", null, "drill </script><b>done</b>",
                 "\"data\": {\"status\": \"succeeded\", \"exitCode\": 0}"));
-        Path journal = Files.createDirectories(home.resolve("executions").resolve(ID)).resolve("journal.jsonl");
-        Files.write(journal, lines);
+        Path execution = Files.createDirectories(home.resolve("executions").resolve(ID));
+        Files.write(execution.resolve("journal.jsonl"), lines);
+        Files.writeString(execution.resolve("load.samples.jsonl"), """
+                {"at":"2026-11-30T10:15:01.020Z","latencyMs":12,"write":false,"status":200,"region":"region-a"}
+                {"at":"2026-11-30T10:15:11.500Z","latencyMs":3001,"write":true,"status":0,"region":""}
+                """);
     }
 
     private static List<String> step(String id, String action, String start, String end, String outputs) {
