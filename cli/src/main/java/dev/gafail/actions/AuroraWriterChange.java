@@ -116,7 +116,6 @@ abstract class AuroraWriterChange<P extends AuroraWriterChange.Writer>
         });
     }
 
-    /** Refuses when another transition is in flight, to a cluster other than the target. */
     /**
      * The target is a member of the global database, and no other transition is in flight. A topology whose
      * cluster the global database does not hold has drifted from RDS: the plan says so, not the apply.

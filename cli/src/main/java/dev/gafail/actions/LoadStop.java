@@ -68,8 +68,11 @@ public final class LoadStop extends TargetedAction<LoadStop.Params, LoadStop.Out
                           Long rpoMs, List<StepLoad> steps, List<Interval> timeline, long seconds, String samples) {
     }
 
-    /** The name of a load's raw samples beside the journal: {@code load.samples.jsonl} for the load named load. */
-    public static final String SAMPLES = "%s.samples.jsonl";
+    /**
+     * The name of the raw samples beside the journal, after the step that stopped the load (a child runbook's
+     * with its prefix), so that two loads stopped in one execution keep two files: {@code users-end.samples.jsonl}.
+     */
+    static final String SAMPLES = "%s.samples.jsonl";
 
     public LoadStop(Supplier<Target> target) {
         super("load.stop", Params.class, Outputs.class, false, List.of(), """
@@ -128,7 +131,7 @@ public final class LoadStop extends TargetedAction<LoadStop.Params, LoadStop.Out
             lines.append(Json.MAPPER.writeValueAsString(new RawSample(s.at(), s.latency().toMillis(), s.write(),
                     s.status(), s.region()))).append('\n');
         }
-        String name = SAMPLES.formatted(load);
+        String name = SAMPLES.formatted(context.stepId().replace('/', '.'));
         try {
             context.keep(name, lines.toString().getBytes(StandardCharsets.UTF_8));
             return name;

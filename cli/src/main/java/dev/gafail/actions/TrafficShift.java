@@ -56,7 +56,8 @@ public final class TrafficShift extends TargetedAction<TrafficShift.Params, Traf
 
         public Outputs {
             dials = Collections.unmodifiableMap(new LinkedHashMap<>(dials));
-            stages = List.copyOf(stages);
+            // an execution journalled before stages were kept has none
+            stages = stages == null ? List.of() : List.copyOf(stages);
         }
     }
 

@@ -86,6 +86,7 @@ public final class OperatorCredentials implements AwsCredentialsProvider, SdkAut
 
     private String describe(RuntimeException e) {
         String why = e instanceof AwsServiceException service && service.awsErrorDetails() != null
+                && service.awsErrorDetails().errorCode() != null
                 ? service.awsErrorDetails().errorCode() + ": " + service.awsErrorDetails().errorMessage()
                 : firstLine(e);
         String renew = found.renew() == null ? "" : "; run: " + found.renew();

@@ -86,10 +86,13 @@ final class LabClient {
         PrintWriter out = gafail.context().out();
         if (gafail.json()) {
             out.println(json.strip());
-        } else if (Json.MAPPER.readTree(json).has("only")) {
-            showAcceleratorOnly(out, Json.MAPPER.readTree(json));
+            out.flush();
+            return;
+        }
+        JsonNode status = Json.MAPPER.readTree(json);
+        if (status.has("only")) {
+            showAcceleratorOnly(out, status);
         } else {
-            JsonNode status = Json.MAPPER.readTree(json);
             out.println("edge " + status.path("edge").asString() + "   topology " + status.path("topology").asString());
             out.println("AWS APIs " + status.path("aws").asString() + " (the lab's control plane: requests must be"
                     + " SigV4-signed, with any credentials)");
@@ -129,9 +132,7 @@ final class LabClient {
         JsonNode accelerator = status.path("accelerator");
         out.println("Global Accelerator's control plane alone, " + accelerator.path("controlPlane").asString() + " in "
                 + accelerator.path("region").asString() + " " + accelerator.path("url").asString());
-        String emulator = status.path("emulator").asString();
-        out.println("every other AWS API: " + (emulator.isEmpty() ? "where AWS_ENDPOINT_URL or the AWS profile says"
-                : "the emulator at " + emulator));
+        out.println("every other AWS API: the emulator at " + status.path("emulator").asString());
         out.println("edge " + status.path("edge").asString() + "   topology " + status.path("topology").asString());
         out.printf("%-10s %-10s %-5s %s%n", "region", "AWS region", "dial", "endpoint (a stand-in /healthz)");
         for (JsonNode r : status.path("regions")) {
@@ -216,20 +217,17 @@ final class LabClient {
      * Starts Global Accelerator's control plane alone in the folder ({@code lab up --only globalaccelerator}),
      * its topology sending every other AWS call to {@code emulator}; returns its status (JSON).
      */
-    String upAcceleratorOnly(String only, String acceleratorRegion, Optional<String> emulator)
-            throws InterruptedException {
+    String upAcceleratorOnly(String only, String acceleratorRegion, String emulator) throws InterruptedException {
         if (!only.equals(LabStandIn.ACCELERATOR_SERVICE)) {
             throw new GafailException(ExitCode.USAGE, "--only " + only + ": the lab serves "
                     + LabStandIn.ACCELERATOR_SERVICE + " alone, the service no AWS emulator has");
         }
-        emulator.ifPresent(url -> {
-            String problem = url.matches("https?://.*") ? TopologyLoader.urlProblem(url).orElse("")
-                    : "not an http or https URL";
-            if (!problem.isEmpty()) {
-                throw new GafailException(ExitCode.USAGE, "--emulator " + url + ": " + problem
-                        + " (e.g. http://127.0.0.1:5000)");
-            }
-        });
+        String problem = emulator.matches("https?://.*") ? TopologyLoader.urlProblem(emulator).orElse("")
+                : "not an http or https URL";
+        if (!problem.isEmpty()) {
+            throw new GafailException(ExitCode.USAGE, "--emulator " + emulator + ": " + problem
+                    + " (e.g. http://127.0.0.1:5000)");
+        }
         try {
             LabConfig.checkAcceleratorRegion(acceleratorRegion);
         } catch (IllegalArgumentException e) {

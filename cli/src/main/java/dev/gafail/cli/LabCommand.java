@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,7 +64,7 @@ final class LabCommand implements Runnable {
 
         @Option(names = "--instances", paramLabel = "N", description = "sample-api processes in the active region"
                 + " (default: 2); the passive one runs 1.")
-        int instances = 2;
+        Integer instances;
 
         @Option(names = "--accelerator-region", paramLabel = "AWS_REGION", description = "The lab's AWS region that"
                 + " hosts Global Accelerator's control plane: us-west-2 (default, as at AWS) or us-east-1.")
@@ -76,16 +75,20 @@ final class LabCommand implements Runnable {
                 + " endpoint per region); no database, cache or API process runs.")
         String only;
 
-        @Option(names = "--emulator", paramLabel = "URL", description = "With --only: the AWS emulator the written"
-                + " topology sends every other AWS call to (its endpoints.default), e.g. http://127.0.0.1:5000;"
-                + " without it, the SDK's own settings (AWS_ENDPOINT_URL, the profile) decide.")
+        @Option(names = "--emulator", paramLabel = "URL", description = "With --only, required: the AWS emulator the"
+                + " written topology sends every other AWS call to (its endpoints.default), e.g. http://127.0.0.1:5000.")
         String emulator;
 
         @Override
         public Integer call() throws InterruptedException {
             LabClient client = lab.client(folder);
             if (only != null) {
-                client.show(client.upAcceleratorOnly(only, acceleratorRegion, Optional.ofNullable(emulator)));
+                // never a topology named lab whose other calls reach wherever the operator's profile points
+                if (emulator == null || instances != null) {
+                    throw new GafailException(ExitCode.USAGE, "--only " + only + " takes --emulator URL (where every"
+                            + " other AWS call goes) and no --instances (it runs no API process)");
+                }
+                client.show(client.upAcceleratorOnly(only, acceleratorRegion, emulator));
                 client.talk().println("next: gafail failover --to region-b --dry-run | gafail lab down");
                 client.talk().flush();
                 return 0;
@@ -94,7 +97,7 @@ final class LabCommand implements Runnable {
                 throw new GafailException(ExitCode.USAGE, "--emulator goes with --only " + LabStandIn.ACCELERATOR_SERVICE
                         + ": a whole lab answers every AWS API itself");
             }
-            String status = client.up(instances, acceleratorRegion);
+            String status = client.up(instances == null ? 2 : instances, acceleratorRegion);
             client.show(status);
             client.talk().println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" "
                     + Json.MAPPER.readTree(status).path("edge").asString() + "/api/v1/notes"

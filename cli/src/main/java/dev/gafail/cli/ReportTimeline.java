@@ -78,14 +78,16 @@ record ReportTimeline(Instant start, Instant end, List<Map<String, Object>> user
                 case "aurora.switchover", "aurora.failover" -> writer.add(new Mark(instant(outputs.get("decidedAt"),
                         e.time()), "writer → " + outputs.get("to")));
                 case "traffic.shift" -> {
-                    if (outputs.get("stages") instanceof List<?> stages) {
+                    // each stage as it was reached; where a journal has none, the dials as the step left them
+                    if (outputs.get("stages") instanceof List<?> stages && !stages.isEmpty()) {
                         for (Object stage : stages) {
                             if (stage instanceof Map<?, ?> reached) {
                                 dials(dials, instant(reached.get("at"), e.time()), reached.get("dials"));
                             }
                         }
+                    } else {
+                        dials(dials, e.time(), outputs.get("dials"));
                     }
-                    dials(dials, e.time(), outputs.get("dials"));
                 }
                 case "traffic.set" -> dials.add(new Dial(e.time(), String.valueOf(outputs.get("region")),
                         ((Number) outputs.get("dial")).intValue()));

@@ -240,7 +240,6 @@ class DrillLabTest {
         // Stopped as the step gave up: FIS reverts its faults, then says so.
         Await.until(WAIT, POLL, "never: the fault reverted", () -> experiments(id).stream()
                 .allMatch(e -> e.state().status() == ExperimentStatus.STOPPED));
-
     }
 
     @Test

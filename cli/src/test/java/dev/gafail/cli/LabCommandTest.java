@@ -82,7 +82,9 @@ class LabCommandTest {
     @Test
     void globalAcceleratorAloneTurnsItsDialsWritesATopologyForTheEmulatorAndRefusesTheRest() throws Exception {
         Path dir = home.resolve("lab");
-        for (List<String> wrong : List.of(List.of("--emulator", "http://127.0.0.1:5000"), List.of("--only", "s3"),
+        for (List<String> wrong : List.of(List.of("--emulator", "http://127.0.0.1:5000"),
+                List.of("--only", "s3", "--emulator", "http://127.0.0.1:5000"), List.of("--only", "globalaccelerator"),
+                List.of("--only", "globalaccelerator", "--emulator", "http://127.0.0.1:5000", "--instances", "2"),
                 List.of("--only", "globalaccelerator", "--emulator", "ftp://127.0.0.1:5000"))) {
             List<String> command = new ArrayList<>(List.of("lab", "up"));
             command.addAll(wrong);

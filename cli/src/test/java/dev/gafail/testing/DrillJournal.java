@@ -47,12 +47,12 @@ public final class DrillJournal {
                    "regions": {"region-a": 25}}},
                   {"at": "2026-11-30T10:15:11Z", "load": {"requests": 25, "failed": 5, "errorRate": 20, "p95": 40.1,
                    "regions": {"region-b": 20}}}],
-                 "samples": "load.samples.jsonl"}"""));
+                 "samples": "users-end.samples.jsonl"}"""));
         lines.add(event("execution-finished", "10:15:52", null, "drill </script><b>done</b>",
                 "\"data\": {\"status\": \"succeeded\", \"exitCode\": 0}"));
         Path execution = Files.createDirectories(home.resolve("executions").resolve(ID));
         Files.write(execution.resolve("journal.jsonl"), lines);
-        Files.writeString(execution.resolve("load.samples.jsonl"), """
+        Files.writeString(execution.resolve("users-end.samples.jsonl"), """
                 {"at":"2026-11-30T10:15:01.020Z","latencyMs":12,"write":false,"status":200,"region":"region-a"}
                 {"at":"2026-11-30T10:15:11.500Z","latencyMs":3001,"write":true,"status":0,"region":""}
                 """);

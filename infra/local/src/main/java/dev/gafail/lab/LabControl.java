@@ -71,11 +71,10 @@ public final class LabControl {
      * Starts a supervisor for Global Accelerator's control plane alone in {@code dir}
      * ({@link LabStandIn#acceleratorOnly}), as {@link #start} does a whole lab.
      */
-    public static List<String> startAcceleratorOnly(Path dir, String acceleratorRegion, Optional<String> emulator,
+    public static List<String> startAcceleratorOnly(Path dir, String acceleratorRegion, String emulator,
                                                     Duration limit) throws LabException, InterruptedException {
-        List<String> args = new ArrayList<>(List.of(Supervisor.ONLY, LabStandIn.ACCELERATOR_SERVICE, acceleratorRegion));
-        emulator.ifPresent(args::add);
-        return launch(dir, args, Optional.empty(), limit);
+        return launch(dir, List.of(Supervisor.ONLY, LabStandIn.ACCELERATOR_SERVICE, acceleratorRegion, emulator),
+                Optional.empty(), limit);
     }
 
     /** Starts a supervisor with {@code args} after the lab's folder, and waits until it is ready. */

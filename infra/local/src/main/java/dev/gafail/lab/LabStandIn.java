@@ -45,9 +45,10 @@ public final class LabStandIn implements Supervised {
     private Edge edge;
     private ControlPlane controlPlane;
     private final Path topology;
-    private final Optional<String> emulator;
+    /** Where the topology sends every AWS call but Global Accelerator's; empty with every API served here. */
+    private final String emulator;
 
-    private LabStandIn(Path dir, boolean acceleratorOnly, String acceleratorRegion, Optional<String> emulator)
+    private LabStandIn(Path dir, boolean acceleratorOnly, String acceleratorRegion, String emulator)
             throws IOException {
         topology = dir.resolve(Lab.TOPOLOGY);
         this.emulator = emulator;
@@ -88,14 +89,14 @@ public final class LabStandIn implements Supervised {
 
     /** Starts it with every AWS API, writing its topology and request log into {@code dir}; close it to stop everything. */
     public static LabStandIn start(Path dir) throws IOException {
-        return new LabStandIn(dir, false, LabConfig.DEFAULT_ACCELERATOR_REGION, Optional.empty());
+        return new LabStandIn(dir, false, LabConfig.DEFAULT_ACCELERATOR_REGION, "");
     }
 
     /**
      * Starts Global Accelerator's control plane alone in {@code acceleratorRegion}, writing into {@code dir}
-     * a topology that sends every other AWS call to {@code emulator} (else where the SDK's settings say).
+     * a topology that sends every other AWS call to {@code emulator}.
      */
-    public static LabStandIn acceleratorOnly(Path dir, String acceleratorRegion, Optional<String> emulator)
+    public static LabStandIn acceleratorOnly(Path dir, String acceleratorRegion, String emulator)
             throws IOException {
         return new LabStandIn(dir, true, acceleratorRegion, emulator);
     }
@@ -104,7 +105,7 @@ public final class LabStandIn implements Supervised {
      * What {@code lab status} shows of Global Accelerator's control plane alone.
      *
      * @param only     the one service it serves
-     * @param emulator where the topology sends every other AWS call; empty: the SDK's own settings
+     * @param emulator where the topology sends every other AWS call
      * @param regions  each endpoint group: its dial, and its endpoint's health URL
      */
     public record AcceleratorOnlyStatus(String only, String topology, String edge, String emulator,
@@ -116,7 +117,7 @@ public final class LabStandIn implements Supervised {
 
     public AcceleratorOnlyStatus status() {
         return new AcceleratorOnlyStatus(ACCELERATOR_SERVICE, topology.toString(), "http://127.0.0.1:" + edge.port(),
-                emulator.orElse(""), new Lab.AcceleratorStatus(controlPlane.acceleratorRegion(), "up",
+                emulator, new Lab.AcceleratorStatus(controlPlane.acceleratorRegion(), "up",
                 "http://127.0.0.1:" + controlPlane.acceleratorPort()),
                 Lab.REGIONS.stream().map(region -> new EndpointGroup(region, Lab.awsRegion(region), edge.dial(region),
                         "http://127.0.0.1:" + edge.regionPort(region) + "/healthz")).toList());

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
@@ -38,7 +37,7 @@ public final class Supervisor {
 
     /**
      * {@code DIR INSTANCES SAMPLE_API_JAR ACCELERATOR_REGION} for a whole lab, or
-     * {@code DIR --only globalaccelerator ACCELERATOR_REGION [EMULATOR_URL]} for Global Accelerator's control plane alone.
+     * {@code DIR --only globalaccelerator ACCELERATOR_REGION EMULATOR_URL} for Global Accelerator's control plane alone.
      */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]).toAbsolutePath();
@@ -47,12 +46,12 @@ public final class Supervisor {
         Supervised lab;
         try {
             if (args[1].equals(ONLY)) {
-                lab = LabStandIn.acceleratorOnly(dir, args[3], args.length > 4 ? Optional.of(args[4]) : Optional.empty());
+                lab = LabStandIn.acceleratorOnly(dir, args[3], args[4]);
             } else {
                 lab = new LabOperations(Lab.up(LabConfig.defaults(dir, Integer.parseInt(args[1]), Path.of(args[2]))
                         .withAcceleratorRegion(args[3])));
             }
-        } catch (LabException | IOException e) {
+        } catch (LabException | IOException | RuntimeException e) {
             new LabState(LabState.FAILED, pid, 0, e.getMessage(), List.of()).write(dir);
             System.err.println("gafail lab: " + e.getMessage());
             System.exit(1);

@@ -64,23 +64,21 @@ public final class TopologyFile {
     /**
      * The topology of Global Accelerator's control plane alone ({@code gafail lab up --only globalaccelerator}):
      * the accelerator's calls go to the lab; every other AWS call to {@code emulator} (the topology's
-     * {@code endpoints.default}), or, without one, where the SDK's own settings send it
-     * ({@code AWS_ENDPOINT_URL}, the profile). The emulator is to hold the resources named here: the lab's
-     * global cluster and clusters, ECS cluster and services, and alarm, in the lab's account.
+     * {@code endpoints.default}). The emulator is to hold the resources named here: the lab's global cluster
+     * and clusters, ECS cluster and services, and alarm, in the lab's account (what infra/emulator/seed creates).
      */
-    static String acceleratorOnly(Edge edge, ControlPlane controlPlane, Optional<String> emulator, int active,
-                                  int warm) {
+    static String acceleratorOnly(Edge edge, ControlPlane controlPlane, String emulator, int active, int warm) {
         StringBuilder yaml = new StringBuilder("""
                 # Written by `gafail lab up --only globalaccelerator`: Global Accelerator's control plane on this
                 # machine, for an AWS emulator that has every other service gafail calls but not this one.
                 """);
         yaml.append(header(edge, controlPlane)).append("""
-                # Global Accelerator's calls go to the lab (in its region); every other service's to %s
+                # Global Accelerator's calls go to the lab (in its region); every other service's to the emulator
                 endpoints:
-                %s  globalaccelerator: "http://127.0.0.1:%d"
+                  default: "%s"
+                  globalaccelerator: "http://127.0.0.1:%d"
                 parameters: {holdFor: 5s, probeInterval: 500ms}
-                """.formatted(emulator.map(url -> "the emulator").orElse("where AWS_ENDPOINT_URL or the profile says"),
-                emulator.map(url -> "  default: \"" + url + "\"\n").orElse(""), controlPlane.acceleratorPort()));
+                """.formatted(emulator, controlPlane.acceleratorPort()));
         return yaml.append(targets()).append(regions(edge, active, warm, false)).toString();
     }
 

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,7 +44,9 @@ class EmulatorDryRunTest {
     private static String emulator;
     private static Path jar;
 
+    /** A moto that never says it listens fails the class in its own thread; {@link #down} stops it. */
     @BeforeAll
+    @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     static void up() throws Exception {
         repository = Repository.root();
         jar = repository.resolve("cli/target/gafail.jar");
@@ -52,20 +55,20 @@ class EmulatorDryRunTest {
         assumeTrue(Child.run(List.of("python3", "-c", "import moto.server, flask"), dir, "").code() == 0,
                 "no moto server for python3 (pip's moto[server])");
         assumeTrue(Child.run(List.of("aws", "--version"), dir, "").code() == 0, "no AWS CLI on the PATH");
-        moto = startMoto();
+        startMoto();
         Child.Result seeded = Child.run(List.of(repository.resolve("infra/emulator/seed").toString(), emulator), dir, "");
         assertEquals(0, seeded.code(), seeded.toString());
         Child.Result up = gafail("lab", "up", "--only", "globalaccelerator", "--emulator", emulator, "--dir", "lab");
         assertEquals(0, up.code(), up.toString());
     }
 
-    /** moto on a port of 127.0.0.1 the system picks, in the lab's account; its URL, once it says it listens. */
-    private static Process startMoto() throws IOException {
+    /** Starts moto on a port of 127.0.0.1 the system picks, in the lab's account; returns once it says where it listens. */
+    private static void startMoto() throws IOException {
         ProcessBuilder builder = new ProcessBuilder("python3", "-m", "moto.server", "-H", "127.0.0.1", "-p", "0")
                 .directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().put("MOTO_ACCOUNT_ID", "000000000000");
-        Process process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        moto = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(moto.getInputStream(), StandardCharsets.UTF_8));
         List<String> seen = new ArrayList<>();
         for (String line = out.readLine(); line != null; line = out.readLine()) {
             seen.add(line);
@@ -75,7 +78,7 @@ class EmulatorDryRunTest {
                 Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "moto-output");
                 drain.setDaemon(true);
                 drain.start();
-                return process;
+                return;
             }
         }
         throw new AssertionError("moto ended without listening: " + String.join("\n", seen));
