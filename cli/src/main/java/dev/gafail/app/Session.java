@@ -292,7 +292,8 @@ public final class Session implements AutoCloseable {
             AwsClients clients = new AwsClients(lostRegions.isEmpty() || survivor.isEmpty() ? aws
                     : aws.pinnedTo(survivor.get()), AwsClients.Timeouts.CHANGES, reachability, held);
             requireCredentials(clients);
-            target = new Target(t, clients, clients.offline() ? LOCAL_POLL : AWS_POLL, settings.clock(),
+            // Where the APIs are decides, not the credentials: a responder's own key pair on the lab polls it as often.
+            target = new Target(t, clients, aws.allLoopback() ? LOCAL_POLL : AWS_POLL, settings.clock(),
                     userTokens(t));
         }
         return target;

@@ -91,7 +91,7 @@ class FailoverTest {
         assertEquals(List.of("region", "desiredCount", "previousCount"), names.get("scale-target"));
         assertEquals(List.of("to", "from", "rpoLag", "rpoLagMs", "decidedAt"), names.get("switch-writer"));
         assertEquals(List.of("status", "role"), names.get("target-writes"));
-        assertEquals(List.of("to", "dials", "seconds"), names.get("shift-traffic"));
+        assertEquals(List.of("to", "dials", "seconds", "stages"), names.get("shift-traffic"));
         assertEquals(List.of("published"), names.get("record"));
     }
 
