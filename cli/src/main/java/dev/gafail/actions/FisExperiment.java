@@ -177,7 +177,8 @@ public final class FisExperiment extends TargetedAction<FisExperiment.Params, Fi
                         if (params.keep()) {
                             settled = true;
                             keep(target, awsRegion, run.id(), context);
-                            return outputs(run, awsRegion, "condition", start, context);
+                            return outputs(injected(fis, awsRegion, run, target, context), awsRegion, "condition",
+                                    start, context);
                         }
                         // Tagged first: a resume after a kill mid-stop finds it done, and starts no second fault.
                         fis.tag(awsRegion, run.arn(), Map.of(CONDITION_TAG, "true"));
@@ -200,6 +201,21 @@ public final class FisExperiment extends TargetedAction<FisExperiment.Params, Fi
                 abandon(target, awsRegion, run, context);
             }
         }
+    }
+
+    /**
+     * The kept experiment once FIS has injected its faults: running (or ended). A condition can hold while FIS
+     * is still injecting them (initiating, as the drained region's first 5xx come), and a kept experiment is a
+     * running one to what follows: a resume keeps it again, a report draws its fault on.
+     */
+    private static Experiments.Run injected(Experiments fis, String awsRegion, Experiments.Run run, Target target,
+                                            StepContext context) throws StepFailure, InterruptedException {
+        Experiments.Run now = run;
+        while (!now.ended() && !"running".equals(now.status())) {
+            context.sleep(target.pollInterval());
+            now = polled(() -> fis.get(awsRegion, run.id())).orElse(now);
+        }
+        return now;
     }
 
     /**
