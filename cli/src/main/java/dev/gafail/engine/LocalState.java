@@ -116,14 +116,7 @@ public final class LocalState implements StateBackend {
     }
 
     private Optional<String> copy(String id, String name) {
-        Path file = directory(id).resolve(name);
-        try {
-            return Optional.of(Files.readString(file));
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + IoErrors.reason(e), e);
-        }
+        return kept(id, name).map(bytes -> new String(bytes, StandardCharsets.UTF_8));
     }
 
     @Override
