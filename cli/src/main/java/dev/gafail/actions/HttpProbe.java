@@ -105,6 +105,16 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Out
         return out.toString();
     }
 
+    /** One probe's outcome outside a runbook: whether it answered as expected, and what it saw or why it did not. */
+    public record Probe(boolean holds, String detail) {
+    }
+
+    /** One GET of {@code region}'s health URL, expecting a 200 within {@code timeout} ({@code gafail check}). */
+    public Probe once(String region, Duration timeout) throws StepFailure, InterruptedException {
+        Verdict<Outputs> verdict = evaluate(new Params(null, region, 200, Map.of(), 1, null, timeout, null), null);
+        return new Probe(verdict.holds(), verdict.detail());
+    }
+
     @Override
     Verdict<Outputs> evaluate(Params params, StepContext context) throws StepFailure, InterruptedException {
         URI uri = uri(params);

@@ -13,6 +13,7 @@ import dev.gafail.aws.IdentityProof;
 import dev.gafail.aws.OperatorCredentials;
 import dev.gafail.aws.Reachability;
 import dev.gafail.aws.S3State;
+import dev.gafail.check.Checklist;
 import dev.gafail.engine.Action;
 import dev.gafail.engine.ActionRegistry;
 import dev.gafail.engine.Actor;
@@ -51,6 +52,7 @@ import dev.gafail.topology.StateBucket;
 import dev.gafail.topology.Topology;
 import dev.gafail.topology.TopologyLoader;
 import dev.gafail.topology.TopologyLocator;
+import dev.gafail.yaml.Durations;
 import dev.gafail.yaml.InvalidFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +84,8 @@ public final class Session implements AutoCloseable {
     /** How often to poll a change in progress: at AWS, and on this machine (the lab, an emulator). */
     private static final Duration AWS_POLL = Duration.ofSeconds(5);
     private static final Duration LOCAL_POLL = Duration.ofMillis(200);
+    /** The bundled failover's parameter that bounds the replication lag at its switch. */
+    private static final String FAILOVER_MAX_LAG = "maxLag";
     /** How long a runbook without a timeout is taken to need its credentials for. */
     private static final Duration UNBOUNDED_RUN = Duration.ofMinutes(30);
     /** How long a token the lab signs for synthetic users lasts: longer than any drill. */
@@ -273,6 +277,30 @@ public final class Session implements AutoCloseable {
             throw new IllegalStateException("the AWS clients were built before the lost regions were known");
         }
         lostRegions = Set.copyOf(regions);
+    }
+
+    /**
+     * {@code gafail check} of the topology: the operator must be allowed every action of the bundled
+     * runbooks, and the replication lag must be within the bound the bundled failover starts at (the
+     * topology's {@code maxLag} parameter, else the runbook's default).
+     */
+    public Checklist checklist(Duration maxDrillAge) {
+        String lag = topology().parameters().get(FAILOVER_MAX_LAG);
+        Duration maxLag;
+        if (lag == null) {
+            try {
+                maxLag = (Duration) BundledRunbooks.load(loader(), "failover.yaml").parameters().get(FAILOVER_MAX_LAG)
+                        .defaultValue();
+            } catch (InvalidFileException e) {
+                throw new IllegalStateException("the bundled failover runbook is invalid: " + e.getMessage(), e);
+            }
+        } else {
+            maxLag = Durations.parse(lag).orElseThrow(() -> new GafailException(ExitCode.USAGE, topology().file()
+                    + ": parameters." + FAILOVER_MAX_LAG + " '" + lag + "' is not a duration (" + Durations.EXAMPLES
+                    + ")"));
+        }
+        return new Checklist(target(), store(), new Checklist.Settings(maxDrillAge, BundledRunbooks.iamActions(),
+                maxLag));
     }
 
     /** What the AWS step types act on; built once per session, its clients on first use. */

@@ -28,11 +28,14 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.fis.FisClient;
 import software.amazon.awssdk.services.globalaccelerator.GlobalAcceleratorClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.sso.SsoClient;
@@ -57,6 +60,8 @@ public final class AwsClients implements AutoCloseable {
     public record Timeouts(Duration attempt, Duration call) {
         public static final Timeouts CHANGES = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(45));
         public static final Timeouts STATUS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3));
+        /** {@code gafail check}: reads that may take longer than a status's (an IAM simulation), still bounded. */
+        public static final Timeouts CHECK = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
         /** A location expected to be lost: one try, answered soon or given up. */
         public static final Timeouts SUSPECT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
         /** The state bucket: a lease is renewed within seconds, or the holder stops acting. */
@@ -235,6 +240,24 @@ public final class AwsClients implements AutoCloseable {
     /** SSM Parameter Store: secrets a topology names (a webhook's URL), read from a region that answers. */
     public SsmClient ssm(String region) {
         return client("ssm", region, SsmClient::builder);
+    }
+
+    /**
+     * IAM, a global service: its one endpoint (signed for us-east-1 in the aws partition), which
+     * {@code gafail check} asks to simulate the operator role's policy.
+     */
+    public IamClient iam() {
+        return client("iam", Region.AWS_GLOBAL.id(), IamClient::builder);
+    }
+
+    /** Service Quotas in {@code region}: what the account may run there (Fargate's vCPUs). */
+    public ServiceQuotasClient serviceQuotas(String region) {
+        return client("servicequotas", region, ServiceQuotasClient::builder);
+    }
+
+    /** EC2 in {@code region}: the subnets a service's tasks take their addresses from. */
+    public Ec2Client ec2(String region) {
+        return client("ec2", region, Ec2Client::builder);
     }
 
     /** S3, for the state bucket; path-style addressing when an endpoint is given (S3-compatible servers want it). */

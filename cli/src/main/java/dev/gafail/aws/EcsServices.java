@@ -65,6 +65,14 @@ public final class EcsServices {
     }
 
     public State describe(Region region) throws StepFailure {
+        Service service = service(region);
+        List<Rollout> deployments = service.deployments().stream().map(EcsServices::rollout).toList();
+        return new State(service.desiredCount(), service.runningCount(), service.pendingCount(),
+                deployments.stream().filter(Rollout::primary).findFirst(), deployments);
+    }
+
+    /** The region's service as ECS describes it, for what {@link #describe} leaves out (gafail check). */
+    public Service service(Region region) throws StepFailure {
         DescribeServicesResponse response = call("DescribeServices", () -> aws.ecs(region.awsRegion())
                 .describeServices(r -> r.cluster(region.ecs().cluster()).services(region.ecs().service())));
         if (response.services().isEmpty()) {
@@ -72,10 +80,7 @@ public final class EcsServices {
             throw StepFailure.permanent("DescribeServices: service " + region.ecs().service() + " in cluster "
                     + region.ecs().cluster() + " (" + region.awsRegion() + "): " + reason);
         }
-        Service service = response.services().get(0);
-        List<Rollout> deployments = service.deployments().stream().map(EcsServices::rollout).toList();
-        return new State(service.desiredCount(), service.runningCount(), service.pendingCount(),
-                deployments.stream().filter(Rollout::primary).findFirst(), deployments);
+        return response.services().get(0);
     }
 
     public void setDesired(Region region, int count) throws StepFailure {

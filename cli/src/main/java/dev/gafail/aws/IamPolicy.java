@@ -174,7 +174,7 @@ public final class IamPolicy {
     }
 
     /** The ARNs {@code action} may act on in {@code scope}. */
-    static List<String> resources(String action, Scope scope) {
+    public static List<String> resources(String action, Scope scope) {
         String account = scope.account();
         String partition = scope.partition();
         List<String> out = new ArrayList<>();

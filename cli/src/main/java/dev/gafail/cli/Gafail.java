@@ -30,8 +30,9 @@ import picocli.CommandLine;
                 "  6 succeeded with deferred steps (a region or control plane did not answer): gafail reconcile"
                         + " completes them when it answers again",
                 "  7 incomplete plan: a dry run in which some step could not be planned",
-                "  8 a verdict failed: a drill missed a target (the message names each, measured and target)"},
-        subcommands = {FailoverCommand.class, DrillCommand.class, StatusCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class, ReconcileCommand.class,
+                "  8 a verdict failed: a drill missed a target (the message names each, measured and target), or"
+                        + " check found a failing item"},
+        subcommands = {FailoverCommand.class, DrillCommand.class, StatusCommand.class, CheckCommand.class, DemoCommand.class, RunCommand.class, PlanCommand.class, ValidateCommand.class, ResumeCommand.class, ReconcileCommand.class,
                 HistoryCommand.class, ShowCommand.class, ReportCommand.class, AbortCommand.class, ApproveCommand.class, StateCommand.class, AuditCommand.class, IamPolicyCommand.class, TopologyCommand.class, LabCommand.class, SchemaCommand.class,
                 VersionCommand.class, HelpCommand.class, ManCommand.class, CompletionCommand.class,
                 CompleteCommand.class, TrainCommand.class})

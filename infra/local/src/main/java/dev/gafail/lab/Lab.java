@@ -10,6 +10,7 @@ import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.ExperimentView;
 import dev.gafail.lab.aws.LabRegions;
 import dev.gafail.lab.aws.LabResources;
+import dev.gafail.lab.aws.OperatorPolicySource;
 import dev.gafail.lab.aws.TopicView;
 import dev.gafail.lab.edge.Edge;
 import dev.gafail.lab.fault.Fault;
@@ -54,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.ServiceLoader;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -228,9 +230,21 @@ public final class Lab implements LabRegions, AutoCloseable {
         s3.awaitReady();
         Files.writeString(topologyFile(), TopologyFile.text(edge, controlPlane, Optional.of(s3.url()),
                 config.instances(), config.warm()));
+        writeOperatorPolicy();
         Path token = config.dir().resolve(SECRET);
         Files.writeString(token, secret);
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /**
+     * The operator role's policy, which the lab's IAM simulates: what gafail generates for the lab's topology
+     * when gafail is there to ask ({@link OperatorPolicySource}); without it the role may do nothing.
+     */
+    private void writeOperatorPolicy() throws IOException {
+        Optional<OperatorPolicySource> source = ServiceLoader.load(OperatorPolicySource.class).findFirst();
+        if (source.isPresent()) {
+            Files.writeString(config.dir().resolve(LabResources.OPERATOR_POLICY), source.get().policy(topologyFile()));
+        }
     }
 
     /** The replica has the notes database before region-b's processes connect to it. */

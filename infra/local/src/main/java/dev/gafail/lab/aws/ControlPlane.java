@@ -34,13 +34,14 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The lab's AWS APIs: Global Accelerator, RDS, ECS, CloudWatch, STS, FIS and SNS, one class each,
- * answered from the lab's real state over each SDK client's own wire protocol, on HTTP ports of 127.0.0.1.
- * Each AWS region's APIs have a port of their own, which answers only what is signed for that region,
+ * The lab's AWS APIs: Global Accelerator, RDS, ECS, CloudWatch, STS, FIS, SNS, Service Quotas, EC2 and
+ * IAM, one class each, answered from the lab's real state over each SDK client's own wire protocol, on
+ * HTTP ports of 127.0.0.1. Each AWS region's APIs have a port of their own, which answers only what is signed for that region,
  * and Global Accelerator's control plane one more, in the AWS region that hosts it; each of these is
  * a lab-owned proxy in front of its server, so that a region's APIs (and GA's with them, in its host
  * region) can be lost in the ways of {@link Outage} and come back on the same port. One more port
- * answers every service of every AWS region, for tools that take one endpoint; no outage reaches it.
+ * answers every service of every AWS region, and IAM, which is global, for tools that take one endpoint;
+ * no outage reaches it.
  * Every request is logged, a JSON line each, so that one can see which region gafail called, in which
  * protocol, and how it went; a hung port logs each request it reads and never answers. The log, and
  * the messages SNS received, are files in the lab's folder.
@@ -107,8 +108,11 @@ public final class ControlPlane implements AutoCloseable {
             this.sns = new LabSns(lab, dir.resolve(SNS_MESSAGES));
             AwsService globalAccelerator = new LabGlobalAccelerator(lab);
             List<AwsService> inRegions = acceleratorOnly ? List.of() : List.of(new LabRds(lab), new LabEcs(lab),
-                    new LabCloudWatch(lab), new LabSts(), fis, sns);
-            shared = listen(new AwsEndpoint(Stream.concat(inRegions.stream(), Stream.of(globalAccelerator)).toList())
+                    new LabCloudWatch(lab), new LabSts(), fis, sns, new LabServiceQuotas(), new LabEc2(lab));
+            // IAM is global: one endpoint (the one that answers every region), never a region's own
+            List<AwsService> global = acceleratorOnly ? List.of(globalAccelerator)
+                    : List.of(globalAccelerator, new LabIam(dir.resolve(LabResources.OPERATOR_POLICY)));
+            shared = listen(new AwsEndpoint(Stream.concat(inRegions.stream(), global.stream()).toList())
                     .recording(this::log));
             AwsEndpoint regionalApis = new AwsEndpoint(inRegions).recording(this::log);
             for (String awsRegion : acceleratorOnly ? List.<String>of() : awsRegions) {

@@ -112,7 +112,8 @@ final class LabCloudWatch implements AwsService {
     /**
      * {@code lab-5xx}, in each region: ALARM when its load balancer answered {@value #ALARM_5XX} or more
      * 5xx in the last 10 s, as a CloudWatch alarm on {@code HTTPCode_Target_5XX_Count} (Sum, 10 s) would.
-     * Filtered as DescribeAlarms filters: by name or prefix (every alarm without either) and by state.
+     * Filtered as DescribeAlarms filters: by name or prefix (every alarm without either) and by state. It
+     * notifies the region's SNS topic.
      */
     private ObjectNode describeAlarms(AwsRequest request) {
         boolean named = StreamSupport.stream(request.path("AlarmNames").spliterator(), false)
@@ -129,10 +130,12 @@ final class LabCloudWatch implements AwsService {
             if (request.input().has("StateValue") && !request.text("StateValue").equals(state)) {
                 return out;
             }
-            alarms.addObject().put("AlarmName", ALARM).put("StateValue", state)
+            ObjectNode alarm = alarms.addObject().put("AlarmName", ALARM).put("StateValue", state)
                     .put("StateReason", errors + " 5xx in the last " + ALARM_PERIOD.toSeconds() + " s (threshold "
                             + ALARM_5XX + ")")
-                    .put("Namespace", "AWS/ApplicationELB").put("MetricName", "HTTPCode_Target_5XX_Count");
+                    .put("Namespace", "AWS/ApplicationELB").put("MetricName", "HTTPCode_Target_5XX_Count")
+                    .put("ActionsEnabled", true);
+            alarm.putArray("AlarmActions").add(LabResources.topicArn(region.get()));
         }
         return out;
     }

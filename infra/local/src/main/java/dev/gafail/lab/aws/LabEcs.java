@@ -19,6 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class LabEcs implements AwsService {
 
+    private static final String TASK_FAMILY = "lab-api";
+
     private final LabRegions lab;
     private final Map<String, Integer> desired = new ConcurrentHashMap<>();
     private final Map<String, Thread> scaling = new ConcurrentHashMap<>();
@@ -38,6 +40,7 @@ final class LabEcs implements AwsService {
         return switch (request.operation()) {
             case "DescribeServices" -> describeServices(request);
             case "UpdateService" -> updateService(request);
+            case "DescribeTaskDefinition" -> describeTaskDefinition(request);
             default -> throw request.unknownOperation();
         };
     }
@@ -57,11 +60,37 @@ final class LabEcs implements AwsService {
                 .put("clusterArn", "arn:aws:ecs:" + LabResources.AWS_REGIONS.get(region) + ":" + LabResources.ACCOUNT
                         + ":cluster/" + LabResources.ECS_CLUSTER)
                 .put("status", "ACTIVE").put("desiredCount", want).put("runningCount", running)
-                .put("pendingCount", Math.max(0, want - running));
+                .put("pendingCount", Math.max(0, want - running)).put("launchType", "FARGATE")
+                .put("taskDefinition", taskDefinitionArn(region));
+        service.putObject("deploymentConfiguration").put("maximumPercent", 200).put("minimumHealthyPercent", 100)
+                .putObject("deploymentCircuitBreaker").put("enable", true).put("rollback", true);
+        ArrayNode subnets = service.putObject("networkConfiguration").putObject("awsvpcConfiguration")
+                .put("assignPublicIp", "DISABLED").putArray("subnets");
+        LabResources.subnets(region).forEach(subnets::add);
         service.putArray("deployments").addObject().put("id", "ecs-svc/lab-" + region).put("status", "PRIMARY")
                 .put("desiredCount", want).put("runningCount", running)
                 .put("rolloutState", rolling ? "IN_PROGRESS" : "COMPLETED");
         return service;
+    }
+
+    private static String taskDefinitionArn(String region) {
+        return "arn:aws:ecs:" + LabResources.AWS_REGIONS.get(region) + ":" + LabResources.ACCOUNT
+                + ":task-definition/" + TASK_FAMILY + ":1";
+    }
+
+    /** The task definition every process of the region runs: Fargate's, a quarter vCPU. */
+    private ObjectNode describeTaskDefinition(AwsRequest request) {
+        String region = region(request);
+        String asked = request.text("taskDefinition");
+        if (!asked.equals(taskDefinitionArn(region)) && !asked.equals(TASK_FAMILY) && !asked.equals(TASK_FAMILY + ":1")) {
+            throw AwsFault.invalid("ClientException", "Unable to describe task definition " + asked);
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ObjectNode definition = out.putObject("taskDefinition").put("taskDefinitionArn", taskDefinitionArn(region))
+                .put("family", TASK_FAMILY).put("revision", 1).put("status", "ACTIVE").put("networkMode", "awsvpc")
+                .put("cpu", LabResources.TASK_CPU).put("memory", "512");
+        definition.putArray("requiresCompatibilities").add("FARGATE");
+        return out;
     }
 
     private ObjectNode describeServices(AwsRequest request) {

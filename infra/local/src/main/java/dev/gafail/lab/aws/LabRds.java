@@ -8,6 +8,7 @@ import dev.gafail.lab.postgres.LostTransaction;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -20,6 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class LabRds implements AwsService {
 
     private static final String GLOBAL_CLUSTER = LabResources.GLOBAL_DATABASE;
+    /** How many days of backups each cluster keeps (Aurora's least: the lab keeps no archive yet). */
+    private static final int BACKUP_RETENTION_DAYS = 1;
 
     /** A writer change in flight, as Aurora's FailoverState shows it. */
     private record Transition(String status, String from, String to, boolean dataLoss) {
@@ -46,7 +49,8 @@ final class LabRds implements AwsService {
     public ObjectNode answer(AwsRequest request) {
         return switch (request.operation()) {
             case "DescribeGlobalClusters" -> describeGlobalClusters();
-            case "DescribeDBClusters" -> describeDbClusters();
+            case "DescribeDBClusters" -> describeDbClusters(request);
+            case "DescribeDBInstances" -> describeDbInstances(request);
             case "SwitchoverGlobalCluster" -> changeWriter(request, false);
             case "FailoverGlobalCluster" -> changeWriter(request, true);
             case "DescribeEvents" -> describeEvents(request);
@@ -74,17 +78,57 @@ final class LabRds implements AwsService {
         return out;
     }
 
-    private ObjectNode describeDbClusters() {
+    /**
+     * Each cluster, or the one {@code DBClusterIdentifier} names (by id or ARN): its engine, how many days of
+     * backups it keeps, and its one instance, the writer's in the region that writes.
+     */
+    private ObjectNode describeDbClusters(AwsRequest request) {
+        String named = request.text("DBClusterIdentifier");
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode clusters = out.putArray("DBClusters");
-        for (String region : lab.regions()) {
-            clusters.addObject().put("DBClusterIdentifier", "lab-" + region)
+        for (String region : clusters(named)) {
+            ObjectNode cluster = clusters.addObject().put("DBClusterIdentifier", "lab-" + region)
                     .put("DBClusterArn", LabResources.clusterArn(region))
                     .put("Status", lab.databaseRunning(region) ? "available"
                             : "inaccessible-encryption-credentials-recoverable")
-                    .put("Engine", "aurora-postgresql");
+                    .put("Engine", "aurora-postgresql").put("EngineVersion", LabResources.ENGINE_VERSION)
+                    .put("BackupRetentionPeriod", BACKUP_RETENTION_DAYS);
+            cluster.putArray("DBClusterMembers").addObject().put("DBInstanceIdentifier", LabResources.instanceId(region))
+                    .put("IsClusterWriter", region.equals(lab.writer()));
         }
         return out;
+    }
+
+    /** The instances of every cluster, or of the one a {@code db-cluster-id} filter names. */
+    private ObjectNode describeDbInstances(AwsRequest request) {
+        String named = "";
+        for (JsonNode filter : request.path("Filters")) {
+            if (filter.path("Name").asString("").equals("db-cluster-id") && filter.path("Values").size() > 0) {
+                named = filter.path("Values").get(0).asString("");
+            }
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ArrayNode instances = out.putArray("DBInstances");
+        for (String region : clusters(named)) {
+            instances.addObject().put("DBInstanceIdentifier", LabResources.instanceId(region))
+                    .put("DBInstanceClass", LabResources.INSTANCE_CLASS).put("Engine", "aurora-postgresql")
+                    .put("EngineVersion", LabResources.ENGINE_VERSION).put("DBClusterIdentifier", "lab-" + region)
+                    .put("DBInstanceStatus", lab.databaseRunning(region) ? "available" : "inaccessible-encryption-credentials-recoverable");
+        }
+        return out;
+    }
+
+    /** The regions whose cluster {@code named} names (id or ARN), every region's when it is empty. */
+    private List<String> clusters(String named) {
+        if (named.isEmpty()) {
+            return lab.regions();
+        }
+        List<String> found = lab.regions().stream().filter(r -> named.equals("lab-" + r)
+                || named.equals(LabResources.clusterArn(r))).toList();
+        if (found.isEmpty()) {
+            throw new AwsFault(404, "DBClusterNotFoundFault", "DBCluster " + named + " not found.");
+        }
+        return found;
     }
 
     private ObjectNode changeWriter(AwsRequest request, boolean unplanned) {

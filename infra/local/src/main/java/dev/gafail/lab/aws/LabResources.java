@@ -35,6 +35,23 @@ public final class LabResources {
     /** Each scenario's part of a template id, so that an id says its region and scenario. */
     private static final Map<String, String> SCENARIO_IDS = Map.of("drain", "drain0001", "dependency-timeout",
             "deptime01", "replication-stall", "replica01", "peer-loss", "peerloss1");
+    /** The role every caller of the lab acts as (each access key a session of its own), and its unique id. */
+    public static final String OPERATOR_ROLE = "gafail-operator";
+    static final String OPERATOR_ROLE_ID = "AROALABGAFAILOPERATOR";
+    /**
+     * The file in the lab's folder that holds the operator role's policy, which the lab's IAM simulates:
+     * what {@code gafail iam-policy} generates for the bundled runbooks on the lab ({@link OperatorPolicySource}).
+     */
+    public static final String OPERATOR_POLICY = "operator-policy.json";
+    /** The Fargate vCPUs the lab's account may run in each region: its 16 tasks of a quarter vCPU each. */
+    static final double FARGATE_VCPUS = 4;
+    /** Each region's ECS task definition: a quarter vCPU (256 CPU units), as infra/aws's. */
+    static final String TASK_CPU = "256";
+    /** The addresses each of a region's subnets has for tasks (a /24 less AWS's five). */
+    static final int SUBNET_ADDRESSES = 251;
+    /** The Aurora engine version both clusters run, and the class of their one instance each. */
+    static final String ENGINE_VERSION = "16.4";
+    static final String INSTANCE_CLASS = "db.r6g.large";
     /** The name of the SNS topic in each AWS region of the lab. */
     public static final String TOPIC = "gafail-lab";
 
@@ -62,6 +79,21 @@ public final class LabResources {
     public static Optional<String> labRegion(String awsRegion) {
         return AWS_REGIONS.entrySet().stream().filter(e -> e.getValue().equals(awsRegion)).map(Map.Entry::getKey)
                 .findFirst();
+    }
+
+    public static String operatorRoleArn() {
+        return "arn:aws:iam::" + ACCOUNT + ":role/" + OPERATOR_ROLE;
+    }
+
+    /** The two subnets of {@code region}'s service, one per availability zone. */
+    static List<String> subnets(String region) {
+        String letter = region.substring(region.length() - 1);
+        return List.of("subnet-0lab" + letter + "0001", "subnet-0lab" + letter + "0002");
+    }
+
+    /** The one instance of {@code region}'s cluster. */
+    static String instanceId(String region) {
+        return "lab-" + region + "-1";
     }
 
     public static String endpointGroupArn(String region) {

@@ -13,10 +13,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class LabSts implements AwsService {
 
-    private static final String ROLE = "gafail-operator";
-    /** The role's unique id, as IAM gives one (AROA and 17 more): the first half of a session's UserId. */
-    private static final String ROLE_ID = "AROALABGAFAILOPERATOR";
-
     @Override
     public ServiceShape shape() {
         return ServiceShape.STS;
@@ -29,7 +25,7 @@ final class LabSts implements AwsService {
         }
         String session = request.accessKeyId();
         return JsonNodeFactory.instance.objectNode()
-                .put("Arn", "arn:aws:sts::" + LabResources.ACCOUNT + ":assumed-role/" + ROLE + "/" + session)
-                .put("UserId", ROLE_ID + ":" + session).put("Account", LabResources.ACCOUNT);
+                .put("Arn", "arn:aws:sts::" + LabResources.ACCOUNT + ":assumed-role/" + LabResources.OPERATOR_ROLE + "/" + session)
+                .put("UserId", LabResources.OPERATOR_ROLE_ID + ":" + session).put("Account", LabResources.ACCOUNT);
     }
 }

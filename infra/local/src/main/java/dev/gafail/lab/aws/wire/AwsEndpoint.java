@@ -87,12 +87,12 @@ public final class AwsEndpoint {
             inspector.accept(request);
             reply = Replies.output(request, service.shape(), service.answer(request));
         } catch (AwsFault fault) {
-            reply = Replies.fault(protocol, queryCompatible(request), fault);
+            reply = Replies.fault(request == null ? protocol : request.protocol(), queryCompatible(request), fault);
             error = fault.code();
         } catch (RuntimeException e) {
             AwsFault fault = new AwsFault(500, protocol.query() ? "InternalFailure" : "InternalServerException",
                     "the lab could not answer: " + e);
-            reply = Replies.fault(protocol, queryCompatible(request), fault);
+            reply = Replies.fault(request == null ? protocol : request.protocol(), queryCompatible(request), fault);
             error = fault.code();
         }
         recorder.accept(exchange(request, spoken, reply.status(), error));

@@ -13,6 +13,8 @@ public enum Protocol {
     AWS_JSON_1_0("AWS JSON 1.0", "awsJson1_0", "application/x-amz-json-1.0"),
     AWS_JSON_1_1("AWS JSON 1.1", "awsJson1_1", "application/x-amz-json-1.1"),
     AWS_QUERY("AWS Query", "awsQuery", "text/xml"),
+    /** EC2's own Query dialect: the same requests, replies without a Result wrapper, lists of {@code item}s. */
+    EC2_QUERY("EC2 Query", "ec2Query", "text/xml"),
     RPC_V2_CBOR("Smithy RPCv2 CBOR", "rpcv2Cbor", "application/cbor"),
     REST_JSON("REST-JSON", "restJson1", "application/json");
 
@@ -66,9 +68,17 @@ public enum Protocol {
         return request.header("X-Amz-Target").isEmpty() ? AWS_QUERY : AWS_JSON_1_1;
     }
 
-    /** AWS Query names errors by an XML {@code Code}; the others by {@code __type}, and their codes differ. */
+    /**
+     * The protocol a request of this form speaks to the service it is signed for: a Query form body is
+     * EC2's dialect when it is signed for EC2, the one service that speaks it.
+     */
+    Protocol toService(String signingName) {
+        return this == AWS_QUERY && signingName.equals(ServiceShape.EC2.signingName()) ? EC2_QUERY : this;
+    }
+
+    /** AWS Query and EC2's name errors by an XML {@code Code}; the others by {@code __type}, and their codes differ. */
     public boolean query() {
-        return this == AWS_QUERY;
+        return this == AWS_QUERY || this == EC2_QUERY;
     }
 
     /**

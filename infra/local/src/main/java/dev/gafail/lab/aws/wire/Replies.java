@@ -34,6 +34,12 @@ final class Replies {
                     Mappers.JSON.writeValueAsBytes(output), id, Map.of());
             case RPC_V2_CBOR -> shape.withoutOutput().contains(operation) ? new WireReply(200, "", new byte[0], id, RPC_V2)
                     : new WireReply(200, protocol.replyType(), Mappers.CBOR.writeValueAsBytes(output), id, RPC_V2);
+            case EC2_QUERY -> {
+                ObjectNode document = Mappers.XML.createObjectNode();
+                ObjectNode response = document.putObject(operation + "Response").put("requestId", id);
+                response.setAll(withMembers(shape, output));
+                yield new WireReply(200, protocol.replyType(), Mappers.XML.writeValueAsBytes(document), id, Map.of());
+            }
             case AWS_QUERY -> {
                 ObjectNode document = Mappers.XML.createObjectNode();
                 ObjectNode response = document.putObject(operation + "Response");
@@ -53,6 +59,14 @@ final class Replies {
     static WireReply fault(Protocol protocol, boolean queryCompatible, AwsFault fault) {
         String id = UUID.randomUUID().toString();
         String party = fault.status() < 500 ? "Sender" : "Receiver";
+        if (protocol == Protocol.EC2_QUERY) {
+            ObjectNode document = Mappers.XML.createObjectNode();
+            ObjectNode response = document.putObject("Response");
+            response.putObject("Errors").putObject("Error").put("Code", fault.code()).put("Message", fault.getMessage());
+            response.put("RequestID", id);
+            return new WireReply(fault.status(), protocol.replyType(), Mappers.XML.writeValueAsBytes(document), id,
+                    Map.of());
+        }
         if (protocol.query()) {
             ObjectNode document = Mappers.XML.createObjectNode();
             ObjectNode response = document.putObject("ErrorResponse");

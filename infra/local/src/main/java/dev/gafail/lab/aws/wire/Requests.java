@@ -39,14 +39,14 @@ final class Requests {
                     : "MissingAuthenticationTokenException", "Request is missing Authentication Token");
         }
         Call call = switch (protocol) {
-            case AWS_QUERY -> query(wire);
+            case AWS_QUERY, EC2_QUERY -> query(wire);
             case RPC_V2_CBOR -> rpcV2(wire);
             case AWS_JSON_1_0, AWS_JSON_1_1 -> json(wire);
             // the operation is the service's route's: routed() names it
             case REST_JSON -> new Call("", "", object(Mappers.JSON, wire.body(), "a JSON object"), wire.bodyText());
         };
-        return new AwsRequest(scope.group(3), scope.group(2), scope.group(1), call.operation(), protocol, call.input(),
-                call.target(), call.body());
+        return new AwsRequest(scope.group(3), scope.group(2), scope.group(1), call.operation(),
+                protocol.toService(scope.group(3)), call.input(), call.target(), call.body());
     }
 
     /**

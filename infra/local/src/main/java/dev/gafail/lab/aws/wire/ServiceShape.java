@@ -22,7 +22,7 @@ public record ServiceShape(String signingName, String target, Set<Protocol> prot
     public static final ServiceShape RDS = new ServiceShape("rds", "", Set.of(Protocol.AWS_QUERY),
             Map.of("GlobalClusters", "GlobalClusterMember",
             "GlobalClusterMembers", "GlobalClusterMember", "DBClusters", "DBCluster", "Events", "Event",
-            "EventCategories", "EventCategory"), Set.of(), List.of());
+            "EventCategories", "EventCategory", "DBClusterMembers", "DBClusterMember", "DBInstances", "DBInstance"), Set.of(), List.of());
     /**
      * CloudWatch, which the newest clients call in RPCv2 CBOR (the Java SDK from 2.40.7) or AWS JSON
      * 1.0 (botocore, which prefers JSON), and older ones in AWS Query.
@@ -36,6 +36,13 @@ public record ServiceShape(String signingName, String target, Set<Protocol> prot
      * alike (SQS moved to AWS JSON 1.0; SNS has not).
      */
     public static final ServiceShape SNS = query("sns");
+    /** IAM, in AWS Query alone: a global service, signed for us-east-1 in the aws partition. */
+    public static final ServiceShape IAM = query("iam");
+    /** Service Quotas, in AWS JSON 1.1. */
+    public static final ServiceShape SERVICE_QUOTAS = json("servicequotas", "ServiceQuotasV20190624");
+    /** EC2, in its own Query dialect. */
+    public static final ServiceShape EC2 = new ServiceShape("ec2", "", Set.of(Protocol.EC2_QUERY), Map.of(), Set.of(),
+            List.of());
     /** SSM (Parameter Store among it), in AWS JSON 1.1 alone, as its model and the SDK's marshallers say. */
     public static final ServiceShape SSM = json("ssm", "AmazonSSM");
     /** Fault Injection Service, in REST-JSON: the operations the lab answers, by method and path. */
@@ -80,6 +87,6 @@ public record ServiceShape(String signingName, String target, Set<Protocol> prot
 
     /** The element name of a list's members in AWS Query replies. */
     String memberName(String list) {
-        return listMembers.getOrDefault(list, "member");
+        return protocols.contains(Protocol.EC2_QUERY) ? "item" : listMembers.getOrDefault(list, "member");
     }
 }

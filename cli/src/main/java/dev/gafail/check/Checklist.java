@@ -1,0 +1,166 @@
+package dev.gafail.check;
+
+import dev.gafail.actions.HttpProbe;
+import dev.gafail.actions.Target;
+import dev.gafail.aws.AwsClients;
+import dev.gafail.engine.ExecutionStore;
+import dev.gafail.engine.StepFailure;
+import dev.gafail.engine.Unreachable;
+import dev.gafail.topology.Region;
+import dev.gafail.yaml.Durations;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/**
+ * {@code gafail check}: the resilience checklist (targets, drills, load results, restores, alerting) and a
+ * failover-readiness evaluation (permissions, capacity, database, accelerator, deployments, health), one
+ * {@link Finding} per item and region, every read at once. Each read goes to the region it concerns; a
+ * region that does not answer fails its rows, and the other rows still stand.
+ */
+public final class Checklist {
+
+    /** How old the latest passing failover drill may be (a quarterly drill, and some slack). */
+    public static final Duration DEFAULT_MAX_DRILL_AGE = Duration.ofDays(90);
+    /** How long {@code /healthz} may take to answer. */
+    static final Duration HEALTHZ_WITHIN = Duration.ofSeconds(2);
+    /** How long a check may take, whatever the endpoints do. */
+    private static final Duration BUDGET = Duration.ofSeconds(30);
+
+    /**
+     * @param maxDrillAge     how old the latest passing failover drill may be
+     * @param operatorActions the IAM actions of the bundled runbooks, which the operator must be allowed
+     * @param maxLag          the replication lag at which the bundled failover starts its switch
+     */
+    public record Settings(Duration maxDrillAge, Set<String> operatorActions, Duration maxLag) {
+    }
+
+    @FunctionalInterface
+    private interface Evaluation {
+        Finding.Outcome evaluate() throws StepFailure, InterruptedException;
+    }
+
+    /** An item for a region (null: for the topology) and how it is evaluated. */
+    private record Item(String name, String region, Evaluation evaluation) {
+    }
+
+    private final Target target;
+    private final ExecutionStore store;
+    private final Settings settings;
+
+    public Checklist(Target target, ExecutionStore store, Settings settings) {
+        this.target = target;
+        this.store = store;
+        this.settings = settings;
+    }
+
+    /** Every item, evaluated at once over clients with a check's time limits, within {@link #BUDGET}. */
+    public List<Finding> run() throws InterruptedException {
+        try (AwsClients quick = target.aws().with(AwsClients.Timeouts.CHECK)) {
+            return new Checklist(target.with(quick), store, settings).run(BUDGET);
+        }
+    }
+
+    private List<Finding> run(Duration budget) throws InterruptedException {
+        long deadline = System.nanoTime() + budget.toNanos();
+        ExecutorService pool = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "gafail-check");
+            t.setDaemon(true); // a read that ignores its interrupt must not keep gafail from exiting
+            return t;
+        });
+        try {
+            List<Item> items = items(pool);
+            List<Future<Finding.Outcome>> pending = new ArrayList<>();
+            for (Item item : items) {
+                pending.add(pool.submit(() -> safely(item.evaluation())));
+            }
+            List<Finding> findings = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                Item item = items.get(i);
+                Finding.Outcome outcome = get(pending.get(i), deadline, budget);
+                findings.add(new Finding(item.name(), item.region(), outcome.status(), outcome.evidence(),
+                        outcome.date()));
+            }
+            return findings;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<Item> items(ExecutorService pool) {
+        Clock clock = target.clock();
+        Evidence evidence = new Evidence(target.topology(), settings.maxDrillAge(), store.backend().location());
+        Shared<DrillRecords> drills = new Shared<>(pool.submit(() -> DrillRecords.read(store, clock)));
+        Map<String, Shared<Clusters>> clusters = new LinkedHashMap<>();
+        Map<String, Shared<Service>> services = new LinkedHashMap<>();
+        for (Region region : target.topology().regions().values()) {
+            clusters.put(region.name(), new Shared<>(pool.submit(() -> Clusters.read(target, region))));
+            services.put(region.name(), new Shared<>(pool.submit(() -> target.ecs().service(region))));
+        }
+        Alerting alerting = new Alerting(target);
+        Capacity capacity = new Capacity(target);
+        Configuration configuration = new Configuration(target);
+        List<Region> regions = List.copyOf(target.topology().regions().values());
+        List<Item> items = new ArrayList<>();
+        items.add(new Item("targets", null, evidence::targets));
+        items.add(new Item("failover-drill", null, () -> evidence.failoverDrill(drills.get(), clock)));
+        items.add(new Item("load", null, () -> evidence.load(drills.get())));
+        items.add(new Item("restore", null, () -> evidence.restore(drills.get(), clusters)));
+        regions.forEach(r -> items.add(new Item("alerting", r.name(), () -> alerting.evaluate(r, clock))));
+        items.add(new Item("permissions", null, () -> new Permissions(target, settings.operatorActions())
+                .evaluate(clock)));
+        regions.forEach(r -> items.add(new Item("capacity", r.name(),
+                () -> capacity.evaluate(r, services.get(r.name()).get(), clock))));
+        items.add(new Item("database", null, () -> new DatabaseReadiness(target, settings.maxLag())
+                .evaluate(clusters, clock)));
+        regions.forEach(r -> items.add(new Item("accelerator", r.name(), () -> configuration.accelerator(r, clock))));
+        regions.forEach(r -> items.add(new Item("deployments", r.name(),
+                () -> Configuration.deployments(r, services.get(r.name()).get(), clock))));
+        regions.forEach(r -> items.add(new Item("healthz", r.name(), () -> healthz(r, clock))));
+        return items;
+    }
+
+    /** The region's {@code /healthz} answers 200 within {@link #HEALTHZ_WITHIN}. */
+    private Finding.Outcome healthz(Region region, Clock clock) throws StepFailure, InterruptedException {
+        long start = System.nanoTime();
+        HttpProbe.Probe probe = new HttpProbe(() -> target).once(region.name(), HEALTHZ_WITHIN);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        String said = region.healthz() + ": " + probe.detail() + " in " + ms + " ms";
+        return probe.holds() ? Finding.Outcome.pass(said, clock.instant()) : Finding.Outcome.fail(said, clock.instant());
+    }
+
+    /** An item's outcome; a read that failed is the item's failure, naming what did not answer. */
+    private Finding.Outcome safely(Evaluation evaluation) throws InterruptedException {
+        try {
+            return evaluation.evaluate();
+        } catch (StepFailure e) {
+            return Finding.Outcome.fail((e instanceof Unreachable ? "did not answer: " : "could not read: ")
+                    + e.getMessage(), target.clock().instant());
+        } catch (RuntimeException e) {
+            return Finding.Outcome.fail("could not read: " + e, target.clock().instant());
+        }
+    }
+
+    private Finding.Outcome get(Future<Finding.Outcome> outcome, long deadline, Duration budget)
+            throws InterruptedException {
+        try {
+            return outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            return Finding.Outcome.fail("could not read: " + e.getCause(), target.clock().instant());
+        } catch (TimeoutException e) {
+            outcome.cancel(true);
+            return Finding.Outcome.fail("no answer within " + Durations.format(budget), target.clock().instant());
+        }
+    }
+}
