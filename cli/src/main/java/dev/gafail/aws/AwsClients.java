@@ -243,11 +243,13 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * IAM, a global service: its one endpoint (signed for us-east-1 in the aws partition), which
-     * {@code gafail check} asks to simulate the operator role's policy.
+     * IAM, a global service, which {@code gafail check} asks to simulate the operator role's policy: named
+     * by a region of its partition, whose global endpoint the SDK's rules then choose (iam.amazonaws.com,
+     * signed for us-east-1, for any region of the aws partition); an endpoint override is signed for the
+     * region itself.
      */
-    public IamClient iam() {
-        return client("iam", Region.AWS_GLOBAL.id(), IamClient::builder);
+    public IamClient iam(String region) {
+        return client("iam", region, IamClient::builder);
     }
 
     /** Service Quotas in {@code region}: what the account may run there (Fargate's vCPUs). */

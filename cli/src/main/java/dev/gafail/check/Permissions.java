@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.iam.model.SimulatePrincipalPolicyResponse
  * Whether the operator may call every action of the bundled runbooks on the topology's resources: the role
  * behind the caller's assumed-role session (found with IAM's GetRole, since a session's ARN drops the role's
  * path), or the IAM user, is simulated with IAM's SimulatePrincipalPolicy, one call per set of actions that
- * share their resources, each action against the resources the generated policy scopes it to.
+ * share their resources, each action against the resources the generated policy scopes it to. IAM is global:
+ * it is named by the topology's first region, whose partition's IAM endpoint answers.
  */
 final class Permissions {
 
@@ -49,7 +50,7 @@ final class Permissions {
     Finding.Outcome evaluate(Clock clock) throws StepFailure {
         List<String> regions = target.topology().regions().values().stream().map(Region::awsRegion).toList();
         CallerIdentity caller = CallerIdentity.of(target.aws(), regions);
-        String principal = principal(caller.arn());
+        String principal = principal(caller.arn(), regions.get(0));
         Map<List<String>, List<String>> byResources = new LinkedHashMap<>();
         IamPolicy.Scope scope = IamPolicy.Scope.of(target.topology());
         for (String action : actions) {
@@ -57,7 +58,7 @@ final class Permissions {
         }
         List<String> denied = new ArrayList<>();
         for (Map.Entry<List<String>, List<String>> group : byResources.entrySet()) {
-            denied.addAll(denied(principal, group.getValue(), group.getKey()));
+            denied.addAll(denied(principal, group.getValue(), group.getKey(), regions.get(0)));
         }
         if (denied.isEmpty()) {
             return Finding.Outcome.pass(principal + " may call all " + actions.size()
@@ -70,11 +71,11 @@ final class Permissions {
     }
 
     /** The IAM principal behind the caller: the role of an assumed-role session, or the user. */
-    private String principal(String callerArn) throws StepFailure {
+    private String principal(String callerArn, String iamRegion) throws StepFailure {
         Matcher role = ASSUMED_ROLE.matcher(callerArn);
         if (role.matches()) {
             String name = role.group(2);
-            return call("GetRole", () -> target.aws().iam().getRole(r -> r.roleName(name)).role().arn());
+            return call("GetRole", () -> target.aws().iam(iamRegion).getRole(r -> r.roleName(name)).role().arn());
         }
         if (IAM_USER.matcher(callerArn).matches()) {
             return callerArn;
@@ -84,10 +85,10 @@ final class Permissions {
     }
 
     /** Each action not allowed on one of its resources, as {@code action on resource (decision)}. */
-    private List<String> denied(String principal, List<String> actionNames, List<String> resources)
-            throws StepFailure {
+    private List<String> denied(String principal, List<String> actionNames, List<String> resources,
+                                String iamRegion) throws StepFailure {
         boolean anywhere = resources.equals(List.of("*"));
-        Iterator<SimulatePrincipalPolicyResponse> pages = call("SimulatePrincipalPolicy", () -> target.aws().iam()
+        Iterator<SimulatePrincipalPolicyResponse> pages = call("SimulatePrincipalPolicy", () -> target.aws().iam(iamRegion)
                 .simulatePrincipalPolicyPaginator(r -> {
                     r.policySourceArn(principal).actionNames(actionNames);
                     if (!anywhere) {

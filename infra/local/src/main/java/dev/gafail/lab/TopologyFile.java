@@ -30,11 +30,12 @@ public final class TopologyFile {
         yaml.append(header(edge, controlPlane)).append("""
                 # the lab's control plane answers the AWS APIs gafail calls (it does not check signatures):
                 # each AWS region on a port of its own, Global Accelerator's control plane on one more (in
-                # its region), any other region on the default's
+                # its region), IAM (global) and any other region on the default's
                 endpoints:
                   default: "http://127.0.0.1:%d"
                   globalaccelerator: "http://127.0.0.1:%d"
-                """.formatted(controlPlane.port(), controlPlane.acceleratorPort()));
+                  iam: "http://127.0.0.1:%d"
+                """.formatted(controlPlane.port(), controlPlane.acceleratorPort(), controlPlane.port()));
         for (String region : Lab.REGIONS) {
             yaml.append("  ").append(Lab.awsRegion(region)).append(": \"http://127.0.0.1:")
                     .append(controlPlane.port(Lab.awsRegion(region))).append("\"\n");
