@@ -206,6 +206,16 @@ class DrillLabTest {
         assertEquals("region-a", lab().database().primary(), "failed back");
         assertFalse(anyRunning(), "the fault ended");
         assertEquals(List.of(ExperimentStatus.STOPPED), experiments(id).stream().map(e -> e.state().status()).toList());
+
+        JsonNode check = Json.MAPPER.readTree(gafail(topology).run("check", "--output", "json").out());
+        Map<String, JsonNode> rows = new HashMap<>();
+        check.path("items").forEach(row -> rows.put(row.path("item").asString(), row));
+        Instant started = Instant.parse(shown(id).path("summary").path("startedAt").asString());
+        for (String item : List.of("failover-drill", "load")) {
+            assertEquals("pass", rows.get(item).path("status").asString(), item + ": " + rows.get(item));
+            assertEquals(started, Instant.parse(rows.get(item).path("date").asString()), "dated by the drill: " + item);
+            assertTrue(rows.get(item).path("evidence").asString().contains(id), rows.get(item).toString());
+        }
     }
 
     @Test

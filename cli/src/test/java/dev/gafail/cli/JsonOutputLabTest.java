@@ -118,6 +118,9 @@ class JsonOutputLabTest {
         script.put(List.of("validate"), List.of(ok(Shape.DOCUMENT, "validate", "bundled:failover.yaml")));
         script.put(List.of("iam-policy"), List.of(ok(Shape.DOCUMENT, "iam-policy", "bundled:failover.yaml")));
         script.put(List.of("status"), List.of(ok(Shape.DOCUMENT, JsonOutputLabTest::validStatus, "status")));
+        // No drill on record yet: its rows fail, and so does the command (exit 8), its document whole.
+        script.put(List.of("check"), List.of(new Invocation(() -> List.of("check"), 8, Shape.DOCUMENT,
+                json -> assertTrue(json.get(0).path("failed").toString().contains("failover-drill"), json.toString()))));
         script.put(List.of("failover"), List.of(ok(Shape.LINES, "failover", "--to", "region-b", "--dry-run")));
         script.put(List.of("drill"), List.of(ok(Shape.LINES, "drill", "--dry-run")));
         script.put(List.of("plan"), List.of(ok(Shape.LINES, "plan", "bundled:example.yaml", "--set", "to=region-b")));
