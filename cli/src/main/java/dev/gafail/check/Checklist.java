@@ -31,6 +31,15 @@ import software.amazon.awssdk.services.ecs.model.Service;
  */
 public final class Checklist {
 
+    /**
+     * What {@code gafail check} reads beyond what the bundled runbooks call, for the operator role to be
+     * allowed (infra/aws grants them): the role and its simulation, the Fargate quota, subnets, task
+     * definitions, the clusters' instances, and the alarms' topics' subscriptions.
+     */
+    public static final List<String> IAM_ACTIONS = List.of("ec2:DescribeSubnets", "ecs:DescribeTaskDefinition",
+            "iam:GetRole", "iam:SimulatePrincipalPolicy", "rds:DescribeDBClusters", "rds:DescribeDBInstances",
+            "servicequotas:GetAWSDefaultServiceQuota", "servicequotas:GetServiceQuota", "sns:ListSubscriptionsByTopic");
+
     /** How old the latest passing failover drill may be (a quarterly drill, and some slack). */
     public static final Duration DEFAULT_MAX_DRILL_AGE = Duration.ofDays(90);
     /** How long {@code /healthz} may take to answer. */

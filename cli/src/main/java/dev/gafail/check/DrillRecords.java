@@ -6,9 +6,7 @@ import dev.gafail.engine.ExecutionStatus;
 import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExecutionSummary;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,10 +14,9 @@ import java.util.Optional;
  * The drills on record in the state backend, newest first, as their journals tell them: the latest failover
  * drill that passed, the latest that put user load through the regions (whatever its verdict), and the latest
  * restore drill that passed. A drill is an execution {@code gafail drill} started; its scenario tells a restore
- * drill from a failover drill.
+ * drill from a failover drill. A journal that cannot be read is passed over, as {@code gafail history} names it.
  */
-record DrillRecords(Optional<Drill> passedFailover, Optional<Drill> withLoad, Optional<Drill> passedRestore,
-                    List<String> unreadable) {
+record DrillRecords(Optional<Drill> passedFailover, Optional<Drill> withLoad, Optional<Drill> passedRestore) {
 
     /** The scenario of {@code gafail drill --scenario restore}. */
     static final String RESTORE = "restore";
@@ -39,24 +36,17 @@ record DrillRecords(Optional<Drill> passedFailover, Optional<Drill> withLoad, Op
         }
     }
 
+    /** The drills on record, newest first, reading journals only until all three are found (or the bound). */
     static DrillRecords read(ExecutionStore store, Clock clock) {
-        ExecutionStore.History history = store.history(clock);
         Drill passedFailover = null;
         Drill withLoad = null;
         Drill passedRestore = null;
-        List<String> unreadable = new ArrayList<>(history.unreadable());
-        List<ExecutionSummary> executions = history.executions();
-        for (ExecutionSummary summary : executions.subList(0, Math.min(MAX_EXECUTIONS, executions.size()))) {
-            if (passedFailover != null && withLoad != null && passedRestore != null) {
+        int read = 0;
+        for (ExecutionStore.Stored stored : store.newestFirst(clock)) {
+            if (passedFailover != null && withLoad != null && passedRestore != null || read++ == MAX_EXECUTIONS) {
                 break;
             }
-            Optional<Drill> drill;
-            try {
-                drill = drill(store.load(summary.id(), clock));
-            } catch (RuntimeException e) {
-                unreadable.add(summary.id() + ": " + e.getMessage());
-                continue;
-            }
+            Optional<Drill> drill = drill(stored);
             if (drill.isEmpty()) {
                 continue;
             }
@@ -69,7 +59,7 @@ record DrillRecords(Optional<Drill> passedFailover, Optional<Drill> withLoad, Op
             }
         }
         return new DrillRecords(Optional.ofNullable(passedFailover), Optional.ofNullable(withLoad),
-                Optional.ofNullable(passedRestore), unreadable);
+                Optional.ofNullable(passedRestore));
     }
 
     /** The execution as a drill, if {@code gafail drill} started it; each action's last outputs by action name. */

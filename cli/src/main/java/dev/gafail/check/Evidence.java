@@ -52,8 +52,7 @@ final class Evidence {
     /** The latest failover drill that passed, no older than the threshold. */
     Finding.Outcome failoverDrill(DrillRecords records, Clock clock) {
         if (records.passedFailover().isEmpty()) {
-            return Finding.Outcome.fail("no passing failover drill on record in " + where + unreadable(records)
-                    + "; run gafail drill", null);
+            return Finding.Outcome.fail("no passing failover drill on record in " + where + "; run gafail drill", null);
         }
         DrillRecords.Drill drill = records.passedFailover().get();
         Instant started = drill.summary().startedAt();
@@ -68,8 +67,7 @@ final class Evidence {
     /** What users saw in the latest drill that put load through the regions. */
     Finding.Outcome load(DrillRecords records) {
         if (records.withLoad().isEmpty()) {
-            return Finding.Outcome.fail("no drill with user load on record in " + where + unreadable(records)
-                    + "; run gafail drill", null);
+            return Finding.Outcome.fail("no drill with user load on record in " + where + "; run gafail drill", null);
         }
         DrillRecords.Drill drill = records.withLoad().get();
         Map<?, ?> stop = drill.output("load.stop").orElseThrow();
@@ -98,7 +96,7 @@ final class Evidence {
         }
         String backups = String.join(", ", kept);
         if (records.passedRestore().isEmpty()) {
-            return Finding.Outcome.fail("no passing restore drill on record in " + where + unreadable(records)
+            return Finding.Outcome.fail("no passing restore drill on record in " + where
                     + " (gafail drill --scenario restore); " + backups, null);
         }
         DrillRecords.Drill drill = records.passedRestore().get();
@@ -106,10 +104,6 @@ final class Evidence {
                 + "); " + backups;
         Instant started = drill.summary().startedAt();
         return unread ? Finding.Outcome.fail(said, started) : Finding.Outcome.pass(said, started);
-    }
-
-    private static String unreadable(DrillRecords records) {
-        return records.unreadable().isEmpty() ? "" : " (" + records.unreadable().size() + " journal(s) unreadable)";
     }
 
     private static String ago(Duration age) {

@@ -3,6 +3,7 @@ package dev.gafail.check;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One row of {@code gafail check}: an item of the checklist (for one region, or for the topology), how it
@@ -17,13 +18,8 @@ public record Finding(String item, String region, Status status, String evidence
     public enum Status {
         @JsonProperty("pass") PASS, @JsonProperty("warn") WARN, @JsonProperty("fail") FAIL;
 
-        /** The worse of two. */
-        Status and(Status other) {
-            return compareTo(other) >= 0 ? this : other;
-        }
-
         public String text() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

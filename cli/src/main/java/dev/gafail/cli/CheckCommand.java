@@ -5,6 +5,7 @@ import dev.gafail.check.Finding;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Json;
+import dev.gafail.topology.Topology;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ final class CheckCommand implements Callable<Integer>, Tables {
         if (maxDrillAgeDays < 1 || maxDrillAgeDays > 3650) {
             throw new GafailException(ExitCode.USAGE, "--max-drill-age " + maxDrillAgeDays + ": 1 to 3650 days");
         }
-        var topology = gafail.session().topology();
+        Topology topology = gafail.session().topology();
         Instant checkedAt = gafail.context().clock().instant();
         List<Finding> findings = gafail.session().checklist(Duration.ofDays(maxDrillAgeDays)).run();
         List<String> failed = findings.stream().filter(f -> f.status() == Finding.Status.FAIL)

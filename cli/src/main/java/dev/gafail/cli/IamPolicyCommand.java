@@ -1,6 +1,7 @@
 package dev.gafail.cli;
 
 import dev.gafail.aws.IamPolicy;
+import dev.gafail.check.Checklist;
 import dev.gafail.engine.Json;
 import dev.gafail.runbook.Runbook;
 import dev.gafail.runbook.StepSpec;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -29,9 +31,13 @@ final class IamPolicyCommand implements Callable<Integer> {
             description = "The runbook files (YAML), or bundled:NAME for those that ship with gafail.")
     List<Path> runbooks;
 
+    @Option(names = "--check", description = "Also what `gafail check` reads (the role's policy simulation, the"
+            + " Fargate quota, subnets, task definitions, instances, topic subscriptions).")
+    boolean check;
+
     @Override
     public Integer call() {
-        Set<String> actions = new TreeSet<>();
+        Set<String> actions = new TreeSet<>(check ? Checklist.IAM_ACTIONS : List.of());
         for (Path file : runbooks) {
             Runbook runbook = gafail.session().load(file);
             for (StepSpec step : runbook.everyStep()) {

@@ -228,7 +228,7 @@ public final class ExecutionStore {
      * them (from a bucket, that is a few requests instead of one per event ever written). One that cannot
      * be read is passed over, as history lists it apart.
      */
-    private Iterable<Stored> newestFirst(Clock clock) {
+    public Iterable<Stored> newestFirst(Clock clock) {
         List<String> ids = new ArrayList<>(backend.ids());
         java.util.Collections.reverse(ids);
         return () -> ids.stream().map(id -> {

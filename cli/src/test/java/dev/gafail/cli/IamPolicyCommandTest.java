@@ -49,6 +49,22 @@ class IamPolicyCommandTest {
     }
 
     @Test
+    void withCheckThePolicyAlsoGrantsWhatGafailCheckReadsAndWithoutItNot() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/dev/gafail/topology/example.gafail.yaml")) {
+            Files.writeString(home.resolve("gafail.yaml"), new String(in.readAllBytes()));
+        }
+        CliRun.Result with = CliRun.in(home).run("iam-policy", "bundled:failover.yaml", "--check");
+        CliRun.Result without = CliRun.in(home).run("iam-policy", "bundled:failover.yaml");
+
+        assertEquals(0, with.code(), with.toString());
+        for (String action : List.of("iam:SimulatePrincipalPolicy", "servicequotas:GetServiceQuota",
+                "ec2:DescribeSubnets", "sns:ListSubscriptionsByTopic")) {
+            assertTrue(with.out().contains("\"" + action + "\""), action + " in " + with.out());
+            assertFalse(without.out().contains("\"" + action + "\""), action + " only with --check");
+        }
+    }
+
+    @Test
     void aRunbookThatRunsFisExperimentsGetsTheFisActionsAndThoseOfItsUntilChecksAndNoWildcardAction() throws Exception {
         try (InputStream in = getClass().getResourceAsStream("/dev/gafail/topology/example.gafail.yaml")) {
             Files.writeString(home.resolve("gafail.yaml"), new String(in.readAllBytes()));

@@ -34,10 +34,11 @@ final class FaultExperiments extends Construct {
     private static final String FAULT_DURATION = "PT5M";
     /**
      * The safety alarm: 5xx on half the answers for three minutes running. A drill's fault makes the
-     * accelerator route around the region within about 30 s (three failed /healthz checks 10 s apart),
-     * after which the region's ALB sees little traffic; users failing that long means they have nowhere
-     * else to go, and the fault must end. Well above the gating 5xx alarm (5% for two minutes), which a
-     * drill expects to fire and so must not stop it.
+     * accelerator route around the region within about 30 s (two failed /healthz checks of the ALB's
+     * target group 10 s apart, and the accelerator follows the ALB's target health), after which the
+     * region's ALB sees little traffic; users failing that long means they have nowhere else to go, and
+     * the fault must end. Well above the gating 5xx alarm (5% for two minutes), which a drill expects
+     * to fire and so must not stop it.
      */
     private static final int SAFETY_FIVE_XX_PERCENT = 50;
     private static final int SAFETY_MINUTES = 3;

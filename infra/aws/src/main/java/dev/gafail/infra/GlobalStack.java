@@ -2,6 +2,7 @@ package dev.gafail.infra;
 
 import dev.gafail.app.BundledRunbooks;
 import dev.gafail.aws.IamPolicy;
+import dev.gafail.check.Checklist;
 import dev.gafail.topology.TopologyImport;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,6 @@ import software.amazon.awscdk.services.globalaccelerator.ClientAffinity;
 import software.amazon.awscdk.services.globalaccelerator.ConnectionProtocol;
 import software.amazon.awscdk.services.globalaccelerator.EndpointGroup;
 import software.amazon.awscdk.services.globalaccelerator.EndpointGroupOptions;
-import software.amazon.awscdk.services.globalaccelerator.HealthCheckProtocol;
 import software.amazon.awscdk.services.globalaccelerator.Listener;
 import software.amazon.awscdk.services.globalaccelerator.ListenerOptions;
 import software.amazon.awscdk.services.globalaccelerator.PortRange;
@@ -29,9 +29,9 @@ import software.constructs.Construct;
 
 /**
  * What spans the regions, in us-west-2 (Global Accelerator's home): the accelerator, a TCP listener,
- * one endpoint group per region in front of its ALB with {@code /healthz} health checks and traffic
- * dials, and the operator role gafail runs as, whose policy is generated here by gafail's own code
- * from the bundled runbooks (and the FIS experiments of the regional stacks) and these resources, the
+ * one endpoint group per region in front of its ALB with traffic dials, and the operator role gafail
+ * runs as, whose policy is generated here by gafail's own code from the bundled runbooks (with the FIS
+ * experiments of the regional stacks and what {@code gafail check} reads) and these resources, the
  * state bucket's prefix included.
  */
 public final class GlobalStack extends Stack {
@@ -58,8 +58,8 @@ public final class GlobalStack extends Stack {
             EndpointGroup group = listener.addEndpointGroup(region.name(), EndpointGroupOptions.builder()
                     .endpointGroupName(region.name()).region(region.awsRegion())
                     .trafficDialPercentage(config.dial(region))
-                    .healthCheckProtocol(HealthCheckProtocol.HTTP).healthCheckPort(80).healthCheckPath("/healthz")
-                    .healthCheckInterval(Duration.seconds(10)).healthCheckThreshold(3)
+                    // No health-check settings: for an ALB endpoint the accelerator ignores them and follows
+                    // the ALB's target health, the /healthz check of ApiService's target group.
                     .endpoints(List.of(new ApplicationLoadBalancerEndpoint(regions.get(i).loadBalancer(),
                             ApplicationLoadBalancerEndpointOptions.builder().preserveClientIp(true).weight(128)
                                     .build())))
@@ -78,7 +78,8 @@ public final class GlobalStack extends Stack {
         Map<String, Object> policy = IamPolicy.document(operatorActions(), resources);
         operatorRole = Role.Builder.create(this, "OperatorRole").roleName(config.name() + "-gafail-operator")
                 .description("Who runs gafail's runbooks against " + config.name() + ": what"
-                        + " `gafail iam-policy runbooks/*.yaml` lists, and running the regions' FIS experiments")
+                        + " `gafail iam-policy runbooks/*.yaml` lists, running the regions' FIS experiments, and"
+                        + " what `gafail check` reads")
                 .assumedBy(new AccountPrincipal(config.account())).maxSessionDuration(Duration.hours(4))
                 .inlinePolicies(Map.of("gafail", PolicyDocument.fromJson(policy)))
                 .build();
@@ -92,13 +93,14 @@ public final class GlobalStack extends Stack {
     }
 
     /**
-     * The bundled runbooks' actions, and a fis.experiment step's: the regional stacks deploy experiment
-     * templates for drills, so whoever operates the topology may run them, with a bundled runbook or
-     * their own.
+     * The bundled runbooks' actions, a fis.experiment step's, and {@code gafail check}'s reads: the
+     * regional stacks deploy experiment templates for drills, so whoever operates the topology may run
+     * them, with a bundled runbook or their own, and check that it is ready for a failover.
      */
     public static SortedSet<String> operatorActions() {
         SortedSet<String> actions = BundledRunbooks.iamActions();
         actions.addAll(IamPolicy.FIS_EXPERIMENT_ACTIONS);
+        actions.addAll(Checklist.IAM_ACTIONS);
         return actions;
     }
 

@@ -27,7 +27,12 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
     public record Database(String engineVersion, String instanceClass) {
     }
 
-    public record Alarms(double fiveXxPercent, double p95Seconds, double rpoLagSeconds) {
+    /** @param notifyEmails the e-mail addresses subscribed to each region's alarm topic ({@code alarms.notify}) */
+    public record Alarms(double fiveXxPercent, double p95Seconds, double rpoLagSeconds, List<String> notifyEmails) {
+
+        public Alarms {
+            notifyEmails = List.copyOf(notifyEmails);
+        }
     }
 
     /**
@@ -50,7 +55,8 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
                 List.of(new RegionConfig("region-a", "us-east-1", "10.10.0.0/16", 100),
                         new RegionConfig("region-b", "us-west-2", "10.20.0.0/16", 100)),
                 new Service(null, "sample-api", "latest", 512, 1024, 2, 1),
-                new Database("16.6", "db.r6g.large"), new Alarms(5, 1, 5), new State("us-east-2", null, null));
+                new Database("16.6", "db.r6g.large"), new Alarms(5, 1, 5, List.of()),
+                new State("us-east-2", null, null));
     }
 
     public RegionConfig primary() {
@@ -97,6 +103,11 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
 
     public String rpoLagAlarm() {
         return name + "-rpo-lag";
+    }
+
+    /** The SNS topic, in each region, that the user-impact alarms notify. */
+    public String alarmTopic() {
+        return name + "-alarms";
     }
 
     /** The alarm that stops a drill's FIS experiment in a region: not one that gates changes, which a drill fires. */

@@ -66,9 +66,16 @@ public final class InfraConfigLoader {
                         db.path("instanceClass").asString(d.database().instanceClass())),
                 new InfraConfig.Alarms(a.path("fiveXxPercent").asDouble(d.alarms().fiveXxPercent()),
                         a.path("p95Seconds").asDouble(d.alarms().p95Seconds()),
-                        a.path("rpoLagSeconds").asDouble(d.alarms().rpoLagSeconds())),
+                        a.path("rpoLagSeconds").asDouble(d.alarms().rpoLagSeconds()),
+                        a.has("notify") ? texts(a.path("notify")) : d.alarms().notifyEmails()),
                 new InfraConfig.State(st.path("awsRegion").asString(d.state().awsRegion()),
                         st.path("bucket").asString(d.state().bucket()), st.path("prefix").asString(d.state().prefix())));
+    }
+
+    private static List<String> texts(JsonNode list) {
+        List<String> out = new ArrayList<>();
+        list.forEach(item -> out.add(item.asString()));
+        return out;
     }
 
     private static void check(PositionedTree tree, InfraConfig config, List<Problem> problems) {

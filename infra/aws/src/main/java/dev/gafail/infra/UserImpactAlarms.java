@@ -9,22 +9,34 @@ import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeElb;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
 
 /**
  * What users feel, in one region: the ALB's 5xx rate and p95 latency and the service running fewer
  * tasks than it should (these three gate gafail's changes, by name), and the global database's
  * replication lag. Missing data is not breaching: a passive region without traffic is not failing.
+ * Each alarm notifies the region's topic when it fires and when it recovers: an alarm nobody hears
+ * is not alerting ({@code gafail check} fails a region whose topic has no confirmed subscriber).
  */
 final class UserImpactAlarms extends Construct {
 
     private static final Duration MINUTE = Duration.minutes(1);
 
+    private final SnsAction notify;
+
     UserImpactAlarms(Construct scope, InfraConfig config, InfraConfig.RegionConfig region, ApiService api,
                      DatabaseMember database) {
         super(scope, "Alarms");
+        // The display name is the sender of the e-mails: recipients see which topology and region asks.
+        Topic topic = Topic.Builder.create(this, "Topic").topicName(config.alarmTopic())
+                .displayName(config.name() + " alarms, " + region.name()).build();
+        config.alarms().notifyEmails().forEach(address -> topic.addSubscription(new EmailSubscription(address)));
+        notify = new SnsAction(topic);
         InfraConfig.Alarms limits = config.alarms();
         alarm("FiveXxRate", config.gatingAlarms().get(0), "5xx rate of " + region.name() + "'s ALB above "
                 + limits.fiveXxPercent() + "%", fiveXxRate(api), limits.fiveXxPercent(), 2);
@@ -73,9 +85,11 @@ final class UserImpactAlarms extends Construct {
     }
 
     private void alarm(String id, String name, String description, IMetric metric, double threshold, int periods) {
-        Alarm.Builder.create(this, id).alarmName(name).alarmDescription(description).metric(metric)
+        Alarm alarm = Alarm.Builder.create(this, id).alarmName(name).alarmDescription(description).metric(metric)
                 .threshold(threshold).evaluationPeriods(periods).datapointsToAlarm(periods)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
                 .treatMissingData(TreatMissingData.NOT_BREACHING).build();
+        alarm.addAlarmAction(notify);
+        alarm.addOkAction(notify);
     }
 }

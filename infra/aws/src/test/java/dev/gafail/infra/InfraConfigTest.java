@@ -32,6 +32,7 @@ class InfraConfigTest {
                 mode: active-active
                 regions: {region-b: {awsRegion: eu-west-1, dial: 40}}
                 service: {image: "example/sample-api:1.0", activeCount: 3}
+                alarms: {notify: [oncall@example.com]}
                 state: {awsRegion: eu-central-1, prefix: orders/}
                 """.getBytes(StandardCharsets.UTF_8));
         assertEquals("444455556666", config.account());
@@ -46,6 +47,17 @@ class InfraConfigTest {
         assertEquals("gafail-state-444455556666-eu-central-1", config.stateBucket(), "unique to account and region");
         assertEquals("orders/", config.statePrefix());
         assertEquals("gafail/", InfraConfig.defaults().statePrefix());
+        assertEquals(List.of("oncall@example.com"), config.alarms().notifyEmails());
+        assertEquals(5, config.alarms().fiveXxPercent());
+        assertEquals(List.of(), InfraConfig.defaults().alarms().notifyEmails());
+    }
+
+    @Test
+    void aMalformedNotifyAddressIsOneLineNamingItsKey() {
+        assertEquals(List.of("gafail-infra.yaml:1:37: \"oncall at example.com\" is not valid: an e-mail address,"
+                        + " such as oncall@example.com (at /alarms/notify/1)"),
+                problems("alarms: {notify: [lead@example.com, oncall at example.com]}\n"));
+        assertEquals(1, problems("alarms: {notify: [oncall@example]}\n").size());
     }
 
     @Test
