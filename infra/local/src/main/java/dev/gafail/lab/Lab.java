@@ -308,6 +308,26 @@ public final class Lab implements LabRegions, AutoCloseable {
         return database.replicationLagMillis(region);
     }
 
+    @Override
+    public int restore(String region, Instant to, String name) throws IOException, InterruptedException, SQLException {
+        return database.restore(known(region), to, name, restoreFolder(name)).port();
+    }
+
+    @Override
+    public void dropRestore(String name) throws IOException, InterruptedException {
+        database.dropRestore(name, restoreFolder(name));
+    }
+
+    @Override
+    public Optional<Instant> earliestRestorable(String region) {
+        return database.earliestRestorable(region);
+    }
+
+    /** Where the restore {@code name} keeps its data and log: beside the regions' databases. */
+    private Path restoreFolder(String name) {
+        return data.resolve("restores").resolve(name);
+    }
+
     public ReplicatedPostgres database() {
         return database;
     }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -237,6 +238,21 @@ public final class LabStandIn implements Supervised {
         @Override
         public void revert(String owner) {
             // it injects none
+        }
+
+        @Override
+        public int restore(String region, Instant to, String name) {
+            throw new UnsupportedOperationException("the stand-in answers reads only");
+        }
+
+        @Override
+        public void dropRestore(String name) {
+            // it restores none
+        }
+
+        @Override
+        public Optional<Instant> earliestRestorable(String region) {
+            return Optional.empty();
         }
     }
 }

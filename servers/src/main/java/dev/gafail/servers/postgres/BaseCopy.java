@@ -40,10 +40,22 @@ final class BaseCopy {
                     sql.execute("SELECT pg_create_physical_replication_slot('" + slot + "', true)");
                 }
             }
+        }
+        backup(source, sourceData, target);
+        Files.writeString(target.resolve("standby.signal"), "");
+    }
+
+    /**
+     * A base backup of {@code source} in the empty folder {@code target}: its files between {@code
+     * pg_backup_start} and {@code pg_backup_stop}, and the backup label; the WAL that makes it consistent
+     * comes from a replication slot or from the source's WAL archive. A primary or a replica may be backed up.
+     */
+    static void backup(Connection source, Path sourceData, Path target) throws SQLException, IOException {
+        try (Statement sql = source.createStatement()) {
             sql.execute("SELECT pg_backup_start('gafail-lab', true)");
             String label;
             try {
-                copyTree(sourceData, target);
+                copyTree(sourceData, target, SKIPPED);
             } finally {
                 try (ResultSet stop = sql.executeQuery("SELECT labelfile FROM pg_backup_stop(false)")) {
                     stop.next();
@@ -55,15 +67,21 @@ final class BaseCopy {
         Files.createDirectories(target.resolve("pg_wal/archive_status"));
         Files.createDirectories(target.resolve("pg_replslot"));
         Files.createDirectories(target.resolve("pg_stat_tmp"));
-        Files.writeString(target.resolve("standby.signal"), "");
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** A copy of the base backup {@code backup} in the empty folder {@code target}, to restore it there. */
+    static void copyBackup(Path backup, Path target) throws IOException {
+        copyTree(backup, target, Set.of());
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /** {@code from}'s tree into {@code to}, but for the files and folders at its top named in {@code skipped}. */
+    private static void copyTree(Path from, Path to, Set<String> skipped) throws IOException {
         Files.walkFileTree(from, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-                if (!dir.equals(from) && dir.getParent().equals(from) && SKIPPED.contains(dir.getFileName().toString())) {
+                if (!dir.equals(from) && dir.getParent().equals(from) && skipped.contains(dir.getFileName().toString())) {
                     return FileVisitResult.SKIP_SUBTREE;
                 }
                 Files.createDirectories(to.resolve(from.relativize(dir)));
@@ -72,7 +90,7 @@ final class BaseCopy {
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (file.getParent().equals(from) && SKIPPED.contains(file.getFileName().toString())) {
+                if (file.getParent().equals(from) && skipped.contains(file.getFileName().toString())) {
                     return FileVisitResult.CONTINUE;
                 }
                 Files.copy(file, to.resolve(from.relativize(file)), StandardCopyOption.COPY_ATTRIBUTES);

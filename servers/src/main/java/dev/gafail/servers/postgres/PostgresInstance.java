@@ -12,6 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,11 @@ public final class PostgresInstance {
 
     /** The superuser everyone connects as; trust authentication, loopback only. */
     public static final String USER = "lab";
+    /** The line of postgresql.conf that includes the settings of the instance's role, last. */
+    private static final String LAB_SETTINGS = "include_if_exists = 'lab.conf'\n";
+    /** A recovery target time as the server's configuration reads it (not ISO 8601's T and Z). */
+    private static final DateTimeFormatter RECOVERY_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'")
+            .withZone(ZoneOffset.UTC);
 
     private static final Duration START_LIMIT = Duration.ofSeconds(60);
     /** initdb's bound: seconds here, far more on a busy machine. */
@@ -78,12 +86,11 @@ public final class PostgresInstance {
                 track_commit_timestamp = on
                 wal_receiver_timeout = 5s
                 wal_retrieve_retry_interval = 500ms
-                # a lab database survives a killed process, not a lost machine: no fsync
+                # a lab database survives a killed process, not a lost machine: no fsync (full page writes
+                # stay on: a replica's base backup, for point-in-time restores, needs them)
                 fsync = off
-                full_page_writes = off
                 logging_collector = off
-                include_if_exists = 'lab.conf'
-                """);
+                """ + LAB_SETTINGS);
         writeLabSettings(Map.of());
     }
 
@@ -115,6 +122,63 @@ public final class PostgresInstance {
                 "primary_conninfo", "host=127.0.0.1 port=" + via + " user=" + USER + " application_name=" + slot,
                 "primary_slot_name", slot,
                 "recovery_target_timeline", "latest"));
+    }
+
+    /**
+     * Archives every WAL segment this server writes or receives (a primary's, and a replica's too:
+     * {@code always}) into the folder {@code archive} beside its data folder, as its continuous backup.
+     * In the server's own configuration, which a replica's base copy carries, so every member of a
+     * replicated pair archives into the folder of that name beside its own data. Before {@link #start}.
+     */
+    public void archiveWal(String archive) throws IOException {
+        Path folder = data.resolveSibling(archive);
+        Files.createDirectories(folder);
+        as.own(folder);
+        Path conf = data.resolve("postgresql.conf");
+        // before the role's settings, which a restore's own (archive_mode off) must override
+        Files.writeString(conf, Files.readString(conf).replace(LAB_SETTINGS, """
+                # the continuous backup: each finished WAL segment, copied beside the data folder once
+                archive_mode = always
+                archive_command = 'test ! -f ../%1$s/%%f && cp %%p ../%1$s/%%f'
+                """.formatted(archive) + LAB_SETTINGS));
+    }
+
+    /** A base backup of this running server in the empty folder {@code target}, for {@link #restoreFrom}. */
+    public void backUpTo(Path target) throws IOException, SQLException {
+        Files.createDirectories(target);
+        try (Connection c = connect()) {
+            BaseCopy.backup(c, data, target);
+        }
+        as.own(target);
+    }
+
+    /**
+     * Makes this server a point-in-time restore: ends it if it runs, copies the base backup {@code
+     * backup}, and sets it to replay the WAL archived in {@code archive} up to the last transaction that
+     * committed at or before {@code target}, then to promote itself. {@link #start} then starts it, and
+     * {@link #awaitPromoted} waits until the replay has ended. It archives nothing of its own.
+     */
+    public void restoreFrom(Path backup, Path archive, Instant target) throws IOException {
+        kill();
+        Trees.delete(data);
+        BaseCopy.copyBackup(backup, data);
+        Files.writeString(data.resolve("recovery.signal"), "");
+        writeLabSettings(Map.of("restore_command", "cp \"" + archive + "/%f\" \"%p\"",
+                "recovery_target_time", RECOVERY_TIME.format(target), "recovery_target_action", "promote",
+                "recovery_target_timeline", "latest", "archive_mode", "off"));
+    }
+
+    /** Waits until a restoring server has replayed up to its target and promoted itself; its log says why not. */
+    public void awaitPromoted(Duration limit) throws IOException, InterruptedException {
+        process.awaitReady("the restore on port " + port, "did not reach its recovery target", limit,
+                Duration.ofMillis(200), () -> {
+                    try (Connection c = connect(port, "postgres"); Statement sql = c.createStatement();
+                         ResultSet recovering = sql.executeQuery("SELECT pg_is_in_recovery()")) {
+                        return recovering.next() && !recovering.getBoolean(1);
+                    } catch (SQLException e) {
+                        return false;
+                    }
+                });
     }
 
     /** Promotes a replica to a primary and returns once it accepts writes. */

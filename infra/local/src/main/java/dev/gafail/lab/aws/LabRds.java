@@ -33,11 +33,13 @@ final class LabRds implements AwsService {
     }
 
     private final LabRegions lab;
+    private final LabRestores restores;
     private volatile Transition transition;
     private final List<DatabaseEvent> events = new CopyOnWriteArrayList<>();
 
     LabRds(LabRegions lab) {
         this.lab = lab;
+        this.restores = new LabRestores(lab);
     }
 
     @Override
@@ -51,6 +53,11 @@ final class LabRds implements AwsService {
             case "DescribeGlobalClusters" -> describeGlobalClusters();
             case "DescribeDBClusters" -> describeDbClusters(request);
             case "DescribeDBInstances" -> describeDbInstances(request);
+            case "RestoreDBClusterToPointInTime" -> restores.restore(request, memberOfRegion(request,
+                    request.text("SourceDBClusterIdentifier")));
+            case "CreateDBInstance" -> restores.createInstance(request);
+            case "DeleteDBInstance" -> restores.deleteInstance(request);
+            case "DeleteDBCluster" -> deleteCluster(request);
             case "SwitchoverGlobalCluster" -> changeWriter(request, false);
             case "FailoverGlobalCluster" -> changeWriter(request, true);
             case "DescribeEvents" -> describeEvents(request);
@@ -86,13 +93,20 @@ final class LabRds implements AwsService {
         String named = request.text("DBClusterIdentifier");
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode clusters = out.putArray("DBClusters");
+        List<ObjectNode> restored = restores.clusters(request, named);
+        if (!restored.isEmpty()) {
+            clusters.addAll(restored);
+            return out;
+        }
         for (String region : clusters(named)) {
             ObjectNode cluster = clusters.addObject().put("DBClusterIdentifier", "lab-" + region)
                     .put("DBClusterArn", LabResources.clusterArn(region))
                     .put("Status", lab.databaseRunning(region) ? "available"
                             : "inaccessible-encryption-credentials-recoverable")
                     .put("Engine", "aurora-postgresql").put("EngineVersion", LabResources.ENGINE_VERSION)
-                    .put("BackupRetentionPeriod", BACKUP_RETENTION_DAYS);
+                    .put("BackupRetentionPeriod", BACKUP_RETENTION_DAYS)
+                    .put("LatestRestorableTime", Instant.now().toString());
+            lab.earliestRestorable(region).ifPresent(t -> cluster.put("EarliestRestorableTime", t.toString()));
             cluster.putArray("DBClusterMembers").addObject().put("DBInstanceIdentifier", LabResources.instanceId(region))
                     .put("IsClusterWriter", region.equals(lab.writer()));
         }
@@ -109,6 +123,11 @@ final class LabRds implements AwsService {
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode instances = out.putArray("DBInstances");
+        List<ObjectNode> restored = restores.instances(request, named);
+        if (!restored.isEmpty() || !named.isEmpty() && restores.clusters(request, named).size() == 1) {
+            instances.addAll(restored);
+            return out;
+        }
         for (String region : clusters(named)) {
             instances.addObject().put("DBInstanceIdentifier", LabResources.instanceId(region))
                     .put("DBInstanceClass", LabResources.INSTANCE_CLASS).put("Engine", "aurora-postgresql")
@@ -116,6 +135,26 @@ final class LabRds implements AwsService {
                     .put("DBInstanceStatus", lab.databaseRunning(region) ? "available" : "inaccessible-encryption-credentials-recoverable");
         }
         return out;
+    }
+
+    /** The lab region of the member cluster {@code named} names (id or ARN), which must be the request's. */
+    private String memberOfRegion(AwsRequest request, String named) {
+        String region = LabResources.labRegion(request.region()).orElse("");
+        if (!named.equals("lab-" + region) && !named.equals(LabResources.clusterArn(region))) {
+            throw new AwsFault(404, "DBClusterNotFoundFault", "DBCluster " + named + " not found in "
+                    + request.region() + ".");
+        }
+        return region;
+    }
+
+    /** DeleteDBCluster: of a restore; a member of the global cluster is refused, as Aurora refuses it. */
+    private ObjectNode deleteCluster(AwsRequest request) {
+        String named = request.text("DBClusterIdentifier");
+        if (lab.regions().stream().anyMatch(r -> named.equals("lab-" + r) || named.equals(LabResources.clusterArn(r)))) {
+            throw AwsFault.invalid("InvalidDBClusterStateFault", "This cluster is a part of a global cluster, please"
+                    + " remove it from the global cluster first (the lab keeps its clusters)");
+        }
+        return restores.deleteCluster(request);
     }
 
     /** The regions whose cluster {@code named} names (id or ARN), every region's when it is empty. */

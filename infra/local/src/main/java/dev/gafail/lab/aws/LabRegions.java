@@ -5,7 +5,9 @@ import dev.gafail.lab.fault.Fault;
 import dev.gafail.lab.postgres.LostTransaction;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -42,6 +44,20 @@ public interface LabRegions {
 
     /** Injects {@code faults} for {@code owner} (an experiment's id), until {@link #revert}. */
     void inject(String owner, List<Fault> faults) throws IOException, SQLException, InterruptedException;
+
+    /**
+     * Restores {@code region}'s database as it was at {@code to} into a new server named {@code name}
+     * (RestoreDBClusterToPointInTime), and returns its port once it runs, promoted.
+     *
+     * @throws IllegalArgumentException when {@code to} is before the earliest restorable time
+     */
+    int restore(String region, Instant to, String name) throws IOException, InterruptedException, SQLException;
+
+    /** Ends the restore named {@code name} and deletes its data (DeleteDBCluster); nothing when there is none. */
+    void dropRestore(String name) throws IOException, InterruptedException;
+
+    /** The earliest time {@code region}'s database can be restored to; empty before its first backup. */
+    Optional<Instant> earliestRestorable(String region);
 
     /** Reverts every fault {@code owner} injected, and nothing else. */
     void revert(String owner) throws IOException, SQLException, InterruptedException;

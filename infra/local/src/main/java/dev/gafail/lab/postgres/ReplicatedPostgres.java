@@ -2,7 +2,9 @@ package dev.gafail.lab.postgres;
 
 import dev.gafail.lab.net.Outage;
 import dev.gafail.lab.net.TcpProxy;
+import dev.gafail.servers.os.Await;
 import dev.gafail.servers.os.Ports;
+import dev.gafail.servers.os.Trees;
 import dev.gafail.servers.os.Unprivileged;
 import dev.gafail.servers.postgres.PostgresBinaries;
 import dev.gafail.servers.postgres.PostgresInstance;
@@ -19,7 +21,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The lab's stand-in for an Aurora global database: a PostgreSQL primary in one region and a
@@ -73,11 +78,24 @@ public final class ReplicatedPostgres implements AutoCloseable {
         }
     }
 
+    /** A base backup of a region's database, and the time from which a restore may start from it. */
+    private record Backup(Path folder, Instant consistentAt) {
+    }
+
+    /** The folder beside each member's data where it archives its WAL (its continuous backup). */
+    private static final String ARCHIVE = "archive";
+    private static final Duration ARCHIVED_WITHIN = Duration.ofSeconds(20);
+    private static final Duration RESTORED_WITHIN = Duration.ofSeconds(60);
+
     private final PostgresBinaries binaries;
     private final Unprivileged as;
     private final Path base;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private volatile String primary;
+    /** Each region's base backups, oldest first: one when it started, one more each time it is rebuilt. */
+    private final Map<String, List<Backup>> backups = new ConcurrentHashMap<>();
+    /** The point-in-time restores running, by name. */
+    private final Map<String, PostgresInstance> restores = new ConcurrentHashMap<>();
 
     private ReplicatedPostgres(PostgresBinaries binaries, Unprivileged as, Path base) {
         this.binaries = binaries;
@@ -99,8 +117,10 @@ public final class ReplicatedPostgres implements AutoCloseable {
             }
             Member first = db.members.get(regions.get(0));
             first.server.initialize();
+            first.server.archiveWal(ARCHIVE);
             first.server.start(first.log);
             db.primary = first.region;
+            db.backUp(first);
             for (String region : regions.subList(1, regions.size())) {
                 db.rebuild(region);
             }
@@ -115,6 +135,9 @@ public final class ReplicatedPostgres implements AutoCloseable {
         Path data = base.resolve(region).resolve("data");
         Path log = base.resolve(region).resolve("postgres.log");
         Files.createDirectories(log.getParent());
+        // where the configuration a replica copies from its primary has it archive its WAL
+        Path archive = Files.createDirectories(data.resolveSibling(ARCHIVE));
+        as.own(archive);
         int port = Ports.free();
         PostgresInstance server = new PostgresInstance(binaries, as, data, port);
         return new Member(region, server, new TcpProxy(region + "-db", 0, port),
@@ -151,6 +174,69 @@ public final class ReplicatedPostgres implements AutoCloseable {
         target.server.start(target.log);
         target.clients.restore();
         target.diverged = false;
+        // its copy of the primary begins a history its archive does not hold from the start
+        backUp(target);
+    }
+
+    /** A base backup of {@code member}, from which its database can be restored to any time after it. */
+    private void backUp(Member member) throws IOException, SQLException {
+        List<Backup> kept = backups.computeIfAbsent(member.region, r -> new CopyOnWriteArrayList<>());
+        Path folder = base.resolve(member.region).resolve("backups").resolve(Integer.toString(kept.size() + 1));
+        member.server.backUpTo(folder);
+        kept.add(new Backup(folder, Instant.now()));
+    }
+
+    /** The earliest time {@code region}'s database can be restored to: its first base backup's. */
+    public Optional<Instant> earliestRestorable(String region) {
+        List<Backup> kept = backups.getOrDefault(region, List.of());
+        return kept.isEmpty() ? Optional.empty() : Optional.of(kept.get(0).consistentAt());
+    }
+
+    /**
+     * Restores {@code region}'s database as it was at {@code to} into a new server named {@code name}, its
+     * data in {@code folder}, and returns it running, promoted: from the region's latest base backup before
+     * {@code to}, replaying the WAL its member archived up to the last transaction committed at or before
+     * {@code to}. So that the replay finds where to stop and has every segment it needs, the primary first
+     * commits a transaction (after {@code to}) and switches to a new WAL segment, and the region's archive
+     * is awaited until it holds the segment so closed.
+     *
+     * @throws IllegalArgumentException when {@code to} is before the earliest restorable time
+     */
+    public PostgresInstance restore(String region, Instant to, String name, Path folder)
+            throws IOException, InterruptedException, SQLException {
+        Member source = member(region, true);
+        Backup from = backups.getOrDefault(region, List.of()).stream().filter(b -> !b.consistentAt().isAfter(to))
+                .reduce((a, b) -> b).orElseThrow(() -> new IllegalArgumentException("the database of " + region
+                        + " can be restored to " + earliestRestorable(region).map(Instant::toString).orElse("no time")
+                        + " or later, not " + to));
+        String segment;
+        try (Connection c = member(primary, true).server.connect(); Statement sql = c.createStatement()) {
+            sql.execute("SELECT pg_current_xact_id()");
+            try (ResultSet switched = sql.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+                switched.next();
+                segment = switched.getString(1);
+            }
+        }
+        Path archive = source.server.data().resolveSibling(ARCHIVE);
+        Await.until(ARCHIVED_WITHIN, Duration.ofMillis(100), region + "'s archive never held WAL segment " + segment,
+                () -> Files.exists(archive.resolve(segment)));
+        Files.createDirectories(folder);
+        as.own(folder);
+        PostgresInstance restored = new PostgresInstance(binaries, as, folder.resolve("data"), Ports.free());
+        restored.restoreFrom(from.folder(), archive, to);
+        restores.put(name, restored);
+        restored.start(folder.resolve("postgres.log"));
+        restored.awaitPromoted(RESTORED_WITHIN);
+        return restored;
+    }
+
+    /** Ends the restore {@code name} and deletes its data; nothing when there is none. */
+    public void dropRestore(String name, Path folder) throws InterruptedException, IOException {
+        PostgresInstance restored = restores.remove(name);
+        if (restored != null) {
+            restored.stop();
+        }
+        Trees.delete(folder);
     }
 
     /**
@@ -269,10 +355,17 @@ public final class ReplicatedPostgres implements AutoCloseable {
         }
     }
 
-    /** Stops every server (fast) and closes the proxies. */
+    /** Stops every server (fast), restores included, and closes the proxies. */
     @Override
     public void close() throws InterruptedException {
         List<InterruptedException> interrupted = new ArrayList<>();
+        for (PostgresInstance restored : restores.values()) {
+            try {
+                restored.stop();
+            } catch (InterruptedException e) {
+                interrupted.add(e);
+            }
+        }
         for (Member m : members.values()) {
             m.clients.close();
             m.replication.close();

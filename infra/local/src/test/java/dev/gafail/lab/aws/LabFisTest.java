@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.gafail.lab.edge.Edge;
 import dev.gafail.lab.fault.Fault;
 import dev.gafail.lab.net.Outage;
@@ -20,6 +19,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -432,6 +432,21 @@ class LabFisTest {
         @Override
         public void revert(String owner) {
             calls.add("revert " + owner);
+        }
+
+        @Override
+        public int restore(String region, Instant to, String name) {
+            throw new UnsupportedOperationException("FIS restores nothing");
+        }
+
+        @Override
+        public void dropRestore(String name) {
+            calls.add("drop restore " + name);
+        }
+
+        @Override
+        public Optional<Instant> earliestRestorable(String region) {
+            return Optional.empty();
         }
     }
 }

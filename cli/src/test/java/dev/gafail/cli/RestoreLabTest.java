@@ -1,0 +1,178 @@
+package dev.gafail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gafail.lab.Lab;
+import dev.gafail.lab.aws.LabResources;
+import dev.gafail.servers.os.Await;
+import dev.gafail.servers.postgres.PostgresInstance;
+import dev.gafail.testing.TestLab;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.DBCluster;
+import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
+import software.amazon.awssdk.services.rds.model.InvalidDbClusterStateException;
+import software.amazon.awssdk.services.rds.model.InvalidRestoreException;
+
+/**
+ * The lab's point-in-time restore, through RDS's own API and the real SDK client: each region's database
+ * keeps a base backup and archives its WAL, and RestoreDBClusterToPointInTime replays them into a new server
+ * holding exactly what had committed at the chosen time; CreateDBInstance, DeleteDBInstance and
+ * DeleteDBCluster give it an instance and take both away, its data with them.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RestoreLabTest {
+
+    @RegisterExtension
+    static final TestLab LAB = new TestLab("restore", config -> config);
+
+    private static final Duration WITHIN = Duration.ofSeconds(90);
+    private static RdsClient regionA;
+    private static RdsClient regionB;
+    /** When the first 50 rows had committed and the next 50 had not. */
+    private static Instant between;
+
+    @BeforeAll
+    static void writeRowsEitherSideOfAMoment() throws Exception {
+        regionA = rds("region-a");
+        regionB = rds("region-b");
+        try (Connection c = primary(); Statement sql = c.createStatement()) {
+            sql.execute("CREATE TABLE restore_probe (id int PRIMARY KEY, note text NOT NULL)");
+            sql.execute("INSERT INTO restore_probe SELECT g, 'before ' || g FROM generate_series(1, 50) g");
+            Thread.sleep(1000);
+            between = Instant.now();
+            Thread.sleep(1000);
+            sql.execute("INSERT INTO restore_probe SELECT g, 'after ' || g FROM generate_series(51, 100) g");
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        regionA.close();
+        regionB.close();
+    }
+
+    private static RdsClient rds(String region) {
+        Region awsRegion = Region.of(LabResources.AWS_REGIONS.get(region));
+        return RdsClient.builder().endpointOverride(URI.create(LAB.lab().awsEndpoint(awsRegion.id())))
+                .region(awsRegion).httpClient(UrlConnectionHttpClient.create())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    private static Connection primary() throws SQLException {
+        Lab lab = LAB.lab();
+        return PostgresInstance.connect(lab.database().member(lab.database().primary(), true).server().port(),
+                "postgres");
+    }
+
+    private static DBCluster awaitCluster(RdsClient rds, String id, String status) throws Exception {
+        DBCluster[] seen = new DBCluster[1];
+        Await.until(WITHIN, Duration.ofMillis(200), id + " never " + status + ": " + (seen[0] == null ? "" : seen[0]),
+                () -> {
+                    seen[0] = rds.describeDBClusters(r -> r.dbClusterIdentifier(id)).dbClusters().get(0);
+                    if (seen[0].status().equals("incompatible-restore")) {
+                        throw new AssertionError(id + " could not be restored (the lab's stderr says why)");
+                    }
+                    return seen[0].status().equals(status);
+                });
+        return seen[0];
+    }
+
+    /** The probe's rows in the restore, as {@code count:max}. */
+    private static String rows(int port) throws SQLException {
+        try (Connection c = PostgresInstance.connect(port, "postgres"); Statement sql = c.createStatement();
+             ResultSet r = sql.executeQuery("SELECT count(*), max(id), bool_and(note LIKE 'before %')"
+                     + " FROM restore_probe")) {
+            r.next();
+            return r.getInt(1) + ":" + r.getInt(2) + ":" + r.getBoolean(3);
+        }
+    }
+
+    /** Restores {@code cluster}'s database to {@code between} as {@code id}, gives it an instance, and checks its rows. */
+    private static void restoreCheckAndDelete(RdsClient rds, String cluster, String id) throws Exception {
+        rds.restoreDBClusterToPointInTime(r -> r.dbClusterIdentifier(id).sourceDBClusterIdentifier(cluster)
+                .restoreToTime(between).restoreType("copy-on-write"));
+        rds.createDBInstance(r -> r.dbInstanceIdentifier(id + "-1").dbClusterIdentifier(id)
+                .dbInstanceClass("db.r6g.large").engine("aurora-postgresql"));
+        DBCluster restored = awaitCluster(rds, id, "available");
+        Await.until(WITHIN, Duration.ofMillis(200), id + "-1 never available", () -> rds.describeDBInstances(
+                r -> r.filters(f -> f.name("db-cluster-id").values(id))).dbInstances().get(0).dbInstanceStatus()
+                .equals("available"));
+
+        assertEquals("50:50:true", rows(restored.port()), "exactly the rows committed at " + between);
+
+        Path data = LAB.dir().resolve("lab");
+        assertThrows(InvalidDbClusterStateException.class, () -> rds.deleteDBCluster(r -> r.dbClusterIdentifier(id)
+                .skipFinalSnapshot(true)), "not while it has an instance");
+        rds.deleteDBInstance(r -> r.dbInstanceIdentifier(id + "-1").skipFinalSnapshot(true));
+        rds.deleteDBCluster(r -> r.dbClusterIdentifier(id).skipFinalSnapshot(true));
+        Await.until(WITHIN, Duration.ofMillis(200), id + " never gone", () -> {
+            try {
+                rds.describeDBClusters(r -> r.dbClusterIdentifier(id));
+                return false;
+            } catch (DbClusterNotFoundException e) {
+                return true;
+            }
+        });
+        assertThrows(SQLException.class, () -> rows(restored.port()), "its server ended");
+        try (var folders = Files.walk(data)) {
+            assertFalse(folders.anyMatch(p -> p.getFileName().toString().equals(id)), "its data deleted");
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theWritersDatabaseRestoredToAMomentHoldsExactlyWhatHadCommittedThenAndIsGoneOnceDeleted() throws Exception {
+        restoreCheckAndDelete(regionA, "lab-region-a", "restore-a");
+    }
+
+    @Test
+    @Order(2)
+    void theReplicasDatabaseRestoresFromItsOwnBackupAndArchiveToTheSameRows() throws Exception {
+        restoreCheckAndDelete(regionB, LabResources.clusterArn("region-b"), "restore-b");
+    }
+
+    @Test
+    @Order(3)
+    void aTimeOutsideTheWindowAClusterOfAnotherRegionAndAGlobalMemberAreRefusedInRdsWords() {
+        assertThrows(InvalidRestoreException.class, () -> regionA.restoreDBClusterToPointInTime(r -> r
+                .dbClusterIdentifier("too-early").sourceDBClusterIdentifier("lab-region-a")
+                .restoreToTime(Instant.now().minus(Duration.ofDays(2)))));
+        assertThrows(InvalidRestoreException.class, () -> regionA.restoreDBClusterToPointInTime(r -> r
+                .dbClusterIdentifier("too-late").sourceDBClusterIdentifier("lab-region-a")
+                .restoreToTime(Instant.now().plus(Duration.ofHours(1)))));
+        assertThrows(DbClusterNotFoundException.class, () -> regionA.restoreDBClusterToPointInTime(r -> r
+                .dbClusterIdentifier("elsewhere").sourceDBClusterIdentifier("lab-region-b")
+                .useLatestRestorableTime(true)), "a region restores its own clusters");
+        assertThrows(InvalidDbClusterStateException.class, () -> regionA.deleteDBCluster(r -> r
+                .dbClusterIdentifier("lab-region-a").skipFinalSnapshot(true)));
+        DBCluster member = regionA.describeDBClusters(r -> r.dbClusterIdentifier("lab-region-a")).dbClusters().get(0);
+        assertTrue(member.earliestRestorableTime().isBefore(between), member.toString());
+        assertEquals(List.of(), regionA.describeDBClusters().dbClusters().stream().map(DBCluster::dbClusterIdentifier)
+                .filter(id -> !id.startsWith("lab-")).toList(), "no restore left behind");
+    }
+}

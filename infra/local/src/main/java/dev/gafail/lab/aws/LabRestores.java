@@ -1,0 +1,198 @@
+package dev.gafail.lab.aws;
+
+import dev.gafail.lab.aws.wire.AwsFault;
+import dev.gafail.lab.aws.wire.AwsRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The clusters RDS restores to a point in time (RestoreDBClusterToPointInTime), their one instance each
+ * (CreateDBInstance: a restore has none until it is given one, as Aurora's), and their deletion, answered
+ * from the lab's real restores ({@link LabRegions#restore}): a PostgreSQL server replayed from the source
+ * region's base backup and WAL archive. A restore reads {@code creating} until its server runs, promoted;
+ * then {@code available}, with the endpoint it listens on; one whose replay failed reads {@code
+ * incompatible-restore}, as RDS says of an instance it could not restore. Deleting one ends its server and
+ * deletes its data; a cluster that still has an instance, or that is still being created, cannot be deleted,
+ * as at AWS. Identifiers are the lab's, not each region's: a name restored in one region is taken in both.
+ */
+final class LabRestores {
+
+    private static final String CREATING = "creating";
+    private static final String AVAILABLE = "available";
+    private static final String FAILED = "incompatible-restore";
+
+    /** A restored cluster: where from, to when, how it stands, its server's port once it runs, its instance. */
+    private record Restored(String id, String region, Instant to, String status, int port,
+                            Optional<Instance> instance) {
+
+        Restored with(String newStatus, int newPort) {
+            return new Restored(id, region, to, newStatus, newPort, instance);
+        }
+
+        Restored with(Optional<Instance> newInstance) {
+            return new Restored(id, region, to, status, port, newInstance);
+        }
+    }
+
+    private record Instance(String id, String instanceClass) {
+    }
+
+    private final LabRegions lab;
+    private final Map<String, Restored> restored = new ConcurrentHashMap<>();
+
+    LabRestores(LabRegions lab) {
+        this.lab = lab;
+    }
+
+    /** RestoreDBClusterToPointInTime from a member cluster of the request's region; the restore runs behind. */
+    ObjectNode restore(AwsRequest request, String sourceRegion) {
+        String id = request.text("DBClusterIdentifier");
+        if (id.isEmpty()) {
+            throw AwsFault.invalid("InvalidParameterValue", "DBClusterIdentifier is required");
+        }
+        Instant now = Instant.now();
+        Instant to = "true".equals(request.text("UseLatestRestorableTime")) ? now : request.time("RestoreToTime")
+                .orElseThrow(() -> AwsFault.invalid("InvalidParameterCombination",
+                        "RestoreToTime or UseLatestRestorableTime is required"));
+        Optional<Instant> earliest = lab.earliestRestorable(sourceRegion);
+        if (to.isAfter(now) || earliest.isEmpty() || to.isBefore(earliest.get())) {
+            throw AwsFault.invalid("InvalidRestoreFault", "RestoreToTime " + to + " is outside the restorable window"
+                    + " of lab-" + sourceRegion + ": " + earliest.map(Instant::toString).orElse("none") + " to " + now);
+        }
+        Restored created = new Restored(id, sourceRegion, to, CREATING, 0, Optional.empty());
+        if (restored.putIfAbsent(id, created) != null) {
+            throw AwsFault.invalid("DBClusterAlreadyExistsFault", "DB cluster already exists: " + id);
+        }
+        Thread replay = new Thread(() -> {
+            try {
+                int port = lab.restore(sourceRegion, to, id);
+                restored.computeIfPresent(id, (k, r) -> r.with(AVAILABLE, port));
+            } catch (Exception e) {
+                System.err.println("lab: restoring lab-" + sourceRegion + " to " + to + " as " + id + " failed: " + e);
+                restored.computeIfPresent(id, (k, r) -> r.with(FAILED, 0));
+            }
+        }, "lab-restore-" + id);
+        replay.setDaemon(true);
+        replay.start();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("DBCluster", cluster(created));
+        return out;
+    }
+
+    /** CreateDBInstance in a restored cluster: its one instance, available once the cluster is. */
+    ObjectNode createInstance(AwsRequest request) {
+        String id = request.text("DBInstanceIdentifier");
+        String clusterId = request.text("DBClusterIdentifier");
+        Restored cluster = ofRegion(request, clusterId).orElseThrow(() -> new AwsFault(404, "DBClusterNotFoundFault",
+                "DBCluster " + clusterId + " not found (the lab's own clusters keep their one instance)."));
+        if (cluster.instance().isPresent() || restored.values().stream()
+                .anyMatch(r -> r.instance().filter(i -> i.id().equals(id)).isPresent())) {
+            throw AwsFault.invalid("DBInstanceAlreadyExistsFault", "DB instance already exists: " + id);
+        }
+        Instance instance = new Instance(id, request.text("DBInstanceClass").isEmpty() ? LabResources.INSTANCE_CLASS
+                : request.text("DBInstanceClass"));
+        Restored with = restored.computeIfPresent(clusterId, (k, r) -> r.with(Optional.of(instance)));
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("DBInstance", instance(with, instance, with.status().equals(AVAILABLE) ? AVAILABLE : CREATING));
+        return out;
+    }
+
+    /** DeleteDBInstance: the restored cluster's instance goes at once. */
+    ObjectNode deleteInstance(AwsRequest request) {
+        String id = request.text("DBInstanceIdentifier");
+        Restored cluster = restored.values().stream().filter(r -> r.region().equals(region(request)))
+                .filter(r -> r.instance().filter(i -> i.id().equals(id)).isPresent()).findFirst()
+                .orElseThrow(() -> new AwsFault(404, "DBInstanceNotFound", "DBInstance " + id + " not found."));
+        restored.computeIfPresent(cluster.id(), (k, r) -> r.with(Optional.empty()));
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("DBInstance", instance(cluster, cluster.instance().orElseThrow(), "deleting"));
+        return out;
+    }
+
+    /** DeleteDBCluster of a restore without an instance: its server ends and its data goes, behind. */
+    ObjectNode deleteCluster(AwsRequest request) {
+        String id = request.text("DBClusterIdentifier");
+        Restored cluster = ofRegion(request, id).orElseThrow(() -> new AwsFault(404, "DBClusterNotFoundFault",
+                "DBCluster " + id + " not found."));
+        if (cluster.instance().isPresent() || cluster.status().equals(CREATING)) {
+            throw AwsFault.invalid("InvalidDBClusterStateFault", cluster.instance().isPresent()
+                    ? "Cluster cannot be deleted, it still contains DB instances in non-deleting state."
+                    : "DB cluster " + id + " is not in the available state: " + cluster.status());
+        }
+        Restored deleting = restored.computeIfPresent(id, (k, r) -> r.with("deleting", r.port()));
+        Thread drop = new Thread(() -> {
+            try {
+                lab.dropRestore(id);
+            } catch (Exception e) {
+                System.err.println("lab: deleting the restore " + id + " failed: " + e);
+            } finally {
+                restored.remove(id);
+            }
+        }, "lab-drop-" + id);
+        drop.setDaemon(true);
+        drop.start();
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("DBCluster", cluster(deleting));
+        return out;
+    }
+
+    /** The restored clusters of the request's region, or the one {@code named} names (id or ARN). */
+    List<ObjectNode> clusters(AwsRequest request, String named) {
+        return restored.values().stream().filter(r -> r.region().equals(region(request)))
+                .filter(r -> named.isEmpty() || named.equals(r.id()) || named.equals(arn(r))).map(this::cluster)
+                .toList();
+    }
+
+    /** The restored clusters' instances in the request's region, or those of the cluster {@code named} names. */
+    List<ObjectNode> instances(AwsRequest request, String named) {
+        List<ObjectNode> out = new ArrayList<>();
+        restored.values().stream().filter(r -> r.region().equals(region(request)))
+                .filter(r -> named.isEmpty() || named.equals(r.id()) || named.equals(arn(r)))
+                .forEach(r -> r.instance().ifPresent(i -> out.add(instance(r, i,
+                        r.status().equals(AVAILABLE) ? AVAILABLE : r.status().equals(FAILED) ? FAILED : CREATING))));
+        return out;
+    }
+
+    private Optional<Restored> ofRegion(AwsRequest request, String named) {
+        return restored.values().stream().filter(r -> r.region().equals(region(request)))
+                .filter(r -> named.equals(r.id()) || named.equals(arn(r))).findFirst();
+    }
+
+    private static String region(AwsRequest request) {
+        return LabResources.labRegion(request.region()).orElse("");
+    }
+
+    private static String arn(Restored r) {
+        return "arn:aws:rds:" + LabResources.AWS_REGIONS.get(r.region()) + ":" + LabResources.ACCOUNT + ":cluster:"
+                + r.id();
+    }
+
+    private ObjectNode cluster(Restored r) {
+        ObjectNode cluster = JsonNodeFactory.instance.objectNode().put("DBClusterIdentifier", r.id())
+                .put("DBClusterArn", arn(r)).put("Status", r.status()).put("Engine", "aurora-postgresql")
+                .put("EngineVersion", LabResources.ENGINE_VERSION).put("BackupRetentionPeriod", 1);
+        if (r.port() > 0) {
+            cluster.put("Endpoint", "127.0.0.1").put("Port", r.port());
+        }
+        r.instance().ifPresent(i -> cluster.putArray("DBClusterMembers").addObject()
+                .put("DBInstanceIdentifier", i.id()).put("IsClusterWriter", true));
+        return cluster;
+    }
+
+    private static ObjectNode instance(Restored r, Instance i, String status) {
+        ObjectNode instance = JsonNodeFactory.instance.objectNode().put("DBInstanceIdentifier", i.id())
+                .put("DBInstanceClass", i.instanceClass()).put("Engine", "aurora-postgresql")
+                .put("EngineVersion", LabResources.ENGINE_VERSION).put("DBClusterIdentifier", r.id())
+                .put("DBInstanceStatus", status);
+        if (status.equals(AVAILABLE)) {
+            instance.putObject("Endpoint").put("Address", "127.0.0.1").put("Port", r.port());
+        }
+        return instance;
+    }
+}
