@@ -222,32 +222,27 @@ public final class TopologyStatus {
 
     /** Reads every cell at once; a cell still unanswered after {@code budget} reads "timed out". */
     Reading read(Duration budget) throws InterruptedException {
-        long deadline = System.nanoTime() + budget.toNanos();
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "gafail-status");
-            t.setDaemon(true); // a read that ignores its interrupt must not keep gafail from exiting
-            return t;
-        });
-        try {
+        try (BoundedReads reads = new BoundedReads("gafail-status", budget)) {
             Map<String, Map<String, Future<Cell>>> pending = new LinkedHashMap<>();
-            Future<GlobalDatabase.State> database = pool.submit(() -> target.database().describeFromAny(
+            Future<GlobalDatabase.State> database = reads.submit(() -> target.database().describeFromAny(
                     target.topology().regions().values().stream().map(Region::awsRegion).toList()));
             for (Region region : target.topology().regions().values()) {
                 Map<String, Future<Cell>> row = new LinkedHashMap<>();
-                readers(region, database).forEach((column, reader) -> row.put(column, pool.submit(safely(reader))));
+                readers(region, database).forEach((column, reader) -> row.put(column, reads.submit(safely(reader))));
                 pending.put(region.name(), row);
             }
             Map<String, Map<String, Cell>> out = new LinkedHashMap<>();
             for (var row : pending.entrySet()) {
                 Map<String, Cell> cells = new LinkedHashMap<>();
                 for (var cell : row.getValue().entrySet()) {
-                    cells.put(cell.getKey(), get(cell.getValue(), deadline, budget));
+                    cells.put(cell.getKey(), reads.await(cell.getValue(),
+                            e -> new Unreadable(String.valueOf(e), Unreadable.Kind.ERROR),
+                            () -> new Unreadable("timed out after " + Durations.format(budget),
+                                    Unreadable.Kind.TIMED_OUT)));
                 }
                 out.put(row.getKey(), cells);
             }
             return new Reading(out);
-        } finally {
-            pool.shutdownNow();
         }
     }
 
@@ -259,9 +254,9 @@ public final class TopologyStatus {
             Accelerator.Group group = accelerator.group(region.endpointGroupArn());
             return new Endpoints(group.health(), group.endpointHealth());
         });
-        cells.put("database", () -> database(region, state(database)));
+        cells.put("database", () -> database(region, BoundedReads.value(database)));
         cells.put("lag", () -> {
-            GlobalDatabase.State state = state(database);
+            GlobalDatabase.State state = BoundedReads.value(database);
             if (state.writer().filter(region.dbClusterArn()::equals).isPresent()) {
                 return new Lag(Lag.State.WRITER, null);
             }
@@ -302,15 +297,6 @@ public final class TopologyStatus {
                 Alarms.MISSING))).toList());
     }
 
-    private static GlobalDatabase.State state(Future<GlobalDatabase.State> database)
-            throws StepFailure, InterruptedException {
-        try {
-            return database.get();
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof StepFailure f ? f : StepFailure.permanent(String.valueOf(e.getCause()));
-        }
-    }
-
     private static Database database(Region region, GlobalDatabase.State state) {
         Database.Role role = state.writer().filter(region.dbClusterArn()::equals).isPresent() ? Database.Role.WRITER
                 : state.members().contains(region.dbClusterArn()) ? Database.Role.READER : Database.Role.NOT_A_MEMBER;
@@ -329,16 +315,5 @@ public final class TopologyStatus {
                 return new Unreadable(e.toString(), Unreadable.Kind.ERROR);
             }
         };
-    }
-
-    private static Cell get(Future<Cell> cell, long deadline, Duration budget) throws InterruptedException {
-        try {
-            return cell.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            return new Unreadable(String.valueOf(e.getCause()), Unreadable.Kind.ERROR);
-        } catch (TimeoutException e) {
-            cell.cancel(true);
-            return new Unreadable("timed out after " + Durations.format(budget), Unreadable.Kind.TIMED_OUT);
-        }
     }
 }

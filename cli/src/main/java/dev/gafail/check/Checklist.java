@@ -1,5 +1,6 @@
 package dev.gafail.check;
 
+import dev.gafail.actions.BoundedReads;
 import dev.gafail.actions.HttpProbe;
 import dev.gafail.actions.Target;
 import dev.gafail.aws.AwsClients;
@@ -15,12 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
@@ -82,40 +79,35 @@ public final class Checklist {
     }
 
     private List<Finding> run(Duration budget) throws InterruptedException {
-        long deadline = System.nanoTime() + budget.toNanos();
-        ExecutorService pool = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "gafail-check");
-            t.setDaemon(true); // a read that ignores its interrupt must not keep gafail from exiting
-            return t;
-        });
-        try {
-            List<Item> items = items(pool);
+        try (BoundedReads reads = new BoundedReads("gafail-check", budget)) {
+            List<Item> items = items(reads);
             List<Future<Finding.Outcome>> pending = new ArrayList<>();
             for (Item item : items) {
-                pending.add(pool.submit(() -> safely(item.evaluation())));
+                pending.add(reads.submit(() -> safely(item.evaluation())));
             }
             List<Finding> findings = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
                 Item item = items.get(i);
-                Finding.Outcome outcome = get(pending.get(i), deadline, budget);
+                Finding.Outcome outcome = reads.await(pending.get(i),
+                        e -> Finding.Outcome.fail("could not read: " + e, target.clock().instant()),
+                        () -> Finding.Outcome.fail("no answer within " + Durations.format(budget),
+                                target.clock().instant()));
                 findings.add(new Finding(item.name(), item.region(), outcome.status(), outcome.evidence(),
                         outcome.date()));
             }
             return findings;
-        } finally {
-            pool.shutdownNow();
         }
     }
 
-    private List<Item> items(ExecutorService pool) {
+    private List<Item> items(BoundedReads reads) {
         Clock clock = target.clock();
         Evidence evidence = new Evidence(target.topology(), settings.maxDrillAge(), store.backend().location());
-        Shared<DrillRecords> drills = new Shared<>(pool.submit(() -> DrillRecords.read(store, clock)));
-        Map<String, Shared<Clusters>> clusters = new LinkedHashMap<>();
-        Map<String, Shared<Service>> services = new LinkedHashMap<>();
+        Future<DrillRecords> drills = reads.submit(() -> DrillRecords.read(store, clock));
+        Map<String, Future<Clusters>> clusters = new LinkedHashMap<>();
+        Map<String, Future<Service>> services = new LinkedHashMap<>();
         for (Region region : target.topology().regions().values()) {
-            clusters.put(region.name(), new Shared<>(pool.submit(() -> Clusters.read(target, region))));
-            services.put(region.name(), new Shared<>(pool.submit(() -> target.ecs().service(region))));
+            clusters.put(region.name(), reads.submit(() -> Clusters.read(target, region)));
+            services.put(region.name(), reads.submit(() -> target.ecs().service(region)));
         }
         Alerting alerting = new Alerting(target);
         Capacity capacity = new Capacity(target);
@@ -123,19 +115,19 @@ public final class Checklist {
         List<Region> regions = List.copyOf(target.topology().regions().values());
         List<Item> items = new ArrayList<>();
         items.add(new Item("targets", null, evidence::targets));
-        items.add(new Item("failover-drill", null, () -> evidence.failoverDrill(drills.get(), clock)));
-        items.add(new Item("load", null, () -> evidence.load(drills.get())));
-        items.add(new Item("restore", null, () -> evidence.restore(drills.get(), clusters)));
+        items.add(new Item("failover-drill", null, () -> evidence.failoverDrill(BoundedReads.value(drills), clock)));
+        items.add(new Item("load", null, () -> evidence.load(BoundedReads.value(drills))));
+        items.add(new Item("restore", null, () -> evidence.restore(BoundedReads.value(drills), clusters)));
         regions.forEach(r -> items.add(new Item("alerting", r.name(), () -> alerting.evaluate(r, clock))));
         items.add(new Item("permissions", null, () -> new Permissions(target, settings.operatorActions())
                 .evaluate(clock)));
         regions.forEach(r -> items.add(new Item("capacity", r.name(),
-                () -> capacity.evaluate(r, services.get(r.name()).get(), clock))));
+                () -> capacity.evaluate(r, BoundedReads.value(services.get(r.name())), clock))));
         items.add(new Item("database", null, () -> new DatabaseReadiness(target, settings.maxLag())
                 .evaluate(clusters, clock)));
         regions.forEach(r -> items.add(new Item("accelerator", r.name(), () -> configuration.accelerator(r, clock))));
         regions.forEach(r -> items.add(new Item("deployments", r.name(),
-                () -> Configuration.deployments(r, services.get(r.name()).get(), clock))));
+                () -> Configuration.deployments(r, BoundedReads.value(services.get(r.name())), clock))));
         regions.forEach(r -> items.add(new Item("healthz", r.name(), () -> healthz(r, clock))));
         return items;
     }
@@ -158,18 +150,6 @@ public final class Checklist {
                     + e.getMessage(), target.clock().instant());
         } catch (RuntimeException e) {
             return Finding.Outcome.fail("could not read: " + e, target.clock().instant());
-        }
-    }
-
-    private Finding.Outcome get(Future<Finding.Outcome> outcome, long deadline, Duration budget)
-            throws InterruptedException {
-        try {
-            return outcome.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
-            return Finding.Outcome.fail("could not read: " + e.getCause(), target.clock().instant());
-        } catch (TimeoutException e) {
-            outcome.cancel(true);
-            return Finding.Outcome.fail("no answer within " + Durations.format(budget), target.clock().instant());
         }
     }
 }

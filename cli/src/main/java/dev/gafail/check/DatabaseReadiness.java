@@ -1,5 +1,6 @@
 package dev.gafail.check;
 
+import dev.gafail.actions.BoundedReads;
 import dev.gafail.actions.Target;
 import dev.gafail.aws.GlobalDatabase;
 import dev.gafail.aws.Telemetry;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.OptionalDouble;
 
 /**
@@ -30,14 +32,14 @@ final class DatabaseReadiness {
     }
 
     /** @param clusters each region's cluster, by region name; a region whose read failed maps to its failure */
-    Finding.Outcome evaluate(Map<String, Shared<Clusters>> clusters, Clock clock)
+    Finding.Outcome evaluate(Map<String, Future<Clusters>> clusters, Clock clock)
             throws StepFailure, InterruptedException {
         List<Region> regions = List.copyOf(target.topology().regions().values());
         GlobalDatabase.State state = target.database().describeFromAny(regions.stream().map(Region::awsRegion).toList());
         Region writer = regions.stream().filter(r -> state.writer().filter(r.dbClusterArn()::equals).isPresent())
                 .findFirst().orElseThrow(() -> StepFailure.permanent("no region's cluster writes global database "
                         + target.topology().globalDatabase()));
-        Clusters written = clusters.get(writer.name()).get();
+        Clusters written = BoundedReads.value(clusters.get(writer.name()));
         String writerClass = written.writerClass().orElseThrow(() -> StepFailure.permanent("the writer cluster "
                 + writer.dbClusterArn() + " has no writer instance"));
         List<String> problems = new ArrayList<>();
@@ -51,7 +53,7 @@ final class DatabaseReadiness {
                 problems.add(secondary.dbClusterArn() + " is not a member of " + target.topology().globalDatabase());
                 continue;
             }
-            Clusters cluster = clusters.get(secondary.name()).get();
+            Clusters cluster = BoundedReads.value(clusters.get(secondary.name()));
             if (!cluster.hasClass(writerClass)) {
                 problems.add(secondary.name() + " has no " + writerClass + " instance (it has "
                         + (cluster.instances().isEmpty() ? "none" : String.join(", ", cluster.instances().stream()

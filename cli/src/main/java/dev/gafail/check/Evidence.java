@@ -1,5 +1,6 @@
 package dev.gafail.check;
 
+import dev.gafail.actions.BoundedReads;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Targets;
 import dev.gafail.topology.Topology;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 /**
  * The checklist items that stand on what a team wrote down and did, not on live state: targets with an owner
@@ -81,13 +83,13 @@ final class Evidence {
     }
 
     /** The latest restore drill that passed, beside how long each region's cluster keeps its backups. */
-    Finding.Outcome restore(DrillRecords records, Map<String, Shared<Clusters>> clusters)
+    Finding.Outcome restore(DrillRecords records, Map<String, Future<Clusters>> clusters)
             throws InterruptedException {
         List<String> kept = new ArrayList<>();
         boolean unread = false;
-        for (Map.Entry<String, Shared<Clusters>> cluster : clusters.entrySet()) {
+        for (Map.Entry<String, Future<Clusters>> cluster : clusters.entrySet()) {
             try {
-                int days = cluster.getValue().get().backupRetentionDays();
+                int days = BoundedReads.value(cluster.getValue()).backupRetentionDays();
                 kept.add(cluster.getKey() + " keeps " + days + " day(s) of backups");
             } catch (StepFailure e) {
                 unread = true;

@@ -1,15 +1,6 @@
 package dev.gafail.testing;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.gafail.lab.aws.wire.AwsEndpoint;
 import dev.gafail.lab.aws.wire.AwsFault;
 import dev.gafail.lab.aws.wire.AwsRequest;
 import dev.gafail.lab.aws.wire.AwsService;
@@ -26,7 +17,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * SNS and SSM Parameter Store on 127.0.0.1: the lab's wire layer ({@link AwsEndpoint}) reads what the
+ * SNS and SSM Parameter Store on 127.0.0.1 ({@link AwsStub}): the lab's wire layer reads what the
  * SDK sends (SNS's {@code Publish} in AWS Query, SSM's {@code GetParameter} in AWS JSON 1.1) and writes
  * the replies, and a small model answers. Every call is kept with the AWS region it was signed for; a
  * region's SNS can be made to refuse. The lab's own SNS does not serve here: it publishes only to the
@@ -40,22 +31,15 @@ public final class SnsSsmStub implements AutoCloseable {
                             Map<String, String> attributes) {
     }
 
-    private final WireMockServer server;
-    private final AwsEndpoint endpoint = new AwsEndpoint(List.of(AwsService.of(ServiceShape.SNS, this::sns),
+    private final AwsStub stub = new AwsStub(List.of(AwsService.of(ServiceShape.SNS, this::sns),
             AwsService.of(ServiceShape.SSM, this::ssm)));
     private final List<Published> published = new CopyOnWriteArrayList<>();
     private final List<String> parameterReads = new CopyOnWriteArrayList<>();
     private final Map<String, String> parameters = new HashMap<>();
     private final Set<String> refusing = new HashSet<>();
 
-    public SnsSsmStub() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(new Answer()));
-        server.start();
-        server.stubFor(any(anyUrl()).willReturn(ok()));
-    }
-
     public String url() {
-        return "http://127.0.0.1:" + server.port();
+        return stub.url();
     }
 
     /** SSM in {@code awsRegion} holds {@code name} = {@code value} (a SecureString). */
@@ -79,25 +63,10 @@ public final class SnsSsmStub implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
+        stub.close();
     }
 
-    private final class Answer implements ResponseDefinitionTransformerV2 {
-
-        @Override
-        public String getName() {
-            return "sns-ssm";
-        }
-
-        @Override
-        public ResponseDefinition transform(ServeEvent event) {
-            synchronized (SnsSsmStub.this) {
-                return WireMockAws.response(endpoint.handle(WireMockAws.request(event.getRequest())));
-            }
-        }
-    }
-
-    private ObjectNode sns(AwsRequest request) {
+    private synchronized ObjectNode sns(AwsRequest request) {
         if (!request.operation().equals("Publish")) {
             throw request.unknownOperation();
         }
@@ -116,7 +85,7 @@ public final class SnsSsmStub implements AutoCloseable {
      * A SecureString read without {@code WithDecryption} would hand gafail ciphertext; it is refused as
      * missing, so that a client that forgets to ask fails loudly here.
      */
-    private ObjectNode ssm(AwsRequest request) {
+    private synchronized ObjectNode ssm(AwsRequest request) {
         if (!request.operation().equals("GetParameter")) {
             throw request.unknownOperation();
         }

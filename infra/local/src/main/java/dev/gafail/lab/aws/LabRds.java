@@ -16,12 +16,13 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * RDS, answered from the lab's PostgreSQL pair as an Aurora global database: which member writes,
  * a writer change in flight (it runs in the background and reads as in progress until the lab has
- * made it, as Aurora's does), and the member clusters' events.
+ * made it, as Aurora's does), the member clusters' events, their instances and restorable window, and
+ * the clusters restored from them to a point in time ({@link LabRestores}).
  */
 final class LabRds implements AwsService {
 
     private static final String GLOBAL_CLUSTER = LabResources.GLOBAL_DATABASE;
-    /** How many days of backups each cluster keeps (Aurora's least: the lab keeps no archive yet). */
+    /** How many days of backups each cluster keeps: Aurora's least (the lab keeps its archive while it runs). */
     private static final int BACKUP_RETENTION_DAYS = 1;
 
     /** A writer change in flight, as Aurora's FailoverState shows it. */
