@@ -59,6 +59,11 @@ class RestoreLabTest {
     static void writeRowsEitherSideOfAMoment() throws Exception {
         regionA = rds("region-a");
         regionB = rds("region-b");
+        // a cluster's restorable window opens once its first base backup is done, shortly after the lab's start
+        for (RdsClient rds : List.of(regionA, regionB)) {
+            Await.until(WITHIN, Duration.ofMillis(200), "no restorable window", () -> rds.describeDBClusters()
+                    .dbClusters().get(0).earliestRestorableTime() != null);
+        }
         try (Connection c = primary(); Statement sql = c.createStatement()) {
             sql.execute("CREATE TABLE restore_probe (id int PRIMARY KEY, note text NOT NULL)");
             sql.execute("INSERT INTO restore_probe SELECT g, 'before ' || g FROM generate_series(1, 50) g");

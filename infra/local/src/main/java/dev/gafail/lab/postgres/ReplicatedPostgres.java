@@ -25,6 +25,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The lab's stand-in for an Aurora global database: a PostgreSQL primary in one region and a
@@ -96,6 +98,12 @@ public final class ReplicatedPostgres implements AutoCloseable {
     private final Map<String, List<Backup>> backups = new ConcurrentHashMap<>();
     /** The point-in-time restores running, by name. */
     private final Map<String, PostgresInstance> restores = new ConcurrentHashMap<>();
+    /** Where base backups are taken, one at a time, off the path of what asked for them. */
+    private final ExecutorService backingUp = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "lab-base-backup");
+        t.setDaemon(true);
+        return t;
+    });
 
     private ReplicatedPostgres(PostgresBinaries binaries, Unprivileged as, Path base) {
         this.binaries = binaries;
@@ -178,12 +186,22 @@ public final class ReplicatedPostgres implements AutoCloseable {
         backUp(target);
     }
 
-    /** A base backup of {@code member}, from which its database can be restored to any time after it. */
-    private void backUp(Member member) throws IOException, SQLException {
-        List<Backup> kept = backups.computeIfAbsent(member.region, r -> new CopyOnWriteArrayList<>());
-        Path folder = base.resolve(member.region).resolve("backups").resolve(Integer.toString(kept.size() + 1));
-        member.server.backUpTo(folder);
-        kept.add(new Backup(folder, Instant.now()));
+    /**
+     * Takes a base backup of {@code member} in the background, from which its database can be restored to
+     * any time after it: as Aurora's, a cluster's restorable window opens once its backup is done, and the
+     * lab's start and a switchover do not wait for it. One that fails (its member lost meanwhile) is skipped.
+     */
+    private void backUp(Member member) {
+        backingUp.submit(() -> {
+            List<Backup> kept = backups.computeIfAbsent(member.region, r -> new CopyOnWriteArrayList<>());
+            Path folder = base.resolve(member.region).resolve("backups").resolve(Integer.toString(kept.size() + 1));
+            try {
+                member.server.backUpTo(folder);
+                kept.add(new Backup(folder, Instant.now()));
+            } catch (IOException | SQLException | RuntimeException e) {
+                System.err.println("lab: the base backup of " + member.region + "'s database failed: " + e);
+            }
+        });
     }
 
     /** The earliest time {@code region}'s database can be restored to: its first base backup's. */
@@ -358,6 +376,7 @@ public final class ReplicatedPostgres implements AutoCloseable {
     /** Stops every server (fast), restores included, and closes the proxies. */
     @Override
     public void close() throws InterruptedException {
+        backingUp.shutdownNow();
         List<InterruptedException> interrupted = new ArrayList<>();
         for (PostgresInstance restored : restores.values()) {
             try {
