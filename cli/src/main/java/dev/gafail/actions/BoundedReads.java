@@ -22,21 +22,15 @@ public final class BoundedReads implements AutoCloseable {
 
     private final ExecutorService pool;
     private final long deadline;
-    private final Duration budget;
 
     /** @param name the threads' name, as a thread dump shows them */
     public BoundedReads(String name, Duration budget) {
-        this.budget = budget;
         this.deadline = System.nanoTime() + budget.toNanos();
         this.pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
-    }
-
-    public Duration budget() {
-        return budget;
     }
 
     /** Starts {@code read} now. */

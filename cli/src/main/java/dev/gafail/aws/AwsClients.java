@@ -60,8 +60,6 @@ public final class AwsClients implements AutoCloseable {
     public record Timeouts(Duration attempt, Duration call) {
         public static final Timeouts CHANGES = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(45));
         public static final Timeouts STATUS = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(3));
-        /** {@code gafail check}: reads that may take longer than a status's (an IAM simulation), still bounded. */
-        public static final Timeouts CHECK = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(10));
         /** A location expected to be lost: one try, answered soon or given up. */
         public static final Timeouts SUSPECT = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5));
         /** The state bucket: a lease is renewed within seconds, or the holder stops acting. */

@@ -55,6 +55,8 @@ final class Alerting {
                     .toList();
             if (sns.isEmpty()) {
                 problems.add("alarm " + name + " notifies no SNS topic");
+            } else if (!Boolean.TRUE.equals(alarm.actionsEnabled())) {
+                problems.add("alarm " + name + " has its actions disabled");
             }
             topics.addAll(sns);
         }
@@ -79,7 +81,10 @@ final class Alerting {
         Iterator<ListSubscriptionsByTopicResponse> pages = call("ListSubscriptionsByTopic", () -> target.aws()
                 .sns(awsRegion).listSubscriptionsByTopicPaginator(r -> r.topicArn(topic)).iterator());
         int confirmed = 0;
-        for (int page = 0; call("ListSubscriptionsByTopic", pages::hasNext) && page < MAX_PAGES; page++) {
+        for (int page = 0; call("ListSubscriptionsByTopic", pages::hasNext); page++) {
+            if (page == MAX_PAGES) {
+                throw StepFailure.permanent("ListSubscriptionsByTopic: more than " + MAX_PAGES + " pages for " + topic);
+            }
             confirmed += (int) call("ListSubscriptionsByTopic", pages::next).subscriptions().stream()
                     .filter(s -> s.subscriptionArn() != null && !UNCONFIRMED.contains(s.subscriptionArn())).count();
         }

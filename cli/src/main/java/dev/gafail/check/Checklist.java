@@ -71,9 +71,13 @@ public final class Checklist {
         this.settings = settings;
     }
 
-    /** Every item, evaluated at once over clients with a check's time limits, within {@link #BUDGET}. */
+    /**
+     * Every item, evaluated at once within {@link #BUDGET}, over probing clients: each location is tried once
+     * with short limits, and one that does not answer is lost for the rest of the check, so that a region that
+     * hangs costs its rows one timeout, not one per call and retry.
+     */
     public List<Finding> run() throws InterruptedException {
-        try (AwsClients quick = target.aws().with(AwsClients.Timeouts.CHECK)) {
+        try (AwsClients quick = target.aws().probing()) {
             return new Checklist(target.with(quick), store, settings).run(BUDGET);
         }
     }
@@ -102,7 +106,7 @@ public final class Checklist {
     private List<Item> items(BoundedReads reads) {
         Clock clock = target.clock();
         Evidence evidence = new Evidence(target.topology(), settings.maxDrillAge(), store.backend().location());
-        Future<DrillRecords> drills = reads.submit(() -> DrillRecords.read(store, clock));
+        Future<DrillRecords> drills = reads.submit(() -> DrillRecords.read(store, clock, settings.maxDrillAge()));
         Map<String, Future<Clusters>> clusters = new LinkedHashMap<>();
         Map<String, Future<Service>> services = new LinkedHashMap<>();
         for (Region region : target.topology().regions().values()) {

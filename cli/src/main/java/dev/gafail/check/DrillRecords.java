@@ -6,6 +6,8 @@ import dev.gafail.engine.ExecutionStatus;
 import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.ExecutionSummary;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -18,7 +20,7 @@ import java.util.Optional;
  */
 record DrillRecords(Optional<Drill> passedFailover, Optional<Drill> withLoad, Optional<Drill> passedRestore) {
 
-    /** The scenario of {@code gafail drill --scenario restore}. */
+    /** The scenario of a restore drill (a drill whose {@code scenario} parameter says so). */
     static final String RESTORE = "restore";
     /** How far back to look: a team's history, not every dry run it ever made. */
     private static final int MAX_EXECUTIONS = 500;
@@ -36,14 +38,20 @@ record DrillRecords(Optional<Drill> passedFailover, Optional<Drill> withLoad, Op
         }
     }
 
-    /** The drills on record, newest first, reading journals only until all three are found (or the bound). */
-    static DrillRecords read(ExecutionStore store, Clock clock) {
+    /**
+     * The drills on record, newest first, reading journals only until all three are found, or one began more
+     * than {@code within} ago (an older drill is too old to count), or the bound: from a bucket, each journal
+     * read is a request per event.
+     */
+    static DrillRecords read(ExecutionStore store, Clock clock, Duration within) {
+        Instant since = clock.instant().minus(within);
         Drill passedFailover = null;
         Drill withLoad = null;
         Drill passedRestore = null;
         int read = 0;
         for (ExecutionStore.Stored stored : store.newestFirst(clock)) {
-            if (passedFailover != null && withLoad != null && passedRestore != null || read++ == MAX_EXECUTIONS) {
+            if (passedFailover != null && withLoad != null && passedRestore != null || read++ == MAX_EXECUTIONS
+                    || stored.summary().startedAt().isBefore(since)) {
                 break;
             }
             Optional<Drill> drill = drill(stored);
@@ -68,7 +76,8 @@ record DrillRecords(Optional<Drill> passedFailover, Optional<Drill> withLoad, Op
             return Optional.empty();
         }
         Event started = stored.events().get(0);
-        if (!started.text("command").startsWith(DRILL_COMMAND)) {
+        String command = started.text("command");
+        if (command == null || !command.startsWith(DRILL_COMMAND)) {
             return Optional.empty();
         }
         String scenario = started.get("params") instanceof Map<?, ?> params && params.get("scenario") != null

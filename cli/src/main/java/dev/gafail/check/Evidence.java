@@ -51,25 +51,24 @@ final class Evidence {
                 + recovery.owner(), written);
     }
 
-    /** The latest failover drill that passed, no older than the threshold. */
+    /** The latest failover drill that passed, no older than the threshold ({@link DrillRecords} reads no older). */
     Finding.Outcome failoverDrill(DrillRecords records, Clock clock) {
         if (records.passedFailover().isEmpty()) {
-            return Finding.Outcome.fail("no passing failover drill on record in " + where + "; run gafail drill", null);
+            return Finding.Outcome.fail("no passing failover drill in the last " + maxDrillAge.toDays()
+                    + " days on record in " + where + "; run gafail drill", null);
         }
         DrillRecords.Drill drill = records.passedFailover().get();
         Instant started = drill.summary().startedAt();
-        Duration age = Duration.between(started, clock.instant());
-        String said = "drill " + drill.summary().id() + " (" + drill.scenario() + ") passed " + ago(age)
-                + " (gafail report " + drill.summary().id() + ")";
-        return age.compareTo(maxDrillAge) > 0
-                ? Finding.Outcome.fail(said + ": older than " + maxDrillAge.toDays() + " days; run gafail drill", started)
-                : Finding.Outcome.pass(said, started);
+        return Finding.Outcome.pass("drill " + drill.summary().id() + " (" + drill.scenario() + ") passed "
+                + ago(Duration.between(started, clock.instant())) + " (gafail report " + drill.summary().id() + ")",
+                started);
     }
 
     /** What users saw in the latest drill that put load through the regions. */
     Finding.Outcome load(DrillRecords records) {
         if (records.withLoad().isEmpty()) {
-            return Finding.Outcome.fail("no drill with user load on record in " + where + "; run gafail drill", null);
+            return Finding.Outcome.fail("no drill with user load in the last " + maxDrillAge.toDays() + " days on"
+                    + " record in " + where + "; run gafail drill", null);
         }
         DrillRecords.Drill drill = records.withLoad().get();
         Map<?, ?> stop = drill.output("load.stop").orElseThrow();
@@ -98,8 +97,10 @@ final class Evidence {
         }
         String backups = String.join(", ", kept);
         if (records.passedRestore().isEmpty()) {
-            return Finding.Outcome.fail("no passing restore drill on record in " + where
-                    + " (gafail drill --scenario restore); " + backups, null);
+            return Finding.Outcome.fail("no passing restore drill in the last " + maxDrillAge.toDays() + " days on"
+                    + " record in " + where
+                    + " (this gafail cannot run one yet: restore a cluster to a point in time and check it by"
+                    + " hand); " + backups, null);
         }
         DrillRecords.Drill drill = records.passedRestore().get();
         String said = "restore drill " + drill.summary().id() + " passed (gafail report " + drill.summary().id()

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.ecs.model.Service;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -83,11 +84,12 @@ class CheckWireTest {
     @Test
     void theRoleBehindTheSessionIsSimulatedWithItsPathAndADeniedActionIsNamedWithItsResource() throws Exception {
         Finding.Outcome outcome = new Permissions(target, Set.of("ecs:DescribeServices", "ecs:UpdateService",
-                "globalaccelerator:UpdateEndpointGroup")).evaluate(Clock.systemUTC());
+                "globalaccelerator:UpdateEndpointGroup", "cloudwatch:GetMetricData")).evaluate(Clock.systemUTC());
 
         assertEquals(Finding.Status.FAIL, outcome.status(), outcome.evidence());
-        assertTrue(outcome.evidence().startsWith(ROLE + " may not call ecs:UpdateService on " + DENIED_SERVICE
-                + " (implicitDeny)"), outcome.evidence());
+        assertTrue(outcome.evidence().startsWith(ROLE + " may not call cloudwatch:GetMetricData on * (explicitDeny);"
+                + " ecs:UpdateService on " + DENIED_SERVICE + " (implicitDeny) (gafail iam-policy"),
+                "an action on any resource, judged as a whole, and one on one of its resources: " + outcome.evidence());
         List<AwsRequest> simulations = stub.calls("SimulatePrincipalPolicy");
         assertTrue(simulations.stream().allMatch(c -> c.text("PolicySourceArn").equals(ROLE)), "the role, path and all");
         assertTrue(simulations.stream().allMatch(c -> c.region().equals("us-east-1")), "IAM, in the topology's"
@@ -143,6 +145,11 @@ class CheckWireTest {
         assertEquals(Finding.Status.PASS, guarded.status(), guarded.evidence());
         assertEquals(Finding.Status.WARN, unguarded.status(), unguarded.evidence());
         assertTrue(unguarded.evidence().contains("a deployment circuit breaker without rollback"), unguarded.evidence());
+        Finding.Outcome none = Configuration.deployments(region("region-b"), Service.builder().serviceName("api").build(),
+                Clock.systemUTC());
+        assertEquals(Finding.Status.WARN, none.status(), none.evidence());
+        assertTrue(none.evidence().contains("no deployment circuit breaker: a failed deployment in region-b is not"
+                + " rolled back by itself"), none.evidence());
     }
 
     private static ObjectNode sts(AwsRequest request) {
@@ -150,7 +157,7 @@ class CheckWireTest {
                 + ":assumed-role/gafail-operator/jane").put("UserId", "AROAEXAMPLE:jane").put("Account", FakeAws.ACCOUNT);
     }
 
-    /** The role (under path /ops/) may call everything but UpdateService on region-b's service. */
+    /** The role (under path /ops/) may call everything but UpdateService on region-b's service, and GetMetricData. */
     private static ObjectNode iam(AwsRequest request) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         if (request.operation().equals("GetRole")) {
@@ -161,8 +168,10 @@ class CheckWireTest {
         out.put("IsTruncated", false);
         ArrayNode results = out.putArray("EvaluationResults");
         for (JsonNode action : request.path("ActionNames")) {
+            // an action simulated on no resource in particular has no resource-specific results
+            boolean anywhereDenied = action.asString().equals("cloudwatch:GetMetricData");
             ObjectNode result = results.addObject().put("EvalActionName", action.asString()).put("EvalResourceName", "*")
-                    .put("EvalDecision", "allowed");
+                    .put("EvalDecision", anywhereDenied ? "explicitDeny" : "allowed");
             ArrayNode specific = result.putArray("ResourceSpecificResults");
             for (JsonNode resource : request.path("ResourceArns")) {
                 boolean denied = action.asString().equals("ecs:UpdateService")

@@ -22,8 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class LabRds implements AwsService {
 
     private static final String GLOBAL_CLUSTER = LabResources.GLOBAL_DATABASE;
-    /** How many days of backups each cluster keeps: Aurora's least (the lab keeps its archive while it runs). */
-    private static final int BACKUP_RETENTION_DAYS = 1;
+    /** What a member cluster's status reads while its database is down (its region lost). */
+    private static final String LOST = "inaccessible-encryption-credentials-recoverable";
 
     /** A writer change in flight, as Aurora's FailoverState shows it. */
     private record Transition(String status, String from, String to, boolean dataLoss) {
@@ -87,25 +87,22 @@ final class LabRds implements AwsService {
     }
 
     /**
-     * Each cluster, or the one {@code DBClusterIdentifier} names (by id or ARN): its engine, how many days of
-     * backups it keeps, and its one instance, the writer's in the region that writes.
+     * The clusters of the request's region, or the one {@code DBClusterIdentifier} names there (by id or ARN),
+     * as RDS answers for its own region only: the member's engine, how many days of backups it keeps, its
+     * restorable window and its one instance, the writer's in the region that writes; and the restores.
      */
     private ObjectNode describeDbClusters(AwsRequest request) {
         String named = request.text("DBClusterIdentifier");
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode clusters = out.putArray("DBClusters");
         List<ObjectNode> restored = restores.clusters(request, named);
-        if (!restored.isEmpty()) {
-            clusters.addAll(restored);
-            return out;
-        }
-        for (String region : clusters(named)) {
+        clusters.addAll(restored);
+        for (String region : members(request, named, restored.isEmpty())) {
             ObjectNode cluster = clusters.addObject().put("DBClusterIdentifier", "lab-" + region)
                     .put("DBClusterArn", LabResources.clusterArn(region))
-                    .put("Status", lab.databaseRunning(region) ? "available"
-                            : "inaccessible-encryption-credentials-recoverable")
+                    .put("Status", lab.databaseRunning(region) ? "available" : LOST)
                     .put("Engine", "aurora-postgresql").put("EngineVersion", LabResources.ENGINE_VERSION)
-                    .put("BackupRetentionPeriod", BACKUP_RETENTION_DAYS)
+                    .put("BackupRetentionPeriod", LabResources.BACKUP_RETENTION_DAYS)
                     .put("LatestRestorableTime", Instant.now().toString());
             lab.earliestRestorable(region).ifPresent(t -> cluster.put("EarliestRestorableTime", t.toString()));
             cluster.putArray("DBClusterMembers").addObject().put("DBInstanceIdentifier", LabResources.instanceId(region))
@@ -114,7 +111,7 @@ final class LabRds implements AwsService {
         return out;
     }
 
-    /** The instances of every cluster, or of the one a {@code db-cluster-id} filter names. */
+    /** The instances of the request's region, or of the cluster a {@code db-cluster-id} filter names there. */
     private ObjectNode describeDbInstances(AwsRequest request) {
         String named = "";
         for (JsonNode filter : request.path("Filters")) {
@@ -124,24 +121,38 @@ final class LabRds implements AwsService {
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode instances = out.putArray("DBInstances");
-        List<ObjectNode> restored = restores.instances(request, named);
-        if (!restored.isEmpty() || !named.isEmpty() && restores.clusters(request, named).size() == 1) {
-            instances.addAll(restored);
-            return out;
-        }
-        for (String region : clusters(named)) {
+        instances.addAll(restores.instances(request, named));
+        for (String region : members(request, named, restores.clusters(request, named).isEmpty())) {
             instances.addObject().put("DBInstanceIdentifier", LabResources.instanceId(region))
                     .put("DBInstanceClass", LabResources.INSTANCE_CLASS).put("Engine", "aurora-postgresql")
                     .put("EngineVersion", LabResources.ENGINE_VERSION).put("DBClusterIdentifier", "lab-" + region)
-                    .put("DBInstanceStatus", lab.databaseRunning(region) ? "available" : "inaccessible-encryption-credentials-recoverable");
+                    .put("DBInstanceStatus", lab.databaseRunning(region) ? "available" : LOST);
         }
         return out;
+    }
+
+    /**
+     * The request's region's member cluster, when {@code named} is empty or names it (by id or ARN); none
+     * when it names a restore there; else DBClusterNotFoundFault, as a region says of another's cluster.
+     *
+     * @param notRestored whether {@code named} names no restore of the region
+     */
+    private List<String> members(AwsRequest request, String named, boolean notRestored) {
+        String region = LabResources.labRegion(request.region()).orElse("");
+        if (named.isEmpty() || named.equals("lab-" + region) || named.equals(LabResources.clusterArn(region))) {
+            return region.isEmpty() ? List.of() : List.of(region);
+        }
+        if (notRestored) {
+            throw new AwsFault(404, "DBClusterNotFoundFault", "DBCluster " + named + " not found in "
+                    + request.region() + ".");
+        }
+        return List.of();
     }
 
     /** The lab region of the member cluster {@code named} names (id or ARN), which must be the request's. */
     private String memberOfRegion(AwsRequest request, String named) {
         String region = LabResources.labRegion(request.region()).orElse("");
-        if (!named.equals("lab-" + region) && !named.equals(LabResources.clusterArn(region))) {
+        if (region.isEmpty() || !named.equals("lab-" + region) && !named.equals(LabResources.clusterArn(region))) {
             throw new AwsFault(404, "DBClusterNotFoundFault", "DBCluster " + named + " not found in "
                     + request.region() + ".");
         }
@@ -156,19 +167,6 @@ final class LabRds implements AwsService {
                     + " remove it from the global cluster first (the lab keeps its clusters)");
         }
         return restores.deleteCluster(request);
-    }
-
-    /** The regions whose cluster {@code named} names (id or ARN), every region's when it is empty. */
-    private List<String> clusters(String named) {
-        if (named.isEmpty()) {
-            return lab.regions();
-        }
-        List<String> found = lab.regions().stream().filter(r -> named.equals("lab-" + r)
-                || named.equals(LabResources.clusterArn(r))).toList();
-        if (found.isEmpty()) {
-            throw new AwsFault(404, "DBClusterNotFoundFault", "DBCluster " + named + " not found.");
-        }
-        return found;
     }
 
     private ObjectNode changeWriter(AwsRequest request, boolean unplanned) {

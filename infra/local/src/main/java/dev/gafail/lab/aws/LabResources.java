@@ -51,6 +51,8 @@ public final class LabResources {
     static final int SUBNET_ADDRESSES = 251;
     /** The Aurora engine version both clusters run, and the class of their one instance each. */
     static final String ENGINE_VERSION = "16.4";
+    /** How many days of backups each cluster keeps: Aurora's least (the lab keeps its archive while it runs). */
+    static final int BACKUP_RETENTION_DAYS = 1;
     static final String INSTANCE_CLASS = "db.r6g.large";
     /** The name of the SNS topic in each AWS region of the lab. */
     public static final String TOPIC = "gafail-lab";

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -18,14 +19,15 @@ import tools.jackson.databind.node.ObjectNode;
  * region's base backup and WAL archive. A restore reads {@code creating} until its server runs, promoted;
  * then {@code available}, with the endpoint it listens on; one whose replay failed reads {@code
  * incompatible-restore}, as RDS says of an instance it could not restore. Deleting one ends its server and
- * deletes its data; a cluster that still has an instance, or that is still being created, cannot be deleted,
- * as at AWS. Identifiers are the lab's, not each region's: a name restored in one region is taken in both.
+ * deletes its data; a cluster that still has an instance, or that is being created or deleted, cannot be
+ * deleted, as at AWS. Identifiers are the lab's, not each region's: a name restored in one region is taken in both.
  */
 final class LabRestores {
 
     private static final String CREATING = "creating";
     private static final String AVAILABLE = "available";
     private static final String FAILED = "incompatible-restore";
+    private static final Pattern IDENTIFIER = Pattern.compile("^[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$");
 
     /** A restored cluster: where from, to when, how it stands, its server's port once it runs, its instance. */
     private record Restored(String id, String region, Instant to, String status, int port,
@@ -52,10 +54,7 @@ final class LabRestores {
 
     /** RestoreDBClusterToPointInTime from a member cluster of the request's region; the restore runs behind. */
     ObjectNode restore(AwsRequest request, String sourceRegion) {
-        String id = request.text("DBClusterIdentifier");
-        if (id.isEmpty()) {
-            throw AwsFault.invalid("InvalidParameterValue", "DBClusterIdentifier is required");
-        }
+        String id = identifier(request, "DBClusterIdentifier");
         Instant now = Instant.now();
         Instant to = "true".equals(request.text("UseLatestRestorableTime")) ? now : request.time("RestoreToTime")
                 .orElseThrow(() -> AwsFault.invalid("InvalidParameterCombination",
@@ -87,7 +86,7 @@ final class LabRestores {
 
     /** CreateDBInstance in a restored cluster: its one instance, available once the cluster is. */
     ObjectNode createInstance(AwsRequest request) {
-        String id = request.text("DBInstanceIdentifier");
+        String id = identifier(request, "DBInstanceIdentifier");
         String clusterId = request.text("DBClusterIdentifier");
         Restored cluster = ofRegion(request, clusterId).orElseThrow(() -> new AwsFault(404, "DBClusterNotFoundFault",
                 "DBCluster " + clusterId + " not found (the lab's own clusters keep their one instance)."));
@@ -97,7 +96,7 @@ final class LabRestores {
         }
         Instance instance = new Instance(id, request.text("DBInstanceClass").isEmpty() ? LabResources.INSTANCE_CLASS
                 : request.text("DBInstanceClass"));
-        Restored with = restored.computeIfPresent(clusterId, (k, r) -> r.with(Optional.of(instance)));
+        Restored with = restored.computeIfPresent(cluster.id(), (k, r) -> r.with(Optional.of(instance)));
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("DBInstance", instance(with, instance, with.status().equals(AVAILABLE) ? AVAILABLE : CREATING));
         return out;
@@ -120,7 +119,7 @@ final class LabRestores {
         String id = request.text("DBClusterIdentifier");
         Restored cluster = ofRegion(request, id).orElseThrow(() -> new AwsFault(404, "DBClusterNotFoundFault",
                 "DBCluster " + id + " not found."));
-        if (cluster.instance().isPresent() || cluster.status().equals(CREATING)) {
+        if (cluster.instance().isPresent() || !cluster.status().equals(AVAILABLE) && !cluster.status().equals(FAILED)) {
             throw AwsFault.invalid("InvalidDBClusterStateFault", cluster.instance().isPresent()
                     ? "Cluster cannot be deleted, it still contains DB instances in non-deleting state."
                     : "DB cluster " + id + " is not in the available state: " + cluster.status());
@@ -164,6 +163,19 @@ final class LabRestores {
                 .filter(r -> named.equals(r.id()) || named.equals(arn(r))).findFirst();
     }
 
+    /**
+     * An identifier RDS accepts (1 to 63 letters, digits and hyphens, a letter first, no hyphen last or twice
+     * in a row): the name of the restore's folder too, so nothing else may pass.
+     */
+    private static String identifier(AwsRequest request, String member) {
+        String id = request.text(member);
+        if (!IDENTIFIER.matcher(id).matches() || id.contains("--")) {
+            throw AwsFault.invalid("InvalidParameterValue", member + " '" + id + "' is not valid: 1 to 63 letters,"
+                    + " digits or hyphens, a letter first, no hyphen last or two in a row");
+        }
+        return id;
+    }
+
     private static String region(AwsRequest request) {
         return LabResources.labRegion(request.region()).orElse("");
     }
@@ -176,7 +188,7 @@ final class LabRestores {
     private ObjectNode cluster(Restored r) {
         ObjectNode cluster = JsonNodeFactory.instance.objectNode().put("DBClusterIdentifier", r.id())
                 .put("DBClusterArn", arn(r)).put("Status", r.status()).put("Engine", "aurora-postgresql")
-                .put("EngineVersion", LabResources.ENGINE_VERSION).put("BackupRetentionPeriod", 1);
+                .put("EngineVersion", LabResources.ENGINE_VERSION).put("BackupRetentionPeriod", LabResources.BACKUP_RETENTION_DAYS);
         if (r.port() > 0) {
             cluster.put("Endpoint", "127.0.0.1").put("Port", r.port());
         }

@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The lab's stand-in for an Aurora global database: a PostgreSQL primary in one region and a
@@ -94,8 +94,11 @@ public final class ReplicatedPostgres implements AutoCloseable {
     private final Path base;
     private final Map<String, Member> members = new LinkedHashMap<>();
     private volatile String primary;
-    /** Each region's base backups, oldest first: one when it started, one more each time it is rebuilt. */
-    private final Map<String, List<Backup>> backups = new ConcurrentHashMap<>();
+    /**
+     * Each region's base backup: one from its start, replaced by one from each rebuild, which begins a history
+     * its archive does not hold whole; while a rebuilt region's new backup is being taken, it has none.
+     */
+    private final Map<String, Backup> backups = new ConcurrentHashMap<>();
     /** The point-in-time restores running, by name. */
     private final Map<String, PostgresInstance> restores = new ConcurrentHashMap<>();
     /** Where base backups are taken, one at a time, off the path of what asked for them. */
@@ -182,7 +185,11 @@ public final class ReplicatedPostgres implements AutoCloseable {
         target.server.start(target.log);
         target.clients.restore();
         target.diverged = false;
-        // its copy of the primary begins a history its archive does not hold from the start
+        // its copy of the primary begins a history its archive does not hold whole: its window starts again
+        Backup before = backups.remove(region);
+        if (before != null) {
+            Trees.delete(before.folder());
+        }
         backUp(target);
     }
 
@@ -193,27 +200,29 @@ public final class ReplicatedPostgres implements AutoCloseable {
      */
     private void backUp(Member member) {
         backingUp.submit(() -> {
-            List<Backup> kept = backups.computeIfAbsent(member.region, r -> new CopyOnWriteArrayList<>());
-            Path folder = base.resolve(member.region).resolve("backups").resolve(Integer.toString(kept.size() + 1));
+            Path folder = base.resolve(member.region).resolve("backups").resolve(Long.toString(System.nanoTime()));
             try {
                 member.server.backUpTo(folder);
-                kept.add(new Backup(folder, Instant.now()));
+                backups.put(member.region, new Backup(folder, Instant.now()));
             } catch (IOException | SQLException | RuntimeException e) {
                 System.err.println("lab: the base backup of " + member.region + "'s database failed: " + e);
+                try {
+                    Trees.delete(folder);
+                } catch (IOException | RuntimeException left) {
+                    System.err.println("lab: cannot delete the failed backup " + folder + ": " + left);
+                }
             }
         });
     }
 
-    /** The earliest time {@code region}'s database can be restored to: its first base backup's. */
+    /** The earliest time {@code region}'s database can be restored to: its base backup's; empty without one. */
     public Optional<Instant> earliestRestorable(String region) {
-        List<Backup> kept = backups.getOrDefault(region, List.of());
-        return kept.isEmpty() ? Optional.empty() : Optional.of(kept.get(0).consistentAt());
+        return Optional.ofNullable(backups.get(region)).map(Backup::consistentAt);
     }
 
     /**
      * Restores {@code region}'s database as it was at {@code to} into a new server named {@code name}, its
-     * data in {@code folder}, and returns it running, promoted: from the region's latest base backup before
-     * {@code to}, replaying the WAL its member archived up to the last transaction committed at or before
+     * data in {@code folder}, and returns it running, promoted: from the region's base backup, replaying the WAL its member archived up to the last transaction committed at or before
      * {@code to}. So that the replay finds where to stop and has every segment it needs, the primary first
      * commits a transaction (after {@code to}) and switches to a new WAL segment, and the region's archive
      * is awaited until it holds the segment so closed.
@@ -223,10 +232,9 @@ public final class ReplicatedPostgres implements AutoCloseable {
     public PostgresInstance restore(String region, Instant to, String name, Path folder)
             throws IOException, InterruptedException, SQLException {
         Member source = member(region, true);
-        Backup from = backups.getOrDefault(region, List.of()).stream().filter(b -> !b.consistentAt().isAfter(to))
-                .reduce((a, b) -> b).orElseThrow(() -> new IllegalArgumentException("the database of " + region
-                        + " can be restored to " + earliestRestorable(region).map(Instant::toString).orElse("no time")
-                        + " or later, not " + to));
+        Backup from = Optional.ofNullable(backups.get(region)).filter(b -> !b.consistentAt().isAfter(to))
+                .orElseThrow(() -> new IllegalArgumentException("the database of " + region + " can be restored to "
+                        + earliestRestorable(region).map(t -> t + " or later").orElse("no time yet") + ", not " + to));
         String segment;
         try (Connection c = member(primary, true).server.connect(); Statement sql = c.createStatement()) {
             sql.execute("SELECT pg_current_xact_id()");
@@ -376,7 +384,9 @@ public final class ReplicatedPostgres implements AutoCloseable {
     /** Stops every server (fast), restores included, and closes the proxies. */
     @Override
     public void close() throws InterruptedException {
+        // a backup being copied finishes (within seconds), so that no file is written once the servers stop
         backingUp.shutdownNow();
+        backingUp.awaitTermination(30, TimeUnit.SECONDS);
         List<InterruptedException> interrupted = new ArrayList<>();
         for (PostgresInstance restored : restores.values()) {
             try {
