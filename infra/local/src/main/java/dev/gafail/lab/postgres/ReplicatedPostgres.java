@@ -222,9 +222,10 @@ public final class ReplicatedPostgres implements AutoCloseable {
 
     /**
      * Restores {@code region}'s database as it was at {@code to} into a new server named {@code name}, its
-     * data in {@code folder}, and returns it running, promoted: from the region's base backup, replaying the WAL its member archived up to the last transaction committed at or before
-     * {@code to}. So that the replay finds where to stop and has every segment it needs, the primary first
-     * commits a transaction (after {@code to}) and switches to a new WAL segment, and the region's archive
+     * data in {@code folder}, and returns it running, promoted: from the region's base backup, replaying the
+     * WAL its member archived up to the last transaction committed at or before {@code to}. So that the
+     * replay finds where to stop and has every segment it needs, the primary first commits a transaction
+     * (after {@code to}), switches to a new WAL segment and commits one more there, and the region's archive
      * is awaited until it holds the segment so closed.
      *
      * @throws IllegalArgumentException when {@code to} is before the earliest restorable time
@@ -242,6 +243,8 @@ public final class ReplicatedPostgres implements AutoCloseable {
                 switched.next();
                 segment = switched.getString(1);
             }
+            // a replica closes (and archives) a segment only once WAL of the next one reaches it
+            sql.execute("SELECT pg_current_xact_id()");
         }
         Path archive = source.server.data().resolveSibling(ARCHIVE);
         Await.until(ARCHIVED_WITHIN, Duration.ofMillis(100), region + "'s archive never held WAL segment " + segment,
