@@ -21,7 +21,8 @@ public final class BuiltinActions {
         Conditions conditions = new Conditions(List.of(alarms, metric, probe, lag));
         return List.of(new ControlWait(), new ControlAssert(), new ControlApprove(), new Notify(),
                 new TrafficSet(target), new TrafficShift(target, conditions),
-                new AuroraSwitchover(target), new AuroraFailover(target), lag,
+                new AuroraSwitchover(target), new AuroraFailover(target), lag, new AuroraRestore(target),
+                new AuroraDeleteRestore(target), new AuroraQuery(target),
                 new EcsScale(target), probe, alarms, metric, new CloudWatchPut(target), new ApisAnswer(target),
                 new FisExperiment(target, conditions), new FisStop(target), new LoadStart(target),
                 new LoadCheck(target), new LoadStop(target));

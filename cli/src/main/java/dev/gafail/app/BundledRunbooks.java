@@ -24,7 +24,8 @@ import java.util.TreeSet;
 public final class BundledRunbooks {
 
     /** Every bundled runbook's name (a test checks the list against the repository's folder). */
-    public static final List<String> NAMES = List.of("example.yaml", "failover.yaml", "failover-unplanned.yaml", "drill.yaml");
+    public static final List<String> NAMES = List.of("example.yaml", "failover.yaml", "failover-unplanned.yaml", "drill.yaml",
+            "restore-drill.yaml");
 
     /** How a RUNBOOK argument names a runbook that ships inside gafail, as its problems name it too. */
     public static final String PREFIX = "bundled:";

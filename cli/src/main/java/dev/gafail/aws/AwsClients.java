@@ -34,6 +34,7 @@ import software.amazon.awssdk.services.fis.FisClient;
 import software.amazon.awssdk.services.globalaccelerator.GlobalAcceleratorClient;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rdsdata.RdsDataClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.servicequotas.ServiceQuotasClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -258,6 +259,11 @@ public final class AwsClients implements AutoCloseable {
     /** EC2 in {@code region}: the subnets a service's tasks take their addresses from. */
     public Ec2Client ec2(String region) {
         return client("ec2", region, Ec2Client::builder);
+    }
+
+    /** The RDS Data API in {@code region}: SQL on a cluster there, through its writer instance. */
+    public RdsDataClient rdsData(String region) {
+        return client("rdsdata", region, RdsDataClient::builder);
     }
 
     /** S3, for the state bucket; path-style addressing when an endpoint is given (S3-compatible servers want it). */

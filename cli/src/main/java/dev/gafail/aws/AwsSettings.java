@@ -30,7 +30,7 @@ public record AwsSettings(AwsProfiles profiles, ApiLocations apis, Map<String, S
 
     /** The services gafail acts on, by the names the topology's {@code endpoints} use. */
     public static final List<String> SERVICES = List.of("globalaccelerator", "rds", "ecs", "cloudwatch", "sts", "fis",
-            "sns", "ssm", "iam", "servicequotas", "ec2");
+            "sns", "ssm", "iam", "servicequotas", "ec2", "rdsdata");
 
     /** The services credentials come from besides STS: IAM Identity Center's portal and its OIDC service. */
     public static final List<String> CREDENTIAL_SERVICES = List.of("sso", "ssooidc");
@@ -43,7 +43,8 @@ public record AwsSettings(AwsProfiles profiles, ApiLocations apis, Map<String, S
             "GLOBAL_ACCELERATOR"), Map.entry("rds", "RDS"), Map.entry("ecs", "ECS"), Map.entry("cloudwatch", "CLOUDWATCH"),
             Map.entry("sts", "STS"), Map.entry("sso", "SSO"), Map.entry("ssooidc", "SSO_OIDC"), Map.entry("s3", "S3"),
             Map.entry("fis", "FIS"), Map.entry("sns", "SNS"), Map.entry("ssm", "SSM"),
-            Map.entry("iam", "IAM"), Map.entry("servicequotas", "SERVICE_QUOTAS"), Map.entry("ec2", "EC2"));
+            Map.entry("iam", "IAM"), Map.entry("servicequotas", "SERVICE_QUOTAS"), Map.entry("ec2", "EC2"),
+            Map.entry("rdsdata", "RDS_DATA"));
 
     private static final List<String> CREDENTIAL_VARIABLES = List.of("AWS_ACCESS_KEY_ID", "AWS_PROFILE",
             "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",

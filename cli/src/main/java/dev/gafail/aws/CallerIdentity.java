@@ -1,11 +1,10 @@
 package dev.gafail.aws;
 
 import static dev.gafail.aws.AwsErrors.call;
-
 import dev.gafail.engine.StepFailure;
-import java.util.List;
 import dev.gafail.topology.Topology;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.sts.model.GetCallerIdentityResponse;
 

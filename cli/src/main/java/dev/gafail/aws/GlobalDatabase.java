@@ -1,7 +1,6 @@
 package dev.gafail.aws;
 
 import static dev.gafail.aws.AwsErrors.call;
-
 import dev.gafail.engine.StepFailure;
 import java.time.Duration;
 import java.time.Instant;

@@ -77,6 +77,8 @@ public final class IamPolicy {
 
     /** How a notification reaches an SNS topic, and how its secret is read from Parameter Store. */
     static final String SNS_PUBLISH = "sns:Publish";
+    /** The names of a restore drill's scratch clusters and their instances ({@code aurora.restore}'s default). */
+    private static final String SCRATCH = "gafail-restore-*";
     static final String SSM_GET_PARAMETER = "ssm:GetParameter";
 
     private IamPolicy() {
@@ -184,6 +186,22 @@ public final class IamPolicy {
                 case "globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup" ->
                         out.add(r.endpointGroupArn());
                 case "rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster" -> out.add(r.dbClusterArn());
+                // A restore drill's scratch clusters and instances are named gafail-restore-EXECUTION.
+                case "rds:RestoreDBClusterToPointInTime" -> {
+                    out.add(r.dbClusterArn());
+                    out.add(rds(scope, r, "cluster:" + SCRATCH));
+                    out.add(rds(scope, r, "subgrp:*"));
+                }
+                case "rds:CreateDBInstance", "rds:AddTagsToResource" -> {
+                    out.add(rds(scope, r, "cluster:" + SCRATCH));
+                    out.add(rds(scope, r, "db:" + SCRATCH));
+                }
+                case "rds:DeleteDBInstance" -> out.add(rds(scope, r, "db:" + SCRATCH));
+                case "rds:DeleteDBCluster", "rds:EnableHttpEndpoint" -> out.add(rds(scope, r, "cluster:" + SCRATCH));
+                case "rds-data:ExecuteStatement" -> {
+                    out.add(r.dbClusterArn());
+                    out.add(rds(scope, r, "cluster:" + SCRATCH));
+                }
                 case "ecs:DescribeServices", "ecs:UpdateService" -> out.add("arn:" + partition + ":ecs:" + r.awsRegion()
                         + ":" + account + ":service/" + r.ecsCluster() + "/" + r.ecsService());
                 case "cloudwatch:DescribeAlarms" -> {
@@ -225,6 +243,10 @@ public final class IamPolicy {
             default -> { }
         }
         return out.isEmpty() ? List.of("*") : out;
+    }
+
+    private static String rds(Scope scope, RegionScope region, String resource) {
+        return "arn:" + scope.partition() + ":rds:" + region.awsRegion() + ":" + scope.account() + ":" + resource;
     }
 
     private static String fis(Scope scope, RegionScope region, String resource) {

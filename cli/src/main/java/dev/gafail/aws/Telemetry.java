@@ -1,13 +1,14 @@
 package dev.gafail.aws;
 
+import static dev.gafail.aws.AwsErrors.call;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -17,7 +18,6 @@ import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
-import static dev.gafail.aws.AwsErrors.call;
 
 /** CloudWatch as gafail reads it: the newest datapoint of a metric, alarm states, and what drills publish. */
 public final class Telemetry {

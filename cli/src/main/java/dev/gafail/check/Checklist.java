@@ -3,6 +3,7 @@ package dev.gafail.check;
 import dev.gafail.actions.BoundedReads;
 import dev.gafail.actions.HttpProbe;
 import dev.gafail.actions.Target;
+import dev.gafail.aws.AuroraCluster;
 import dev.gafail.aws.AwsClients;
 import dev.gafail.engine.ExecutionStore;
 import dev.gafail.engine.StepFailure;
@@ -107,10 +108,11 @@ public final class Checklist {
         Clock clock = target.clock();
         Evidence evidence = new Evidence(target.topology(), settings.maxDrillAge(), store.backend().location());
         Future<DrillRecords> drills = reads.submit(() -> DrillRecords.read(store, clock, settings.maxDrillAge()));
-        Map<String, Future<Clusters>> clusters = new LinkedHashMap<>();
+        Map<String, Future<AuroraCluster>> clusters = new LinkedHashMap<>();
         Map<String, Future<Service>> services = new LinkedHashMap<>();
         for (Region region : target.topology().regions().values()) {
-            clusters.put(region.name(), reads.submit(() -> Clusters.read(target, region)));
+            clusters.put(region.name(), reads.submit(() -> AuroraCluster.read(target.aws(), region.awsRegion(),
+                    region.dbClusterArn())));
             services.put(region.name(), reads.submit(() -> target.ecs().service(region)));
         }
         Alerting alerting = new Alerting(target);

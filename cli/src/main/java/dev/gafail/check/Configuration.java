@@ -1,7 +1,6 @@
 package dev.gafail.check;
 
 import static dev.gafail.aws.AwsErrors.call;
-
 import dev.gafail.actions.Target;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;

@@ -2,6 +2,7 @@ package dev.gafail.check;
 
 import dev.gafail.actions.BoundedReads;
 import dev.gafail.actions.Target;
+import dev.gafail.aws.AuroraCluster;
 import dev.gafail.aws.GlobalDatabase;
 import dev.gafail.aws.Telemetry;
 import dev.gafail.engine.StepFailure;
@@ -12,8 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import java.util.OptionalDouble;
+import java.util.concurrent.Future;
 
 /**
  * Whether the global database can switch its writer: every region's cluster is a member, each secondary
@@ -32,14 +33,14 @@ final class DatabaseReadiness {
     }
 
     /** @param clusters each region's cluster, by region name; a region whose read failed maps to its failure */
-    Finding.Outcome evaluate(Map<String, Future<Clusters>> clusters, Clock clock)
+    Finding.Outcome evaluate(Map<String, Future<AuroraCluster>> clusters, Clock clock)
             throws StepFailure, InterruptedException {
         List<Region> regions = List.copyOf(target.topology().regions().values());
         GlobalDatabase.State state = target.database().describeFromAny(regions.stream().map(Region::awsRegion).toList());
         Region writer = regions.stream().filter(r -> state.writer().filter(r.dbClusterArn()::equals).isPresent())
                 .findFirst().orElseThrow(() -> StepFailure.permanent("no region's cluster writes global database "
                         + target.topology().globalDatabase()));
-        Clusters written = BoundedReads.value(clusters.get(writer.name()));
+        AuroraCluster written = BoundedReads.value(clusters.get(writer.name()));
         String writerClass = written.writerClass().orElseThrow(() -> StepFailure.permanent("the writer cluster "
                 + writer.dbClusterArn() + " has no writer instance"));
         List<String> problems = new ArrayList<>();
@@ -53,11 +54,11 @@ final class DatabaseReadiness {
                 problems.add(secondary.dbClusterArn() + " is not a member of " + target.topology().globalDatabase());
                 continue;
             }
-            Clusters cluster = BoundedReads.value(clusters.get(secondary.name()));
+            AuroraCluster cluster = BoundedReads.value(clusters.get(secondary.name()));
             if (!cluster.hasClass(writerClass)) {
                 problems.add(secondary.name() + " has no " + writerClass + " instance (it has "
                         + (cluster.instances().isEmpty() ? "none" : String.join(", ", cluster.instances().stream()
-                        .map(Clusters.Instance::instanceClass).toList())) + ")");
+                        .map(AuroraCluster.Instance::instanceClass).toList())) + ")");
             }
             if (!written.engineVersion().equals(cluster.engineVersion())) {
                 problems.add(secondary.name() + " runs " + cluster.engineVersion() + ", the writer "

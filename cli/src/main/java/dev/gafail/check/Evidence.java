@@ -1,6 +1,7 @@
 package dev.gafail.check;
 
 import dev.gafail.actions.BoundedReads;
+import dev.gafail.aws.AuroraCluster;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Targets;
 import dev.gafail.topology.Topology;
@@ -82,11 +83,11 @@ final class Evidence {
     }
 
     /** The latest restore drill that passed, beside how long each region's cluster keeps its backups. */
-    Finding.Outcome restore(DrillRecords records, Map<String, Future<Clusters>> clusters)
+    Finding.Outcome restore(DrillRecords records, Map<String, Future<AuroraCluster>> clusters)
             throws InterruptedException {
         List<String> kept = new ArrayList<>();
         boolean unread = false;
-        for (Map.Entry<String, Future<Clusters>> cluster : clusters.entrySet()) {
+        for (Map.Entry<String, Future<AuroraCluster>> cluster : clusters.entrySet()) {
             try {
                 int days = BoundedReads.value(cluster.getValue()).backupRetentionDays();
                 kept.add(cluster.getKey() + " keeps " + days + " day(s) of backups");
@@ -98,13 +99,14 @@ final class Evidence {
         String backups = String.join(", ", kept);
         if (records.passedRestore().isEmpty()) {
             return Finding.Outcome.fail("no passing restore drill in the last " + maxDrillAge.toDays() + " days on"
-                    + " record in " + where
-                    + " (this gafail cannot run one yet: restore a cluster to a point in time and check it by"
-                    + " hand); " + backups, null);
+                    + " record in " + where + " (gafail drill --scenario restore); " + backups, null);
         }
         DrillRecords.Drill drill = records.passedRestore().get();
+        Map<?, ?> restore = drill.output("aurora.restore").orElse(Map.of());
         String said = "restore drill " + drill.summary().id() + " passed (gafail report " + drill.summary().id()
-                + "); " + backups;
+                + ")" + (restore.get("restoreMs") instanceof Number ms ? ": " + restore.get("region") + " restored to "
+                + restore.get("restoredTo") + " in " + Durations.human(Duration.ofMillis(ms.longValue())) : "")
+                + "; " + backups;
         Instant started = drill.summary().startedAt();
         return unread ? Finding.Outcome.fail(said, started) : Finding.Outcome.pass(said, started);
     }

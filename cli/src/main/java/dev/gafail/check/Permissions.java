@@ -1,7 +1,6 @@
 package dev.gafail.check;
 
 import static dev.gafail.aws.AwsErrors.call;
-
 import dev.gafail.actions.Target;
 import dev.gafail.aws.CallerIdentity;
 import dev.gafail.aws.IamPolicy;

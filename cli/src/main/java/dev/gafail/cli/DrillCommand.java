@@ -22,17 +22,22 @@ import picocli.CommandLine.ParentCommand;
         "region that serves (AWS FIS); the user-impact alarm and the routing checked; a failover with the",
         "bundled runbook; the SLO in the new region; the fault ended; a failback; a verdict against the",
         "targets (exit 8 naming each one missed). region-loss loses the region with its AWS APIs and fails",
-        "over unplanned: needs --allow-data-loss. Runs the bundled runbook drill.yaml (teams copy it)."})
+        "over unplanned: needs --allow-data-loss. Runs the bundled runbook drill.yaml (teams copy it).",
+        "restore tests the backups instead: the region's database restored to a point in time (--set to=INSTANT;",
+        "default its latest) into a scratch cluster, its data checked against the source's, the restore timed",
+        "against the RTO, the scratch cluster deleted (restore-drill.yaml)."})
 final class DrillCommand implements Callable<Integer> {
 
-    static final List<String> SCENARIOS = List.of("drain", "dependency-timeout", "region-loss");
+    static final List<String> SCENARIOS = List.of("drain", "dependency-timeout", "region-loss", "restore");
+    private static final String RESTORE = "restore";
 
     @ParentCommand
     Gafail gafail;
 
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "drain",
             description = "The fault: drain (the service's tasks stopped), dependency-timeout (the database"
-                    + " answers slowly) or region-loss (the region lost with its AWS APIs). Default: drain.")
+                    + " answers slowly) or region-loss (the region lost with its AWS APIs); or restore, a restore"
+                    + " drill. Default: drain.")
     String scenario;
 
     @Option(names = "--allow-data-loss",
@@ -40,7 +45,8 @@ final class DrillCommand implements Callable<Integer> {
     boolean allowDataLoss;
 
     @Option(names = "--region", paramLabel = "REGION", completionCandidates = Completions.Regions.class,
-            description = "The region the fault hits; default: the region whose database writes now.")
+            description = "The region the fault hits (a restore drill: whose database is restored); default: the"
+                    + " region whose database writes now.")
     String region;
 
     @Option(names = "--record", paramLabel = "FILE",
@@ -67,7 +73,8 @@ final class DrillCommand implements Callable<Integer> {
                     : "--allow-data-loss is for --scenario region-loss; a planned failover never loses data");
         }
         Topology topology = gafail.session().topology();
-        if (topology.regions().size() != 2) {
+        boolean restore = scenario.equals(RESTORE);
+        if (topology.regions().size() != 2 && !restore) {
             throw new GafailException(ExitCode.USAGE, "a drill moves the API between two regions; topology "
                     + topology.name() + " has " + topology.regions().size());
         }
@@ -76,12 +83,14 @@ final class DrillCommand implements Callable<Integer> {
             throw new GafailException(ExitCode.USAGE, "--region " + hit + ": topology " + topology.name()
                     + " has the regions " + String.join(", ", topology.regions().keySet()));
         }
-        String standby = topology.regions().keySet().stream().filter(r -> !r.equals(hit)).findFirst().orElseThrow();
-        Runbook loaded = run.runbook(gafail, "drill.yaml");
+        Runbook loaded = run.runbook(gafail, restore ? "restore-drill.yaml" : "drill.yaml");
         Map<String, ParameterOptions.Preset> presets = new LinkedHashMap<>();
         presets.put("scenario", new ParameterOptions.Preset(scenario, "--scenario"));
         presets.put("region", new ParameterOptions.Preset(hit, "--region"));
-        presets.put("standby", new ParameterOptions.Preset(standby, "--region"));
+        if (!restore) {
+            String standby = topology.regions().keySet().stream().filter(r -> !r.equals(hit)).findFirst().orElseThrow();
+            presets.put("standby", new ParameterOptions.Preset(standby, "--region"));
+        }
         if (unplanned) {
             presets.put("allowDataLoss", new ParameterOptions.Preset("true", "--allow-data-loss"));
         }

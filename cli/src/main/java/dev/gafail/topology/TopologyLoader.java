@@ -194,7 +194,9 @@ public final class TopologyLoader {
                     r.path("endpointGroupArn").asString(), r.path("dbClusterArn").asString(),
                     new Region.EcsService(ecs.path("cluster").asString(), ecs.path("service").asString(),
                             ecs.path("activeCount").asInt(), ecs.path("warmCount").asInt()),
-                    URI.create(r.path("healthz").asString()), experiments(r.path("experiments"))));
+                    URI.create(r.path("healthz").asString()), experiments(r.path("experiments")),
+                    r.has("dataApi") ? new Region.DataApi(r.path("dataApi").path("secretArn").asString(),
+                            r.path("dataApi").path("database").asString()) : null));
         }
         List<String> alarms = new ArrayList<>();
         root.path("alarms").forEach(a -> alarms.add(a.asString()));

@@ -78,7 +78,6 @@ public final class Lab implements LabRegions, AutoCloseable {
     public static final String REQUEST_LOG = ControlPlane.REQUEST_LOG;
     /** Every message the lab's SNS received, in the lab folder. */
     public static final String SNS_MESSAGES = ControlPlane.SNS_MESSAGES;
-    private static final String DATABASE = "notes";
 
     private final LabConfig config;
     private final FileChannel lockFile;
@@ -183,14 +182,14 @@ public final class Lab implements LabRegions, AutoCloseable {
                 logs.resolve("s3mock.log"));
         database = ReplicatedPostgres.start(binaries.postgres(), as, data, REGIONS);
         try (Connection c = database.member(REGIONS.get(0), true).server().connect(); Statement sql = c.createStatement()) {
-            sql.execute("CREATE DATABASE " + DATABASE);
+            sql.execute("CREATE DATABASE " + LabResources.DATABASE);
         }
         Map<String, Integer> dials = new LinkedHashMap<>();
         for (String region : REGIONS) {
             dials.put(region, region.equals(REGIONS.get(0)) ? 100 : 0);
             Map<String, String> env = new LinkedHashMap<>();
             env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + database.member(region, true).clients().port()
-                    + "/" + DATABASE);
+                    + "/" + LabResources.DATABASE);
             env.put("DATABASE_USER", "lab");
             env.put("AUTH_JWT_SECRET", secret);
             ValkeyServer cache = ValkeyServer.start(valkeyServer, Ports.free(), logs.resolve(region + "-cache.log"));
@@ -250,10 +249,10 @@ public final class Lab implements LabRegions, AutoCloseable {
     /** The replica has the notes database before region-b's processes connect to it. */
     private void awaitReplicated() throws IOException, InterruptedException {
         for (String region : REGIONS.subList(1, REGIONS.size())) {
-            String url = "jdbc:postgresql://127.0.0.1:" + database.member(region, true).server().port() + "/" + DATABASE
-                    + "?user=lab";
-            Await.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the " + DATABASE + " database did not reach "
-                    + region, () -> {
+            String url = "jdbc:postgresql://127.0.0.1:" + database.member(region, true).server().port() + "/"
+                    + LabResources.DATABASE + "?user=lab";
+            Await.until(Duration.ofSeconds(30), Duration.ofMillis(100), "the " + LabResources.DATABASE
+                    + " database did not reach " + region, () -> {
                         try (Connection c = DriverManager.getConnection(url)) {
                             return true;
                         } catch (SQLException e) {
@@ -301,6 +300,11 @@ public final class Lab implements LabRegions, AutoCloseable {
     @Override
     public boolean databaseRunning(String region) {
         return database.member(region, true).server().running();
+    }
+
+    @Override
+    public int databasePort(String region) {
+        return database.member(region, true).clients().port();
     }
 
     @Override

@@ -216,6 +216,11 @@ public final class LabStandIn implements Supervised {
         }
 
         @Override
+        public int databasePort(String region) {
+            throw new IllegalStateException("the stand-in has no database");
+        }
+
+        @Override
         public OptionalLong replicationLagMillis(String region) {
             return region.equals(writer()) ? OptionalLong.empty() : OptionalLong.of(0);
         }

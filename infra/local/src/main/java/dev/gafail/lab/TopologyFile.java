@@ -121,9 +121,10 @@ public final class TopologyFile {
                         dbClusterArn: "%s"
                         ecs: {cluster: %s, service: %s, activeCount: %d, warmCount: %d}
                         healthz: http://127.0.0.1:%d/healthz
+                        dataApi: {secretArn: "%s", database: %s}
                     """.formatted(region, LabResources.AWS_REGIONS.get(region), LabResources.endpointGroupArn(region),
                     LabResources.clusterArn(region), LabResources.ECS_CLUSTER, LabResources.ECS_SERVICE, active, warm,
-                    port));
+                    port, LabResources.dataApiSecretArn(region), LabResources.DATABASE));
             if (experiments) {
                 yaml.append("""
                             # the FIS experiment templates in this region's FIS (peer-loss loses the other region)

@@ -34,7 +34,7 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The lab's AWS APIs: Global Accelerator, RDS, ECS, CloudWatch, STS, FIS, SNS, Service Quotas, EC2 and
+ * The lab's AWS APIs: Global Accelerator, RDS (and its Data API), ECS, CloudWatch, STS, FIS, SNS, Service Quotas, EC2 and
  * IAM, one class each, answered from the lab's real state over each SDK client's own wire protocol, on
  * HTTP ports of 127.0.0.1. Each AWS region's APIs have a port of their own, which answers only what is signed for that region,
  * and Global Accelerator's control plane one more, in the AWS region that hosts it; each of these is
@@ -107,8 +107,10 @@ public final class ControlPlane implements AutoCloseable {
         try {
             this.sns = new LabSns(lab, dir.resolve(SNS_MESSAGES));
             AwsService globalAccelerator = new LabGlobalAccelerator(lab);
-            List<AwsService> inRegions = acceleratorOnly ? List.of() : List.of(new LabRds(lab), new LabEcs(lab),
-                    new LabCloudWatch(lab), new LabSts(), fis, sns, new LabServiceQuotas(), new LabEc2(lab));
+            LabRestores restores = new LabRestores(lab);
+            List<AwsService> inRegions = acceleratorOnly ? List.of() : List.of(new LabRds(lab, restores),
+                    new LabDataApi(lab, restores), new LabEcs(lab), new LabCloudWatch(lab), new LabSts(), fis, sns,
+                    new LabServiceQuotas(), new LabEc2(lab));
             // IAM is global: one endpoint (the one that answers every region), never a region's own
             List<AwsService> global = acceleratorOnly ? List.of(globalAccelerator)
                     : List.of(globalAccelerator, new LabIam(dir.resolve(LabResources.OPERATOR_POLICY)));

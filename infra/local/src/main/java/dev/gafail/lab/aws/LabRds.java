@@ -35,12 +35,14 @@ final class LabRds implements AwsService {
 
     private final LabRegions lab;
     private final LabRestores restores;
+    /** When the members were created, as far as RDS can tell: when the lab's control plane started. */
+    private final Instant created = Instant.now();
     private volatile Transition transition;
     private final List<DatabaseEvent> events = new CopyOnWriteArrayList<>();
 
-    LabRds(LabRegions lab) {
+    LabRds(LabRegions lab, LabRestores restores) {
         this.lab = lab;
-        this.restores = new LabRestores(lab);
+        this.restores = restores;
     }
 
     @Override
@@ -59,6 +61,7 @@ final class LabRds implements AwsService {
             case "CreateDBInstance" -> restores.createInstance(request);
             case "DeleteDBInstance" -> restores.deleteInstance(request);
             case "DeleteDBCluster" -> deleteCluster(request);
+            case "EnableHttpEndpoint" -> enableHttpEndpoint(request);
             case "SwitchoverGlobalCluster" -> changeWriter(request, false);
             case "FailoverGlobalCluster" -> changeWriter(request, true);
             case "DescribeEvents" -> describeEvents(request);
@@ -103,7 +106,9 @@ final class LabRds implements AwsService {
                     .put("Status", lab.databaseRunning(region) ? "available" : LOST)
                     .put("Engine", "aurora-postgresql").put("EngineVersion", LabResources.ENGINE_VERSION)
                     .put("BackupRetentionPeriod", LabResources.BACKUP_RETENTION_DAYS)
-                    .put("LatestRestorableTime", Instant.now().toString());
+                    .put("LatestRestorableTime", Instant.now().toString())
+                    .put("ClusterCreateTime", created.toString()).put("HttpEndpointEnabled", true);
+            LabRestores.network(cluster);
             lab.earliestRestorable(region).ifPresent(t -> cluster.put("EarliestRestorableTime", t.toString()));
             cluster.putArray("DBClusterMembers").addObject().put("DBInstanceIdentifier", LabResources.instanceId(region))
                     .put("IsClusterWriter", region.equals(lab.writer()));
@@ -139,7 +144,7 @@ final class LabRds implements AwsService {
      */
     private List<String> members(AwsRequest request, String named, boolean notRestored) {
         String region = LabResources.labRegion(request.region()).orElse("");
-        if (named.isEmpty() || named.equals("lab-" + region) || named.equals(LabResources.clusterArn(region))) {
+        if (named.isEmpty() || LabResources.memberNamed(named).filter(region::equals).isPresent()) {
             return region.isEmpty() ? List.of() : List.of(region);
         }
         if (notRestored) {
@@ -152,7 +157,7 @@ final class LabRds implements AwsService {
     /** The lab region of the member cluster {@code named} names (id or ARN), which must be the request's. */
     private String memberOfRegion(AwsRequest request, String named) {
         String region = LabResources.labRegion(request.region()).orElse("");
-        if (region.isEmpty() || !named.equals("lab-" + region) && !named.equals(LabResources.clusterArn(region))) {
+        if (LabResources.memberNamed(named).filter(region::equals).isEmpty()) {
             throw new AwsFault(404, "DBClusterNotFoundFault", "DBCluster " + named + " not found in "
                     + request.region() + ".");
         }
@@ -162,11 +167,25 @@ final class LabRds implements AwsService {
     /** DeleteDBCluster: of a restore; a member of the global cluster is refused, as Aurora refuses it. */
     private ObjectNode deleteCluster(AwsRequest request) {
         String named = request.text("DBClusterIdentifier");
-        if (lab.regions().stream().anyMatch(r -> named.equals("lab-" + r) || named.equals(LabResources.clusterArn(r)))) {
+        if (LabResources.memberNamed(named).isPresent()) {
             throw AwsFault.invalid("InvalidDBClusterStateFault", "This cluster is a part of a global cluster, please"
                     + " remove it from the global cluster first (the lab keeps its clusters)");
         }
         return restores.deleteCluster(request);
+    }
+
+    /**
+     * EnableHttpEndpoint, the Data API's switch: the lab's members have it on; a restore gets it here, as at
+     * AWS, where a restored cluster does not take its source's.
+     */
+    private ObjectNode enableHttpEndpoint(AwsRequest request) {
+        String arn = request.text("ResourceArn");
+        boolean member = LabResources.memberNamed(arn).filter(r -> LabResources.clusterArn(r).equals(arn)
+                && LabResources.labRegion(request.region()).filter(r::equals).isPresent()).isPresent();
+        if (!member) {
+            restores.enableHttpEndpoint(request, arn);
+        }
+        return JsonNodeFactory.instance.objectNode().put("ResourceArn", arn).put("HttpEndpointEnabled", true);
     }
 
     private ObjectNode changeWriter(AwsRequest request, boolean unplanned) {
@@ -176,9 +195,7 @@ final class LabRds implements AwsService {
                     + request.text("GlobalClusterIdentifier"));
         }
         String targetArn = request.text("TargetDbClusterIdentifier");
-        String to = lab.regions().stream().filter(r -> LabResources.clusterArn(r).equals(targetArn)
-                || ("lab-" + r).equals(targetArn)).findFirst()
-                .orElseThrow(() -> AwsFault.invalid("DBClusterNotFoundFault", "no cluster " + targetArn));
+        String to = LabResources.memberNamed(targetArn).orElseThrow(() -> AwsFault.invalid("DBClusterNotFoundFault", "no cluster " + targetArn));
         boolean dataLoss = unplanned && "true".equals(request.text("AllowDataLoss"));
         synchronized (this) {
             if (transition != null) {

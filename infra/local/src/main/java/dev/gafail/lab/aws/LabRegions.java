@@ -33,6 +33,9 @@ public interface LabRegions {
 
     boolean databaseRunning(String region);
 
+    /** The port {@code region}'s database takes clients on (the Data API's way in; an outage cuts it). */
+    int databasePort(String region);
+
     /** How far {@code region}'s replica is behind the writer; empty when it is not streaming. */
     OptionalLong replicationLagMillis(String region);
 

@@ -54,6 +54,11 @@ public final class LabResources {
     /** How many days of backups each cluster keeps: Aurora's least (the lab keeps its archive while it runs). */
     static final int BACKUP_RETENTION_DAYS = 1;
     static final String INSTANCE_CLASS = "db.r6g.large";
+    /** The database the sample API keeps its notes in, on each cluster: the Data API's default. */
+    public static final String DATABASE = "notes";
+    /** The subnet group and security group of the clusters, which a restore takes from its source. */
+    static final String DB_SUBNET_GROUP = "lab-db";
+    static final String DB_SECURITY_GROUP = "sg-0labdb0001";
     /** The name of the SNS topic in each AWS region of the lab. */
     public static final String TOPIC = "gafail-lab";
 
@@ -104,5 +109,19 @@ public final class LabResources {
 
     public static String clusterArn(String region) {
         return "arn:aws:rds:" + AWS_REGIONS.get(region) + ":" + ACCOUNT + ":cluster:lab-" + region;
+    }
+
+    /** The lab region whose member cluster {@code named} names, by its id or its ARN; empty for any other name. */
+    static Optional<String> memberNamed(String named) {
+        return AWS_REGIONS.keySet().stream().filter(r -> named.equals("lab-" + r) || named.equals(clusterArn(r)))
+                .findFirst();
+    }
+
+    /**
+     * The Secrets Manager secret the Data API signs in to {@code region}'s cluster with: the lab's database takes
+     * any, but the topology names one as at AWS, where each region's secret lives in that region.
+     */
+    public static String dataApiSecretArn(String region) {
+        return "arn:aws:secretsmanager:" + AWS_REGIONS.get(region) + ":" + ACCOUNT + ":secret:lab-db-" + region;
     }
 }

@@ -4,11 +4,13 @@ import dev.gafail.lab.aws.wire.AwsFault;
 import dev.gafail.lab.aws.wire.AwsRequest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -29,17 +31,37 @@ final class LabRestores {
     private static final String FAILED = "incompatible-restore";
     private static final Pattern IDENTIFIER = Pattern.compile("^[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$");
 
-    /** A restored cluster: where from, to when, how it stands, its server's port once it runs, its instance. */
-    private record Restored(String id, String region, Instant to, String status, int port,
-                            Optional<Instance> instance) {
+    /**
+     * A restored cluster: where from, to when, since when, how it stands, its server's port once it runs, its
+     * instance, and whether the Data API reaches it.
+     */
+    private record Restored(String id, String region, Instant to, Instant created, String status, int port,
+                            Optional<Instance> instance, boolean httpEndpoint, Map<String, String> tags) {
 
         Restored with(String newStatus, int newPort) {
-            return new Restored(id, region, to, newStatus, newPort, instance);
+            return new Restored(id, region, to, created, newStatus, newPort, instance, httpEndpoint, tags);
         }
 
         Restored with(Optional<Instance> newInstance) {
-            return new Restored(id, region, to, status, port, newInstance);
+            return new Restored(id, region, to, created, status, port, newInstance, httpEndpoint, tags);
         }
+
+        Restored reachedByDataApi() {
+            return new Restored(id, region, to, created, status, port, instance, true, tags);
+        }
+
+        /** Whether {@code name} names it, by id or ARN. */
+        boolean named(String name) {
+            return name.equals(id) || name.equals(arn());
+        }
+
+        String arn() {
+            return "arn:aws:rds:" + LabResources.AWS_REGIONS.get(region) + ":" + LabResources.ACCOUNT + ":cluster:" + id;
+        }
+    }
+
+    /** Where the Data API finds a restore's database: its server's port, once it runs. */
+    record Reached(String id, String status, boolean httpEndpoint, boolean hasInstance, int port) {
     }
 
     private record Instance(String id, String instanceClass) {
@@ -64,7 +86,9 @@ final class LabRestores {
             throw AwsFault.invalid("InvalidRestoreFault", "RestoreToTime " + to + " is outside the restorable window"
                     + " of lab-" + sourceRegion + ": " + earliest.map(Instant::toString).orElse("none") + " to " + now);
         }
-        Restored created = new Restored(id, sourceRegion, to, CREATING, 0, Optional.empty());
+        Map<String, String> tags = new LinkedHashMap<>();
+        request.path("Tags").forEach(t -> tags.put(t.path("Key").asString(""), t.path("Value").asString("")));
+        Restored created = new Restored(id, sourceRegion, to, now, CREATING, 0, Optional.empty(), false, tags);
         if (restored.putIfAbsent(id, created) != null) {
             throw AwsFault.invalid("DBClusterAlreadyExistsFault", "DB cluster already exists: " + id);
         }
@@ -100,6 +124,20 @@ final class LabRestores {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("DBInstance", instance(with, instance, with.status().equals(AVAILABLE) ? AVAILABLE : CREATING));
         return out;
+    }
+
+    /** EnableHttpEndpoint on a restored cluster of the request's region, named by its ARN. */
+    void enableHttpEndpoint(AwsRequest request, String arn) {
+        Restored cluster = ofRegion(request, arn).filter(r -> r.arn().equals(arn)).orElseThrow(() -> new AwsFault(404,
+                "ResourceNotFoundFault", "The specified resource ARN " + arn + " was not found."));
+        restored.computeIfPresent(cluster.id(), (k, r) -> r.reachedByDataApi());
+    }
+
+    /** The restore of {@code awsRegion} that {@code arn} names, as the Data API reaches it; empty when none does. */
+    Optional<Reached> reached(String awsRegion, String arn) {
+        String region = LabResources.labRegion(awsRegion).orElse("");
+        return restored.values().stream().filter(r -> r.region().equals(region) && r.arn().equals(arn)).findFirst()
+                .map(r -> new Reached(r.id(), r.status(), r.httpEndpoint(), r.instance().isPresent(), r.port()));
     }
 
     /** DeleteDBInstance: the restored cluster's instance goes at once. */
@@ -144,7 +182,7 @@ final class LabRestores {
     /** The restored clusters of the request's region, or the one {@code named} names (id or ARN). */
     List<ObjectNode> clusters(AwsRequest request, String named) {
         return restored.values().stream().filter(r -> r.region().equals(region(request)))
-                .filter(r -> named.isEmpty() || named.equals(r.id()) || named.equals(arn(r))).map(this::cluster)
+                .filter(r -> named.isEmpty() || r.named(named)).map(this::cluster)
                 .toList();
     }
 
@@ -152,7 +190,7 @@ final class LabRestores {
     List<ObjectNode> instances(AwsRequest request, String named) {
         List<ObjectNode> out = new ArrayList<>();
         restored.values().stream().filter(r -> r.region().equals(region(request)))
-                .filter(r -> named.isEmpty() || named.equals(r.id()) || named.equals(arn(r)))
+                .filter(r -> named.isEmpty() || r.named(named))
                 .forEach(r -> r.instance().ifPresent(i -> out.add(instance(r, i,
                         r.status().equals(AVAILABLE) ? AVAILABLE : r.status().equals(FAILED) ? FAILED : CREATING))));
         return out;
@@ -160,7 +198,7 @@ final class LabRestores {
 
     private Optional<Restored> ofRegion(AwsRequest request, String named) {
         return restored.values().stream().filter(r -> r.region().equals(region(request)))
-                .filter(r -> named.equals(r.id()) || named.equals(arn(r))).findFirst();
+                .filter(r -> r.named(named)).findFirst();
     }
 
     /**
@@ -180,21 +218,26 @@ final class LabRestores {
         return LabResources.labRegion(request.region()).orElse("");
     }
 
-    private static String arn(Restored r) {
-        return "arn:aws:rds:" + LabResources.AWS_REGIONS.get(r.region()) + ":" + LabResources.ACCOUNT + ":cluster:"
-                + r.id();
-    }
-
     private ObjectNode cluster(Restored r) {
         ObjectNode cluster = JsonNodeFactory.instance.objectNode().put("DBClusterIdentifier", r.id())
-                .put("DBClusterArn", arn(r)).put("Status", r.status()).put("Engine", "aurora-postgresql")
-                .put("EngineVersion", LabResources.ENGINE_VERSION).put("BackupRetentionPeriod", LabResources.BACKUP_RETENTION_DAYS);
+                .put("DBClusterArn", r.arn()).put("Status", r.status()).put("Engine", "aurora-postgresql")
+                .put("EngineVersion", LabResources.ENGINE_VERSION).put("BackupRetentionPeriod", LabResources.BACKUP_RETENTION_DAYS)
+                .put("ClusterCreateTime", r.created().toString()).put("HttpEndpointEnabled", r.httpEndpoint());
+        network(cluster);
+        ArrayNode tagList = cluster.putArray("TagList");
+        r.tags().forEach((key, value) -> tagList.addObject().put("Key", key).put("Value", value));
         if (r.port() > 0) {
             cluster.put("Endpoint", "127.0.0.1").put("Port", r.port());
         }
         r.instance().ifPresent(i -> cluster.putArray("DBClusterMembers").addObject()
                 .put("DBInstanceIdentifier", i.id()).put("IsClusterWriter", true));
         return cluster;
+    }
+
+    /** The subnet group and security group every lab cluster has, a restore's taken from its source's. */
+    static void network(ObjectNode cluster) {
+        cluster.put("DBSubnetGroup", LabResources.DB_SUBNET_GROUP).putArray("VpcSecurityGroups").addObject()
+                .put("VpcSecurityGroupId", LabResources.DB_SECURITY_GROUP).put("Status", "active");
     }
 
     private static ObjectNode instance(Restored r, Instance i, String status) {

@@ -408,6 +408,11 @@ class LabFisTest {
         }
 
         @Override
+        public int databasePort(String region) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public OptionalLong replicationLagMillis(String region) {
             return OptionalLong.empty();
         }

@@ -22,7 +22,8 @@ public record ServiceShape(String signingName, String target, Set<Protocol> prot
     public static final ServiceShape RDS = new ServiceShape("rds", "", Set.of(Protocol.AWS_QUERY),
             Map.of("GlobalClusters", "GlobalClusterMember",
             "GlobalClusterMembers", "GlobalClusterMember", "DBClusters", "DBCluster", "Events", "Event",
-            "EventCategories", "EventCategory", "DBClusterMembers", "DBClusterMember", "DBInstances", "DBInstance"), Set.of(), List.of());
+            "EventCategories", "EventCategory", "DBClusterMembers", "DBClusterMember", "DBInstances", "DBInstance",
+            "TagList", "Tag", "VpcSecurityGroups", "VpcSecurityGroupMembership"), Set.of(), List.of());
     /**
      * CloudWatch, which the newest clients call in RPCv2 CBOR (the Java SDK from 2.40.7) or AWS JSON
      * 1.0 (botocore, which prefers JSON), and older ones in AWS Query.
@@ -54,6 +55,10 @@ public record ServiceShape(String signingName, String target, Set<Protocol> prot
                     new Route("GET", "/experimentTemplates", "ListExperimentTemplates"),
                     new Route("GET", "/experimentTemplates/{id}", "GetExperimentTemplate"),
                     new Route("POST", "/tags/{resourceArn}", "TagResource")));
+
+    /** The RDS Data API, in REST-JSON: ExecuteStatement's route. */
+    public static final ServiceShape RDS_DATA = new ServiceShape("rds-data", "", Set.of(Protocol.REST_JSON), Map.of(),
+            Set.of(), List.of(new Route("POST", "/Execute", "ExecuteStatement")));
 
     public ServiceShape {
         protocols = Set.copyOf(protocols);
