@@ -61,8 +61,10 @@ public final class AuroraRestore extends TargetedAction<AuroraRestore.Params, Au
         ScratchCluster scratch = ScratchCluster.of(region.awsRegion(), params.name(), context);
         AuroraCluster source = AuroraCluster.read(target.aws(), region.awsRegion(), region.dbClusterArn());
         Optional<AuroraCluster> found = scratch.find(target);
+        // Never "already done": the later steps read its outputs, which only apply gives.
         if (found.isPresent() && found.get().ready()) {
-            return Change.alreadyDone("scratch cluster " + scratch.name() + " restored and available");
+            return Change.to("scratch cluster " + scratch.name() + " restored and available",
+                    "its restore recorded (timed until now: an interrupted restore's time includes the interruption)");
         }
         Instant to = restoreTime(params, source);
         return Change.to(found.map(c -> "scratch cluster " + scratch.name() + " " + c.status()).orElse("no scratch cluster"),

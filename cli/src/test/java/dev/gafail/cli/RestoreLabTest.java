@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
+import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabResources;
 import dev.gafail.servers.os.Await;
 import dev.gafail.servers.postgres.PostgresInstance;
+import dev.gafail.testing.CliRun;
+import dev.gafail.testing.GafailProcess;
 import dev.gafail.testing.TestLab;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +23,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,18 +42,25 @@ import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
 import software.amazon.awssdk.services.rds.model.InvalidDbClusterStateException;
 import software.amazon.awssdk.services.rds.model.InvalidRestoreException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The lab's point-in-time restore, through RDS's own API and the real SDK client: each region's database
  * keeps a base backup and archives its WAL, and RestoreDBClusterToPointInTime replays them into a new server
  * holding exactly what had committed at the chosen time; CreateDBInstance, DeleteDBInstance and
- * DeleteDBCluster give it an instance and take both away, its data with them.
+ * DeleteDBCluster give it an instance and take both away, its data with them. Then the restore drill
+ * ({@code gafail drill --scenario restore}) over it: the scratch cluster holds exactly the notes of its moment,
+ * as the Data API reads them, and is gone afterwards, even after the drill was killed and resumed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestoreLabTest {
 
     @RegisterExtension
     static final TestLab LAB = new TestLab("restore", config -> config);
+
+    /** The SQL both the restore drill and this test checksum the notes with. */
+    private static final String CHECKSUM = "select count(*), coalesce(md5(string_agg(n::text, '|' order by n.id)), '')"
+            + " from notes n";
 
     private static final Duration WITHIN = Duration.ofSeconds(90);
     private static RdsClient regionA;
@@ -163,6 +176,52 @@ class RestoreLabTest {
         restoreCheckAndDelete(regionB, LabResources.clusterArn("region-b"), "restore-b");
     }
 
+    /** A connection to the writer's notes database, the sample API's. */
+    private static Connection notes() throws SQLException {
+        Lab lab = LAB.lab();
+        return PostgresInstance.connect(lab.database().member(lab.database().primary(), true).server().port(),
+                LabResources.DATABASE);
+    }
+
+    /** {@code count} notes titled {@code title N}, in one transaction: one commit timestamp. */
+    private static void insertNotes(Statement sql, String title, int count) throws SQLException {
+        sql.execute("INSERT INTO notes SELECT gen_random_uuid(), 'drill', '" + title + " ' || g, 'body', 'region-a',"
+                + " now(), now() FROM generate_series(1, " + count + ") g");
+    }
+
+    /** The notes {@code where} selects, as {@code count:checksum}, computed as the drill computes it. */
+    private static String notesChecksum(String where) throws SQLException {
+        try (Connection c = notes(); Statement sql = c.createStatement();
+             ResultSet r = sql.executeQuery(CHECKSUM + " " + where)) {
+            r.next();
+            return r.getLong(1) + ":" + r.getString(2);
+        }
+    }
+
+    /** Each step's outputs, from the execution's events as {@code --output json} prints them. */
+    private static Map<String, JsonNode> outputs(String events) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        events.lines().filter(l -> l.startsWith("{")).map(Json.MAPPER::readTree)
+                .filter(e -> e.path("type").asString().equals("step-succeeded"))
+                .forEach(e -> out.put(e.path("step").asString(), e.path("data").path("outputs")));
+        return out;
+    }
+
+    /** The lab's AWS requests of {@code operation} so far, each a JSON line of its request log. */
+    private static List<JsonNode> requests(String operation) throws IOException {
+        return Files.readAllLines(LAB.lab().topologyFile().resolveSibling(ControlPlane.REQUEST_LOG)).stream()
+                .map(Json.MAPPER::readTree).filter(r -> r.path("operation").asString().equals(operation)).toList();
+    }
+
+    private static long restoresIn(String awsRegion) throws IOException {
+        return requests("RestoreDBClusterToPointInTime").stream()
+                .filter(r -> r.path("region").asString().equals(awsRegion)).count();
+    }
+
+    private static List<String> clusters(RdsClient rds) {
+        return rds.describeDBClusters().dbClusters().stream().map(DBCluster::dbClusterIdentifier).toList();
+    }
+
     @Test
     @Order(3)
     void aTimeOutsideTheWindowAClusterOfAnotherRegionAndAGlobalMemberAreRefusedInRdsWords() {
@@ -183,5 +242,86 @@ class RestoreLabTest {
                 .map(DBCluster::dbClusterIdentifier).toList(), "its own cluster alone, no restore left behind");
         assertThrows(DbClusterNotFoundException.class, () -> regionA.describeDBClusters(r -> r
                 .dbClusterIdentifier(LabResources.clusterArn("region-b"))), "a region describes its own clusters");
+    }
+
+    @Test
+    @Order(4)
+    void aRestoreDrillFindsExactlyTheNotesOfItsMomentInTheScratchClusterAndDeletesIt() throws Exception {
+        Instant moment;
+        try (Connection c = notes(); Statement sql = c.createStatement()) {
+            insertNotes(sql, "before", 20);
+            Thread.sleep(1000);
+            moment = Instant.now();
+            Thread.sleep(1000);
+            insertNotes(sql, "after", 15);
+        }
+        String expected = notesChecksum("where n.title like 'before %'");
+        assertTrue(expected.startsWith("20:"), expected);
+
+        int restores = requests("RestoreDBClusterToPointInTime").size();
+        CliRun.Result planned = LAB.gafail("drill", "--scenario", "restore", "--dry-run", "--set", "to=" + moment);
+        assertTrue(planned.code() == 0 || planned.code() == 7, planned.toString());
+        assertEquals(restores, requests("RestoreDBClusterToPointInTime").size(), "a dry run restores nothing");
+        assertEquals(List.of("lab-region-a"), clusters(regionA));
+
+        CliRun.Result drill = LAB.gafail("drill", "--scenario", "restore", "--yes", "--set", "to=" + moment,
+                "--output", "json");
+
+        assertEquals(0, drill.code(), drill.toString());
+        Map<String, JsonNode> outputs = outputs(drill.out());
+        assertEquals(moment, Instant.parse(outputs.get("restore").path("restoredTo").asString()));
+        JsonNode restored = outputs.get("restored-rows").path("first");
+        assertEquals(expected, restored.path("rows").asLong() + ":" + restored.path("checksum").asString(),
+                "the scratch cluster holds the 20 notes before the moment, none of the 15 after it");
+        assertEquals(restored, outputs.get("source-rows").path("first"), "the source's as of the moment, by"
+                + " commit time, read on the writer");
+        assertTrue(outputs.get("verdict").path("passed").asBoolean(), outputs.get("verdict").toString());
+        assertEquals(List.of("lab-region-a"), clusters(regionA), "the scratch cluster is gone");
+        assertEquals(35, Long.parseLong(notesChecksum("where n.title ~ '^(before|after) '").split(":")[0]),
+                "the source keeps every note");
+
+        CliRun.Result check = LAB.gafail("check", "--output", "json");
+        JsonNode row = null;
+        for (JsonNode item : Json.MAPPER.readTree(check.out()).path("items")) {
+            row = item.path("item").asString().equals("restore") ? item : row;
+        }
+        assertTrue(row != null && row.path("status").asString().equals("pass"), check.toString());
+        assertTrue(row.path("evidence").asString().contains("restored to " + moment), row.toString());
+        assertFalse(row.path("date").asString().isEmpty(), row.toString());
+    }
+
+    @Test
+    @Order(5)
+    void aRestoreDrillKilledWhileItsScratchClusterIsCreatedLeavesNoneOnceResumed() throws Exception {
+        Path topology = LAB.topologyWithLease("5s");
+        Map<String, String> laptop = TestLab.laptop("oncall", topology);
+        int instances = requests("CreateDBInstance").size();
+        long restoresInB = restoresIn("us-west-2");
+        int deletions = requests("DeleteDBInstance").size();
+        String id;
+        try (GafailProcess drill = GafailProcess.start(LAB.laptopHome("oncall"), laptop, "drill", "--scenario",
+                "restore", "--region", "region-b", "--yes", "--output", "json")) {
+            Await.until(WITHIN, Duration.ofMillis(10), "never: the drill gave its scratch cluster an instance", () -> {
+                if (!drill.isAlive()) {
+                    throw new AssertionError("the drill ended first: " + drill.err());
+                }
+                return requests("CreateDBInstance").size() > instances;
+            });
+            drill.kill();
+            id = Json.MAPPER.readTree(drill.out().lines().findFirst().orElseThrow()).path("execution").asString();
+        }
+        assertEquals(deletions, requests("DeleteDBInstance").size(), "killed before it deleted anything");
+        String scratch = "gafail-restore-" + id;
+        Await.until(WITHIN, Duration.ofMillis(200), "the killed drill's scratch cluster is there",
+                () -> clusters(regionB).contains(scratch));
+        Thread.sleep(5500); // the killed holder's lock lease runs out
+
+        CliRun.Result resumed = CliRun.in(LAB.laptopHome("oncall")).env("GAFAIL_TOPOLOGY", topology.toString())
+                .env("HOSTNAME", laptop.get("HOSTNAME")).env("AWS_ACCESS_KEY_ID", laptop.get("AWS_ACCESS_KEY_ID"))
+                .env("AWS_SECRET_ACCESS_KEY", laptop.get("AWS_SECRET_ACCESS_KEY")).run("resume", id, "--yes");
+
+        assertEquals(0, resumed.code(), resumed.toString());
+        assertEquals(List.of("lab-region-b"), clusters(regionB), "no scratch cluster left");
+        assertEquals(restoresInB + 1, restoresIn("us-west-2"), "restored once, not again when resumed");
     }
 }
