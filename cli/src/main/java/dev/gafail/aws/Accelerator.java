@@ -47,11 +47,16 @@ public final class Accelerator {
     }
 
     public Group group(String groupArn) throws StepFailure {
-        EndpointGroup group = call("DescribeEndpointGroup",
-                () -> client.describeEndpointGroup(r -> r.endpointGroupArn(groupArn)).endpointGroup());
+        EndpointGroup group = described(groupArn);
         Float dial = group.trafficDialPercentage();
         return new Group(groupArn, dial == null ? 100 : Math.round(dial),
                 group.endpointDescriptions().stream().map(EndpointDescription::healthStateAsString).toList());
+    }
+
+    /** The endpoint group as Global Accelerator describes it: endpoints, dial and health check settings. */
+    public EndpointGroup described(String groupArn) throws StepFailure {
+        return call("DescribeEndpointGroup",
+                () -> client.describeEndpointGroup(r -> r.endpointGroupArn(groupArn)).endpointGroup());
     }
 
     public void setDial(String groupArn, int dial) throws StepFailure {

@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.cloudwatch.model.DescribeAlarmsResponse;
 import software.amazon.awssdk.services.cloudwatch.model.Dimension;
 import software.amazon.awssdk.services.cloudwatch.model.GetMetricDataResponse;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDataResult;
+import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 import software.amazon.awssdk.services.cloudwatch.model.MetricDatum;
 import software.amazon.awssdk.services.cloudwatch.model.StandardUnit;
 
@@ -81,6 +82,17 @@ public final class Telemetry {
      */
     public Map<String, String> alarms(String awsRegion, List<String> names, String prefix) throws StepFailure {
         Map<String, String> states = new LinkedHashMap<>();
+        described(awsRegion, names, prefix).forEach((name, alarm) -> states.put(name, alarm.stateValueAsString()));
+        return states;
+    }
+
+    /**
+     * The alarms of {@code names} or {@code prefix} as CloudWatch describes them (actions included), by name,
+     * every page of them; an alarm that does not exist in the region is absent.
+     */
+    public Map<String, MetricAlarm> described(String awsRegion, List<String> names, String prefix)
+            throws StepFailure {
+        Map<String, MetricAlarm> found = new LinkedHashMap<>();
         Iterator<DescribeAlarmsResponse> pages = call("DescribeAlarms", () -> aws.cloudWatch(awsRegion)
                 .describeAlarmsPaginator(r -> {
                     r.maxRecords(100);
@@ -96,10 +108,9 @@ public final class Telemetry {
                 throw StepFailure.permanent("DescribeAlarms: more than " + MAX_ALARM_PAGES * 100
                         + " alarms; name them, or a narrower prefix");
             }
-            call("DescribeAlarms", pages::next).metricAlarms()
-                    .forEach(a -> states.put(a.alarmName(), a.stateValueAsString()));
+            call("DescribeAlarms", pages::next).metricAlarms().forEach(a -> found.put(a.alarmName(), a));
         }
-        return states;
+        return found;
     }
 
     /** One value to publish, e.g. a drill's measured RTO. */

@@ -8,7 +8,6 @@ import dev.gafail.topology.Region;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +37,7 @@ final class Alerting {
         if (names.isEmpty()) {
             return Finding.Outcome.fail("the topology names no user-impact alarms (alarms:)", clock.instant());
         }
-        Map<String, MetricAlarm> found = new LinkedHashMap<>();
-        call("DescribeAlarms", () -> target.aws().cloudWatch(region.awsRegion())
-                .describeAlarms(r -> r.alarmNames(names).maxRecords(100)).metricAlarms())
-                .forEach(a -> found.put(a.alarmName(), a));
+        Map<String, MetricAlarm> found = target.telemetry().described(region.awsRegion(), names, null);
         List<String> problems = new ArrayList<>();
         Set<String> topics = new LinkedHashSet<>();
         for (String name : names) {

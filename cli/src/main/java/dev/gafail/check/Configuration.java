@@ -1,6 +1,5 @@
 package dev.gafail.check;
 
-import static dev.gafail.aws.AwsErrors.call;
 import dev.gafail.actions.Target;
 import dev.gafail.engine.StepFailure;
 import dev.gafail.topology.Region;
@@ -34,8 +33,7 @@ final class Configuration {
 
     /** The region's endpoint group: endpoints there are, and custom health checks on load balancers, flagged. */
     Finding.Outcome accelerator(Region region, Clock clock) throws StepFailure {
-        EndpointGroup group = call("DescribeEndpointGroup", () -> target.aws().globalAccelerator()
-                .describeEndpointGroup(r -> r.endpointGroupArn(region.endpointGroupArn())).endpointGroup());
+        EndpointGroup group = target.accelerator().described(region.endpointGroupArn());
         List<EndpointDescription> endpoints = group.endpointDescriptions();
         if (endpoints.isEmpty()) {
             return Finding.Outcome.fail("endpoint group " + region.endpointGroupArn() + " has no endpoints: the"

@@ -167,7 +167,7 @@ class CliSurfaceTest {
         assertEquals(List.of("region-a", "region-b", "global-accelerator"),
                 gafail().run("__complete", "--", "lab", "fail", "").out().lines().toList());
         assertEquals(List.of("bundled:example.yaml", "bundled:failover.yaml", "bundled:failover-unplanned.yaml",
-                "bundled:drill.yaml", Completions.FILES), gafail().run("__complete", "--", "run", "").out().lines()
+                "bundled:drill.yaml", "bundled:restore-drill.yaml", Completions.FILES), gafail().run("__complete", "--", "run", "").out().lines()
                 .toList());
         assertTrue(gafail().run("__complete", "--", "lab", "").out().lines().toList().containsAll(List.of("up",
                 "fail", "heal", "down")));
@@ -201,7 +201,7 @@ class CliSurfaceTest {
         assertEquals(List.of("region-a", "region-b"), complete("zsh", script, stand
                 + " words=(gafail failover --to ''); CURRENT=4; _gafail"));
         assertEquals(List.of("<files>", "bundled:drill.yaml", "bundled:example.yaml", "bundled:failover-unplanned.yaml",
-                "bundled:failover.yaml"), complete("zsh", script, stand + " words=(gafail run ''); CURRENT=3; _gafail"));
+                "bundled:failover.yaml", "bundled:restore-drill.yaml"), complete("zsh", script, stand + " words=(gafail run ''); CURRENT=3; _gafail"));
     }
 
     /** A topology, a gafail launcher on the PATH (this test's classes), and the completion script for {@code shell}. */

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
@@ -42,6 +45,10 @@ import software.amazon.awssdk.services.rds.model.DBCluster;
 import software.amazon.awssdk.services.rds.model.DbClusterNotFoundException;
 import software.amazon.awssdk.services.rds.model.InvalidDbClusterStateException;
 import software.amazon.awssdk.services.rds.model.InvalidRestoreException;
+import software.amazon.awssdk.services.rdsdata.RdsDataClient;
+import software.amazon.awssdk.services.rdsdata.model.BadRequestException;
+import software.amazon.awssdk.services.rdsdata.model.DatabaseErrorException;
+import software.amazon.awssdk.services.rdsdata.model.RecordsFormatType;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -96,9 +103,19 @@ class RestoreLabTest {
     }
 
     private static RdsClient rds(String region) {
+        return client(RdsClient.builder(), region);
+    }
+
+    private static RdsDataClient dataApi(String region) {
+        return client(RdsDataClient.builder(), region);
+    }
+
+    /** A real SDK client of the lab region's AWS region, through its port. */
+    private static <C, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(B builder,
+                                                                                           String region) {
         Region awsRegion = Region.of(LabResources.AWS_REGIONS.get(region));
-        return RdsClient.builder().endpointOverride(URI.create(LAB.lab().awsEndpoint(awsRegion.id())))
-                .region(awsRegion).httpClient(UrlConnectionHttpClient.create())
+        return builder.endpointOverride(URI.create(LAB.lab().awsEndpoint(awsRegion.id()))).region(awsRegion)
+                .httpClient(UrlConnectionHttpClient.create())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
     }
@@ -246,6 +263,26 @@ class RestoreLabTest {
 
     @Test
     @Order(4)
+    void theDataApiAnswersOnTheWritersClusterAloneAsAtAws() {
+        try (RdsDataClient a = dataApi("region-a"); RdsDataClient b = dataApi("region-b")) {
+            String rows = a.executeStatement(r -> r.resourceArn(LabResources.clusterArn("region-a"))
+                    .secretArn(LabResources.dataApiSecretArn("region-a")).database("postgres")
+                    .sql("select count(*) as n, :word as word from restore_probe where id <= :last")
+                    .parameters(p -> p.name("word").value(v -> v.stringValue("probe")),
+                            p -> p.name("last").value(v -> v.longValue(50L)))
+                    .formatRecordsAs(RecordsFormatType.JSON)).formattedRecords();
+            assertEquals("[{\"n\":50,\"word\":\"probe\"}]", rows);
+            assertThrows(BadRequestException.class, () -> b.executeStatement(r -> r
+                    .resourceArn(LabResources.clusterArn("region-b")).secretArn(LabResources.dataApiSecretArn("region-b"))
+                    .database("postgres").sql("select 1")), "a secondary cluster has no writer instance");
+            assertThrows(DatabaseErrorException.class, () -> a.executeStatement(r -> r
+                    .resourceArn(LabResources.clusterArn("region-a")).secretArn(LabResources.dataApiSecretArn("region-a"))
+                    .database("postgres").sql("select * from no_such_table")));
+        }
+    }
+
+    @Test
+    @Order(5)
     void aRestoreDrillFindsExactlyTheNotesOfItsMomentInTheScratchClusterAndDeletesIt() throws Exception {
         Instant moment;
         try (Connection c = notes(); Statement sql = c.createStatement()) {
@@ -291,7 +328,7 @@ class RestoreLabTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aRestoreDrillKilledWhileItsScratchClusterIsCreatedLeavesNoneOnceResumed() throws Exception {
         Path topology = LAB.topologyWithLease("5s");
         Map<String, String> laptop = TestLab.laptop("oncall", topology);
@@ -323,5 +360,22 @@ class RestoreLabTest {
         assertEquals(0, resumed.code(), resumed.toString());
         assertEquals(List.of("lab-region-b"), clusters(regionB), "no scratch cluster left");
         assertEquals(restoresInB + 1, restoresIn("us-west-2"), "restored once, not again when resumed");
+    }
+
+    @Test
+    @Order(7)
+    void withoutTheDataApiTheRestoreDrillChecksThatTheRestoreBecameAvailableAndDeletesIt() throws Exception {
+        Path topology = LAB.dir().resolve("no-data-api.gafail.yaml");
+        Files.writeString(topology, Files.readString(LAB.lab().topologyFile()).lines()
+                .filter(line -> !line.trim().startsWith("dataApi:")).collect(Collectors.joining("\n")) + "\n");
+
+        CliRun.Result drill = CliRun.in(LAB.dir()).env("GAFAIL_TOPOLOGY", topology.toString())
+                .run("drill", "--scenario", "restore", "--yes", "--output", "json");
+
+        assertEquals(0, drill.code(), drill.toString());
+        Map<String, JsonNode> outputs = outputs(drill.out());
+        assertTrue(outputs.containsKey("restore") && outputs.containsKey("delete-restore"), outputs.keySet().toString());
+        assertFalse(outputs.containsKey("restored-rows"), "no Data API, no query");
+        assertEquals(List.of("lab-region-a"), clusters(regionA));
     }
 }

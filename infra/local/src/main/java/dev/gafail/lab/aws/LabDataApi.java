@@ -4,9 +4,9 @@ import dev.gafail.lab.aws.wire.AwsFault;
 import dev.gafail.lab.aws.wire.AwsRequest;
 import dev.gafail.lab.aws.wire.AwsService;
 import dev.gafail.lab.aws.wire.ServiceShape;
+import dev.gafail.servers.postgres.PostgresInstance;
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -26,12 +25,10 @@ import tools.jackson.databind.node.ObjectNode;
  * writer instance, so a secondary of the global database refuses even reads; a restore answers once it is
  * available, has its instance, and has had EnableHttpEndpoint. Named parameters ({@code :name}) bind as
  * ExecuteStatement's {@code parameters} give them; rows come back as {@code records} or, with {@code
- * formatRecordsAs=JSON}, as {@code formattedRecords}. The lab's databases take the user {@code lab} whatever
- * secret is named; one must be named, as at AWS.
+ * formatRecordsAs=JSON}, as {@code formattedRecords}. The lab's databases take their one user whatever secret
+ * is named; one must be named, as at AWS.
  */
 final class LabDataApi implements AwsService {
-
-    private static final String USER = "lab";
 
     private final LabRegions lab;
     private final LabRestores restores;
@@ -56,7 +53,7 @@ final class LabDataApi implements AwsService {
             throw AwsFault.invalid("BadRequestException", "resourceArn, secretArn and sql are required");
         }
         String database = request.text("database").isEmpty() ? LabResources.DATABASE : request.text("database");
-        try (Connection c = connect(port(request, arn), database)) {
+        try (Connection c = PostgresInstance.connect(port(request, arn), database)) {
             return execute(c, request);
         } catch (SQLException e) {
             throw AwsFault.invalid("DatabaseErrorException", "Database error: " + e.getMessage());
@@ -89,14 +86,6 @@ final class LabDataApi implements AwsService {
                     + " is not available (" + restore.status() + (restore.hasInstance() ? "" : ", no instance") + ")");
         }
         return restore.port();
-    }
-
-    private static Connection connect(int port, String database) throws SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", USER);
-        properties.setProperty("connectTimeout", "5");
-        properties.setProperty("socketTimeout", "45");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, properties);
     }
 
     private static ObjectNode execute(Connection c, AwsRequest request) throws SQLException {
