@@ -12,8 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The outputs that {@code cdk deploy --outputs-file} writes for the infra/aws stacks, as a
  * {@code gafail.yaml}. The output keys are defined here and used by the stacks, so the two cannot
  * drift: the global stack names the accelerator, its endpoint groups and the global database; each
- * regional stack names its region, database cluster, ECS service, health URL and AWS FIS experiment
- * templates; the state stack, when deployed, the bucket of the team's state.
+ * regional stack names its region, database cluster (and the RDS Data API's way in to it), ECS service,
+ * health URL and AWS FIS experiment templates; the state stack, when deployed, the bucket of the team's state.
  */
 public final class TopologyImport {
 
@@ -32,6 +32,9 @@ public final class TopologyImport {
     public static final String ACTIVE_COUNT = "ActiveCount";
     public static final String WARM_COUNT = "WarmCount";
     public static final String HEALTHZ = "HealthzUrl";
+    /** A regional stack's {@code dataApi}: the secret of its cluster's credentials, in its own region, and the database. */
+    public static final String DATA_API_SECRET_ARN = "DataApiSecretArn";
+    public static final String DATA_API_DATABASE = "DataApiDatabase";
     /** A regional stack's outputs that start with this name an FIS experiment template: {@link #experimentKey}. */
     public static final String EXPERIMENT = "Experiment";
     /** On the state stack: the bucket, key prefix and AWS region of {@code state.s3}. */
@@ -133,6 +136,11 @@ public final class TopologyImport {
             if (!experiments.isEmpty()) {
                 yaml.append("    experiments: {").append(String.join(", ", experiments.entrySet().stream()
                         .map(e -> q(e.getKey()) + ": " + q(e.getValue())).toList())).append("}\n");
+            }
+            // Stacks deployed before the Data API was turned on have none.
+            if (region.has(DATA_API_SECRET_ARN)) {
+                yaml.append("    dataApi: {secretArn: ").append(q(text(region, DATA_API_SECRET_ARN)))
+                        .append(", database: ").append(q(text(region, DATA_API_DATABASE))).append("}\n");
             }
         }
         // Without the state stack (deployed before it existed), the state stays in the local folder.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.app.BundledRunbooks;
 import dev.gafail.engine.Json;
+import dev.gafail.topology.Region;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.Resources;
 import dev.gafail.topology.StateBucket;
@@ -59,6 +60,12 @@ class TopologyImportTest {
                 topology.require("region-a").experiments());
         assertEquals(Map.of("drain", "EXTb2Drain0000002", "dependency-timeout", "EXTb2Timeout00002"),
                 topology.require("region-b").experiments(), "each region's templates, in that region's FIS");
+        assertEquals(Optional.of(new Region.DataApi(
+                        "arn:aws:secretsmanager:us-east-1:111122223333:secret:orders/database-Ab12Cd", "notes")),
+                topology.require("region-a").dataApiSettings());
+        assertEquals(Optional.of(new Region.DataApi(
+                        "arn:aws:secretsmanager:us-west-2:111122223333:secret:orders/database-Ab12Cd", "notes")),
+                topology.require("region-b").dataApiSettings(), "region-b signs in with the replica in its region");
 
         CliRun.Result valid = CliRun.in(dir).run("topology", "validate");
         assertEquals(0, valid.code(), valid.toString());
@@ -86,6 +93,20 @@ class TopologyImportTest {
         CliRun.Result result = CliRun.in(dir).run("topology", "import", "outputs.json");
         assertEquals(0, result.code(), result.toString());
         assertEquals(Map.of(), new TopologyLoader().load(dir.resolve("gafail.yaml")).require("region-a").experiments());
+    }
+
+    @Test
+    void stacksDeployedBeforeTheDataApiImportWithoutIt() throws Exception {
+        Path file = outputs();
+        ObjectNode stacks = (ObjectNode) Json.MAPPER.readTree(Files.readString(file));
+        for (String stack : List.of("gafail-region-a", "gafail-region-b")) {
+            ((ObjectNode) stacks.get(stack)).remove(List.of("DataApiSecretArn", "DataApiDatabase"));
+        }
+        Files.writeString(file, stacks.toString());
+        CliRun.Result result = CliRun.in(dir).run("topology", "import", "outputs.json");
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(Optional.empty(), new TopologyLoader().load(dir.resolve("gafail.yaml")).require("region-a")
+                .dataApiSettings());
     }
 
     @Test
