@@ -331,8 +331,12 @@ public final class IamPolicy {
         return out.toString();
     }
 
+    /** IAM takes only letters and digits in an identity policy's Sid: {@code rds-data} becomes {@code RdsData}. */
     private static String sid(String action, int index) {
-        String service = action.substring(0, action.indexOf(':'));
-        return "Gafail" + Character.toUpperCase(service.charAt(0)) + service.substring(1) + (index + 1);
+        StringBuilder sid = new StringBuilder("Gafail");
+        for (String part : action.substring(0, action.indexOf(':')).split("-")) {
+            sid.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return sid.append(index + 1).toString();
     }
 }

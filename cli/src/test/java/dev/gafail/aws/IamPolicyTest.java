@@ -115,6 +115,14 @@ class IamPolicyTest {
     }
 
     @Test
+    void aSidIsLettersAndDigitsOnlyAsIamRequiresEvenForAServiceNamedWithADash() throws Exception {
+        Map<String, Object> policy = IamPolicy.document(Set.of("rds-data:ExecuteStatement", "rds:DescribeDBClusters"),
+                topology(""));
+        assertEquals(List.of("GafailRdsData1", "GafailRds2"), statements(policy).stream().map(s -> s.get("Sid"))
+                .toList());
+    }
+
+    @Test
     void withoutAPrefixTheWholeBucketIsGafailsAndTheListingIsUnconditioned() throws Exception {
         Topology topology = topology("state: {s3: {bucket: orders-state, region: us-east-2}}\n");
         List<Map<String, Object>> s3 = s3Statements(IamPolicy.document(Set.of(), topology));
