@@ -2,6 +2,7 @@ package dev.gafail.aws;
 
 import dev.gafail.topology.Arns;
 import dev.gafail.topology.Notifications;
+import dev.gafail.topology.Region;
 import dev.gafail.topology.StateBucket;
 import dev.gafail.topology.Topology;
 import java.util.ArrayList;
@@ -80,6 +81,8 @@ public final class IamPolicy {
     /** The names of a restore drill's scratch clusters and their instances ({@code aurora.restore}'s default). */
     private static final String SCRATCH = "gafail-restore-*";
     static final String SSM_GET_PARAMETER = "ssm:GetParameter";
+    /** How an {@code aurora.query} step's Data API call reads the credentials of a region's {@code dataApi}. */
+    static final String GET_SECRET_VALUE = "secretsmanager:GetSecretValue";
 
     private IamPolicy() {
     }
@@ -125,7 +128,8 @@ public final class IamPolicy {
             return new Scope(Arns.partition(topology.acceleratorArn()), topology.account(), topology.acceleratorArn(),
                     topology.globalDatabase(), topology.regions().values().stream().map(r -> new RegionScope(
                             r.awsRegion(), r.endpointGroupArn(), r.dbClusterArn(), r.ecs().cluster(),
-                            r.ecs().service())).toList(), topology.alarms(), topology.stateBucket().orElse(null))
+                            r.ecs().service(), r.dataApiSettings().map(Region.DataApi::secretArn).orElse(null)))
+                            .toList(), topology.alarms(), topology.stateBucket().orElse(null))
                     .withNotifications(topology.notifications().stream().flatMap(s -> s.topics().values().stream())
                                     .distinct().toList(),
                             topology.notifications().stream().map(Notifications.Sink::url)
@@ -134,9 +138,13 @@ public final class IamPolicy {
         }
     }
 
-    /** One region's resources, by the names gafail acts on. */
+    /**
+     * One region's resources, by the names gafail acts on.
+     *
+     * @param dataApiSecretArn the secret the RDS Data API signs in to the region's cluster with; null without one
+     */
     public record RegionScope(String awsRegion, String endpointGroupArn, String dbClusterArn, String ecsCluster,
-                              String ecsService) {
+                              String ecsService, String dataApiSecretArn) {
     }
 
     /** The policy document; without a topology, every resource is {@code *}. */
@@ -229,6 +237,14 @@ public final class IamPolicy {
                 case SSM_GET_PARAMETER -> {
                     if (scope.ssmParameters().isEmpty()) {
                         out.add(parameterArn(scope, r.awsRegion(), "*"));
+                    }
+                }
+                // The regions' Data API secrets; a topology without any still lists the action, within its account and regions.
+                case GET_SECRET_VALUE -> {
+                    if (r.dataApiSecretArn() != null) {
+                        out.add(r.dataApiSecretArn());
+                    } else if (scope.regions().stream().allMatch(other -> other.dataApiSecretArn() == null)) {
+                        out.add("arn:" + partition + ":secretsmanager:" + r.awsRegion() + ":" + account + ":secret:*");
                     }
                 }
                 default -> { }

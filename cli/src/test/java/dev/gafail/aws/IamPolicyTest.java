@@ -16,20 +16,28 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The policy's statements for a topology that keeps its state in an S3 bucket, and for one that does
- * not; for FIS experiments; and for the topology's notifications (SNS topics, SSM parameters).
+ * not; for FIS experiments; for the topology's notifications (SNS topics, SSM parameters); and for the
+ * RDS Data API (its secrets).
  */
 class IamPolicyTest {
 
     private static final Set<String> FAILOVER = Set.of("ecs:UpdateService", "globalaccelerator:UpdateEndpointGroup",
             "rds:SwitchoverGlobalCluster", "cloudwatch:GetMetricData");
+    private static final String SECRET_A = "arn:aws:secretsmanager:us-east-1:111122223333:secret:orders/database-Ab12Cd";
+    private static final String SECRET_B = "arn:aws:secretsmanager:us-west-2:111122223333:secret:orders/database-Ab12Cd";
 
     /** The shipped example topology, with {@code state} appended when given. */
     private static Topology topology(String state) throws Exception {
-        byte[] example;
+        return parse(example() + state);
+    }
+
+    private static String example() throws Exception {
         try (InputStream in = IamPolicyTest.class.getResourceAsStream("/dev/gafail/topology/example.gafail.yaml")) {
-            example = in.readAllBytes();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        String yaml = new String(example, StandardCharsets.UTF_8) + state;
+    }
+
+    private static Topology parse(String yaml) throws Exception {
         return new TopologyLoader().parse("gafail.yaml", yaml.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -214,5 +222,36 @@ class IamPolicyTest {
         assertEquals(List.of("arn:aws:sns:us-east-1:111122223333:*", "arn:aws:sns:us-west-2:111122223333:*"),
                 resources(granting(policy, "sns:Publish")));
         assertEquals(1, statements(policy).size(), "no ssm:GetParameter, no kms:Decrypt: " + policy);
+    }
+
+    /** The example topology with a {@code dataApi} in each region, as {@code gafail topology import} writes it. */
+    private static Topology withDataApi() throws Exception {
+        String yaml = example();
+        for (Map.Entry<String, String> region : Map.of("a", SECRET_A, "b", SECRET_B).entrySet()) {
+            String healthz = "healthz: https://" + region.getKey() + ".api.example.com/healthz\n";
+            yaml = yaml.replace(healthz, healthz + "    dataApi: {secretArn: \"" + region.getValue()
+                    + "\", database: notes}\n");
+        }
+        return parse(yaml);
+    }
+
+    @Test
+    void theDataApiMayReadTheRegionsDatabaseSecretsAndQueryTheirClustersAndRestoresOnly() throws Exception {
+        Map<String, Object> policy = IamPolicy.document(Set.of("secretsmanager:GetSecretValue",
+                "rds-data:ExecuteStatement"), withDataApi());
+        assertEquals(List.of(SECRET_A, SECRET_B), resources(granting(policy, "secretsmanager:GetSecretValue")));
+        assertEquals(List.of("arn:aws:rds:us-east-1:111122223333:cluster:orders-a",
+                        "arn:aws:rds:us-east-1:111122223333:cluster:gafail-restore-*",
+                        "arn:aws:rds:us-west-2:111122223333:cluster:orders-b",
+                        "arn:aws:rds:us-west-2:111122223333:cluster:gafail-restore-*"),
+                resources(granting(policy, "rds-data:ExecuteStatement")));
+    }
+
+    @Test
+    void withoutADataApiTheSecretsAreThoseOfTheTopologysAccountAndRegions() throws Exception {
+        Map<String, Object> policy = IamPolicy.document(Set.of("secretsmanager:GetSecretValue"), topology(""));
+        assertEquals(List.of("arn:aws:secretsmanager:us-east-1:111122223333:secret:*",
+                "arn:aws:secretsmanager:us-west-2:111122223333:secret:*"),
+                resources(granting(policy, "secretsmanager:GetSecretValue")), "never every secret of every account");
     }
 }

@@ -67,7 +67,8 @@ public final class GlobalStack extends Stack {
             StackOutputs.add(this, TopologyImport.endpointGroupKey(region.name()), group.getEndpointGroupArn());
             scopes.add(new IamPolicy.RegionScope(region.awsRegion(), group.getEndpointGroupArn(),
                     "arn:" + getPartition() + ":rds:" + region.awsRegion() + ":" + config.account() + ":cluster:"
-                            + config.clusterId(region), config.ecsCluster(region), config.ecsService()));
+                            + config.clusterId(region), config.ecsCluster(region), config.ecsService(),
+                    regions.get(i).databaseSecretArn()));
         }
 
         IamPolicy.Scope resources = new IamPolicy.Scope(getPartition(), config.account(),

@@ -89,12 +89,19 @@ public final class RegionalStack extends Stack {
         StackOutputs.add(this, TopologyImport.WARM_COUNT, String.valueOf(config.mode() == InfraConfig.Mode.ACTIVE_ACTIVE
                 ? config.service().activeCount() : config.service().warmCount()));
         StackOutputs.add(this, TopologyImport.HEALTHZ, "http://" + api.loadBalancer().getLoadBalancerDnsName() + "/healthz");
+        StackOutputs.add(this, TopologyImport.DATA_API_SECRET_ARN, databaseSecretArn());
+        StackOutputs.add(this, TopologyImport.DATA_API_DATABASE, DatabaseMember.DATABASE);
         faults.templates().forEach((scenario, template) ->
                 StackOutputs.add(this, TopologyImport.experimentKey(scenario), template.getAttrId()));
     }
 
     public ApplicationLoadBalancer loadBalancer() {
         return api.loadBalancer();
+    }
+
+    /** The ARN of the database's credentials in this region: region-a's secret, or region-b's replica of it. */
+    public String databaseSecretArn() {
+        return database.secret().getSecretArn();
     }
 
     private SecurityGroup group(Vpc vpc, String id, String description) {

@@ -304,6 +304,21 @@ class InfraStacksTest {
     }
 
     @Test
+    void theOperatorRoleMayReadTheDatabaseSecretOfEachRegionAsTheDeployedTopologyNamesThem() throws Exception {
+        Map<?, ?> read = operatorStatements().stream()
+                .filter(st -> actions(st).contains("secretsmanager:GetSecretValue")).findFirst().orElseThrow();
+        List<String> secrets = ((List<?>) read.get("Resource")).stream()
+                .map(r -> Synthesized.deployed(r).orElseThrow()).toList();
+        assertEquals(List.of(Synthesized.DATABASE_SECRET,
+                "arn:aws:secretsmanager:us-west-2:111122223333:secret:gafail/database-AbCdEf"), secrets,
+                "region-a's secret and region-b's replica of it, same name and suffix");
+        Topology topology = new TopologyLoader().parse("gafail.yaml", TopologyImport.yaml(
+                Synthesized.deployedOutputs()).getBytes(StandardCharsets.UTF_8));
+        assertEquals(Set.copyOf(IamPolicy.resources("secretsmanager:GetSecretValue", IamPolicy.Scope.of(topology))),
+                Set.copyOf(secrets), "what gafail iam-policy grants for the imported topology");
+    }
+
+    @Test
     void theOperatorRoleMayUseTheStateBucketUnderItsPrefixOnly() {
         List<Map<?, ?>> s3 = operatorStatements().stream()
                 .filter(st -> actions(st).stream().anyMatch(a -> a.startsWith("s3:"))).toList();
@@ -404,6 +419,11 @@ class InfraStacksTest {
                             "dependency-timeout", Synthesized.experimentId(stack, "ExperimentDependencyTimeout")),
                     topology.require(region).experiments(), "the templates in " + region + "'s own FIS");
         }
+        assertEquals(Optional.of(new Region.DataApi(Synthesized.DATABASE_SECRET, "notes")),
+                topology.require("region-a").dataApiSettings());
+        assertEquals(Optional.of(new Region.DataApi(
+                        "arn:aws:secretsmanager:us-west-2:111122223333:secret:gafail/database-AbCdEf", "notes")),
+                topology.require("region-b").dataApiSettings(), "region-b signs in with the replica in its region");
     }
 
     @Test

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import software.amazon.awscdk.assertions.Template;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,6 +24,9 @@ final class Synthesized {
     static final Template GLOBAL = Template.fromStack(STACKS.global());
     static final Template STATE = Template.fromStack(STACKS.state());
 
+    /** The stand-in of region-a's database secret: its name and the random suffix that AWS appends. */
+    static final String DATABASE_SECRET = "arn:aws:secretsmanager:us-east-1:111122223333:secret:gafail/database-AbCdEf";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Synthesized() {
@@ -38,7 +43,8 @@ final class Synthesized {
 
     /**
      * What {@code cdk deploy --outputs-file} would write for these stacks: literal outputs as they
-     * are, those AWS fills in at deploy time (ARNs, DNS names, ids) as stand-ins of the right shape.
+     * are, those built from the database secret with its stand-in, those AWS fills in at deploy time
+     * (ARNs, DNS names, ids) as stand-ins of the right shape.
      */
     @SuppressWarnings("unchecked")
     static ObjectNode deployedOutputs() {
@@ -53,7 +59,7 @@ final class Synthesized {
                     .forEach(output -> {
                         Object value = ((Map<String, Object>) output.getValue()).get("Value");
                         String key = output.getKey();
-                        outputs.put(key, literal(value).orElseGet(() -> switch (key) {
+                        outputs.put(key, deployed(value).orElseGet(() -> switch (key) {
                             case TopologyImport.ACCELERATOR_ARN -> accelerator;
                             case TopologyImport.ACCELERATOR_DNS -> "a1b2c3d4.awsglobalaccelerator.com";
                             case TopologyImport.HEALTHZ -> "http://" + name + "-123.elb.amazonaws.com/healthz";
@@ -74,16 +80,33 @@ final class Synthesized {
 
     /** A template value that needs no deployment to know: text, the partition, a join of those. */
     static Optional<String> literal(Object value) {
+        return resolve(value, reference -> Optional.empty());
+    }
+
+    /**
+     * A template value once deployed, where it is known here: a literal, or one built from region-a's database
+     * secret (in its own stack, or imported from it across regions), which stands for {@link #DATABASE_SECRET}.
+     */
+    static Optional<String> deployed(Object value) {
+        return resolve(value, reference -> reference.toString().contains("DatabaseSecret")
+                ? Optional.of(DATABASE_SECRET) : Optional.empty());
+    }
+
+    /** Text, the partition, a join, one part of a split, or what {@code references} knows of a Ref or GetAtt. */
+    private static Optional<String> resolve(Object value, Function<Map<?, ?>, Optional<String>> references) {
         if (value instanceof String text) {
             return Optional.of(text);
         }
-        if (value instanceof Map<?, ?> map && "AWS::Partition".equals(map.get("Ref"))) {
+        if (!(value instanceof Map<?, ?> map)) {
+            return Optional.empty();
+        }
+        if ("AWS::Partition".equals(map.get("Ref"))) {
             return Optional.of("aws");
         }
-        if (value instanceof Map<?, ?> map && map.get("Fn::Join") instanceof List<?> join) {
+        if (map.get("Fn::Join") instanceof List<?> join) {
             StringBuilder out = new StringBuilder();
             for (Object part : (List<?>) join.get(1)) {
-                Optional<String> text = literal(part);
+                Optional<String> text = resolve(part, references);
                 if (text.isEmpty()) {
                     return Optional.empty();
                 }
@@ -91,6 +114,11 @@ final class Synthesized {
             }
             return Optional.of(out.toString());
         }
-        return Optional.empty();
+        if (map.get("Fn::Select") instanceof List<?> select && select.get(1) instanceof Map<?, ?> list
+                && list.get("Fn::Split") instanceof List<?> split) {
+            return resolve(split.get(1), references).map(text -> text.split(Pattern.quote((String) split.get(0)))
+                    [((Number) select.get(0)).intValue()]);
+        }
+        return map.containsKey("Ref") || map.containsKey("Fn::GetAtt") ? references.apply(map) : Optional.empty();
     }
 }
