@@ -1,6 +1,7 @@
 package dev.gafail.infra;
 
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -9,6 +10,7 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.rds.CfnDBCluster;
+import software.amazon.awscdk.services.rds.CfnDBClusterParameterGroup;
 import software.amazon.awscdk.services.rds.CfnDBInstance;
 import software.amazon.awscdk.services.rds.CfnDBProxy;
 import software.amazon.awscdk.services.rds.CfnDBProxyTargetGroup;
@@ -24,6 +26,7 @@ import software.constructs.Construct;
  * A region's member of the Aurora global database, behind RDS Proxy. The primary (region-a)
  * creates the global cluster, the database and its credentials (a secret replicated to region-b,
  * same name and suffix); the secondary joins with the same engine version and reads the replica.
+ * Both have the RDS Data API on and commit timestamps tracked, which the restore drill's check needs.
  */
 final class DatabaseMember extends Construct {
 
@@ -60,9 +63,19 @@ final class DatabaseMember extends Construct {
                 .dbSubnetGroupDescription("private-db subnets of " + region.name()).subnetIds(subnets).build();
         Key key = Key.Builder.create(this, "Key").enableKeyRotation(true).removalPolicy(RemovalPolicy.RETAIN)
                 .description("Aurora storage of " + config.clusterId(region)).build();
+        // The restore drill counts the source's rows committed by the moment restored to
+        // (pg_xact_commit_timestamp); a static parameter, in effect from the instance's next start.
+        CfnDBClusterParameterGroup parameters = CfnDBClusterParameterGroup.Builder.create(this, "Parameters")
+                .family(config.database().parameterGroupFamily())
+                .description("Aurora PostgreSQL with commit timestamps tracked")
+                .parameters(Map.of("track_commit_timestamp", "1")).build();
         CfnDBCluster.Builder builder = CfnDBCluster.Builder.create(this, "Cluster")
                 .dbClusterIdentifier(config.clusterId(region)).globalClusterIdentifier(config.globalDatabase())
                 .engine("aurora-postgresql").engineVersion(config.database().engineVersion())
+                .dbClusterParameterGroupName(parameters.getRef())
+                // The RDS Data API: the restore drill reads the source and its restore over HTTPS with IAM and
+                // the secret, no network path. A secondary takes it, and answers once it has a writer.
+                .enableHttpEndpoint(true)
                 .dbSubnetGroupName(subnetGroup.getRef()).vpcSecurityGroupIds(List.of(databaseGroup.getSecurityGroupId()))
                 .storageEncrypted(true).kmsKeyId(key.getKeyArn())
                 .backupRetentionPeriod(7).deletionProtection(true).copyTagsToSnapshot(true);

@@ -24,7 +24,21 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
                           int warmCount) {
     }
 
+    /** @param engineVersion the Aurora PostgreSQL version, MAJOR.MINOR, of both regions */
     public record Database(String engineVersion, String instanceClass) {
+
+        public int majorVersion() {
+            return Integer.parseInt(engineVersion.substring(0, engineVersion.indexOf('.')));
+        }
+
+        public int minorVersion() {
+            return Integer.parseInt(engineVersion.substring(engineVersion.indexOf('.') + 1));
+        }
+
+        /** The family of the clusters' parameter group: {@code aurora-postgresql16} for 16.6. */
+        public String parameterGroupFamily() {
+            return "aurora-postgresql" + majorVersion();
+        }
     }
 
     /** @param notifyEmails the e-mail addresses subscribed to each region's alarm topic ({@code alarms.notify}) */

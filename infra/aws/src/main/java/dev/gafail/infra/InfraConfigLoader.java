@@ -10,17 +10,25 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Reads {@code gafail-infra.yaml} over the defaults, or reports every problem at once as
  * {@code FILE:LINE:COLUMN: message}: the JSON Schema, then what it cannot say (two AWS regions,
- * two address blocks, a third region for the state bucket, warm at most active, an image or a repository).
+ * two address blocks, a third region for the state bucket, warm at most active, an image or a repository,
+ * a database that has the RDS Data API).
  */
 public final class InfraConfigLoader {
 
     private static final String SHAPE = "the infra configuration is a YAML mapping (name, account, mode, regions,"
             + " service, database, alarms, state)";
+
+    /**
+     * The first minor version of each Aurora PostgreSQL major version that has the RDS Data API, as AWS's
+     * "Supported Regions and Aurora DB engines for RDS Data API" lists them; none before 13.
+     */
+    private static final Map<Integer, Integer> DATA_API_SINCE = Map.of(13, 11, 14, 8, 15, 3, 16, 1, 17, 4, 18, 3);
 
     private final SchemaCheckedYaml yaml = new SchemaCheckedYaml(InfraConfigLoader.class, "infra.schema.json", SHAPE);
 
@@ -105,9 +113,26 @@ public final class InfraConfigLoader {
         if (tree.root().at("/service/image").isString() && tree.root().at("/service/ecrRepository").isString()) {
             problems.add(tree.problem("/service/ecrRepository", "give image or ecrRepository, not both"));
         }
+        checkDataApi(tree, config.database(), problems);
         if (config.mode() == InfraConfig.Mode.ACTIVE_ACTIVE && a.dial() + b.dial() == 0) {
             problems.add(tree.problem(at(tree, "/regions", "/mode", ""), "active-active with both dials at 0 sends"
                     + " traffic nowhere"));
+        }
+    }
+
+    /** The restore drill checks restored data through the RDS Data API, which some versions and classes lack. */
+    private static void checkDataApi(PositionedTree tree, InfraConfig.Database database, List<Problem> problems) {
+        Integer since = DATA_API_SINCE.get(database.majorVersion());
+        if (database.majorVersion() < 13 || since != null && database.minorVersion() < since) {
+            problems.add(tree.problem(at(tree, "/database/engineVersion", "/database", ""), "Aurora PostgreSQL "
+                    + database.engineVersion() + " has no RDS Data API, which the restore drill checks restored data"
+                    + " with; choose " + (since == null ? "13.11" : database.majorVersion() + "." + since)
+                    + " or later"));
+        }
+        if (database.instanceClass().startsWith("db.t")) {
+            problems.add(tree.problem(at(tree, "/database/instanceClass", "/database", ""), database.instanceClass()
+                    + " is a T instance class, on which the RDS Data API does not run (the restore drill checks"
+                    + " restored data with it); choose another, such as db.r6g.large"));
         }
     }
 

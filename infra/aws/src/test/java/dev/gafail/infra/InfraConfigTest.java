@@ -81,6 +81,17 @@ class InfraConfigTest {
         assertFalse(problems("service: {warmCount: 5}\n").isEmpty());
     }
 
+    @Test
+    void aDatabaseWithoutTheDataApiIsRefusedSinceTheRestoreDrillChecksThroughIt() {
+        assertEquals(List.of("gafail-infra.yaml:1:27: Aurora PostgreSQL 16.0 has no RDS Data API, which the restore"
+                + " drill checks restored data with; choose 16.1 or later (at /database/engineVersion)"),
+                problems("database: {engineVersion: \"16.0\"}\n"));
+        assertEquals(1, problems("database: {engineVersion: \"12.22\"}\n").size());
+        assertEquals(List.of("gafail-infra.yaml:1:27: db.t4g.medium is a T instance class, on which the RDS Data API"
+                + " does not run (the restore drill checks restored data with it); choose another, such as"
+                + " db.r6g.large (at /database/instanceClass)"), problems("database: {instanceClass: db.t4g.medium}\n"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"account: 1234\n", "state: {awsRegion: us-west-2}\n"})
     void synthWithABadConfigurationIsExitTwoAndOneLine(String yaml, @TempDir Path dir) throws Exception {

@@ -96,6 +96,18 @@ class InfraStacksTest {
     }
 
     @Test
+    void bothClustersHaveTheDataApiAndTrackCommitTimestampsForTheRestoreDrill() {
+        for (Template t : List.of(primary, secondary)) {
+            Map<String, Object> cluster = properties(t, "AWS::RDS::DBCluster").get(0);
+            assertEquals(true, cluster.get("EnableHttpEndpoint"), "a secondary takes it too: " + cluster);
+            String group = t.findResources("AWS::RDS::DBClusterParameterGroup").keySet().iterator().next();
+            assertEquals(Map.of("Ref", group), cluster.get("DBClusterParameterGroupName"));
+            t.hasResourceProperties("AWS::RDS::DBClusterParameterGroup", Map.of("Family", "aurora-postgresql16",
+                    "Parameters", Map.of("track_commit_timestamp", "1"), "Description", Match.anyValue()));
+        }
+    }
+
+    @Test
     void nothingButTheLoadBalancerIsReachableFromTheInternet() {
         for (Template t : List.of(primary, secondary)) {
             t.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer",
