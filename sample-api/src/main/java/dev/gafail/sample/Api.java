@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,7 @@ final class Api implements HttpHandler {
     private final Config config;
     private final Auth auth;
     private final Notes notes;
+    private final Optional<Writes> writes;
     private final NoteCache cache;
     private final RoleMonitor monitor;
     private final RequestLog log;
@@ -36,11 +38,16 @@ final class Api implements HttpHandler {
     private final String version;
     private final String openApi;
 
-    Api(Config config, Auth auth, Notes notes, NoteCache cache, RoleMonitor monitor, RequestLog log,
-        BooleanSupplier draining, String version) {
+    /**
+     * @param notes  the region's own database: reads, and writes when there is no writer endpoint
+     * @param writes through the writer endpoint, when there is one: every write, from any region
+     */
+    Api(Config config, Auth auth, Notes notes, Optional<Writes> writes, NoteCache cache, RoleMonitor monitor,
+        RequestLog log, BooleanSupplier draining, String version) {
         this.config = config;
         this.auth = auth;
         this.notes = notes;
+        this.writes = writes;
         this.cache = cache;
         this.monitor = monitor;
         this.log = log;
@@ -110,13 +117,10 @@ final class Api implements HttpHandler {
         }
         NoteInput input = call.body(NoteInput.class).validated();
         Notes.Caller caller = new Notes.Caller(subject, call.requestId());
-        Notes.Created created;
-        if (monitor.role() == RoleMonitor.Role.READER) {
-            created = notes.previous(caller, key, input).orElseThrow(ApiException::readOnly);
-        } else {
-            requireWriter();
-            created = notes.create(caller, key, input);
-        }
+        // Without a writer endpoint a replica region cannot write, but answers a retry of a POST that landed.
+        Notes.Created created = writes.isEmpty() && monitor.role() == RoleMonitor.Role.READER
+                ? notes.previous(caller, key, input).orElseThrow(ApiException::readOnly)
+                : write(w -> w.create(caller, key, input));
         call.json(created.status(), created.body(), created.replayed() ? Map.of("Idempotent-Replayed", "true")
                 : Map.of());
     }
@@ -124,31 +128,49 @@ final class Api implements HttpHandler {
     private void read(Call call, String subject, UUID id) {
         Optional<String> cached = cache.get(subject, id);
         if (cached.isPresent()) {
+            if (NoteCache.deleted(cached.get())) {
+                throw ApiException.notFound("no note " + id);
+            }
             call.json(200, cached.get(), Map.of("X-Cache", "hit"));
             return;
         }
-        Note note = notes.find(subject, id).orElseThrow(() -> ApiException.notFound("no note " + id));
+        Optional<Note> found = notes.find(subject, id);
+        if (found.isEmpty() && writes.isPresent() && monitor.role() != RoleMonitor.Role.WRITER) {
+            // Read your writes: a note acknowledged a moment ago may not have reached this region's replica.
+            found = writes.get().read(w -> w.find(subject, id));
+        }
+        Note note = found.orElseThrow(() -> ApiException.notFound("no note " + id));
         String json = Json.MAPPER.writeValueAsString(note);
         cache.put(subject, id, json);
         call.json(200, json, Map.of("X-Cache", cache.configured() ? "miss" : "off"));
     }
 
+    /** The new version goes into this region's cache, so that it reads back here at once, replica or not. */
     private void update(Call call, String subject, UUID id) {
         NotePatch patch = call.body(NotePatch.class).validated();
-        requireWriter();
-        Note note = notes.update(new Notes.Caller(subject, call.requestId()), id, patch)
-                .orElseThrow(() -> ApiException.notFound("no note " + id));
-        cache.evict(subject, id);
-        call.json(200, note);
+        Notes.Caller caller = new Notes.Caller(subject, call.requestId());
+        Note note = write(w -> w.update(caller, id, patch)).orElseThrow(() -> ApiException.notFound("no note " + id));
+        String json = Json.MAPPER.writeValueAsString(note);
+        cache.put(subject, id, json);
+        call.json(200, json, Map.of());
     }
 
     private void delete(Call call, String subject, UUID id) {
-        requireWriter();
-        if (!notes.delete(new Notes.Caller(subject, call.requestId()), id)) {
+        Notes.Caller caller = new Notes.Caller(subject, call.requestId());
+        if (!write(w -> w.delete(caller, id))) {
             throw ApiException.notFound("no note " + id);
         }
-        cache.evict(subject, id);
+        cache.forget(subject, id);
         call.json(204, "", Map.of());
+    }
+
+    /** A write: through the writer endpoint when there is one, else here, if this region writes. */
+    private <T> T write(Function<Notes, T> write) {
+        if (writes.isPresent()) {
+            return writes.get().attempt(write);
+        }
+        requireWriter();
+        return write.apply(notes);
     }
 
     /** Writes go to the writer region only; a replica answers 503 so the client retries after the failover. */
@@ -172,6 +194,8 @@ final class Api implements HttpHandler {
                 : cacheState.equals("degraded") ? "degraded" : "ok");
         body.put("region", config.region());
         body.put("role", monitor.role().name().toLowerCase(java.util.Locale.ROOT));
+        // where this instance's writes go: the writer endpoint (from any region), or its own database
+        body.put("writes", writes.isPresent() ? "writer-endpoint" : "local");
         body.put("version", version);
         body.put("checks", checks);
         call.json(ready ? 200 : 503, Json.MAPPER.writeValueAsString(body), ready ? Map.of()

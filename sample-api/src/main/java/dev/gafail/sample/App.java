@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,6 +27,7 @@ public final class App implements AutoCloseable {
     }
 
     private final Database database;
+    private final Optional<Database> writer;
     private final NoteCache cache;
     private final RoleMonitor monitor;
     private final HttpServer server;
@@ -43,11 +45,14 @@ public final class App implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + config.bindAddress() + ":" + config.port(), e);
         }
         this.log = new RequestLog(logOut, config.region(), clock);
-        this.database = new Database(config);
-        this.cache = new NoteCache(config.valkeyUrl());
+        this.database = Database.regional(config);
+        this.writer = Database.writer(config);
+        this.cache = new NoteCache(config.valkeyUrl(), config.cacheTtl());
         this.monitor = new RoleMonitor(database, cache, clock);
-        Api api = new Api(config, new Auth(config), new Notes(database.dataSource(), config.region(), clock), cache,
-                monitor, log, draining::get, version());
+        Optional<Writes> writes = writer.map(w -> new Writes(new Notes(w.dataSource(), config.region(), clock),
+                config.writeWait(), clock));
+        Api api = new Api(config, new Auth(config), new Notes(database.dataSource(), config.region(), clock), writes,
+                cache, monitor, log, draining::get, version());
         this.workers = Executors.newFixedThreadPool(32, r -> {
             Thread thread = new Thread(r, "http");
             thread.setDaemon(true);
@@ -110,6 +115,7 @@ public final class App implements AutoCloseable {
         workers.shutdownNow();
         monitor.close();
         cache.close();
+        writer.ifPresent(Database::close);
         database.close();
     }
 

@@ -2,14 +2,23 @@ package dev.gafail.sample;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The service's settings, from the environment. A missing or malformed one stops start-up with
  * one line naming it ({@link InvalidSetting}).
+ *
+ * @param databaseWriterUrl the endpoint that always leads to the global database's current writer (Aurora's
+ *                          global writer endpoint); when given, this region writes through it whatever its
+ *                          own database's role; empty: only the writer region writes
+ * @param writeWait         how long a write through the writer endpoint waits for a writer while it moves
+ * @param cacheTtl          how long a cached note may be served: the bound on how much older than the
+ *                          region's database's copy a note read from the cache may be
  */
 public record Config(String bindAddress, int port, String region, String databaseUrl, String databaseUser, String databasePassword,
+                     Optional<String> databaseWriterUrl, Duration writeWait, Duration cacheTtl,
                      Optional<URI> valkeyUrl, byte[] jwtSecret, Optional<String> jwtIssuer,
                      Optional<String> jwtAudience) {
 
@@ -25,9 +34,12 @@ public record Config(String bindAddress, int port, String region, String databas
                 env.getOrDefault("BIND_ADDRESS", "0.0.0.0"),
                 port(env),
                 matching(env, "REGION", "^[a-z][a-z0-9-]{0,62}$", "a region name such as region-a"),
-                jdbc(env),
+                jdbc(env, "DATABASE_URL"),
                 required(env, "DATABASE_USER"),
                 env.getOrDefault("DATABASE_PASSWORD", ""),
+                optional(env, "DATABASE_WRITER_URL").map(url -> jdbc(env, "DATABASE_WRITER_URL")),
+                seconds(env, "WRITE_WAIT_SECONDS", 5),
+                seconds(env, "CACHE_TTL_SECONDS", 10),
                 valkey(env),
                 secret(env),
                 optional(env, "AUTH_JWT_ISSUER"),
@@ -67,12 +79,28 @@ public record Config(String bindAddress, int port, String region, String databas
         throw new InvalidSetting("PORT", "'" + value + "' is not a port number (0-65535)");
     }
 
-    private static String jdbc(Map<String, String> env) {
-        String value = required(env, "DATABASE_URL");
+    private static String jdbc(Map<String, String> env, String name) {
+        String value = required(env, name);
         if (!value.startsWith("jdbc:postgresql://")) {
-            throw new InvalidSetting("DATABASE_URL", "expected jdbc:postgresql://HOST:PORT/DATABASE");
+            throw new InvalidSetting(name, "expected jdbc:postgresql://HOST:PORT/DATABASE");
         }
         return value;
+    }
+
+    private static Duration seconds(Map<String, String> env, String name, int otherwise) {
+        Optional<String> value = optional(env, name);
+        if (value.isEmpty()) {
+            return Duration.ofSeconds(otherwise);
+        }
+        try {
+            int seconds = Integer.parseInt(value.get());
+            if (seconds >= 0 && seconds <= 3600) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidSetting(name, "'" + value.get() + "' is not a number of seconds (0-3600)");
     }
 
     private static Optional<URI> valkey(Map<String, String> env) {
@@ -103,8 +131,9 @@ public record Config(String bindAddress, int port, String region, String databas
     /** Never prints the secret or the password. */
     @Override
     public String toString() {
-        return "Config[bindAddress=" + bindAddress + ", port=" + port + ", region=" + region + ", databaseUrl=" + databaseUrl + ", databaseUser="
-                + databaseUser + ", valkeyUrl=" + valkeyUrl.orElse(null) + ", jwtIssuer=" + jwtIssuer.orElse(null)
+        return "Config[bindAddress=" + bindAddress + ", port=" + port + ", region=" + region + ", databaseUrl=" + databaseUrl
+                + ", databaseWriterUrl=" + databaseWriterUrl.orElse(null) + ", writeWait=" + writeWait + ", cacheTtl="
+                + cacheTtl + ", databaseUser=" + databaseUser + ", valkeyUrl=" + valkeyUrl.orElse(null) + ", jwtIssuer=" + jwtIssuer.orElse(null)
                 + ", jwtAudience=" + jwtAudience.orElse(null) + "]";
     }
 }

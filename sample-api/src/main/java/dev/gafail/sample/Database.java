@@ -6,23 +6,35 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The region's PostgreSQL: a small pool with short timeouts, so that a database that is gone or
- * slow costs a request seconds, not minutes; and the schema, migrated only where it is the writer.
+ * A PostgreSQL endpoint: the region's own database, or the writer endpoint that leads to the global
+ * database's current writer. A small pool with short timeouts, so that a database that is gone or slow costs
+ * a request seconds, not minutes; and the schema, migrated only where it is the writer.
  */
 final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
 
-    Database(Config config) {
+    /** The region's own database ({@code DATABASE_URL}): reads, and writes when it is the writer. */
+    static Database regional(Config config) {
+        return new Database(config, config.databaseUrl(), "notes");
+    }
+
+    /** The writer endpoint ({@code DATABASE_WRITER_URL}), when there is one. */
+    static Optional<Database> writer(Config config) {
+        return config.databaseWriterUrl().map(url -> new Database(config, url, "notes-writer"));
+    }
+
+    private Database(Config config, String url, String name) {
         HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.databaseUrl());
+        hikari.setJdbcUrl(url);
         hikari.setUsername(config.databaseUser());
         hikari.setPassword(config.databasePassword());
-        hikari.setPoolName("notes");
+        hikari.setPoolName(name);
         hikari.setMaximumPoolSize(16);
         hikari.setMinimumIdle(1);
         hikari.setConnectionTimeout(2_000);

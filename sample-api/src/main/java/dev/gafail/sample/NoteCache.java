@@ -13,17 +13,24 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * Cache-aside for single notes in the region's Valkey. Every failure degrades to "no cache": the
- * service is slower without it, never wrong or down because of it.
+ * service is slower without it, never wrong or down because of it. An entry lives {@code ttl}: with
+ * both regions writing, another region's change reaches this region's database but not its cache, so
+ * the TTL bounds how much older than the database's copy a cached note may be. A note this region
+ * deletes leaves a tombstone for as long, so that its replica, which may not have the delete yet, is
+ * not asked.
  */
 final class NoteCache implements AutoCloseable {
 
-    private static final Duration TTL = Duration.ofSeconds(60);
+    /** What a deleted note's entry holds: no note is empty JSON. */
+    private static final String TOMBSTONE = "";
 
     private final RedisClient valkey;
+    private final Duration ttl;
     private final AtomicBoolean healthy = new AtomicBoolean(true);
 
-    NoteCache(Optional<URI> url) {
+    NoteCache(Optional<URI> url, Duration ttl) {
         this.valkey = url.map(NoteCache::connect).orElse(null);
+        this.ttl = ttl;
     }
 
     private static RedisClient connect(URI url) {
@@ -45,16 +52,24 @@ final class NoteCache implements AutoCloseable {
         return valkey == null ? "disabled" : healthy.get() ? "ok" : "degraded";
     }
 
+    /** The cached note; empty JSON for one this region deleted; empty when none is cached. */
     Optional<String> get(String owner, UUID id) {
         return call(() -> valkey.get(key(owner, id)));
     }
 
-    void put(String owner, UUID id, String json) {
-        call(() -> valkey.set(key(owner, id), json, SetParams.setParams().ex(TTL.toSeconds())));
+    static boolean deleted(String cached) {
+        return cached.equals(TOMBSTONE);
     }
 
-    void evict(String owner, UUID id) {
-        call(() -> valkey.del(key(owner, id)));
+    void put(String owner, UUID id, String json) {
+        if (!ttl.isZero()) {
+            call(() -> valkey.set(key(owner, id), json, SetParams.setParams().px(ttl.toMillis())));
+        }
+    }
+
+    /** Marks the note deleted here, for the TTL. */
+    void forget(String owner, UUID id) {
+        put(owner, id, TOMBSTONE);
     }
 
     /** Forgets everything: on becoming the writer, since this region's cache never saw the other region's writes. */

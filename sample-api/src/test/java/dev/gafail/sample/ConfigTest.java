@@ -44,6 +44,10 @@ class ConfigTest {
         assertEquals("DATABASE_URL: expected jdbc:postgresql://HOST:PORT/DATABASE",
                 problem("DATABASE_URL", "postgres://x"));
         assertEquals("DATABASE_USER: missing", problem("DATABASE_USER", ""));
+        assertEquals("DATABASE_WRITER_URL: expected jdbc:postgresql://HOST:PORT/DATABASE",
+                problem("DATABASE_WRITER_URL", "writer.cluster-xyz.global-abc.global.rds.amazonaws.com"));
+        assertEquals("WRITE_WAIT_SECONDS: '5s' is not a number of seconds (0-3600)", problem("WRITE_WAIT_SECONDS", "5s"));
+        assertEquals("CACHE_TTL_SECONDS: '-1' is not a number of seconds (0-3600)", problem("CACHE_TTL_SECONDS", "-1"));
         assertEquals("VALKEY_URL: expected redis://HOST:PORT", problem("VALKEY_URL", "valkey.local"));
         assertEquals("AUTH_JWT_SECRET: HS256 needs at least 32 bytes; got 5", problem("AUTH_JWT_SECRET", "short"));
     }

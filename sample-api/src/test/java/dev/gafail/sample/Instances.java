@@ -31,6 +31,11 @@ final class Instances {
     }
 
     static Instance start(String region, Postgres database, ValkeyServer cache) {
+        return start(region, database, cache, Map.of());
+    }
+
+    /** As above, with {@code more} settings (a writer endpoint, its wait). */
+    static Instance start(String region, Postgres database, ValkeyServer cache, Map<String, String> more) {
         Map<String, String> env = new HashMap<>();
         env.put("BIND_ADDRESS", "127.0.0.1");
         env.put("PORT", "0");
@@ -42,6 +47,7 @@ final class Instances {
         if (cache != null) {
             env.put("VALKEY_URL", cache.url());
         }
+        env.putAll(more);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         App app = App.start(Config.fromEnvironment(env), new PrintStream(log, true, StandardCharsets.UTF_8));
         return new Instance(app, new Client(app.port()), log);

@@ -176,7 +176,7 @@ class NotesApiTest {
     }
 
     @Test
-    void readsAreCachedAndWritesInvalidate() {
+    void readsAreCachedAndWritesGoThroughTheCache() {
         String id = client.post("/api/v1/notes", "gina", UUID.randomUUID().toString(), note("cached"))
                 .json().get("id").asString();
 
@@ -185,8 +185,10 @@ class NotesApiTest {
         client.send(client.authed("/api/v1/notes/" + id, "gina")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"body\": \"changed\"}")));
         Client.Response after = client.get("/api/v1/notes/" + id, "gina");
-        assertEquals("miss", after.header("X-Cache"));
+        assertEquals("hit", after.header("X-Cache"), "the new version, written through");
         assertEquals("changed", after.json().get("body").asString());
+        client.send(client.authed("/api/v1/notes/" + id, "gina").DELETE());
+        assertEquals(404, client.get("/api/v1/notes/" + id, "gina").status(), "a deleted note is not served");
     }
 
     @Test

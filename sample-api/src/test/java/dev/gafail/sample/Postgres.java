@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +78,46 @@ final class Postgres implements AutoCloseable {
 
     void promote() {
         call(server::promote);
+    }
+
+    /** Runs {@code sql} on this server; the first column of its first row, or null when it returns none. */
+    String sql(String sql) {
+        try (Connection c = server.connect(); Statement statement = c.createStatement()) {
+            if (!statement.execute(sql)) {
+                return null;
+            }
+            try (ResultSet row = statement.getResultSet()) {
+                return row.next() ? row.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The first half of a planned switchover, as the lab's: new transactions read-only, sessions ended; returns
+     * the last WAL position it wrote, which the replica must replay before it is promoted.
+     */
+    String fence() {
+        sql("ALTER SYSTEM SET default_transaction_read_only = on");
+        sql("SELECT pg_reload_conf()");
+        sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                + " WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()");
+        return sql("SELECT pg_current_wal_lsn()::text");
+    }
+
+    /** Whether this replica has replayed the WAL up to {@code lsn}. */
+    boolean replayed(String lsn) {
+        return "t".equals(sql("SELECT pg_last_wal_replay_lsn() >= '" + lsn + "'::pg_lsn"));
+    }
+
+    /** A JDBC URL that leads to whichever of {@code servers} writes: the tests' writer endpoint. */
+    static String writerUrl(Postgres... servers) {
+        StringBuilder hosts = new StringBuilder();
+        for (Postgres pg : servers) {
+            hosts.append(hosts.isEmpty() ? "" : ",").append("127.0.0.1:").append(pg.server.port());
+        }
+        return "jdbc:postgresql://" + hosts + "/postgres?targetServerType=primary";
     }
 
     void stop() {

@@ -1,0 +1,64 @@
+package dev.gafail.sample;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * Writes through the writer endpoint: whichever region this is, a write lands on the global database's
+ * current writer. While the writer moves (a switchover fences the old writer, then promotes the new one), a
+ * write meets a read-only database or none; it is tried again until the new writer takes it, for at most
+ * {@code wait}, then answered 503 with Retry-After. A write tried again never committed before (its error
+ * came before the commit), or, if its commit's answer was lost, a POST finds its Idempotency-Key claimed and
+ * answers as the first time: nothing lands twice.
+ */
+final class Writes {
+
+    /** Between two tries: short beside a switchover, long beside a query. */
+    static final Duration PAUSE = Duration.ofMillis(100);
+
+    private final Notes writer;
+    private final Duration wait;
+    private final Clock clock;
+
+    Writes(Notes writer, Duration wait, Clock clock) {
+        this.writer = writer;
+        this.wait = wait;
+        this.clock = clock;
+    }
+
+    /** {@code write} on the writer, tried until it lands or {@code wait} is over. */
+    <T> T attempt(Function<Notes, T> write) {
+        Instant end = clock.instant().plus(wait);
+        while (true) {
+            try {
+                return write.apply(writer);
+            } catch (ApiException e) {
+                if (!movable(e)) {
+                    throw e;
+                }
+                if (!clock.instant().plus(PAUSE).isBefore(end)) {
+                    throw ApiException.unavailable("the database writer is moving and did not take the write within "
+                            + wait.toSeconds() + " s; retry (a POST with the same Idempotency-Key)");
+                }
+            }
+            try {
+                Thread.sleep(PAUSE.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw ApiException.unavailable("interrupted while the database writer moved; retry");
+            }
+        }
+    }
+
+    /** Reads one note on the writer, once: what a region whose replica does not have it yet asks. */
+    <T> T read(Function<Notes, T> read) {
+        return read.apply(writer);
+    }
+
+    /** What a moving writer answers: a read-only database (fenced, or not yet promoted), or none. */
+    private static boolean movable(ApiException e) {
+        return e.status() == 503;
+    }
+}
