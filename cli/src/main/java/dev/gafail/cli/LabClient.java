@@ -161,9 +161,9 @@ final class LabClient {
         return text.isEmpty() ? "-" : text;
     }
 
-    /** {@link #up(int, String)} with Global Accelerator's control plane in us-west-2, as at AWS. */
+    /** {@link #up(int, String, boolean)} with Global Accelerator's control plane in us-west-2, as at AWS. */
     String up(int instances) throws InterruptedException {
-        return up(instances, LabConfig.DEFAULT_ACCELERATOR_REGION);
+        return up(instances, LabConfig.DEFAULT_ACCELERATOR_REGION, true);
     }
 
     /** Where to say what is not data: stdout in text, stderr when stdout carries JSON. */
@@ -172,7 +172,7 @@ final class LabClient {
     }
 
     /** Starts a lab in the folder, waits until it is ready, and returns its status (JSON), saying how long it took. */
-    String up(int instances, String acceleratorRegion) throws InterruptedException {
+    String up(int instances, String acceleratorRegion, boolean writerEndpoint) throws InterruptedException {
         CliContext context = gafail.context();
         // Before anything starts: servers that cannot run here are the user's to change (the supervisor
         // then finds them unpacked).
@@ -200,7 +200,7 @@ final class LabClient {
         Instant start = context.clock().instant();
         List<String> cleaned;
         try {
-            cleaned = LabControl.start(dir, instances, jar, acceleratorRegion,
+            cleaned = LabControl.start(dir, instances, jar, acceleratorRegion, writerEndpoint,
                     Optional.ofNullable(context.env().get(ServerBinaries.VALKEY_ENV)), UP_LIMIT);
         } catch (LabException e) {
             throw new GafailException(ExitCode.STEP_FAILED, e.getMessage());

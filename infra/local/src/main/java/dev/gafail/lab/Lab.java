@@ -191,6 +191,10 @@ public final class Lab implements LabRegions, AutoCloseable {
             env.put("DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + database.member(region, true).clients().port()
                     + "/" + LabResources.DATABASE);
             env.put("DATABASE_USER", "lab");
+            if (config.writerEndpoint()) {
+                env.put("DATABASE_WRITER_URL", "jdbc:postgresql://127.0.0.1:" + database.writerPort() + "/"
+                        + LabResources.DATABASE);
+            }
             env.put("AUTH_JWT_SECRET", secret);
             ValkeyServer cache = ValkeyServer.start(valkeyServer, Ports.free(), logs.resolve(region + "-cache.log"));
             caches.put(region, cache);

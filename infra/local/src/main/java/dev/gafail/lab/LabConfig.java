@@ -12,10 +12,13 @@ import java.util.Optional;
  * passive one runs {@code warm}), the sample-api jar, and the edge's health checks (lab defaults:
  * every 2 s, 2 in a row, so drills are quick), the AWS region that hosts Global Accelerator's
  * control plane (us-west-2, as at AWS; the other lab region to show its loss with that region's),
- * and how long the action of each FIS experiment template lasts (5 minutes; tests shorten it).
+ * how long the action of each FIS experiment template lasts (5 minutes; tests shorten it), and whether the
+ * sample API writes from every region through the writer endpoint (on by default, as infra/aws deploys it;
+ * off: only the writer region writes, a replica region answers writes 503).
  */
 public record LabConfig(Path dir, int instances, int warm, Path sampleApiJar, Duration healthInterval,
-                        int healthThreshold, String acceleratorRegion, Duration experimentDuration) {
+                        int healthThreshold, String acceleratorRegion, Duration experimentDuration,
+                        boolean writerEndpoint) {
 
     public static final String JAR_ENV = "GAFAIL_SAMPLE_API_JAR";
     public static final String DEFAULT_ACCELERATOR_REGION = "us-west-2";
@@ -48,19 +51,25 @@ public record LabConfig(Path dir, int instances, int warm, Path sampleApiJar, Du
 
     public static LabConfig defaults(Path dir, int instances, Path sampleApiJar) {
         return new LabConfig(dir, instances, 1, sampleApiJar, Duration.ofSeconds(2), 2, DEFAULT_ACCELERATOR_REGION,
-                DEFAULT_EXPERIMENT_DURATION);
+                DEFAULT_EXPERIMENT_DURATION, true);
     }
 
     /** The same lab, with Global Accelerator's control plane in {@code awsRegion}. */
     public LabConfig withAcceleratorRegion(String awsRegion) {
         return new LabConfig(dir, instances, warm, sampleApiJar, healthInterval, healthThreshold, awsRegion,
-                experimentDuration);
+                experimentDuration, writerEndpoint);
     }
 
     /** The same lab, its FIS experiment templates' actions lasting {@code duration}. */
     public LabConfig withExperimentDuration(Duration duration) {
         return new LabConfig(dir, instances, warm, sampleApiJar, healthInterval, healthThreshold, acceleratorRegion,
-                duration);
+                duration, writerEndpoint);
+    }
+
+    /** The same lab, with or without the writer endpoint. */
+    public LabConfig withWriterEndpoint(boolean on) {
+        return new LabConfig(dir, instances, warm, sampleApiJar, healthInterval, healthThreshold, acceleratorRegion,
+                experimentDuration, on);
     }
 
     /**

@@ -61,10 +61,11 @@ public final class LabControl {
      * {@code acceleratorRegion} hosts Global Accelerator's control plane ({@link LabConfig#acceleratorRegion}).
      */
     public static List<String> start(Path dir, int instances, Path sampleApiJar, String acceleratorRegion,
-                                     Optional<String> valkeyServer, Duration limit)
+                                     boolean writerEndpoint, Optional<String> valkeyServer, Duration limit)
             throws LabException, InterruptedException {
         return launch(dir, List.of(Integer.toString(instances), sampleApiJar.toAbsolutePath().toString(),
-                acceleratorRegion), valkeyServer, limit);
+                acceleratorRegion, writerEndpoint ? "writer-endpoint" : Supervisor.NO_WRITER_ENDPOINT), valkeyServer,
+                limit);
     }
 
     /**

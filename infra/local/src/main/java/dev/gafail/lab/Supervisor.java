@@ -39,6 +39,9 @@ public final class Supervisor {
      * {@code DIR INSTANCES SAMPLE_API_JAR ACCELERATOR_REGION} for a whole lab, or
      * {@code DIR --only globalaccelerator ACCELERATOR_REGION EMULATOR_URL} for Global Accelerator's control plane alone.
      */
+    /** The argument that starts a lab whose sample API writes from the writer region only. */
+    static final String NO_WRITER_ENDPOINT = "no-writer-endpoint";
+
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]).toAbsolutePath();
         long pid = ProcessHandle.current().pid();
@@ -49,7 +52,7 @@ public final class Supervisor {
                 lab = LabStandIn.acceleratorOnly(dir, args[3], args[4]);
             } else {
                 lab = new LabOperations(Lab.up(LabConfig.defaults(dir, Integer.parseInt(args[1]), Path.of(args[2]))
-                        .withAcceleratorRegion(args[3])));
+                        .withAcceleratorRegion(args[3]).withWriterEndpoint(!args[4].equals(NO_WRITER_ENDPOINT))));
             }
         } catch (LabException | IOException | RuntimeException e) {
             new LabState(LabState.FAILED, pid, 0, e.getMessage(), List.of()).write(dir);

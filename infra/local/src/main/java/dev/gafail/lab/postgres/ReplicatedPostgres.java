@@ -95,6 +95,12 @@ public final class ReplicatedPostgres implements AutoCloseable {
     private final Map<String, Member> members = new LinkedHashMap<>();
     private volatile String primary;
     /**
+     * The writer endpoint, as Aurora's global writer endpoint: each new connection goes to the primary of the
+     * moment, through its region's client proxy (so that the region's outage cuts it too). Connections made
+     * before a switchover stay where they were, and end with it.
+     */
+    private TcpProxy writer;
+    /**
      * Each region's base backup: one from its start, replaced by one from each rebuild, which begins a history
      * its archive does not hold whole; while a rebuilt region's new backup is being taken, it has none.
      */
@@ -131,6 +137,7 @@ public final class ReplicatedPostgres implements AutoCloseable {
             first.server.archiveWal(ARCHIVE);
             first.server.start(first.log);
             db.primary = first.region;
+            db.writer = new TcpProxy("writer-db", 0, () -> db.members.get(db.primary).clients.port());
             db.backUp(first);
             for (String region : regions.subList(1, regions.size())) {
                 db.rebuild(region);
@@ -157,6 +164,11 @@ public final class ReplicatedPostgres implements AutoCloseable {
 
     public String primary() {
         return primary;
+    }
+
+    /** The writer endpoint's port on 127.0.0.1. */
+    public int writerPort() {
+        return writer.port();
     }
 
     public Member member(String region, boolean mustExist) {
@@ -397,6 +409,9 @@ public final class ReplicatedPostgres implements AutoCloseable {
             } catch (InterruptedException e) {
                 interrupted.add(e);
             }
+        }
+        if (writer != null) {
+            writer.close();
         }
         for (Member m : members.values()) {
             m.clients.close();
