@@ -24,6 +24,9 @@ public final class App implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         // A client that sends its request slower than this is cut off, so slow clients cannot hold workers.
         System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        // Aurora's endpoints are DNS names that move with the writer, with a 5 s TTL; the JVM would keep an
+        // answer for 30 s, and keep sending new writer connections to the old writer for that long.
+        java.security.Security.setProperty("networkaddress.cache.ttl", "5");
     }
 
     private final Database database;

@@ -2,6 +2,7 @@ package dev.gafail.sample;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,20 +18,30 @@ import org.flywaydb.core.Flyway;
  */
 final class Database implements AutoCloseable {
 
+    /** SQLSTATE read_only_sql_transaction: a write that reached a database that does not write. */
+    static final String READ_ONLY = "25006";
+
     private final HikariDataSource pool;
 
     /** The region's own database ({@code DATABASE_URL}): reads, and writes when it is the writer. */
     static Database regional(Config config) {
-        return new Database(config, config.databaseUrl(), "notes");
+        return new Database(config, config.databaseUrl(), "notes", false);
     }
 
-    /** The writer endpoint ({@code DATABASE_WRITER_URL}), when there is one. */
+    /**
+     * The writer endpoint ({@code DATABASE_WRITER_URL}), when there is one. A connection that finds its database
+     * read-only is evicted from the pool: it reached a writer that has since been fenced or demoted (or, while a
+     * DNS answer was cached, the old one), and a new connection goes where the endpoint leads now.
+     */
     static Optional<Database> writer(Config config) {
-        return config.databaseWriterUrl().map(url -> new Database(config, url, "notes-writer"));
+        return config.databaseWriterUrl().map(url -> new Database(config, url, "notes-writer", true));
     }
 
-    private Database(Config config, String url, String name) {
+    private Database(Config config, String url, String name, boolean writer) {
         HikariConfig hikari = new HikariConfig();
+        if (writer) {
+            hikari.setExceptionOverride(new ReadOnlyEvicted());
+        }
         hikari.setJdbcUrl(url);
         hikari.setUsername(config.databaseUser());
         hikari.setPassword(config.databasePassword());
@@ -70,5 +81,13 @@ final class Database implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+    }
+
+    /** Hikari's verdict on a connection that failed: one that reached a read-only database goes. */
+    private static final class ReadOnlyEvicted implements SQLExceptionOverride {
+        @java.lang.Override // the interface's enum is called Override too
+        public Override adjudicate(SQLException e) {
+            return READ_ONLY.equals(e.getSQLState()) ? Override.MUST_EVICT : Override.CONTINUE_EVICT;
+        }
     }
 }

@@ -294,7 +294,7 @@ final class Notes {
     /** Database failures as the API's errors: a replica refusing a write, or a database that is away. */
     static ApiException translate(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.equals("25006")) {
+        if (state.equals(Database.READ_ONLY)) {
             return ApiException.readOnly();
         }
         if (state.startsWith("08") || state.equals("57P01") || state.equals("57P03")

@@ -150,6 +150,27 @@ class WriterEndpointTest {
         }
     }
 
+    @Test
+    void aPooledWriterConnectionToADatabaseThatTurnedReadOnlyIsReplacedByOneToTheWriter() {
+        Client.Response first = a.client().post("/api/v1/notes", "alice", UUID.randomUUID().toString(),
+                "{\"title\": \"pooled\", \"body\": \"leaves connections to the primary in the pool\"}");
+        assertEquals(201, first.status(), first.toString());
+        // The primary turns read-only but keeps its sessions, as a demoted writer that a cached DNS answer still
+        // leads to; the replica is promoted, apart from it.
+        primary.sql("ALTER SYSTEM SET default_transaction_read_only = on");
+        primary.sql("SELECT pg_reload_conf()");
+        replica.promote();
+        Instances.await("the replica writes", Duration.ofSeconds(20), () -> "f".equals(replica.sql(
+                "SELECT pg_is_in_recovery()")));
+
+        Client.Response moved = a.client().post("/api/v1/notes", "alice", UUID.randomUUID().toString(),
+                "{\"title\": \"moved\", \"body\": \"written on the new writer\"}");
+
+        assertEquals(201, moved.status(), moved.toString());
+        assertEquals(1, notesTitled(replica, "moved"));
+        assertEquals(0, notesTitled(primary, "moved"));
+    }
+
     /** A client that retries its POST on 503, as a well-behaved one does, until it gets another answer. */
     private static List<Client.Response> retried(Instances.Instance region, String key, String body)
             throws InterruptedException {
