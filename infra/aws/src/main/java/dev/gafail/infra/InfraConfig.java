@@ -24,8 +24,12 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
                           int warmCount) {
     }
 
-    /** @param engineVersion the Aurora PostgreSQL version, MAJOR.MINOR, of both regions */
-    public record Database(String engineVersion, String instanceClass) {
+    /**
+     * @param engineVersion  the Aurora PostgreSQL version, MAJOR.MINOR, of both regions
+     * @param writerEndpoint whether both regions write, through the global database's writer endpoint; if not,
+     *                       only the writer region does, and the other answers writes 503
+     */
+    public record Database(String engineVersion, String instanceClass, boolean writerEndpoint) {
 
         public int majorVersion() {
             return Integer.parseInt(engineVersion.substring(0, engineVersion.indexOf('.')));
@@ -69,7 +73,7 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
                 List.of(new RegionConfig("region-a", "us-east-1", "10.10.0.0/16", 100),
                         new RegionConfig("region-b", "us-west-2", "10.20.0.0/16", 100)),
                 new Service(null, "sample-api", "latest", 512, 1024, 2, 1),
-                new Database("16.6", "db.r6g.large"), new Alarms(5, 1, 5, List.of()),
+                new Database("16.6", "db.r6g.large", true), new Alarms(5, 1, 5, List.of()),
                 new State("us-east-2", null, null));
     }
 

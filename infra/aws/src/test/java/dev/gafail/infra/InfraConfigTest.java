@@ -92,6 +92,15 @@ class InfraConfigTest {
                 + " db.r6g.large (at /database/instanceClass)"), problems("database: {instanceClass: db.t4g.medium}\n"));
     }
 
+    @Test
+    void theWriterEndpointIsOnUnlessTheFileTurnsItOffWithABoolean() throws Exception {
+        assertTrue(InfraConfig.defaults().database().writerEndpoint());
+        assertFalse(new InfraConfigLoader().parse("gafail-infra.yaml", "database: {writerEndpoint: false}\n"
+                .getBytes(StandardCharsets.UTF_8)).database().writerEndpoint());
+        assertEquals(List.of("gafail-infra.yaml:1:28: expected true or false, found \"yes\""
+                + " (at /database/writerEndpoint)"), problems("database: {writerEndpoint: yes}\n"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"account: 1234\n", "state: {awsRegion: us-west-2}\n"})
     void synthWithABadConfigurationIsExitTwoAndOneLine(String yaml, @TempDir Path dir) throws Exception {
