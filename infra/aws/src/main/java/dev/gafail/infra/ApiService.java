@@ -2,6 +2,7 @@ package dev.gafail.infra;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
@@ -39,6 +40,13 @@ import software.constructs.Construct;
 final class ApiService extends Construct {
 
     static final int PORT = 8080;
+    /**
+     * How long a write waits for a moving writer (the service's default is 5 s, sized for the lab): long enough
+     * for short gaps at AWS (a new TLS connection across regions, Aurora's 5 s DNS TTL), short enough that tasks
+     * do not pile up waiting requests through a switchover, which takes longer: then a 503 with Retry-After lets
+     * the client decide, well inside its own timeout and the ALB's 60 s idle timeout.
+     */
+    static final int WRITE_WAIT_SECONDS = 10;
 
     private final Cluster cluster;
     private final ApplicationLoadBalancer loadBalancer;
@@ -64,8 +72,7 @@ final class ApiService extends Construct {
                 config.service().ecrRepository()), config.service().tag());
         task.addContainer("api", ContainerDefinitionOptions.builder().image(image).essential(true)
                 .portMappings(List.of(PortMapping.builder().containerPort(PORT).build()))
-                .environment(Map.of("PORT", String.valueOf(PORT), "REGION", region.name(),
-                        "DATABASE_URL", database.jdbcUrl(), "VALKEY_URL", cacheUrl, "DRAIN_SECONDS", "5"))
+                .environment(environment(region, database, cacheUrl))
                 .secrets(Map.of(
                         "DATABASE_USER", Secret.fromSecretsManager(database.secret(), "username"),
                         "DATABASE_PASSWORD", Secret.fromSecretsManager(database.secret(), "password"),
@@ -99,6 +106,18 @@ final class ApiService extends Construct {
                                 .timeout(Duration.seconds(5)).healthyThresholdCount(2).unhealthyThresholdCount(2)
                                 .build())
                         .build());
+    }
+
+    /** The service's settings (sample-api/README.md); with a writer endpoint, every region writes through it. */
+    private static Map<String, String> environment(InfraConfig.RegionConfig region, DatabaseMember database,
+                                                   String cacheUrl) {
+        Map<String, String> environment = new TreeMap<>(Map.of("PORT", String.valueOf(PORT), "REGION", region.name(),
+                "DATABASE_URL", database.jdbcUrl(), "VALKEY_URL", cacheUrl, "DRAIN_SECONDS", "5"));
+        database.writerJdbcUrl().ifPresent(url -> {
+            environment.put("DATABASE_WRITER_URL", url);
+            environment.put("WRITE_WAIT_SECONDS", String.valueOf(WRITE_WAIT_SECONDS));
+        });
+        return environment;
     }
 
     ApplicationLoadBalancer loadBalancer() {

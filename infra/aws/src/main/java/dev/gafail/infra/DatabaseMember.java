@@ -2,6 +2,7 @@ package dev.gafail.infra;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -26,7 +27,9 @@ import software.constructs.Construct;
  * A region's member of the Aurora global database, behind RDS Proxy. The primary (region-a)
  * creates the global cluster, the database and its credentials (a secret replicated to region-b,
  * same name and suffix); the secondary joins with the same engine version and reads the replica.
- * Both have the RDS Data API on and commit timestamps tracked, which the restore drill's check needs.
+ * Both have the RDS Data API on and commit timestamps tracked, which the restore drill's check needs. With
+ * {@code database.writerEndpoint}, the primary also reads the global database's writer endpoint, which both
+ * regions write through.
  */
 final class DatabaseMember extends Construct {
 
@@ -37,6 +40,8 @@ final class DatabaseMember extends Construct {
     private final Secret created;
     private final CfnDBCluster cluster;
     private final CfnDBProxy proxy;
+    /** The global writer endpoint's host name; null without {@code database.writerEndpoint}. */
+    private final String writerAddress;
 
     /** @param primary region-a's member, whose secret this one reads; null for region-a itself */
     DatabaseMember(Construct scope, InfraConfig config, InfraConfig.RegionConfig region, List<String> subnets,
@@ -93,6 +98,9 @@ final class DatabaseMember extends Construct {
             cluster.addResourceDependency(global);
         }
         cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+        // The global database has one writer endpoint: the primary reads it, the secondary takes the primary's.
+        writerAddress = primary != null ? primary.writerAddress : config.database().writerEndpoint()
+                ? new GlobalWriterEndpoint(this, config, cluster).address() : null;
         CfnDBInstance instance = CfnDBInstance.Builder.create(this, "Instance").dbClusterIdentifier(cluster.getRef())
                 .dbInstanceClass(config.database().instanceClass()).engine("aurora-postgresql")
                 .publiclyAccessible(false).build();
@@ -122,8 +130,21 @@ final class DatabaseMember extends Construct {
         return cluster.getRef();
     }
 
-    /** What the service connects to: the proxy, never the cluster. */
+    /** What the service reads from, and writes to without a writer endpoint: the region's proxy. */
     String jdbcUrl() {
-        return "jdbc:postgresql://" + proxy.getAttrEndpoint() + ":5432/" + DATABASE + "?sslmode=require";
+        return jdbcUrl(proxy.getAttrEndpoint());
+    }
+
+    /**
+     * What the service writes to with {@code database.writerEndpoint}: the global writer endpoint, directly. RDS
+     * Proxy cannot follow the writer: each proxy fronts its own region's cluster, and while that is a secondary,
+     * the proxy answers writes with an error.
+     */
+    Optional<String> writerJdbcUrl() {
+        return Optional.ofNullable(writerAddress).map(DatabaseMember::jdbcUrl);
+    }
+
+    private static String jdbcUrl(String host) {
+        return "jdbc:postgresql://" + host + ":5432/" + DATABASE + "?sslmode=require";
     }
 }

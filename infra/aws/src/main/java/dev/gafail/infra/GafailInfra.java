@@ -6,19 +6,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.Stack;
 
 /**
- * The CDK app: region-a's and region-b's stacks, the global one and the state bucket's, from one
- * configuration file.
+ * The CDK app: region-a's and region-b's stacks, the global one, the state bucket's and, with a writer endpoint,
+ * region-a's routes to region-b, from one configuration file.
  * {@code infra/aws/synth} runs it; {@code cdk deploy --app infra/aws/cdk.out} deploys what it wrote.
  */
 public final class GafailInfra {
 
-    /** The stacks of one app, built from one configuration. */
+    /**
+     * The stacks of one app, built from one configuration.
+     *
+     * @param peering region-a's routes to region-b, with {@code database.writerEndpoint}
+     */
     public record Stacks(App app, RegionalStack primary, RegionalStack secondary, GlobalStack global,
-                         StateStack state) {
+                         StateStack state, Optional<Stack> peering) {
     }
 
     private GafailInfra() {
@@ -30,9 +36,11 @@ public final class GafailInfra {
         RegionalStack secondary = new RegionalStack(app, config, config.secondary(), primary);
         // The secondary joins the global database that the primary creates.
         secondary.addStackDependency(primary);
+        Optional<Stack> peering = config.database().writerEndpoint()
+                ? Optional.of(WriterPeering.connect(app, config, primary, secondary)) : Optional.empty();
         StateStack state = new StateStack(app, config);
         GlobalStack global = new GlobalStack(app, config, List.of(primary, secondary), state);
-        return new Stacks(app, primary, secondary, global, state);
+        return new Stacks(app, primary, secondary, global, state, peering);
     }
 
     /**
@@ -51,10 +59,12 @@ public final class GafailInfra {
             System.exit(2);
             return;
         }
-        build(config, outdir).app().synth();
+        Stacks stacks = build(config, outdir);
+        stacks.app().synth();
         System.out.println("synthesized " + config.stackName(config.primary()) + ", "
                 + config.stackName(config.secondary()) + ", " + config.globalStackName() + " (" + config.mode()
-                .name().toLowerCase(Locale.ROOT).replace('_', '-') + ") and " + config.stateStackName() + " ("
-                + config.state().awsRegion() + ") into " + outdir);
+                .name().toLowerCase(Locale.ROOT).replace('_', '-') + "), " + config.stateStackName() + " ("
+                + config.state().awsRegion() + ")" + stacks.peering().map(p -> " and " + p.getStackName()
+                + " (region-a's routes to region-b)").orElse("") + " into " + outdir);
     }
 }

@@ -137,6 +137,11 @@ public record InfraConfig(String name, String account, Mode mode, List<RegionCon
         return name + "-" + region.name();
     }
 
+    /** Region-a's routes to region-b through the peering connection of the writer endpoint's path. */
+    public String peeringStackName() {
+        return name + "-peering";
+    }
+
     public String globalStackName() {
         return name + "-global";
     }

@@ -21,13 +21,16 @@ import software.constructs.Construct;
 
 /**
  * One region: a VPC over two AZs (public, private-app and private-db subnets), security groups that
- * chain ALB -> tasks -> RDS Proxy -> Aurora (nothing but the ALB reachable from the internet), the
+ * chain ALB -> tasks -> RDS Proxy -> Aurora, and tasks -> Aurora for writes through the global writer endpoint
+ * (nothing but the ALB reachable from the internet; {@link WriterPeering} admits the other region's tasks), the
  * {@link DatabaseMember}, ElastiCache Serverless Valkey, the {@link ApiService}, its
  * {@link UserImpactAlarms} and the {@link FaultExperiments} a drill injects; its outputs are what
  * {@code gafail topology import} reads.
  */
 public final class RegionalStack extends Stack {
 
+    private final Vpc vpc;
+    private final SecurityGroup databaseGroup;
     private final DatabaseMember database;
     private final ApiService api;
 
@@ -40,7 +43,7 @@ public final class RegionalStack extends Stack {
                         + "): VPC, ALB, ECS Fargate, Aurora global database member with RDS Proxy, Valkey, alarms,"
                         + " FIS experiment templates")
                 .build());
-        Vpc vpc = Vpc.Builder.create(this, "Vpc").ipAddresses(IpAddresses.cidr(region.cidr()))
+        vpc = Vpc.Builder.create(this, "Vpc").ipAddresses(IpAddresses.cidr(region.cidr()))
                 .availabilityZones(List.of(region.awsRegion() + "a", region.awsRegion() + "b"))
                 .natGateways(1)
                 .subnetConfiguration(List.of(
@@ -62,8 +65,13 @@ public final class RegionalStack extends Stack {
         serviceGroup.addIngressRule(albGroup, Port.tcp(ApiService.PORT), "the ALB");
         SecurityGroup proxyGroup = group(vpc, "Proxy", "RDS Proxy: from the tasks only");
         proxyGroup.addIngressRule(serviceGroup, Port.tcp(5432), "sample-api");
-        SecurityGroup databaseGroup = group(vpc, "Database", "Aurora: from RDS Proxy only");
+        // Its description stays as first deployed: changing a group's description replaces the group.
+        databaseGroup = group(vpc, "Database", "Aurora: from RDS Proxy only");
         databaseGroup.addIngressRule(proxyGroup, Port.tcp(5432), "RDS Proxy");
+        if (config.database().writerEndpoint()) {
+            // The writer endpoint leads to the writer instance itself, past the proxy.
+            databaseGroup.addIngressRule(serviceGroup, Port.tcp(5432), "sample-api, through the writer endpoint");
+        }
         SecurityGroup cacheGroup = group(vpc, "Cache", "Valkey: from the tasks only");
         cacheGroup.addIngressRule(serviceGroup, Port.tcp(6379), "sample-api");
 
@@ -102,6 +110,14 @@ public final class RegionalStack extends Stack {
     /** The ARN of the database's credentials in this region: region-a's secret, or region-b's replica of it. */
     public String databaseSecretArn() {
         return database.secret().getSecretArn();
+    }
+
+    Vpc vpc() {
+        return vpc;
+    }
+
+    SecurityGroup databaseGroup() {
+        return databaseGroup;
     }
 
     private SecurityGroup group(Vpc vpc, String id, String description) {

@@ -23,6 +23,7 @@ final class Synthesized {
     static final Template SECONDARY = Template.fromStack(STACKS.secondary());
     static final Template GLOBAL = Template.fromStack(STACKS.global());
     static final Template STATE = Template.fromStack(STACKS.state());
+    static final Template PEERING = Template.fromStack(STACKS.peering().orElseThrow());
 
     /** The stand-in of region-a's database secret: its name and the random suffix that AWS appends. */
     static final String DATABASE_SECRET = "arn:aws:secretsmanager:us-east-1:111122223333:secret:gafail/database-AbCdEf";
@@ -50,7 +51,7 @@ final class Synthesized {
     static ObjectNode deployedOutputs() {
         ObjectNode file = JSON.createObjectNode();
         Map<String, Template> templates = Map.of("gafail-region-a", PRIMARY, "gafail-region-b", SECONDARY,
-                "gafail-global", GLOBAL, "gafail-state", STATE);
+                "gafail-global", GLOBAL, "gafail-state", STATE, "gafail-peering", PEERING);
         String accelerator = "arn:aws:globalaccelerator::111122223333:accelerator/abcd1234-ab12-cd34-ef56-abcdef123456";
         templates.forEach((name, template) -> {
             ObjectNode outputs = file.putObject(name);
