@@ -29,7 +29,8 @@ public final class AuroraDeleteRestore extends TargetedAction<AuroraDeleteRestor
                 {"type": "object", "additionalProperties": false, "required": ["region"],
                  "properties": {
                    "region": {"type": "string", "minLength": 1, "description": "the region whose cluster was restored"},
-                   "name": {"type": "string", "maxLength": 63, "description": "the scratch cluster; default gafail-restore-EXECUTION"}}}""",
+                   "name": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9-]{0,59}[A-Za-z0-9]$",
+                            "description": "the scratch cluster; default gafail-restore-EXECUTION"}}}""",
                 target);
     }
 
@@ -37,7 +38,7 @@ public final class AuroraDeleteRestore extends TargetedAction<AuroraDeleteRestor
     public Change plan(Params params, StepContext context) throws StepFailure {
         Target target = target();
         ScratchCluster scratch = scratch(target, params, context);
-        Optional<AuroraCluster> found = scratch.find(target);
+        Optional<AuroraCluster> found = scratch.own(target, context);
         if (found.isEmpty()) {
             return Change.alreadyDone("no scratch cluster " + scratch.name());
         }

@@ -43,31 +43,40 @@ public final class AuroraQuery extends TargetedAction<AuroraQuery.Params, Aurora
                 target);
     }
 
+    /** Where the statement runs: the cluster, and the region whose Data API settings sign in to it. */
+    private record Destination(Region region, String clusterArn) {
+    }
+
     @Override
     public Change plan(Params params, StepContext context) throws StepFailure {
         Target target = target();
         Region region = target.region(params.region());
-        settings(region);
+        settings(destination(params, target, region).region());
         return Change.to("not run", "ran on " + describe(params, region) + ": " + oneLine(params.sql()));
     }
 
     @Override
     public Outputs apply(Params params, StepContext context) throws StepFailure {
         Target target = target();
-        Region region = target.region(params.region());
-        Region on = region;
-        String clusterArn = params.cluster() == null || params.cluster().isBlank() ? region.dbClusterArn()
-                : params.cluster();
-        if (WRITER.equals(clusterArn)) {
-            on = AuroraWriterChange.writerRegion(target, target.database().describe(region.awsRegion()))
-                    .orElseThrow(() -> StepFailure.permanent("the global database has no writer to query"));
-            clusterArn = on.dbClusterArn();
-        }
-        Region.DataApi settings = settings(on);
-        List<Map<String, Object>> rows = new DataApi(target.aws()).query(on.awsRegion(), clusterArn,
+        Destination on = destination(params, target, target.region(params.region()));
+        Region.DataApi settings = settings(on.region());
+        List<Map<String, Object>> rows = new DataApi(target.aws()).query(on.region().awsRegion(), on.clusterArn(),
                 settings.secretArn(), settings.database(), params.sql(),
                 params.parameters() == null ? Map.of() : new LinkedHashMap<>(params.parameters()));
-        return new Outputs(clusterArn, rows.size(), rows.isEmpty() ? Map.of() : rows.get(0), rows);
+        return new Outputs(on.clusterArn(), rows.size(), rows.isEmpty() ? Map.of() : rows.get(0), rows);
+    }
+
+    /** The region's cluster, the writer's (read from the global database, in the region's RDS), or the one named. */
+    private static Destination destination(Params params, Target target, Region region) throws StepFailure {
+        if (params.cluster() == null || params.cluster().isBlank()) {
+            return new Destination(region, region.dbClusterArn());
+        }
+        if (WRITER.equals(params.cluster())) {
+            Region writer = AuroraWriterChange.writerRegion(target, target.database().describe(region.awsRegion()))
+                    .orElseThrow(() -> StepFailure.permanent("the global database has no writer to query"));
+            return new Destination(writer, writer.dbClusterArn());
+        }
+        return new Destination(region, params.cluster());
     }
 
     private static Region.DataApi settings(Region region) throws StepFailure {

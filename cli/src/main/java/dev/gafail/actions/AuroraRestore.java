@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * {@code aurora.restore {region, to, name, instanceClass}}: restores the region's Aurora cluster as it was at
@@ -44,12 +47,14 @@ public final class AuroraRestore extends TargetedAction<AuroraRestore.Params, Au
     public AuroraRestore(Supplier<Target> target) {
         super("aurora.restore", Params.class, Outputs.class, false, List.of("rds:DescribeDBClusters",
                 "rds:DescribeDBInstances", "rds:RestoreDBClusterToPointInTime", "rds:CreateDBInstance",
-                "rds:AddTagsToResource", "rds:EnableHttpEndpoint", "rds:DeleteDBInstance", "rds:DeleteDBCluster"), """
+                "rds:AddTagsToResource", "rds:EnableHttpEndpoint", "rds:DeleteDBInstance", "rds:DeleteDBCluster",
+                "kms:CreateGrant", "kms:DescribeKey"), """
                 {"type": "object", "additionalProperties": false, "required": ["region"],
                  "properties": {
                    "region": {"type": "string", "minLength": 1, "description": "the region whose cluster is restored"},
                    "to": {"type": "string", "description": "the moment to restore to, ISO-8601 (2026-12-01T03:00:00Z); empty: the latest restorable"},
-                   "name": {"type": "string", "maxLength": 63, "description": "the scratch cluster; default gafail-restore-EXECUTION"},
+                   "name": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9-]{0,59}[A-Za-z0-9]$",
+                            "description": "the scratch cluster (its instance adds -1); default gafail-restore-EXECUTION"},
                    "instanceClass": {"type": "string", "description": "its instance's class; default the source writer's"}}}""",
                 target);
     }
@@ -60,7 +65,7 @@ public final class AuroraRestore extends TargetedAction<AuroraRestore.Params, Au
         Region region = target.region(params.region());
         ScratchCluster scratch = ScratchCluster.of(region.awsRegion(), params.name(), context);
         AuroraCluster source = AuroraCluster.read(target.aws(), region.awsRegion(), region.dbClusterArn());
-        Optional<AuroraCluster> found = scratch.find(target);
+        Optional<AuroraCluster> found = scratch.own(target, context);
         // Never "already done": the later steps read its outputs, which only apply gives.
         if (found.isPresent() && found.get().ready()) {
             return Change.to("scratch cluster " + scratch.name() + " restored and available",
@@ -81,27 +86,19 @@ public final class AuroraRestore extends TargetedAction<AuroraRestore.Params, Au
         PointInTimeRestores restores = new PointInTimeRestores(target.aws());
         AuroraCluster source = AuroraCluster.read(target.aws(), awsRegion, region.dbClusterArn());
         String instanceClass = instanceClass(params, source);
-        if (scratch.find(target).isEmpty()) {
+        if (scratch.own(target, context).isEmpty()) {
             restores.restore(awsRegion, source, scratch.name(), restoreTime(params, source), context.executionId());
         }
-        AuroraCluster restored = scratch.find(target).orElseThrow(() -> StepFailure.transientFailure(
-                "RDS does not describe the scratch cluster " + scratch.name() + " it was asked to restore yet"));
+        // A restored cluster takes its instance once it is available, as RDS's own procedure has it.
+        AuroraCluster restored = await(target, context, scratch, "", c -> c.status().equals(AuroraCluster.AVAILABLE));
         if (restored.instances().isEmpty()) {
             restores.createInstance(awsRegion, scratch.name(), scratch.instance(), source.engine(), instanceClass,
                     context.executionId());
         }
-        Poll.until(context, target.pollInterval(), ScratchCluster.LIMIT, "scratch cluster " + scratch.name(), () -> {
-            AuroraCluster c = scratch.find(target).orElseThrow(() -> StepFailure.permanent("the scratch cluster "
-                    + scratch.name() + " is gone while being restored"));
-            if (c.status().equals("incompatible-restore") || c.instances().stream()
-                    .anyMatch(i -> i.status().equals("incompatible-restore") || i.status().equals("failed"))) {
-                throw StepFailure.permanent("RDS could not restore " + scratch.name() + ": " + c.status());
-            }
-            return c.ready() ? Optional.empty() : Optional.of(c.status() + ", instance " + c.instances().stream()
-                    .map(AuroraCluster.Instance::status).findFirst().orElse("not created"));
-        });
-        if (region.dataApiSettings().isPresent() && !scratch.find(target).map(AuroraCluster::httpEndpoint).orElse(false)) {
+        restored = await(target, context, scratch, " and its instance", AuroraCluster::ready);
+        if (region.dataApiSettings().isPresent() && !restored.httpEndpoint()) {
             restores.enableDataApi(awsRegion, restored.arn());
+            await(target, context, scratch, "'s Data API", AuroraCluster::httpEndpoint);
         }
         Instant ready = context.clock().instant();
         Instant to = Optional.ofNullable(restored.tags().get(PointInTimeRestores.RESTORED_TO_TAG))
@@ -122,6 +119,31 @@ public final class AuroraRestore extends TargetedAction<AuroraRestore.Params, Au
         Target target = target();
         Region region = target.region(params.region());
         ScratchCluster.of(region.awsRegion(), params.name(), context).remove(target, context);
+    }
+
+    /** RDS's states from which a restore does not come back by itself. */
+    private static final Set<String> FAILED = Set.of("incompatible-restore", "failed", "inaccessible-encryption-credentials",
+            "inaccessible-encryption-credentials-recoverable", "incompatible-network", "incompatible-parameters",
+            "storage-full");
+
+    /** Waits until the scratch cluster is as {@code ready} says; a state RDS does not leave by itself fails. */
+    private static AuroraCluster await(Target target, StepContext context, ScratchCluster scratch, String what,
+                                       Predicate<AuroraCluster> ready) throws StepFailure, InterruptedException {
+        AuroraCluster[] seen = new AuroraCluster[1];
+        Poll.until(context, target.pollInterval(), ScratchCluster.LIMIT, "scratch cluster " + scratch.name() + what,
+                () -> {
+                    AuroraCluster c = scratch.find(target).orElseThrow(() -> StepFailure.transientFailure(
+                            "RDS does not describe the scratch cluster " + scratch.name() + " (yet)"));
+                    Optional<String> failed = Stream.concat(Stream.of(c.status()), c.instances().stream()
+                            .map(AuroraCluster.Instance::status)).filter(FAILED::contains).findFirst();
+                    if (failed.isPresent()) {
+                        throw StepFailure.permanent("RDS could not restore " + scratch.name() + ": " + failed.get());
+                    }
+                    seen[0] = c;
+                    return ready.test(c) ? Optional.empty() : Optional.of(c.status() + ", instance " + c.instances()
+                            .stream().map(AuroraCluster.Instance::status).findFirst().orElse("not created"));
+                });
+        return seen[0];
     }
 
     /** The moment to restore to: {@code to}, which must lie in the source's restorable window, or its latest. */

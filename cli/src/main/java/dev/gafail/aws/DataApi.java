@@ -55,11 +55,11 @@ public final class DataApi {
         if (value instanceof Boolean b) {
             return Field.builder().booleanValue(b).build();
         }
-        if (value instanceof Integer || value instanceof Long) {
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
             return Field.builder().longValue(((Number) value).longValue()).build();
         }
-        if (value instanceof Number n) {
-            return Field.builder().doubleValue(n.doubleValue()).build();
+        if (value instanceof Double || value instanceof Float) {
+            return Field.builder().doubleValue(((Number) value).doubleValue()).build();
         }
         return Field.builder().stringValue(String.valueOf(value)).build();
     }

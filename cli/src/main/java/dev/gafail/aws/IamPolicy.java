@@ -152,9 +152,21 @@ public final class IamPolicy {
         return document(actions, topology == null ? null : Scope.of(topology));
     }
 
+    /**
+     * Of {@code actions}, those that {@code scope} gives something to act on: a topology without the Data API in
+     * any region has no secret for {@code aurora.query} to read, so the policy grants no secret at all.
+     */
+    public static TreeSet<String> needed(Collection<String> actions, Scope scope) {
+        TreeSet<String> needed = new TreeSet<>(actions);
+        if (scope != null && scope.regions().stream().allMatch(r -> r.dataApiSecretArn() == null)) {
+            needed.remove(GET_SECRET_VALUE);
+        }
+        return needed;
+    }
+
     /** The policy document for {@code scope}; without one, every resource is {@code *}. */
     public static Map<String, Object> document(Collection<String> actions, Scope scope) {
-        TreeSet<String> all = new TreeSet<>(actions);
+        TreeSet<String> all = needed(actions, scope);
         if (scope != null && !scope.snsTopics().isEmpty()) {
             all.add(SNS_PUBLISH);
         }
@@ -205,6 +217,9 @@ public final class IamPolicy {
                     out.add(rds(scope, r, "db:" + SCRATCH));
                 }
                 case "rds:DeleteDBInstance" -> out.add(rds(scope, r, "db:" + SCRATCH));
+                // RDS creates a restore's storage with the source's KMS key, on the caller's behalf.
+                case "kms:CreateGrant", "kms:DescribeKey" -> out.add("arn:" + scope.partition() + ":kms:"
+                        + r.awsRegion() + ":" + scope.account() + ":key/*");
                 case "rds:DeleteDBCluster", "rds:EnableHttpEndpoint" -> out.add(rds(scope, r, "cluster:" + SCRATCH));
                 case "rds-data:ExecuteStatement" -> {
                     out.add(r.dbClusterArn());
@@ -239,12 +254,10 @@ public final class IamPolicy {
                         out.add(parameterArn(scope, r.awsRegion(), "*"));
                     }
                 }
-                // The regions' Data API secrets; a topology without any still lists the action, within its account and regions.
+                // The regions' Data API secrets (a topology without any needs none: see needed)
                 case GET_SECRET_VALUE -> {
                     if (r.dataApiSecretArn() != null) {
                         out.add(r.dataApiSecretArn());
-                    } else if (scope.regions().stream().allMatch(other -> other.dataApiSecretArn() == null)) {
-                        out.add("arn:" + partition + ":secretsmanager:" + r.awsRegion() + ":" + account + ":secret:*");
                     }
                 }
                 default -> { }

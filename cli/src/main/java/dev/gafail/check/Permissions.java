@@ -52,7 +52,7 @@ final class Permissions {
         String principal = principal(caller.arn(), regions.get(0));
         Map<List<String>, List<String>> byResources = new LinkedHashMap<>();
         IamPolicy.Scope scope = IamPolicy.Scope.of(target.topology());
-        for (String action : actions) {
+        for (String action : IamPolicy.needed(actions, scope)) {
             byResources.computeIfAbsent(IamPolicy.resources(action, scope), r -> new ArrayList<>()).add(action);
         }
         List<String> denied = new ArrayList<>();

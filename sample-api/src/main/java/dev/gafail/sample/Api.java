@@ -141,7 +141,7 @@ final class Api implements HttpHandler {
         }
         Note note = found.orElseThrow(() -> ApiException.notFound("no note " + id));
         String json = Json.MAPPER.writeValueAsString(note);
-        cache.put(subject, id, json);
+        cache.fill(subject, id, json);
         call.json(200, json, Map.of("X-Cache", cache.configured() ? "miss" : "off"));
     }
 
@@ -157,10 +157,12 @@ final class Api implements HttpHandler {
 
     private void delete(Call call, String subject, UUID id) {
         Notes.Caller caller = new Notes.Caller(subject, call.requestId());
-        if (!write(w -> w.delete(caller, id))) {
+        boolean deleted = write(w -> w.delete(caller, id));
+        // gone either way: a 404 may follow a delete that committed as its connection was lost
+        cache.forget(subject, id);
+        if (!deleted) {
             throw ApiException.notFound("no note " + id);
         }
-        cache.forget(subject, id);
         call.json(204, "", Map.of());
     }
 

@@ -43,8 +43,9 @@ final class NoteCache implements AutoCloseable {
                 .clientConfig(config.build()).build();
     }
 
+    /** Whether notes are cached here: a cache, and a TTL above zero. */
     boolean configured() {
-        return valkey != null;
+        return valkey != null && !ttl.isZero();
     }
 
     /** "ok", "degraded" (configured but failing) or "disabled". */
@@ -54,16 +55,29 @@ final class NoteCache implements AutoCloseable {
 
     /** The cached note; empty JSON for one this region deleted; empty when none is cached. */
     Optional<String> get(String owner, UUID id) {
-        return call(() -> valkey.get(key(owner, id)));
+        return configured() ? call(() -> valkey.get(key(owner, id))) : Optional.empty();
     }
 
     static boolean deleted(String cached) {
         return cached.equals(TOMBSTONE);
     }
 
+    /** A version this region wrote (or a tombstone): it replaces whatever is cached. */
     void put(String owner, UUID id, String json) {
-        if (!ttl.isZero()) {
-            call(() -> valkey.set(key(owner, id), json, SetParams.setParams().px(ttl.toMillis())));
+        set(owner, id, json, SetParams.setParams().px(ttl.toMillis()));
+    }
+
+    /**
+     * A version a read found in the database: cached only if nothing is, so that a read that began before a
+     * write here cannot put back the version that write replaced.
+     */
+    void fill(String owner, UUID id, String json) {
+        set(owner, id, json, SetParams.setParams().nx().px(ttl.toMillis()));
+    }
+
+    private void set(String owner, UUID id, String json, SetParams params) {
+        if (configured()) {
+            call(() -> valkey.set(key(owner, id), json, params));
         }
     }
 

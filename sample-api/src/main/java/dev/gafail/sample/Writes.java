@@ -8,10 +8,11 @@ import java.util.function.Function;
 /**
  * Writes through the writer endpoint: whichever region this is, a write lands on the global database's
  * current writer. While the writer moves (a switchover fences the old writer, then promotes the new one), a
- * write meets a read-only database or none; it is tried again until the new writer takes it, for at most
- * {@code wait}, then answered 503 with Retry-After. A write tried again never committed before (its error
- * came before the commit), or, if its commit's answer was lost, a POST finds its Idempotency-Key claimed and
- * answers as the first time: nothing lands twice.
+ * write meets a read-only database or none; it is tried again until the new writer takes it, for about
+ * {@code wait} (a try already under way finishes), then answered 503 with Retry-After. A try refused as
+ * read-only never committed; one whose connection was lost may have, if it was lost at the commit: a POST
+ * tried again then finds its Idempotency-Key claimed and answers as the first time, so it lands once; a PATCH
+ * is applied again (the same change, one more audit event); a DELETE answers 404.
  */
 final class Writes {
 
@@ -40,7 +41,7 @@ final class Writes {
                 }
                 if (!clock.instant().plus(PAUSE).isBefore(end)) {
                     throw ApiException.unavailable("the database writer is moving and did not take the write within "
-                            + wait.toSeconds() + " s; retry (a POST with the same Idempotency-Key)");
+                            + wait.toSeconds() + " s; retry (a POST with its Idempotency-Key)");
                 }
             }
             try {

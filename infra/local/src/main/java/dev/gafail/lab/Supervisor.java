@@ -35,13 +35,14 @@ public final class Supervisor {
         this.dir = dir;
     }
 
-    /**
-     * {@code DIR INSTANCES SAMPLE_API_JAR ACCELERATOR_REGION} for a whole lab, or
-     * {@code DIR --only globalaccelerator ACCELERATOR_REGION EMULATOR_URL} for Global Accelerator's control plane alone.
-     */
     /** The argument that starts a lab whose sample API writes from the writer region only. */
     static final String NO_WRITER_ENDPOINT = "no-writer-endpoint";
 
+    /**
+     * {@code DIR INSTANCES SAMPLE_API_JAR ACCELERATOR_REGION writer-endpoint|no-writer-endpoint} for a whole lab,
+     * or {@code DIR --only globalaccelerator ACCELERATOR_REGION EMULATOR_URL} for Global Accelerator's control
+     * plane alone.
+     */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]).toAbsolutePath();
         long pid = ProcessHandle.current().pid();
