@@ -163,7 +163,7 @@ final class LabClient {
 
     /** {@link #up(int, String, boolean)} with Global Accelerator's control plane in us-west-2, as at AWS. */
     String up(int instances) throws InterruptedException {
-        return up(instances, LabConfig.DEFAULT_ACCELERATOR_REGION, true);
+        return up(instances, LabConfig.DEFAULT_ACCELERATOR_REGION, false);
     }
 
     /** Where to say what is not data: stdout in text, stderr when stdout carries JSON. */

@@ -70,10 +70,10 @@ final class LabCommand implements Runnable {
                 + " hosts Global Accelerator's control plane: us-west-2 (default, as at AWS) or us-east-1.")
         String acceleratorRegion = LabConfig.DEFAULT_ACCELERATOR_REGION;
 
-        @Option(names = "--no-writer-endpoint", description = "The sample API writes from the writer region only,"
-                + " and a replica region answers writes 503 REGION_READ_ONLY; by default every region writes through"
-                + " the writer endpoint, which follows the writer (Aurora's global writer endpoint).")
-        boolean noWriterEndpoint;
+        @Option(names = "--writer-endpoint", description = "Every region's sample API writes through the writer"
+                + " endpoint, which follows the writer (Aurora's global writer endpoint); by default only the writer"
+                + " region writes, and a replica region answers writes 503 REGION_READ_ONLY.")
+        boolean writerEndpoint;
 
         @Option(names = "--only", paramLabel = "SERVICE", description = "Serve one AWS service alone, for an AWS"
                 + " emulator that lacks it: globalaccelerator (its control plane, the edge's dials and a stand-in"
@@ -102,7 +102,7 @@ final class LabCommand implements Runnable {
                 throw new GafailException(ExitCode.USAGE, "--emulator goes with --only " + LabStandIn.ACCELERATOR_SERVICE
                         + ": a whole lab answers every AWS API itself");
             }
-            String status = client.up(instances == null ? 2 : instances, acceleratorRegion, !noWriterEndpoint);
+            String status = client.up(instances == null ? 2 : instances, acceleratorRegion, writerEndpoint);
             client.show(status);
             client.talk().println("next: curl -H \"Authorization: Bearer $(gafail lab token)\" "
                     + Json.MAPPER.readTree(status).path("edge").asString() + "/api/v1/notes"

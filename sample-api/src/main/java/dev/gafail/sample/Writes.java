@@ -3,6 +3,7 @@ package dev.gafail.sample;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 
 /**
@@ -18,7 +19,14 @@ final class Writes {
 
     /** Between two tries: short beside a switchover, long beside a query. */
     static final Duration PAUSE = Duration.ofMillis(100);
+    /**
+     * How many requests may wait on the writer at once: a quarter of the HTTP workers. A writer that does not
+     * answer (its region lost, before a failover) would otherwise hold every worker, and this region's
+     * /healthz and reads with them; the writes beyond these are answered 503 at once.
+     */
+    static final int WAITING = 8;
 
+    private final Semaphore waiting = new Semaphore(WAITING);
     private final Notes writer;
     private final Duration wait;
     private final Clock clock;
@@ -31,6 +39,17 @@ final class Writes {
 
     /** {@code write} on the writer, tried until it lands or {@code wait} is over. */
     <T> T attempt(Function<Notes, T> write) {
+        if (!waiting.tryAcquire()) {
+            throw ApiException.unavailable("too many writes are waiting for the database writer; retry");
+        }
+        try {
+            return tried(write);
+        } finally {
+            waiting.release();
+        }
+    }
+
+    private <T> T tried(Function<Notes, T> write) {
         Instant end = clock.instant().plus(wait);
         while (true) {
             try {
@@ -55,7 +74,14 @@ final class Writes {
 
     /** Reads one note on the writer, once: what a region whose replica does not have it yet asks. */
     <T> T read(Function<Notes, T> read) {
-        return read.apply(writer);
+        if (!waiting.tryAcquire()) {
+            throw ApiException.unavailable("too many requests are waiting for the database writer; retry");
+        }
+        try {
+            return read.apply(writer);
+        } finally {
+            waiting.release();
+        }
     }
 
     /** What a moving writer answers: a read-only database (fenced, or not yet promoted), or none. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gafail.servers.valkey.ValkeyServer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,6 +171,36 @@ class WriterEndpointTest {
         assertEquals(201, moved.status(), moved.toString());
         assertEquals(1, notesTitled(replica, "moved"));
         assertEquals(0, notesTitled(primary, "moved"));
+    }
+
+    @Test
+    void aWriterThatNeverAnswersHoldsAFewWritesNotTheRegionsHealthOrReads() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             Instances.Instance lost = Instances.start("region-b", replica, null, Map.of("DATABASE_WRITER_URL",
+                     "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/postgres", "WRITE_WAIT_SECONDS", "3"))) {
+            Instances.await("region-b ready", Duration.ofSeconds(30), () -> health(lost).status() == 200);
+            ExecutorService clients = Executors.newFixedThreadPool(40);
+            try {
+                List<Future<Client.Response>> writes = new ArrayList<>();
+                for (int i = 0; i < 40; i++) {
+                    writes.add(clients.submit(() -> lost.client().post("/api/v1/notes", "alice",
+                            UUID.randomUUID().toString(), "{\"title\": \"held\", \"body\": \"to a lost writer\"}")));
+                }
+                Thread.sleep(1000);
+                long start = System.nanoTime();
+                assertEquals(200, health(lost).status(), "the region's health answers while writes wait");
+                assertTrue(Duration.ofNanos(System.nanoTime() - start).toMillis() < 2000);
+                long refused = 0;
+                for (Future<Client.Response> write : writes) {
+                    Client.Response response = write.get();
+                    assertEquals(503, response.status(), response.toString());
+                    refused += response.body().contains("too many writes") ? 1 : 0;
+                }
+                assertEquals(40 - Writes.WAITING, refused, "all but " + Writes.WAITING + " refused at once");
+            } finally {
+                clients.shutdownNow();
+            }
+        }
     }
 
     /** A client that retries its POST on 503, as a well-behaved one does, until it gets another answer. */

@@ -64,7 +64,7 @@ public final class LabControl {
                                      boolean writerEndpoint, Optional<String> valkeyServer, Duration limit)
             throws LabException, InterruptedException {
         return launch(dir, List.of(Integer.toString(instances), sampleApiJar.toAbsolutePath().toString(),
-                acceleratorRegion, writerEndpoint ? "writer-endpoint" : Supervisor.NO_WRITER_ENDPOINT), valkeyServer,
+                acceleratorRegion, writerEndpoint ? Supervisor.WRITER_ENDPOINT : "no-writer-endpoint"), valkeyServer,
                 limit);
     }
 

@@ -35,8 +35,8 @@ public final class Supervisor {
         this.dir = dir;
     }
 
-    /** The argument that starts a lab whose sample API writes from the writer region only. */
-    static final String NO_WRITER_ENDPOINT = "no-writer-endpoint";
+    /** The argument that starts a lab whose sample API writes from every region through the writer endpoint. */
+    static final String WRITER_ENDPOINT = "writer-endpoint";
 
     /**
      * {@code DIR INSTANCES SAMPLE_API_JAR ACCELERATOR_REGION writer-endpoint|no-writer-endpoint} for a whole lab,
@@ -53,7 +53,7 @@ public final class Supervisor {
                 lab = LabStandIn.acceleratorOnly(dir, args[3], args[4]);
             } else {
                 lab = new LabOperations(Lab.up(LabConfig.defaults(dir, Integer.parseInt(args[1]), Path.of(args[2]))
-                        .withAcceleratorRegion(args[3]).withWriterEndpoint(!args[4].equals(NO_WRITER_ENDPOINT))));
+                        .withAcceleratorRegion(args[3]).withWriterEndpoint(args[4].equals(WRITER_ENDPOINT))));
             }
         } catch (LabException | IOException | RuntimeException e) {
             new LabState(LabState.FAILED, pid, 0, e.getMessage(), List.of()).write(dir);
