@@ -2,7 +2,6 @@ package dev.gafail.sample;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.gafail.servers.valkey.ValkeyServer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
