@@ -26,15 +26,7 @@ class FailoverTest {
 
     @AfterEach
     void stopAll() {
-        for (AutoCloseable part : new AutoCloseable[] {a, b, cacheB, replica, primary}) {
-            if (part != null) {
-                try {
-                    part.close();
-                } catch (Exception e) {
-                    // keep stopping the others
-                }
-            }
-        }
+        Instances.closeAll(a, b, cacheB, replica, primary);
     }
 
     private static JsonNode health(Instances.Instance instance) {

@@ -53,6 +53,19 @@ final class Instances {
         return new Instance(app, new Client(app.port()), log);
     }
 
+    /** Stops each of {@code parts} that was started, newest first as given, whatever the others do. */
+    static void closeAll(AutoCloseable... parts) {
+        for (AutoCloseable part : parts) {
+            if (part != null) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    // keep stopping the others
+                }
+            }
+        }
+    }
+
     /** Waits until {@code condition} holds, at most {@code within}; fails the test otherwise. */
     static void await(String what, Duration within, BooleanSupplier condition) {
         Instant end = Instant.now().plus(within);

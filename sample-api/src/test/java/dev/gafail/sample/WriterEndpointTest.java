@@ -51,15 +51,7 @@ class WriterEndpointTest {
 
     @AfterEach
     void stopAll() {
-        for (AutoCloseable part : new AutoCloseable[] {a, b, cacheB, replica, primary}) {
-            if (part != null) {
-                try {
-                    part.close();
-                } catch (Exception e) {
-                    // keep stopping the others
-                }
-            }
-        }
+        Instances.closeAll(a, b, cacheB, replica, primary);
     }
 
     private static Client.Response health(Instances.Instance instance) {
