@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Writes through the writer endpoint: whichever region this is, a write lands on the global database's
@@ -39,14 +40,7 @@ final class Writes {
 
     /** {@code write} on the writer, tried until it lands or {@code wait} is over. */
     <T> T attempt(Function<Notes, T> write) {
-        if (!waiting.tryAcquire()) {
-            throw ApiException.unavailable("too many writes are waiting for the database writer; retry");
-        }
-        try {
-            return tried(write);
-        } finally {
-            waiting.release();
-        }
+        return held(() -> tried(write));
     }
 
     private <T> T tried(Function<Notes, T> write) {
@@ -74,11 +68,16 @@ final class Writes {
 
     /** Reads one note on the writer, once: what a region whose replica does not have it yet asks. */
     <T> T read(Function<Notes, T> read) {
+        return held(() -> read.apply(writer));
+    }
+
+    /** {@code work} with one of the {@link #WAITING} permits, or 503 at once when none is free. */
+    private <T> T held(Supplier<T> work) {
         if (!waiting.tryAcquire()) {
             throw ApiException.unavailable("too many requests are waiting for the database writer; retry");
         }
         try {
-            return read.apply(writer);
+            return work.get();
         } finally {
             waiting.release();
         }
