@@ -90,15 +90,15 @@ public final class AuroraRestore extends TargetedAction<AuroraRestore.Params, Au
             restores.restore(awsRegion, source, scratch.name(), restoreTime(params, source), context.executionId());
         }
         // A restored cluster takes its instance once it is available, as RDS's own procedure has it.
-        AuroraCluster restored = await(target, context, scratch, "", c -> c.status().equals(AuroraCluster.AVAILABLE));
+        AuroraCluster restored = settled(target, context, scratch, "", c -> c.status().equals(AuroraCluster.AVAILABLE));
         if (restored.instances().isEmpty()) {
             restores.createInstance(awsRegion, scratch.name(), scratch.instance(), source.engine(), instanceClass,
                     context.executionId());
         }
-        restored = await(target, context, scratch, " and its instance", AuroraCluster::ready);
+        restored = settled(target, context, scratch, " and its instance", AuroraCluster::ready);
         if (region.dataApiSettings().isPresent() && !restored.httpEndpoint()) {
             restores.enableDataApi(awsRegion, restored.arn());
-            await(target, context, scratch, "'s Data API", AuroraCluster::httpEndpoint);
+            settled(target, context, scratch, "'s Data API", AuroraCluster::httpEndpoint);
         }
         Instant ready = context.clock().instant();
         Instant to = Optional.ofNullable(restored.tags().get(PointInTimeRestores.RESTORED_TO_TAG))
@@ -127,8 +127,8 @@ public final class AuroraRestore extends TargetedAction<AuroraRestore.Params, Au
             "storage-full");
 
     /** Waits until the scratch cluster is as {@code ready} says; a state RDS does not leave by itself fails. */
-    private static AuroraCluster await(Target target, StepContext context, ScratchCluster scratch, String what,
-                                       Predicate<AuroraCluster> ready) throws StepFailure, InterruptedException {
+    private static AuroraCluster settled(Target target, StepContext context, ScratchCluster scratch, String what,
+                                         Predicate<AuroraCluster> ready) throws StepFailure, InterruptedException {
         AuroraCluster[] seen = new AuroraCluster[1];
         Poll.until(context, target.pollInterval(), ScratchCluster.LIMIT, "scratch cluster " + scratch.name() + what,
                 () -> {
