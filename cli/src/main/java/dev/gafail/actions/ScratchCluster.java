@@ -72,11 +72,6 @@ record ScratchCluster(String awsRegion, String name) {
      * instance. Returns once RDS no longer has it.
      */
     void remove(Target target, StepContext context) throws StepFailure, InterruptedException {
-        Optional<AuroraCluster> first = find(target);
-        if (first.isPresent() && !ours(first.get(), context)) {
-            context.progress("scratch cluster " + name + " is not this execution's: left alone");
-            return;
-        }
         PointInTimeRestores restores = new PointInTimeRestores(target.aws());
         Poll.until(context, target.pollInterval(), LIMIT, "scratch cluster " + name + " deleted", () -> {
             Optional<AuroraCluster> found = find(target);
@@ -84,6 +79,10 @@ record ScratchCluster(String awsRegion, String name) {
                 return Optional.empty();
             }
             AuroraCluster cluster = found.get();
+            if (!ours(cluster, context)) {
+                context.progress("scratch cluster " + name + " is not this execution's: left alone");
+                return Optional.empty();
+            }
             for (AuroraCluster.Instance instance : cluster.instances()) {
                 if (!Set.of("deleting", "unknown").contains(instance.status())) {
                     Optional<String> busy = tolerated(() -> restores.deleteInstance(awsRegion, instance.id()));
