@@ -83,14 +83,14 @@ final class Api implements HttpHandler {
                 String subject = auth.subject(call.header("Authorization"));
                 switch (call.method()) {
                     case "POST" -> create(call, subject);
-                    case "GET" -> call.json(200, notes.list(subject, call.query("cursor"), call.limit()));
+                    case "GET" -> call.json(200, here(n -> n.list(subject, call.query("cursor"), call.limit())));
                     default -> throw notAllowed("GET, POST");
                 }
             }
             case "/api/v1/audit-events" -> {
                 String subject = auth.subject(call.header("Authorization"));
-                only(call, "GET", () -> call.json(200, notes.auditEvents(subject, call.query("cursor"),
-                        call.limit())));
+                only(call, "GET", () -> call.json(200, here(n -> n.auditEvents(subject, call.query("cursor"),
+                        call.limit()))));
             }
             default -> {
                 Matcher note = NOTE.matcher(path);
@@ -134,7 +134,7 @@ final class Api implements HttpHandler {
             call.json(200, cached.get(), Map.of("X-Cache", "hit"));
             return;
         }
-        Optional<Note> found = notes.find(subject, id);
+        Optional<Note> found = here(n -> n.find(subject, id));
         if (found.isEmpty() && writes.isPresent() && monitor.role() != RoleMonitor.Role.WRITER) {
             // Read your writes: a note acknowledged a moment ago may not have reached this region's replica.
             found = writes.get().read(w -> w.find(subject, id));
@@ -143,6 +143,22 @@ final class Api implements HttpHandler {
         String json = Json.MAPPER.writeValueAsString(note);
         cache.fill(subject, id, json);
         call.json(200, json, Map.of("X-Cache", cache.configured() ? "miss" : "off"));
+    }
+
+    /**
+     * A read on this region's database; when that does not answer and there is a writer endpoint, on the
+     * writer: a switchover rebuilds the old writer's database as a replica while its region may still
+     * have users (keep-alive connections the dials have not moved yet).
+     */
+    private <T> T here(Function<Notes, T> read) {
+        try {
+            return read.apply(notes);
+        } catch (ApiException e) {
+            if (writes.isEmpty() || e.status() != 503) {
+                throw e;
+            }
+            return writes.get().read(read);
+        }
     }
 
     /** The new version goes into this region's cache, so that it reads back here at once, replica or not. */

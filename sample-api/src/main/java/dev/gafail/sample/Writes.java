@@ -66,7 +66,7 @@ final class Writes {
         }
     }
 
-    /** Reads one note on the writer, once: what a region whose replica does not have it yet asks. */
+    /** A read on the writer, once: what a region asks whose database does not have it yet, or does not answer. */
     <T> T read(Function<Notes, T> read) {
         return held(() -> read.apply(writer));
     }

@@ -147,6 +147,25 @@ class WriterEndpointTest {
     }
 
     @Test
+    void aRegionWhoseDatabaseIsDownReadsOnTheWriter() {
+        Client.Response created = a.client().post("/api/v1/notes", "alice", UUID.randomUUID().toString(),
+                "{\"title\": \"kept\", \"body\": \"read while the replica is rebuilt\"}");
+        assertEquals(201, created.status(), created.toString());
+        String id = created.json().get("id").asString();
+        // As a switchover rebuilds the old writer's database, region-b's own database is away for a while.
+        replica.stop();
+        Instances.await("region-b's health sees its database down", Duration.ofSeconds(20),
+                () -> health(b).status() == 503);
+
+        Client.Response read = b.client().get("/api/v1/notes/" + id, "alice");
+        assertEquals(200, read.status(), "read on the writer: " + read);
+        assertEquals("kept", read.json().get("title").asString());
+        Client.Response listed = b.client().get("/api/v1/notes", "alice");
+        assertEquals(200, listed.status(), listed.toString());
+        assertEquals(id, listed.json().get("items").get(0).get("id").asString());
+    }
+
+    @Test
     void aPooledWriterConnectionToADatabaseThatTurnedReadOnlyIsReplacedByOneToTheWriter() {
         Client.Response first = a.client().post("/api/v1/notes", "alice", UUID.randomUUID().toString(),
                 "{\"title\": \"pooled\", \"body\": \"leaves connections to the primary in the pool\"}");
