@@ -4,6 +4,7 @@ import dev.gafail.app.DemoScenario;
 import dev.gafail.engine.ExitCode;
 import dev.gafail.engine.GafailException;
 import dev.gafail.engine.Json;
+import dev.gafail.lab.LabConfig;
 import dev.gafail.lab.load.ClientLoad;
 import dev.gafail.yaml.Durations;
 import java.io.PrintWriter;
@@ -50,6 +51,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "With --unplanned: how long replication stalls before the region is lost (default: 2s).")
     String lag = "2s";
 
+    @Option(names = "--writer-endpoint", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "When the demo starts its lab: both regions write through the writer endpoint (the"
+            + " default); --no-writer-endpoint shows the failover without it, the target refusing writes until"
+            + " it is the writer.")
+    boolean writerEndpoint;
+
     @Override
     public Integer call() throws InterruptedException {
         if (gafail.global().topology != null) {
@@ -69,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("using the lab running in " + lab.dir());
             text = lab.call("status", Map.of());
         } else {
-            text = lab.up(2);
+            text = lab.up(2, LabConfig.DEFAULT_ACCELERATOR_REGION, writerEndpoint);
         }
         if (!gafail.json()) {
             lab.show(text);

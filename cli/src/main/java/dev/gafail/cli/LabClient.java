@@ -161,11 +161,6 @@ final class LabClient {
         return text.isEmpty() ? "-" : text;
     }
 
-    /** {@link #up(int, String, boolean)} with Global Accelerator's control plane in us-west-2, as at AWS. */
-    String up(int instances) throws InterruptedException {
-        return up(instances, LabConfig.DEFAULT_ACCELERATOR_REGION, false);
-    }
-
     /** Where to say what is not data: stdout in text, stderr when stdout carries JSON. */
     PrintWriter talk() {
         return gafail.json() ? gafail.context().err() : gafail.context().out();

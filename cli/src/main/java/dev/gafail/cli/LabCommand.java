@@ -70,9 +70,11 @@ final class LabCommand implements Runnable {
                 + " hosts Global Accelerator's control plane: us-west-2 (default, as at AWS) or us-east-1.")
         String acceleratorRegion = LabConfig.DEFAULT_ACCELERATOR_REGION;
 
-        @Option(names = "--writer-endpoint", description = "Every region's sample API writes through the writer"
-                + " endpoint, which follows the writer (Aurora's global writer endpoint); by default only the writer"
-                + " region writes, and a replica region answers writes 503 REGION_READ_ONLY.")
+        @Option(names = "--writer-endpoint", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Every region's sample API writes through the writer endpoint, which follows the writer"
+                + " (Aurora's global writer endpoint), as infra/aws deploys it (the default); with"
+                + " --no-writer-endpoint only the writer region writes, and a replica region answers writes 503"
+                + " REGION_READ_ONLY.")
         boolean writerEndpoint;
 
         @Option(names = "--only", paramLabel = "SERVICE", description = "Serve one AWS service alone, for an AWS"

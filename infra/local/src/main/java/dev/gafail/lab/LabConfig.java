@@ -13,9 +13,8 @@ import java.util.Optional;
  * every 2 s, 2 in a row, so drills are quick), the AWS region that hosts Global Accelerator's
  * control plane (us-west-2, as at AWS; the other lab region to show its loss with that region's),
  * how long the action of each FIS experiment template lasts (5 minutes; tests shorten it), and whether the
- * sample API writes from every region through the writer endpoint (off by default until a region lost with
- * its writer cannot hold the survivor's workers; off: only the writer region writes, a replica region
- * answers writes 503).
+ * sample API writes from every region through the writer endpoint (on by default, as infra/aws deploys it;
+ * off: only the writer region writes, a replica region answers writes 503).
  */
 public record LabConfig(Path dir, int instances, int warm, Path sampleApiJar, Duration healthInterval,
                         int healthThreshold, String acceleratorRegion, Duration experimentDuration,
@@ -52,7 +51,7 @@ public record LabConfig(Path dir, int instances, int warm, Path sampleApiJar, Du
 
     public static LabConfig defaults(Path dir, int instances, Path sampleApiJar) {
         return new LabConfig(dir, instances, 1, sampleApiJar, Duration.ofSeconds(2), 2, DEFAULT_ACCELERATOR_REGION,
-                DEFAULT_EXPERIMENT_DURATION, false);
+                DEFAULT_EXPERIMENT_DURATION, true);
     }
 
     /** The same lab, with Global Accelerator's control plane in {@code awsRegion}. */
