@@ -13,6 +13,8 @@ import java.util.Optional;
  * regions, the alarms that gate changes, and where to reach the AWS APIs when not at AWS.
  *
  * @param file      where it was read from, for messages
+ * @param writerEndpoint whether every region writes through the global database's writer endpoint (Aurora's
+ *                  global writer endpoint), so that the target takes writes before it is the writer
  * @param regions   in the file's order
  * @param acceleratorRegion the AWS region of Global Accelerator's control plane (us-west-2 at AWS)
  * @param endpoints  endpoint overrides by service ({@code default}, {@code rds}, ...) or AWS region; empty at AWS
@@ -24,7 +26,7 @@ import java.util.Optional;
  * @param recovery  the recovery targets and their owner; null when the file sets none
  */
 public record Topology(String file, String name, URI endpoint, String acceleratorArn, String acceleratorRegion,
-                       String globalDatabase,
+                       String globalDatabase, boolean writerEndpoint,
                        Map<String, Region> regions, List<String> alarms, Map<String, URI> endpoints,
                        Map<String, String> parameters, StateBucket state, ApprovalPolicy approvals,
                        List<Notifications.Sink> notifications, Map<String, Targets.Slo> slo,
@@ -86,6 +88,7 @@ public record Topology(String file, String name, URI endpoint, String accelerato
         out.put("endpoint", endpoint.toString());
         out.put("accelerator", Map.of("arn", acceleratorArn));
         out.put("globalDatabase", globalDatabase);
+        out.put("writerEndpoint", writerEndpoint);
         out.put("regions", regionVariables);
         out.put("peer", peers);
         out.put("alarms", alarms);

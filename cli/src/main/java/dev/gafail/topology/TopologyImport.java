@@ -11,9 +11,10 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The outputs that {@code cdk deploy --outputs-file} writes for the infra/aws stacks, as a
  * {@code gafail.yaml}. The output keys are defined here and used by the stacks, so the two cannot
- * drift: the global stack names the accelerator, its endpoint groups and the global database; each
- * regional stack names its region, database cluster (and the RDS Data API's way in to it), ECS service,
- * health URL and AWS FIS experiment templates; the state stack, when deployed, the bucket of the team's state.
+ * drift: the global stack names the accelerator, its endpoint groups and the global database, and whether
+ * both regions write through its writer endpoint; each regional stack names its region, database cluster
+ * (and the RDS Data API's way in to it), ECS service, health URL and AWS FIS experiment templates; the state
+ * stack, when deployed, the bucket of the team's state.
  */
 public final class TopologyImport {
 
@@ -22,6 +23,8 @@ public final class TopologyImport {
     public static final String ACCELERATOR_ARN = "AcceleratorArn";
     public static final String ACCELERATOR_DNS = "AcceleratorDnsName";
     public static final String GLOBAL_DATABASE = "GlobalDatabase";
+    /** On the global stack: {@code true} when both regions write through the global database's writer endpoint. */
+    public static final String WRITER_ENDPOINT = "WriterEndpoint";
     /** The alarm names, comma-separated, that gate changes in each region. */
     public static final String ALARMS = "GatingAlarms";
     public static final String REGION = "Region";
@@ -115,6 +118,8 @@ public final class TopologyImport {
                 .append("endpoint: ").append(q("http://" + text(global, ACCELERATOR_DNS))).append('\n')
                 .append("accelerator: {arn: ").append(q(text(global, ACCELERATOR_ARN))).append("}\n")
                 .append("globalDatabase: ").append(q(text(global, GLOBAL_DATABASE))).append('\n')
+                // Stacks deployed before this output existed say nothing: the writer moves first, right either way.
+                .append(global.has(WRITER_ENDPOINT) ? "writerEndpoint: " + bool(global, WRITER_ENDPOINT) + "\n" : "")
                 .append("alarms: [");
         String alarms = text(global, ALARMS);
         List<String> names = alarms.isBlank() ? List.of() : List.of(alarms.split(","));
@@ -181,6 +186,14 @@ public final class TopologyImport {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("output " + key + " is '" + text + "', not a whole number");
         }
+    }
+
+    private static boolean bool(JsonNode stack, String key) {
+        String text = text(stack, key);
+        if (!text.equals("true") && !text.equals("false")) {
+            throw new IllegalArgumentException("output " + key + " is '" + text + "', not true or false");
+        }
+        return Boolean.parseBoolean(text);
     }
 
     /** A YAML double-quoted scalar (JSON's string syntax is YAML's). */

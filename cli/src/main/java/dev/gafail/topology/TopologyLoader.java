@@ -207,7 +207,7 @@ public final class TopologyLoader {
         return new Topology(tree.file(), root.at("/metadata/name").asString(), URI.create(root.path("endpoint").asString()),
                 root.at("/accelerator/arn").asString(),
                 root.at("/accelerator/controlPlaneRegion").asString(Topology.DEFAULT_ACCELERATOR_REGION),
-                root.path("globalDatabase").asString(), regions, alarms, endpoints,
+                root.path("globalDatabase").asString(), root.path("writerEndpoint").asBoolean(false), regions, alarms, endpoints,
                 parameters, stateBucket(root.at("/state/s3")), ApprovalPolicy.at(tree, "/approvals"),
                 notifications(tree), slo(root, regions.keySet()), recovery(root.path("recovery")));
     }

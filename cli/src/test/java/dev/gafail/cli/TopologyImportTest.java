@@ -46,6 +46,7 @@ class TopologyImportTest {
 
         Topology topology = new TopologyLoader().load(dir.resolve("gafail.yaml"));
         assertEquals("orders", topology.name());
+        assertTrue(topology.writerEndpoint(), "both regions write through the global writer endpoint");
         assertEquals("111122223333", topology.account());
         assertEquals("http://a1234567890abcdef.awsglobalaccelerator.com", topology.endpoint().toString());
         assertEquals(List.of("orders-5xx-rate", "orders-p95-latency", "orders-capacity"), topology.alarms());
@@ -107,6 +108,26 @@ class TopologyImportTest {
         assertEquals(0, result.code(), result.toString());
         assertEquals(Optional.empty(), new TopologyLoader().load(dir.resolve("gafail.yaml")).require("region-a")
                 .dataApiSettings());
+    }
+
+    @Test
+    void stacksDeployedBeforeTheWriterEndpointOutputImportWithTheWriterMovingFirst() throws Exception {
+        Path file = outputs();
+        ObjectNode stacks = (ObjectNode) Json.MAPPER.readTree(Files.readString(file));
+        ((ObjectNode) stacks.get("gafail-global")).remove("WriterEndpoint");
+        Files.writeString(file, stacks.toString());
+        CliRun.Result result = CliRun.in(dir).run("topology", "import", "outputs.json");
+        assertEquals(0, result.code(), result.toString());
+        assertFalse(new TopologyLoader().load(dir.resolve("gafail.yaml")).writerEndpoint());
+    }
+
+    @Test
+    void aWriterEndpointOutputThatIsNotABooleanIsOneLineNamingIt() throws Exception {
+        Path file = outputs();
+        Files.writeString(file, Files.readString(file).replace("\"WriterEndpoint\": \"true\"", "\"WriterEndpoint\": \"yes\""));
+        CliRun.Result result = CliRun.in(dir).run("topology", "import", "outputs.json");
+        assertEquals(2, result.code(), result.toString());
+        assertEquals("gafail: outputs.json: output WriterEndpoint is 'yes', not true or false", result.err().strip());
     }
 
     @Test

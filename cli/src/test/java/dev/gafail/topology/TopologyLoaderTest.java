@@ -1,6 +1,7 @@
 package dev.gafail.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +42,19 @@ class TopologyLoaderTest {
         assertEquals("region-b", topology.peer("region-a").name());
         assertEquals("orders-b", topology.require("region-b").dbClusterId());
         assertEquals("topology:orders-api", topology.lockScope());
+    }
+
+    @Test
+    void theRegionsWriteThroughAWriterEndpointOnlyWhenTheFileSaysSo() throws Exception {
+        Topology endpoint = loader.parse("gafail.yaml", example().getBytes(StandardCharsets.UTF_8));
+        assertTrue(endpoint.writerEndpoint());
+        assertEquals(true, endpoint.variables().get("writerEndpoint"), "runbooks read topology.writerEndpoint");
+
+        String without = example().lines().filter(l -> !l.startsWith("writerEndpoint:"))
+                .collect(Collectors.joining("\n", "", "\n"));
+        Topology local = loader.parse("gafail.yaml", without.getBytes(StandardCharsets.UTF_8));
+        assertFalse(local.writerEndpoint());
+        assertEquals(false, local.variables().get("writerEndpoint"));
     }
 
     @Test
@@ -103,6 +118,7 @@ class TopologyLoaderTest {
         "endpoint: https://api.example.com|endpoint: ftp://api.example.com|an http:// or https:// URL",
         "awsRegion: us-west-2|awsRegion: us-east-1|both in us-east-1",
         "globalDatabase: orders-global|globalDatabase: 9lives|an Aurora global cluster identifier",
+        "writerEndpoint: true|writerEndpoint: yes|expected true or false, found \"yes\"",
         "    healthz: https://b.api.example.com/healthz|    healthz: https://b.api.example.com/healthz\\n    extra: 1|unknown field 'extra'",
         "endpoint: https://api.example.com|endpoint: http://127.0.0.1:999999|port 999999 is not between 1 and 65535",
         "endpoint: https://api.example.com|endpoint: http://127.0.0.1:0/|port 0 is not between 1 and 65535",

@@ -89,6 +89,7 @@ public final class GlobalStack extends Stack {
         StackOutputs.add(this, TopologyImport.ACCELERATOR_ARN, accelerator.getAcceleratorArn());
         StackOutputs.add(this, TopologyImport.ACCELERATOR_DNS, accelerator.getDnsName());
         StackOutputs.add(this, TopologyImport.GLOBAL_DATABASE, config.globalDatabase());
+        StackOutputs.add(this, TopologyImport.WRITER_ENDPOINT, String.valueOf(config.database().writerEndpoint()));
         StackOutputs.add(this, TopologyImport.ALARMS, String.join(",", config.gatingAlarms()));
         StackOutputs.add(this, "OperatorRoleArn", operatorRole.getRoleArn());
     }

@@ -418,6 +418,7 @@ class InfraStacksTest {
         assertEquals("gafail", topology.name());
         assertEquals("111122223333", topology.account());
         assertEquals("gafail-global", topology.globalDatabase());
+        assertTrue(topology.writerEndpoint(), "the stacks' default: both regions write through the writer endpoint");
         assertEquals(InfraConfig.defaults().gatingAlarms(), topology.alarms());
         assertEquals("arn:aws:rds:us-west-2:111122223333:cluster:gafail-region-b",
                 topology.require("region-b").dbClusterArn());

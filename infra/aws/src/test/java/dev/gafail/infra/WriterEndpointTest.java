@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gafail.topology.TopologyImport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -247,5 +248,17 @@ class WriterEndpointTest {
         }
         assertEquals(Optional.empty(), off.peering());
         assertEquals(4, off.app().synth().getStacks().size(), "no stack of routes");
+    }
+
+    @Test
+    void theGlobalStackTellsTheTopologyImportWhetherBothRegionsWriteThroughTheEndpoint() {
+        assertEquals("true", output(Synthesized.GLOBAL, TopologyImport.WRITER_ENDPOINT));
+        assertEquals("false", output(Template.fromStack(off.global()), TopologyImport.WRITER_ENDPOINT));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object output(Template template, String key) {
+        Map<String, Object> outputs = (Map<String, Object>) ((Map<String, Object>) template.toJSON()).get("Outputs");
+        return ((Map<String, Object>) outputs.get(key)).get("Value");
     }
 }

@@ -232,7 +232,7 @@ public final class Lab implements LabRegions, AutoCloseable {
                 config.acceleratorRegion(), config.experimentDuration());
         s3.awaitReady();
         Files.writeString(topologyFile(), TopologyFile.text(edge, controlPlane, Optional.of(s3.url()),
-                config.instances(), config.warm()));
+                config.instances(), config.warm(), config.writerEndpoint()));
         writeOperatorPolicy();
         Path token = config.dir().resolve(SECRET);
         Files.writeString(token, secret);

@@ -70,7 +70,7 @@ public final class LabStandIn implements Supervised {
             // No state section: the stand-in runs no S3, so gafail keeps its state in its local folder. Beside an
             // emulator, the services' sizes are what infra/emulator/seed creates there (2 active, 1 warm).
             Files.writeString(topology, acceleratorOnly ? TopologyFile.acceleratorOnly(edge, controlPlane, emulator, 2, 1)
-                    : TopologyFile.text(edge, controlPlane, Optional.empty(), 1, 1));
+                    : TopologyFile.text(edge, controlPlane, Optional.empty(), 1, 1, false));
         } catch (IOException | RuntimeException e) {
             close();
             throw e;

@@ -24,10 +24,20 @@ public final class TopologyFile {
      *
      * @param s3 the URL of the lab's S3, which holds the team's state; empty: none (the state stays in
      *           gafail's local folder)
+     * @param writerEndpoint whether both regions' sample APIs write through the lab's writer endpoint
      */
-    static String text(Edge edge, ControlPlane controlPlane, Optional<String> s3, int active, int warm) {
+    static String text(Edge edge, ControlPlane controlPlane, Optional<String> s3, int active, int warm,
+                       boolean writerEndpoint) {
         StringBuilder yaml = new StringBuilder("# Written by `gafail lab up`: the lab's two regions on this machine.\n");
-        yaml.append(header(edge, controlPlane)).append("""
+        yaml.append(header(edge, controlPlane));
+        if (writerEndpoint) {
+            yaml.append("""
+                    # both regions write through the lab's writer endpoint, which follows the primary: the planned
+                    # failover moves the traffic first, then the writer
+                    writerEndpoint: true
+                    """);
+        }
+        yaml.append("""
                 # the lab's control plane answers the AWS APIs gafail calls (it does not check signatures):
                 # each AWS region on a port of its own, Global Accelerator's control plane on one more (in
                 # its region), IAM (global) and any other region on the default's
