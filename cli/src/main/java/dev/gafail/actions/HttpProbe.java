@@ -24,19 +24,20 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code http.probe {url | region, expectStatus, expectJson, successes, interval, timeout, within}}:
+ * {@code http.probe {url | region, expectStatus, expectJson, successes, interval, timeout, within, hint}}:
  * GETs a URL (a region's {@code /healthz} when given {@code region}) until it answers as expected
  * {@code successes} times in a row, {@code interval} apart; a miss starts the count again. Gives up
- * after {@code within}.
+ * after {@code within}, adding {@code hint} (what to do about it) to the failure.
  */
 public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Outputs> {
 
     /**
      * @param expectJson top-level fields the JSON body must have, e.g. {@code {role: writer}}
      * @param timeout    for one request
+     * @param hint       added to the step's failure: what the operator can do about it; null: nothing
      */
     public record Params(String url, String region, Integer expectStatus, Map<String, JsonNode> expectJson,
-                         Integer successes, Duration interval, Duration timeout, Duration within) {
+                         Integer successes, Duration interval, Duration timeout, Duration within, String hint) {
 
         int status() {
             return expectStatus == null ? 200 : expectStatus;
@@ -90,7 +91,8 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Out
                                            {"$ref": "#/$defs/expression"}]},
                    "interval": {"$ref": "#/$defs/durationOrExpression"},
                    "timeout": {"$ref": "#/$defs/durationOrExpression"},
-                   "within": {"$ref": "#/$defs/durationOrExpression"}}}""", target);
+                   "within": {"$ref": "#/$defs/durationOrExpression"},
+                   "hint": {"type": "string", "maxLength": 500}}}""", target);
     }
 
     @Override
@@ -111,7 +113,7 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Out
 
     /** One GET of {@code region}'s health URL, expecting a 200 within {@code timeout} ({@code gafail check}). */
     public Probe once(String region, Duration timeout) throws StepFailure, InterruptedException {
-        Verdict<Outputs> verdict = evaluate(new Params(null, region, 200, Map.of(), 1, null, timeout, null), null);
+        Verdict<Outputs> verdict = evaluate(new Params(null, region, 200, Map.of(), 1, null, timeout, null, null), null);
         return new Probe(verdict.holds(), verdict.detail());
     }
 
@@ -210,9 +212,10 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Out
             }
             if (!context.clock().instant().plus(params.every()).isBefore(giveUp)) {
                 // Say what the misses were: "2 of 3 in a row" alone hides which answer broke the row.
-                throw StepFailure.transientFailure(last.holds() ? "only " + row + " of " + params.needed()
+                throw StepFailure.transientFailure((last.holds() ? "only " + row + " of " + params.needed()
                         + " successes in a row within " + Durations.format(params.giveUpAfter())
-                        + (miss == null ? "" : "; the last miss: " + miss) : last.detail());
+                        + (miss == null ? "" : "; the last miss: " + miss) : last.detail())
+                        + (params.hint() == null ? "" : ". " + params.hint()));
             }
             context.progress(row + "/" + params.needed() + " successes in a row; " + last.detail() + "; "
                     + Durations.human(Duration.between(giveUp.minus(params.giveUpAfter()), context.clock().instant()))

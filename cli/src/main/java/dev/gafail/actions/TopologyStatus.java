@@ -267,7 +267,7 @@ public final class TopologyStatus {
         cells.put("healthz", () -> {
             Map<String, JsonNode> writer = Map.of("role", JsonNodeFactory.instance.stringNode("writer"));
             HttpProbe.Params probe = new HttpProbe.Params(null, region.name(), 200, writer, 1, null, PROBE_TIMEOUT,
-                    null);
+                    null, null);
             Verdict<HttpProbe.Outputs> verdict = new HttpProbe(() -> target).evaluate(probe, null);
             // What the region says it is; a reader is not a failure here, and neither is an unhealthy answer.
             if (verdict.outputs().isEmpty()) {

@@ -101,7 +101,7 @@ public final class TrafficSet extends TargetedAction<TrafficSet.Params, TrafficS
             HttpProbe.Outputs reached = new HttpProbe(() -> target).apply(new HttpProbe.Params(
                     target.topology().endpoint().toString().replaceAll("/+$", "") + "/healthz", null, 200,
                     Map.of("region", StringNode.valueOf(region.name())), DATA_PLANE_SUCCESSES, target.pollInterval(),
-                    null, null), context);
+                    null, null, null), context);
             throw new Unreachable(controlPlane.api(), controlPlane.getMessage() + "; clients reach " + region.name()
                     + " through the accelerator's data plane (HTTP " + reached.status() + " from " + region.name() + " "
                     + DATA_PLANE_SUCCESSES + " times in a row), so the dial change waits", false, controlPlane);

@@ -69,6 +69,29 @@ class DryRunTest {
     }
 
     @Test
+    void thePlannedFailoverMovesTheWriterFirstWithoutAWriterEndpointAndTheTrafficFirstWithOne() throws IOException {
+        CliRun.Result writerFirst = gafail("failover", "--to", "region-b", "--dry-run");
+        assertEquals(0, writerFirst.code(), writerFirst.toString());
+        assertTrue(writerFirst.out().indexOf("SwitchoverGlobalCluster") < writerFirst.out().indexOf("UpdateEndpointGroup"),
+                writerFirst.out());
+        assertTrue(writerFirst.out().contains("shift-traffic-first (traffic.shift)  skipped: its 'when' is false"),
+                writerFirst.out());
+
+        aws.writerEndpoint();
+        aws.writeTopology(home);
+        CliRun.Result trafficFirst = gafail("failover", "--to", "region-b", "--dry-run");
+        assertEquals(0, trafficFirst.code(), trafficFirst.toString());
+        int dials = trafficFirst.out().indexOf("UpdateEndpointGroup");
+        int switchover = trafficFirst.out().indexOf("SwitchoverGlobalCluster");
+        assertTrue(dials > 0 && switchover > dials, trafficFirst.out());
+        assertTrue(trafficFirst.out().contains("shift-traffic (traffic.shift)  skipped: its 'when' is false"),
+                trafficFirst.out());
+        assertTrue(trafficFirst.out().contains("target-alarms-ok (cloudwatch.alarms)  skipped: its 'when' is false"),
+                trafficFirst.out());
+        assertEquals(List.of(), aws.mutations());
+    }
+
+    @Test
     void theUnplannedRunbooksDrainOfTheLostRegionIsKnownAfterTheTargetTakesTraffic() {
         CliRun.Result result = gafail("failover", "--to", "region-b", "--mode", "unplanned", "--allow-data-loss",
                 "--dry-run");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gafail.testing.CliRun;
 import dev.gafail.engine.EventType;
 import dev.gafail.engine.Json;
+import dev.gafail.engine.Phase;
 import dev.gafail.engine.StopSignal;
 import dev.gafail.testing.FakeAws;
 import dev.gafail.testing.Journals;
@@ -76,6 +77,60 @@ class FailoverTest {
         assertEquals(0, aws.dial(aws.a));
         assertEquals(4, aws.desired(aws.b));
         assertEquals(1, aws.desired(aws.a));
+    }
+
+    @Test
+    void withAWriterEndpointTheTrafficMovesBeforeTheWriter() throws IOException {
+        aws.writerEndpoint();
+        aws.writeTopology(home);
+        CliRun.Result result = failover();
+        assertEquals(0, result.code(), result.toString());
+        assertEquals(List.of("UpdateService@eu-west-1", "UpdateEndpointGroup@us-west-2", "UpdateEndpointGroup@us-west-2",
+                "UpdateEndpointGroup@us-west-2", "UpdateEndpointGroup@us-west-2", "SwitchoverGlobalCluster@us-east-1",
+                "UpdateService@us-east-1", "PutMetricData@eu-west-1"), aws.mutations());
+        assertEquals("region-b", aws.writer());
+        assertEquals(100, aws.dial(aws.b));
+        assertEquals(0, aws.dial(aws.a));
+        List<String> succeeded = new ArrayList<>();
+        for (var e : Journals.events(home, Journals.only(home))) {
+            if (e.type() == EventType.STEP_SUCCEEDED && e.phase() == Phase.STEP) {
+                succeeded.add(e.step());
+            }
+        }
+        assertEquals(List.of("scale-target", "shift-traffic-first", "switch-writer", "target-writes",
+                "through-accelerator", "fence-old-region", "record"), succeeded);
+        assertTrue(aws.calls().stream().anyMatch(c -> c.operation().equals("PutMetricData")
+                && c.body().contains("TrafficShiftSeconds")), "the shift that ran is recorded");
+    }
+
+    @Test
+    void aTargetThatDoesNotWriteThroughTheTopologysWriterEndpointChangesNothing() throws IOException {
+        aws.writerEndpoint();
+        aws.writes(aws.b, "local");
+        aws.writeTopology(home);
+        CliRun.Result result = failover();
+        assertEquals(3, result.code(), result.toString());
+        assertTrue(result.err().contains("precondition 'target-writes-through-endpoint' not met: ")
+                && result.err().contains("writes=local, expected HTTP 200, writes=writer-endpoint"), result.toString());
+        assertTrue(result.err().contains("set writerEndpoint: false in the topology to move the writer first"),
+                "says what to do: " + result);
+        assertEquals(List.of(), aws.mutations());
+    }
+
+    @Test
+    void anOldRegionThatDoesNotWriteThroughTheWriterEndpointChangesNothingUnlessItIsDegraded() throws IOException {
+        aws.writerEndpoint();
+        aws.writes(aws.a, "local");
+        aws.writeTopology(home);
+        CliRun.Result result = failover();
+        assertEquals(3, result.code(), result.toString());
+        assertTrue(result.err().contains("precondition 'old-region-writes-through-endpoint' not met: "),
+                result.toString());
+        assertEquals(List.of(), aws.mutations());
+
+        CliRun.Result degraded = failover("--set", "oldRegionDegraded=true");
+        assertEquals(0, degraded.code(), degraded.toString());
+        assertEquals("region-b", aws.writer());
     }
 
     @Test

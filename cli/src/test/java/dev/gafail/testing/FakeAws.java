@@ -98,6 +98,9 @@ public final class FakeAws implements AutoCloseable {
     private final Map<String, byte[]> garbled = new HashMap<>();
     private byte[] garbledReply;
     private int settleReads = 2;
+    /** Each region's {@code /healthz} {@code writes}, by region name: {@code local} unless a test says otherwise. */
+    private final Map<String, String> writes = new HashMap<>();
+    private boolean writerEndpoint;
 
     public FakeAws() {
         endpoint = new AwsEndpoint(List.of(AwsService.of(ServiceShape.GLOBAL_ACCELERATOR, this::globalAccelerator),
@@ -122,6 +125,21 @@ public final class FakeAws implements AutoCloseable {
         return "http://127.0.0.1:" + server.port();
     }
 
+    /**
+     * Both regions write through a writer endpoint ({@code /healthz} says {@code writes: writer-endpoint}), and the
+     * topologies written from now on say so ({@code writerEndpoint: true}).
+     */
+    public synchronized void writerEndpoint() {
+        writerEndpoint = true;
+        writes(a, "writer-endpoint");
+        writes(b, "writer-endpoint");
+    }
+
+    /** What {@code region}'s {@code /healthz} says it writes through: {@code writer-endpoint} or {@code local}. */
+    public synchronized void writes(RegionModel region, String how) {
+        writes.put(region.name(), how);
+    }
+
     /** Writes a topology for this model into {@code dir} and returns its path. */
     public Path writeTopology(Path dir) throws IOException {
         return writeTopology(dir, Map.of());
@@ -141,10 +159,11 @@ public final class FakeAws implements AutoCloseable {
                 endpoint: %s/edge
                 accelerator: {arn: "%s"}
                 globalDatabase: orders-global
+                writerEndpoint: %s
                 alarms: [orders-5xx, orders-p95]
                 endpoints: {default: "%s"%s}
                 regions:
-                """.formatted(url(), ACCELERATOR, url(), moved));
+                """.formatted(url(), ACCELERATOR, writerEndpoint, url(), moved));
         for (RegionModel r : List.of(a, b)) {
             yaml.append("""
                       %s:
@@ -335,7 +354,8 @@ public final class FakeAws implements AutoCloseable {
             region = path.startsWith("/" + b.name()) ? b : a;
         }
         String role = region.cluster().equals(writer) && transitionTo == null ? "writer" : "reader";
-        ObjectNode health = object().put("status", "ok").put("region", region.name()).put("role", role);
+        ObjectNode health = object().put("status", "ok").put("region", region.name()).put("role", role)
+                .put("writes", writes.getOrDefault(region.name(), "local"));
         return new ResponseDefinitionBuilder().withStatus(200).withHeader("Content-Type", "application/json")
                 .withBody(health.toString()).build();
     }
