@@ -143,11 +143,13 @@ class TeamStateLabTest {
         String to = target();
         String id;
         try (GafailProcess alice = responder("alice", "failover", "--to", to, "--yes", "--set", SHORT_HOLDS)) {
-            id = awaitRunning(stepStarted("shift-traffic"));
+            // the lab writes through its writer endpoint: the traffic moves first, then the writer
+            id = awaitRunning(stepStarted("target-writes"));
             alice.kill();
         }
         List<String> succeededBefore = types(events(id), "step-succeeded");
-        assertTrue(succeededBefore.contains("switch-writer"), succeededBefore.toString());
+        assertTrue(succeededBefore.containsAll(List.of("shift-traffic-first", "switch-writer")),
+                succeededBefore.toString());
 
         CliRun.Result early = finished("bob", "resume", id, "--yes");
         assertEquals(5, early.code(), "alice's lease still runs: " + early);
@@ -177,7 +179,7 @@ class TeamStateLabTest {
         String id;
         Instant continued;
         try (GafailProcess alice = responder("alice", "failover", "--to", to, "--yes", "--set", SHORT_HOLDS)) {
-            id = awaitRunning(stepStarted("shift-traffic"));
+            id = awaitRunning(stepStarted("shift-traffic-first"));
             signal("STOP", alice.pid());
             Thread.sleep(LEASE.plusSeconds(3).toMillis());
             continued = Instant.now();
@@ -209,7 +211,7 @@ class TeamStateLabTest {
         try (GafailProcess alice = responder("alice", "failover", "--to", to, "--yes")) {
             String id = awaitRunning(stepStarted("scale-target"));
             try (GafailProcess follow = responder("bob", "show", id, "--follow")) {
-                awaitRunning(stepStarted("shift-traffic"));
+                awaitRunning(stepStarted("switch-writer"));
                 CliRun.Result abort = carol("abort", id, "--reason", "wrong region");
                 assertEquals(0, abort.code(), abort.toString());
                 assertTrue(abort.out().contains("@laptop-alice"), abort.out());
@@ -219,7 +221,7 @@ class TeamStateLabTest {
                 assertTrue(alice.err().contains("(wrong region)"), alice.err());
                 assertEquals(4, follow.exitCode(), follow.err());
                 String seen = follow.out();
-                for (String step : List.of("scale-target", "switch-writer", "target-writes", "shift-traffic")) {
+                for (String step : List.of("scale-target", "shift-traffic-first", "switch-writer")) {
                     assertTrue(seen.contains(step), step + " in:\n" + seen);
                 }
                 assertTrue(seen.contains("held by ") && seen.contains("@laptop-alice"), seen);
