@@ -112,6 +112,10 @@ class InfraStacksTest {
         for (Template t : List.of(primary, secondary)) {
             t.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer",
                     Map.of("Scheme", "internet-facing"));
+            // Keep-alive clients reconnect within a minute, and so follow the accelerator's dials.
+            t.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", Match.objectLike(Map.of(
+                    "LoadBalancerAttributes", Match.arrayWith(List.of(Map.of("Key", "client_keep_alive.seconds",
+                            "Value", "60"))))));
             List<Map<String, Object>> open = new ArrayList<>();
             for (Map<String, Object> group : properties(t, "AWS::EC2::SecurityGroup")) {
                 for (Object rule : (List<?>) group.getOrDefault("SecurityGroupIngress", List.of())) {
