@@ -42,7 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * with one, even at dial 0, as the accelerator spills over. Each region's load balancer (its ALB,
  * whose port is also the region's health URL) spreads requests over the region's processes and
  * counts requests and 5xx. A load balancer's port is a lab-owned proxy in front of it, so that it
- * can be lost with its region ({@link #fail}) and come back on the same port.
+ * can be lost with its region ({@link #fail}) and come back on the same port. As an ALB with its HTTP
+ * client keepalive duration, a load balancer closes a client connection gracefully once it is older
+ * than that ({@link ClientKeepAlive}), so keep-alive clients reconnect and follow the dials.
  */
 public final class Edge implements AutoCloseable {
 
@@ -50,6 +52,13 @@ public final class Edge implements AutoCloseable {
     public record RegionView(String region, int dial, int healthyEndpoints, int endpoints, long requests,
                              long serverErrors, int port) {
     }
+
+    /**
+     * The lab's HTTP client keepalive duration: under half the lab runbook's 5 s stage holds, so that
+     * every keep-alive client reconnects, and is routed by the stage's dials, at least twice in each
+     * stage (at AWS infra/aws sets the ALB's minimum, 60 s, against the runbook's 1 minute holds).
+     */
+    public static final Duration CLIENT_KEEP_ALIVE = Duration.ofSeconds(2);
 
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host", "upgrade",
             "keep-alive", "transfer-encoding", "te", "trailer", "proxy-authorization", "proxy-authenticate",
@@ -64,12 +73,14 @@ public final class Edge implements AutoCloseable {
         final PerSecondCounts recentRequests = new PerSecondCounts();
         final PerSecondCounts recentServerErrors = new PerSecondCounts();
         final AtomicInteger next = new AtomicInteger();
+        final ClientKeepAlive keepAlive;
         HttpServer balancer;
         TcpProxy front;
 
-        Group(String region, int dial) {
+        Group(String region, int dial, Duration keepAlive) {
             this.region = region;
             this.dial = dial;
+            this.keepAlive = new ClientKeepAlive(keepAlive);
         }
 
         boolean healthy() {
@@ -99,8 +110,13 @@ public final class Edge implements AutoCloseable {
      * @param threshold checks in a row that change an endpoint's health
      */
     public Edge(Map<String, Integer> dials, Duration interval, int threshold) throws IOException {
+        this(dials, interval, threshold, CLIENT_KEEP_ALIVE);
+    }
+
+    /** @param keepAlive each load balancer's HTTP client keepalive duration */
+    public Edge(Map<String, Integer> dials, Duration interval, int threshold, Duration keepAlive) throws IOException {
         this.threshold = threshold;
-        dials.forEach((region, dial) -> groups.put(region, new Group(region, dial)));
+        dials.forEach((region, dial) -> groups.put(region, new Group(region, dial, keepAlive)));
         for (Group group : groups.values()) {
             group.balancer = server(exchange -> forward(exchange, group));
             group.front = new TcpProxy("alb-" + group.region, 0, group.balancer.getAddress().getPort());
@@ -108,6 +124,9 @@ public final class Edge implements AutoCloseable {
         // Through the load balancers' own ports: a connection sent to a lost region is lost with it.
         listener = new TcpProxy("edge", 0, () -> choose().front.port());
         checker.scheduleWithFixedDelay(this::checkAll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        long forget = ClientKeepAlive.FORGET_AFTER.toMillis();
+        checker.scheduleWithFixedDelay(() -> groups.values().forEach(g -> g.keepAlive.forgetIdle(Instant.now())),
+                forget, forget, TimeUnit.MILLISECONDS);
     }
 
     private HttpServer server(HttpHandler handler) throws IOException {
@@ -245,6 +264,10 @@ public final class Edge implements AutoCloseable {
                 group.recentServerErrors.add(answered);
             }
             exchange.getResponseHeaders().putAll(headers);
+            if (group.keepAlive.closes(exchange.getRemoteAddress(), answered)) {
+                // The JDK's HttpServer closes the connection after an answer that says so.
+                exchange.getResponseHeaders().set("Connection", "close");
+            }
             if (!headers.containsKey("Content-Type") && !headers.containsKey("content-type")) {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
             }
