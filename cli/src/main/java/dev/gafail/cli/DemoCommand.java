@@ -22,9 +22,11 @@ import tools.jackson.databind.JsonNode;
 
 @Command(name = "demo", description = {
         "gafail's main job on this machine: start a lab (or use the running one), send it steady client",
-        "traffic through the edge (reads, and idempotent writes retried until acknowledged), run",
-        "`gafail failover` to the region that is not writing, then show what the clients saw: RTO,",
-        "failed requests, acknowledged writes lost, latency before, during and after. The lab keeps running.",
+        "traffic through the edge (reads, and idempotent writes retried until acknowledged), from clients",
+        "that open a connection per request and from keep-alive clients, run `gafail failover` to the region",
+        "that is not writing, then show what the clients saw: RTO, failed requests (and those a user would",
+        "notice), acknowledged writes lost, latency before, during and after, and each kind of client's",
+        "requests and answering regions. The lab keeps running.",
         "With --unplanned, the writer's region is lost instead (its replication stalled first) and the",
         "unplanned failover runs: the writes it lost are shown, each checked against the database's report.",
         "--output json: the failover's events and then the report, as JSON lines on stdout; the rest on stderr."})
@@ -36,7 +38,8 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     LabCommand.Folder folder = new LabCommand.Folder();
 
-    @Option(names = "--clients", paramLabel = "N", description = "Clients sending at once (default: 4).")
+    @Option(names = "--clients", paramLabel = "N",
+            description = "Clients of each kind (per-request, keep-alive) sending at once (default: 4).")
     int clients = 4;
 
     @Option(names = "--steady", paramLabel = "DURATION",

@@ -9,8 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a client load saw of a failover: RTO, failures, lost writes, latency by period; as text for
- * people, or as one JSON object (durations in seconds) for programs.
+ * What a client load saw of a failover: RTO, failures, lost writes, latency by period, and each kind of
+ * client's requests, failures and answering regions; as text for people, or as one JSON object
+ * (durations in seconds) for programs.
  */
 final class LoadReportText {
 
@@ -27,7 +28,10 @@ final class LoadReportText {
         out.printf("  requests failed during the switch      %d of %d%s%n", report.during().failed(),
                 report.during().requests(), report.during().failures().isEmpty() ? "" : " (" + String.join(", ",
                         report.during().failures().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
-                                .toList()) + "; writes were retried until acknowledged)");
+                                .toList()) + "; writes were retried until acknowledged, and reads answered 503 with"
+                        + " Retry-After)");
+        out.printf("  of them noticed by users               %d (all but 503s with Retry-After retried to a success)%n",
+                report.noticed());
         out.printf("  acknowledged writes lost               %d of %d (each read back through the edge)%s%n",
                 readBack.lost().size(), readBack.checked(), readBack.unreadable().isEmpty() ? ""
                         : "; " + readBack.unreadable().size() + " could not be read back");
@@ -37,6 +41,16 @@ final class LoadReportText {
         row(out, "before", report.before());
         row(out, "during", report.during());
         row(out, "after", report.after());
+        out.printf("%n  %-12s %9s %7s  %-32s %s%n", "clients", "requests", "failed", "answered during the switch",
+                "after");
+        report.kinds().forEach((kind, p) -> out.printf("  %-12s %9d %7d  %-32s %s%n", kind.label(),
+                p.before().requests() + p.during().requests() + p.after().requests(), p.during().failed(),
+                regions(p.during()), regions(p.after())));
+    }
+
+    private static String regions(LoadReport.Window w) {
+        return w.regions().isEmpty() ? "-" : String.join(", ", w.regions().entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).toList());
     }
 
     static Map<String, Object> json(LoadReport report, ClientLoad.ReadBack readBack, String target, Duration took) {
@@ -49,6 +63,10 @@ final class LoadReportText {
         out.put("before", report.before());
         out.put("during", report.during());
         out.put("after", report.after());
+        out.put("noticed", report.noticed());
+        Map<String, Object> kinds = new LinkedHashMap<>();
+        report.kinds().forEach((kind, periods) -> kinds.put(kind.label(), periods));
+        out.put("kinds", kinds);
         out.put("writesChecked", readBack.checked());
         out.put("writesLost", readBack.lost());
         out.put("writesUnreadable", readBack.unreadable());

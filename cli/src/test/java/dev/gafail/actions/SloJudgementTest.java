@@ -29,10 +29,15 @@ class SloJudgementTest {
     private static List<Sample> steady(int count, int millis, int status, String region) {
         List<Sample> samples = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            samples.add(new Sample(NOW.minusMillis(100L * (count - i)), Duration.ofMillis(millis), i % 4 == 0,
-                    status, region));
+            samples.add(sample(NOW.minusMillis(100L * (count - i)), millis, i % 4 == 0, status, region));
         }
         return samples;
+    }
+
+    /** One request of a per-request client of an open loop, as drills send them. */
+    private static Sample sample(Instant at, long millis, boolean write, int status, String region) {
+        return new Sample(at, Duration.ofMillis(millis), write, status, region, Sample.Kind.PER_REQUEST, false,
+                "r" + at.toEpochMilli());
     }
 
     @Test
@@ -48,7 +53,7 @@ class SloJudgementTest {
     void aSlowWindowFailsNamingTheMeasuredP95AndTheTarget() {
         List<Sample> samples = steady(100, 40, 200, "region-a");
         samples.addAll(steady(20, 1480, 200, "region-a").stream()
-                .map(s -> new Sample(s.at().plusMillis(5), s.latency(), false, 200, "region-a")).toList());
+                .map(s -> sample(s.at().plusMillis(5), s.latency().toMillis(), false, 200, "region-a")).toList());
         SloJudgement judged = SloJudgement.of(samples, NOW, K6, Optional.empty());
 
         assertFalse(judged.met());
@@ -84,7 +89,7 @@ class SloJudgementTest {
         List<Sample> samples = new ArrayList<>();
         // An outage 40 s ago, outside the 30 s window.
         for (int i = 0; i < 100; i++) {
-            samples.add(new Sample(NOW.minusSeconds(40).plusMillis(i), Duration.ZERO, false, 0, ""));
+            samples.add(sample(NOW.minusSeconds(40).plusMillis(i), 0, false, 0, ""));
         }
         samples.addAll(steady(60, 30, 200, "region-b"));
         SloJudgement judged = SloJudgement.of(samples, NOW, K6, Optional.of("region-b"));
@@ -105,8 +110,8 @@ class SloJudgementTest {
     @Property
     void aPercentileIsOneOfTheAnsweredLatenciesWithAtLeastItsShareAtOrBelowIt(
             @ForAll @Size(min = 1, max = 300) List<@IntRange(min = 0, max = 5000) Integer> millis) {
-        List<Sample> samples = millis.stream().map(m -> new Sample(NOW.minusSeconds(1), Duration.ofMillis(m), false,
-                200, "region-a")).toList();
+        List<Sample> samples = millis.stream().map(m -> sample(NOW.minusSeconds(1), m, false, 200,
+                "region-a")).toList();
         LoadFigures f = LoadFigures.of(samples);
         for (double[] p : new double[][] {{0.50, f.p50()}, {0.95, f.p95()}, {0.99, f.p99()}}) {
             assertTrue(millis.contains((int) p[1]), p[1] + " is a measured latency");

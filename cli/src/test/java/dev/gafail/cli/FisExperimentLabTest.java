@@ -123,7 +123,7 @@ class FisExperimentLabTest {
 
     /** Client load through the edge: reads and writes, which region-a's 5xx alarm counts once it is drained. */
     private void startLoad() {
-        load = new ClientLoad(URI.create(lab().status().edge()), lab().token(Duration.ofMinutes(10)), 4,
+        load = new ClientLoad(URI.create(lab().status().edge()), lab().token(Duration.ofMinutes(10)), 4, 0,
                 Duration.ofMillis(50)).start();
     }
 

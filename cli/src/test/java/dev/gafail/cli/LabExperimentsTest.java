@@ -151,7 +151,7 @@ class LabExperimentsTest {
     void aDrainStopsRegionAsProcessesEcsShowsFewerRunningThanDesiredTheAlarmFiresUnderLoadAndAStopBringsThemBack()
             throws Exception {
         assertEquals(2, api("us-east-1").runningCount());
-        ClientLoad load = new ClientLoad(URI.create(lab().status().edge()), lab().token(Duration.ofMinutes(10)), 4,
+        ClientLoad load = new ClientLoad(URI.create(lab().status().edge()), lab().token(Duration.ofMinutes(10)), 4, 0,
                 Duration.ofMillis(50)).start();
         String id;
         try {

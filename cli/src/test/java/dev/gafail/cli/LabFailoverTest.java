@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.gafail.engine.Json;
 import dev.gafail.lab.Lab;
 import dev.gafail.lab.aws.SnsMessage;
+import dev.gafail.lab.edge.Edge;
 import dev.gafail.lab.load.ClientLoad;
+import dev.gafail.lab.load.LoadReport;
+import dev.gafail.lab.load.Sample;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.TestLab;
 import java.net.URI;
@@ -16,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,20 +50,38 @@ class LabFailoverTest {
         return LAB.gafail(args);
     }
 
-    /** A planned failover under client load: every write the API acknowledged is still there after. */
+    /**
+     * A planned failover under client load, per-request and keep-alive clients: every write the API
+     * acknowledged is still there after, and no user noticed it: a request failed only as a 503 with
+     * Retry-After that its client then retried to a success.
+     */
     private void failoverUnderLoad(String to) throws InterruptedException {
         awaitAlarmsOk(this::gafail, to);
-        ClientLoad load = new ClientLoad(URI.create(lab().status().edge()), lab().token(Duration.ofMinutes(10)), 3,
+        ClientLoad load = new ClientLoad(URI.create(lab().status().edge()), lab().token(Duration.ofMinutes(10)), 3, 3,
                 Duration.ofMillis(50)).start();
         CliRun.Result result;
+        Instant start;
+        Instant end;
         try {
             Thread.sleep(1000);
+            start = Instant.now();
             result = gafail("failover", "--to", to, "--yes", "--set", "holdFor=1s", "--set", "probeInterval=200ms");
-            Thread.sleep(1000);
+            end = Instant.now();
+            // Long enough for a keep-alive client's connection to be closed and a 503 near the end retried.
+            Thread.sleep(Edge.CLIENT_KEEP_ALIVE.plusSeconds(1).toMillis());
         } finally {
             load.close();
         }
         assertEquals(0, result.code(), result.toString());
+        List<Sample> samples = load.samples();
+        assertEquals(List.of(), LoadReport.unrecovered(samples, start, end), "failed during a planned failover, and"
+                + " not as a 503 with Retry-After retried to a success");
+        LoadReport report = LoadReport.of(samples, start, end, to);
+        for (Sample.Kind kind : Sample.Kind.values()) {
+            LoadReport.Periods periods = report.kinds().get(kind);
+            assertTrue(periods.before().regions().keySet().stream().noneMatch(to::equals), kind + ": " + periods);
+            assertTrue(periods.after().regions().containsKey(to), kind + " clients followed the dials: " + periods);
+        }
         ClientLoad.ReadBack readBack = load.readBack(Duration.ofSeconds(20));
         assertEquals(List.of(), readBack.lost(), "a planned failover loses no acknowledged write");
         assertEquals(List.of(), readBack.unreadable());

@@ -58,7 +58,7 @@ class RegionLossLabTest {
      */
     static CliRun.Result loseTheWriterAndFailOver(TestLab testLab, Outage mode) throws Exception {
         Lab lab = testLab.lab();
-        ClientLoad load = new ClientLoad(URI.create(lab.status().edge()), lab.token(Duration.ofMinutes(10)), 3,
+        ClientLoad load = new ClientLoad(URI.create(lab.status().edge()), lab.token(Duration.ofMinutes(10)), 3, 0,
                 Duration.ofMillis(50)).start();
         CliRun.Result result;
         List<ClientLoad.Write> written;
@@ -92,7 +92,7 @@ class RegionLossLabTest {
         assertEquals(1, lab.services("region-a").count(), "the fencing, deferred, is done: region-a is warm");
 
         LabFailoverTest.awaitAlarmsOk(this::gafail, "region-a");
-        ClientLoad load = new ClientLoad(URI.create(lab.status().edge()), lab.token(Duration.ofMinutes(10)), 3,
+        ClientLoad load = new ClientLoad(URI.create(lab.status().edge()), lab.token(Duration.ofMinutes(10)), 3, 0,
                 Duration.ofMillis(50)).start();
         CliRun.Result back;
         try {

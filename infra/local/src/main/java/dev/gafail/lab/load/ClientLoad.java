@@ -23,14 +23,19 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Steady client traffic through the lab's edge (or an accelerator), as the API's users make it: reads
- * of notes and writes of new ones, every request on a new connection. A write carries an
- * Idempotency-Key and is retried with it, backing off, until it is acknowledged (201, or 200 for a
- * replay), as a well-behaved client does through a failover. Every attempt is kept as a
+ * of notes and writes of new ones. A write carries an Idempotency-Key and is retried with it, backing
+ * off, until it is acknowledged (201, or 200 for a replay), as a well-behaved client does through a
+ * failover; a read answered 503 with Retry-After is retried too (a read failing otherwise is not).
+ * A retry waits as Retry-After asks, up to the client's longest backoff. Every attempt is kept as a
  * {@link Sample}; every acknowledged write is kept to be read back afterwards.
+ *
+ * <p>Two kinds of client: per-request ones, every request on a new connection, which the accelerator
+ * routes by the dials of that moment; and keep-alive ones, each with a connection of its own that it
+ * keeps, which stay where they are until their load balancer closes the connection.
  *
  * <p>Two shapes: closed-loop clients that each pause between requests (the demo's), whose rate falls
  * when answers slow down; and an open loop of a fixed number of requests a second (the seed's k6
- * profile's, and drills'), which keeps arriving whatever the answers, as real users do.
+ * profile's, and drills'), per-request, which keeps arriving whatever the answers, as real users do.
  */
 public final class ClientLoad implements AutoCloseable {
 
@@ -47,6 +52,10 @@ public final class ClientLoad implements AutoCloseable {
     public record ReadBack(int checked, List<Write> lost, List<Write> unreadable) {
     }
 
+    /** A client: how it connects, and the connection that way. */
+    private record Client(Sample.Kind kind, Transport transport) {
+    }
+
     private static final ObjectMapper JSON = JsonMapper.builder().build();
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
@@ -61,6 +70,7 @@ public final class ClientLoad implements AutoCloseable {
     private final Duration pause;
     private final double writes;
     private final List<Thread> clients = new ArrayList<>();
+    private final Client perRequest;
     private final ThreadPoolExecutor users;
     /** Appended by every client, copied by readers: a plain list under its own lock grows in amortised O(1). */
     private final List<Sample> samples = new ArrayList<>();
@@ -68,17 +78,20 @@ public final class ClientLoad implements AutoCloseable {
     private volatile boolean running;
 
     /**
-     * Closed-loop clients, one write in four.
+     * Closed-loop clients of both kinds, one write in four.
      *
-     * @param clients how many clients send at once
-     * @param pause   how long each waits between two requests
+     * @param perRequest how many clients send at once, each request on a new connection
+     * @param keepAlive  how many clients send at once, each on a connection it keeps
+     * @param pause      how long each waits between two requests
      */
-    public ClientLoad(URI edge, String token, int clients, Duration pause) {
+    public ClientLoad(URI edge, String token, int perRequest, int keepAlive, Duration pause) {
         this(edge, token, pause, 0.25, null);
-        for (int i = 0; i < clients; i++) {
-            Thread client = new Thread(this::run, "lab-client-" + i);
-            client.setDaemon(true);
-            this.clients.add(client);
+        for (int i = 0; i < perRequest; i++) {
+            closedLoop("lab-client-" + i, this.perRequest);
+        }
+        for (int i = 0; i < keepAlive; i++) {
+            closedLoop("lab-keep-alive-client-" + i, new Client(Sample.Kind.KEEP_ALIVE, new KeepAliveHttp(edge,
+                    TIMEOUT)));
         }
     }
 
@@ -88,6 +101,14 @@ public final class ClientLoad implements AutoCloseable {
         this.pause = pause;
         this.writes = writes;
         this.users = users;
+        this.perRequest = new Client(Sample.Kind.PER_REQUEST, (method, path, headers, body) -> HttpOnce.send(edge,
+                method, path, headers, body, TIMEOUT));
+    }
+
+    private void closedLoop(String name, Client client) {
+        Thread thread = new Thread(() -> run(client), name);
+        thread.setDaemon(true);
+        clients.add(thread);
     }
 
     /**
@@ -136,10 +157,10 @@ public final class ClientLoad implements AutoCloseable {
         return List.copyOf(acknowledged);
     }
 
-    private void run() {
+    private void run(Client client) {
         try {
             while (running) {
-                request();
+                request(client);
                 Thread.sleep(pause.toMillis());
             }
         } catch (InterruptedException e) {
@@ -158,7 +179,7 @@ public final class ClientLoad implements AutoCloseable {
             try {
                 users.execute(() -> {
                     try {
-                        request();
+                        request(perRequest);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
@@ -167,54 +188,86 @@ public final class ClientLoad implements AutoCloseable {
                 if (!running) {
                     return;
                 }
-                sampled(new Sample(Instant.now(), Duration.ZERO, false, 0, ""));
+                sampled(new Sample(Instant.now(), Duration.ZERO, false, 0, "", Sample.Kind.PER_REQUEST, false, ""));
             }
             next += period;
         }
     }
 
     /** One user's request: a write (always the first, so that reads have a note), else a read of a written note. */
-    private void request() throws InterruptedException {
+    private void request(Client client) throws InterruptedException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         List<Write> written = acknowledged;
         if (written.isEmpty() || random.nextDouble() < writes) {
-            write();
+            write(client);
         } else {
             Write note = written.get(random.nextInt(written.size()));
-            send("GET", "/api/v1/notes/" + note.id(), Map.of(), null, false);
+            attempt(client, "GET", "/api/v1/notes/" + note.id(), Map.of(), null, UUID.randomUUID().toString());
         }
     }
 
-    private void write() throws InterruptedException {
+    private void write(Client client) throws InterruptedException {
         String key = UUID.randomUUID().toString();
         String body = "{\"title\": \"load " + key.substring(0, 8) + "\", \"body\": \"written through a failover\"}";
-        Duration backoff = FIRST_BACKOFF;
-        while (running) {
-            Optional<HttpOnce.Response> answer = send("POST", "/api/v1/notes", Map.of("Idempotency-Key", key), body,
-                    true);
-            if (answer.isPresent() && (answer.get().status() == 201 || answer.get().status() == 200)) {
-                String id = JSON.readTree(answer.get().body()).path("id").asString();
-                acknowledged.add(new Write(id, key, Instant.now(), answer.get().header("X-Region")));
-                return;
-            }
-            Thread.sleep(backoff.toMillis());
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        Optional<HttpOnce.Response> answer = attempt(client, "POST", "/api/v1/notes", Map.of("Idempotency-Key", key),
+                body, key);
+        if (answer.isPresent()) {
+            String id = JSON.readTree(answer.get().body()).path("id").asString();
+            acknowledged.add(new Write(id, key, Instant.now(), answer.get().header("X-Region")));
         }
     }
 
-    private Optional<HttpOnce.Response> send(String method, String path, Map<String, String> extra, String body,
-                                             boolean write) {
+    /**
+     * One logical request ({@code request} names it), sent until it succeeds while it should be: a write
+     * (a body) whatever the answer, a read while answered 503 with Retry-After; its successful answer, if any.
+     */
+    private Optional<HttpOnce.Response> attempt(Client client, String method, String path, Map<String, String> extra,
+                                                String body, String request) throws InterruptedException {
+        boolean write = body != null;
+        Duration backoff = FIRST_BACKOFF;
+        while (running) {
+            Optional<HttpOnce.Response> answer = send(client, method, path, extra, body, request);
+            if (answer.isPresent() && Sample.ok(answer.get().status())) {
+                return answer;
+            }
+            Optional<String> retryAfter = answer.filter(a -> a.status() == 503).map(a -> a.header("Retry-After"))
+                    .filter(value -> !value.isEmpty());
+            if (!write && retryAfter.isEmpty()) {
+                return Optional.empty();
+            }
+            Thread.sleep((retryAfter.isPresent() ? retryDelay(retryAfter.get(), backoff) : backoff).toMillis());
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+        return Optional.empty();
+    }
+
+    /** What a Retry-After asks (seconds; a date counts as the longest backoff), at least the backoff, at most the longest. */
+    private static Duration retryDelay(String retryAfter, Duration backoff) {
+        Duration asked;
+        try {
+            asked = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
+        } catch (NumberFormatException e) {
+            asked = MAX_BACKOFF;
+        }
+        Duration atLeast = asked.compareTo(backoff) < 0 ? backoff : asked;
+        return atLeast.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : atLeast;
+    }
+
+    private Optional<HttpOnce.Response> send(Client client, String method, String path, Map<String, String> extra,
+                                             String body, String request) throws InterruptedException {
         Map<String, String> headers = new LinkedHashMap<>(auth);
         headers.putAll(extra);
+        boolean write = body != null;
         Instant at = Instant.now();
         long start = System.nanoTime();
         try {
-            HttpOnce.Response response = HttpOnce.send(edge, method, path, headers, body, TIMEOUT);
+            HttpOnce.Response response = client.transport().send(method, path, headers, body);
             sampled(new Sample(at, Duration.ofNanos(System.nanoTime() - start), write, response.status(),
-                    response.header("X-Region")));
+                    response.header("X-Region"), client.kind(), !response.header("Retry-After").isEmpty(), request));
             return Optional.of(response);
         } catch (IOException | RuntimeException e) {
-            sampled(new Sample(at, Duration.ofNanos(System.nanoTime() - start), write, 0, ""));
+            sampled(new Sample(at, Duration.ofNanos(System.nanoTime() - start), write, 0, "", client.kind(), false,
+                    request));
             return Optional.empty();
         }
     }

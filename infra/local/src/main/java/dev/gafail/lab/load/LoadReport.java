@@ -17,9 +17,26 @@ import java.util.stream.Collectors;
  * @param firstWrite  from the start to the end of the first write acknowledged by the target
  * @param allTraffic  from the start to the end of the last request another region answered: after
  *                    it, only the target answers
+ * @param kinds       the same periods for each kind of client that sent
+ * @param noticed     the requests that failed during the switch as a user would notice: all but the
+ *                    503s with Retry-After that their client retried to a success ({@link #unrecovered})
  */
 public record LoadReport(Window before, Window during, Window after, Optional<Duration> firstWrite,
-                         Optional<Duration> allTraffic) {
+                         Optional<Duration> allTraffic, Map<Sample.Kind, Periods> kinds, int noticed) {
+
+    public LoadReport {
+        kinds = Collections.unmodifiableMap(new TreeMap<>(kinds));
+    }
+
+    /** Requests before the failover, during it and after it. */
+    public record Periods(Window before, Window during, Window after) {
+
+        static Periods of(List<Sample> samples, Instant start, Instant end) {
+            return new Periods(Window.of(samples.stream().filter(s -> s.at().isBefore(start)).toList()),
+                    Window.of(samples.stream().filter(s -> !s.at().isBefore(start) && s.at().isBefore(end)).toList()),
+                    Window.of(samples.stream().filter(s -> !s.at().isBefore(end)).toList()));
+        }
+    }
 
     /**
      * Requests in one period.
@@ -58,10 +75,9 @@ public record LoadReport(Window before, Window during, Window after, Optional<Du
     }
 
     public static LoadReport of(List<Sample> samples, Instant start, Instant end, String target) {
-        Window before = Window.of(samples.stream().filter(s -> s.at().isBefore(start)).toList());
-        Window during = Window.of(samples.stream().filter(s -> !s.at().isBefore(start) && s.at().isBefore(end))
-                .toList());
-        Window after = Window.of(samples.stream().filter(s -> !s.at().isBefore(end)).toList());
+        Periods all = Periods.of(samples, start, end);
+        Map<Sample.Kind, Periods> kinds = samples.stream().collect(Collectors.groupingBy(Sample::kind,
+                Collectors.collectingAndThen(Collectors.toList(), of -> Periods.of(of, start, end))));
         Optional<Duration> firstWrite = samples.stream()
                 .filter(s -> s.write() && s.ok() && s.region().equals(target) && !s.at().isBefore(start))
                 .map(Sample::end).min(Instant::compareTo).map(t -> Duration.between(start, t));
@@ -72,6 +88,21 @@ public record LoadReport(Window before, Window during, Window after, Optional<Du
                 Comparator.comparing(Sample::at)).filter(s -> s.region().equals(target)).isPresent();
         Optional<Duration> allTraffic = !targetServes ? Optional.empty()
                 : Optional.of(Duration.between(start, lastElsewhere.orElse(start)));
-        return new LoadReport(before, during, after, firstWrite, allTraffic);
+        return new LoadReport(all.before(), all.during(), all.after(), firstWrite, allTraffic, kinds,
+                unrecovered(samples, start, end).size());
+    }
+
+    /**
+     * The attempts begun from {@code start} to {@code end} that failed as a user would notice: all but
+     * the 503s with Retry-After whose logical request a later attempt completed. A planned failover
+     * leaves none.
+     */
+    public static List<Sample> unrecovered(List<Sample> samples, Instant start, Instant end) {
+        Map<String, Instant> lastSuccess = samples.stream().filter(s -> s.ok() && !s.request().isEmpty())
+                .collect(Collectors.toMap(Sample::request, Sample::at, (a, b) -> a.isAfter(b) ? a : b));
+        return samples.stream().filter(s -> !s.ok() && !s.at().isBefore(start) && s.at().isBefore(end))
+                .filter(s -> !(s.status() == 503 && s.retryAfter() && !s.request().isEmpty()
+                        && lastSuccess.getOrDefault(s.request(), Instant.MIN).isAfter(s.at())))
+                .toList();
     }
 }

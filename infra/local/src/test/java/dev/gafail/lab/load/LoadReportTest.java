@@ -15,7 +15,14 @@ class LoadReportTest {
     private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
 
     private static Sample at(int second, int millis, boolean write, int status, String region) {
-        return new Sample(T0.plusSeconds(second), Duration.ofMillis(millis), write, status, region);
+        return new Sample(T0.plusSeconds(second), Duration.ofMillis(millis), write, status, region,
+                Sample.Kind.PER_REQUEST, false, "r" + second);
+    }
+
+    /** An attempt of the logical request {@code request} by a client of {@code kind}. */
+    private static Sample attempt(int second, Sample.Kind kind, int status, boolean retryAfter, String request) {
+        return new Sample(T0.plusSeconds(second), Duration.ofMillis(10), true, status,
+                status == 0 ? "" : second < 15 ? "region-a" : "region-b", kind, retryAfter, request);
     }
 
     @Test
@@ -41,6 +48,58 @@ class LoadReportTest {
         assertEquals(30, report.during().p50(), "p50 of the five answers: 5, 10, 30, 40, 50 ms");
         assertEquals(50, report.during().p99());
         assertEquals(1, report.after().requests());
+        assertEquals(2, report.noticed(), "neither failure was a 503 with Retry-After retried to a success");
+    }
+
+    @Test
+    void eachKindOfClientIsCountedApartBeforeDuringAndAfterTheSwitch() {
+        Sample.Kind perRequest = Sample.Kind.PER_REQUEST;
+        Sample.Kind keepAlive = Sample.Kind.KEEP_ALIVE;
+        List<Sample> samples = List.of(
+                attempt(1, perRequest, 201, false, "a"),
+                attempt(2, keepAlive, 201, false, "b"),
+                attempt(11, perRequest, 201, false, "c"),
+                attempt(12, keepAlive, 503, true, "d"),
+                attempt(13, keepAlive, 201, false, "d"),
+                attempt(16, perRequest, 201, false, "e"),
+                attempt(17, keepAlive, 201, false, "f"),  // reconnected: region-b
+                attempt(21, keepAlive, 201, false, "g"));
+        LoadReport report = LoadReport.of(samples, T0.plusSeconds(10), T0.plusSeconds(20), "region-b");
+
+        assertEquals(List.of(perRequest, keepAlive), List.copyOf(report.kinds().keySet()));
+        LoadReport.Periods mine = report.kinds().get(keepAlive);
+        assertEquals(List.of(1, 3, 1), List.of(mine.before().requests(), mine.during().requests(),
+                mine.after().requests()));
+        assertEquals(1, mine.during().failed());
+        assertEquals(Map.of("region-a", 2L, "region-b", 1L), mine.during().regions());
+        LoadReport.Periods theirs = report.kinds().get(perRequest);
+        assertEquals(List.of(1, 2, 0), List.of(theirs.before().requests(), theirs.during().requests(),
+                theirs.after().requests()));
+        assertEquals(0, theirs.during().failed());
+        assertEquals(Map.of("region-a", 1L, "region-b", 1L), theirs.during().regions());
+        assertEquals(5, report.during().requests(), "all kinds together");
+        assertEquals(0, report.noticed(), "the one failure was a 503 with Retry-After, retried to a success");
+    }
+
+    @Test
+    void onlyA503WithRetryAfterThatItsRequestLaterCompletedGoesUnnoticed() {
+        Sample.Kind kind = Sample.Kind.KEEP_ALIVE;
+        Sample retried = attempt(11, kind, 503, true, "retried");
+        Sample noRetryAfter = attempt(12, kind, 503, false, "bare");
+        Sample neverCompleted = attempt(13, kind, 503, true, "abandoned");
+        Sample neverCompletedAgain = attempt(14, kind, 503, true, "abandoned");  // the load stopped
+        Sample noAnswer = attempt(14, kind, 0, false, "lost");
+        Sample completedBefore = attempt(16, kind, 503, true, "early");
+        Sample outside = attempt(25, kind, 503, true, "late");
+        List<Sample> samples = List.of(retried, attempt(12, kind, 201, false, "retried"),
+                noRetryAfter, attempt(13, kind, 201, false, "bare"),
+                neverCompleted, neverCompletedAgain,
+                noAnswer, attempt(15, kind, 201, false, "lost"),
+                attempt(15, kind, 201, false, "early"), completedBefore,
+                outside);
+
+        assertEquals(List.of(noRetryAfter, neverCompleted, neverCompletedAgain, noAnswer, completedBefore),
+                LoadReport.unrecovered(samples, T0.plusSeconds(10), T0.plusSeconds(20)));
     }
 
     @Test
