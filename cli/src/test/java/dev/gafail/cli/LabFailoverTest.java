@@ -73,10 +73,8 @@ class LabFailoverTest {
             load.close();
         }
         assertEquals(0, result.code(), result.toString());
-        List<Sample> samples = load.samples();
-        assertEquals(List.of(), LoadReport.unrecovered(samples, start, end), "failed during a planned failover, and"
-                + " not as a 503 with Retry-After retried to a success");
-        LoadReport report = LoadReport.of(samples, start, end, to);
+        assertUnnoticed(load, start, end);
+        LoadReport report = LoadReport.of(load.samples(), start, end, to);
         for (Sample.Kind kind : Sample.Kind.values()) {
             LoadReport.Periods periods = report.kinds().get(kind);
             assertTrue(periods.before().regions().keySet().stream().noneMatch(to::equals), kind + ": " + periods);
@@ -88,6 +86,15 @@ class LabFailoverTest {
         List<ClientLoad.Write> written = load.acknowledged();
         assertTrue(written.stream().anyMatch(w -> !w.region().equals(to)), "writes before the switch: " + written);
         assertTrue(written.stream().anyMatch(w -> w.region().equals(to)), "writes after the switch: " + written);
+    }
+
+    /**
+     * No user noticed the planned failover that ran from {@code start} to {@code end}: a request failed only
+     * as a 503 with Retry-After that its client then retried to a success.
+     */
+    static void assertUnnoticed(ClientLoad load, Instant start, Instant end) {
+        assertEquals(List.of(), LoadReport.unrecovered(load.samples(), start, end), "failed during a planned"
+                + " failover, and not as a 503 with Retry-After retried to a success");
     }
 
     /**
