@@ -153,6 +153,9 @@ class JsonOutputLabTest {
             JsonNode report = json.get(json.size() - 1);
             assertEquals("demo-report", report.path("type").asString(), report.toString());
             assertEquals(0, report.path("writesLost").size(), report.toString());
+            assertEquals(List.of("per-request", "keep-alive"), List.copyOf(report.path("kinds").propertyNames()),
+                    report.toString());
+            assertEquals(0, report.path("noticed").asInt(-1), report.toString());
             assertTrue(json.stream().anyMatch(e -> e.path("type").asString().equals("execution-finished")));
         }, "demo", "--steady", "1s")));
         script.put(List.of("lab"), List.of(ok(Shape.DOCUMENT, "lab")));
