@@ -85,6 +85,9 @@ public final class PostgresInstance {
                 hot_standby_feedback = on
                 track_commit_timestamp = on
                 wal_receiver_timeout = 5s
+                # a replica reports what it replayed only with its next status (10 s by default) when little
+                # WAL arrives, and its primary's replay_lag (the lab's AuroraGlobalDBRPOLag) counts that wait
+                wal_receiver_status_interval = 1s
                 wal_retrieve_retry_interval = 500ms
                 # a lab database survives a killed process, not a lost machine: no fsync (full page writes
                 # stay on: a replica's base backup, for point-in-time restores, needs them)
