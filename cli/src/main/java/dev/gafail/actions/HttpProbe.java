@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.StringNode;
 
 /**
  * {@code http.probe {url | region, expectStatus, expectJson, successes, interval, timeout, within, hint}}:
@@ -111,9 +112,15 @@ public final class HttpProbe extends CheckAction<HttpProbe.Params, HttpProbe.Out
     public record Probe(boolean holds, String detail) {
     }
 
-    /** One GET of {@code region}'s health URL, expecting a 200 within {@code timeout} ({@code gafail check}). */
-    public Probe once(String region, Duration timeout) throws StepFailure, InterruptedException {
-        Verdict<Outputs> verdict = evaluate(new Params(null, region, 200, Map.of(), 1, null, timeout, null, null), null);
+    /**
+     * One GET of {@code region}'s health URL, expecting a 200 with the top-level fields {@code expectJson}
+     * within {@code timeout} ({@code gafail check}).
+     */
+    public Probe once(String region, Map<String, String> expectJson, Duration timeout) throws StepFailure,
+            InterruptedException {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        expectJson.forEach((name, value) -> fields.put(name, StringNode.valueOf(value)));
+        Verdict<Outputs> verdict = evaluate(new Params(null, region, 200, fields, 1, null, timeout, null, null), null);
         return new Probe(verdict.holds(), verdict.detail());
     }
 

@@ -138,10 +138,14 @@ public final class Checklist {
         return items;
     }
 
-    /** The region's {@code /healthz} answers 200 within {@link #HEALTHZ_WITHIN}. */
+    /**
+     * The region's {@code /healthz} answers 200 within {@link #HEALTHZ_WITHIN}, and says it writes through the
+     * writer endpoint when the topology says so: the planned failover would stop at that precondition.
+     */
     private Finding.Outcome healthz(Region region, Clock clock) throws StepFailure, InterruptedException {
         long start = System.nanoTime();
-        HttpProbe.Probe probe = new HttpProbe(() -> target).once(region.name(), HEALTHZ_WITHIN);
+        HttpProbe.Probe probe = new HttpProbe(() -> target).once(region.name(), target.topology().writerEndpoint()
+                ? Map.of("writes", "writer-endpoint") : Map.of(), HEALTHZ_WITHIN);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         String said = region.healthz() + ": " + probe.detail() + " in " + ms + " ms";
         return probe.holds() ? Finding.Outcome.pass(said, clock.instant()) : Finding.Outcome.fail(said, clock.instant());

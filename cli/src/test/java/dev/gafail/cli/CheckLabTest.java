@@ -2,6 +2,7 @@ package dev.gafail.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import com.sun.net.httpserver.HttpServer;
 import dev.gafail.engine.Json;
 import dev.gafail.lab.aws.ControlPlane;
 import dev.gafail.lab.aws.LabResources;
@@ -9,6 +10,8 @@ import dev.gafail.lab.net.Outage;
 import dev.gafail.testing.CliRun;
 import dev.gafail.testing.GafailProcess;
 import dev.gafail.testing.TestLab;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +161,37 @@ class CheckLabTest {
         assertEquals("fail", check.status("targets"), check.evidence("targets"));
         assertTrue(check.evidence("targets").contains("sets no SLO for region-a (slo:), no SLO for region-b (slo:),"
                 + " no recovery targets with an owner"), check.evidence("targets"));
+    }
+
+    @Test
+    @Order(4)
+    void aRegionWhoseApiWritesLocallyFailsItsHealthzRowWhenTheTopologySaysBothWriteThroughTheEndpoint()
+            throws Exception {
+        String text = Files.readString(LAB.lab().topologyFile());
+        assertTrue(text.contains("writerEndpoint: true"), text);
+        HttpServer local = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        local.createContext("/healthz", exchange -> {
+            byte[] body = "{\"status\": \"ok\", \"role\": \"reader\", \"writes\": \"local\"}".getBytes();
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        local.start();
+        try {
+            String regionB = "http://127.0.0.1:" + LAB.lab().edge().regionPort("region-b") + "/healthz";
+            assertTrue(text.contains("healthz: " + regionB), text);
+            Path file = Files.writeString(LAB.dir().resolve("b-writes-locally.gafail.yaml"), text.replace(
+                    "healthz: " + regionB, "healthz: http://127.0.0.1:" + local.getAddress().getPort() + "/healthz"));
+
+            Check check = check("--topology", file.toString());
+
+            assertEquals("fail", check.status("healthz/region-b"), check.evidence("healthz/region-b"));
+            assertTrue(check.evidence("healthz/region-b").contains("writes=local, expected HTTP 200,"
+                    + " writes=writer-endpoint"), check.evidence("healthz/region-b"));
+            assertEquals("pass", check.status("healthz/region-a"), check.evidence("healthz/region-a"));
+        } finally {
+            local.stop(0);
+        }
     }
 
     @Test
