@@ -54,11 +54,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "With --unplanned: how long replication stalls before the region is lost (default: 2s).")
     String lag = "2s";
 
-    @Option(names = "--writer-endpoint", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "When the demo starts its lab: both regions write through the writer endpoint (the"
-            + " default); --no-writer-endpoint shows the failover without it, the target refusing writes until"
-            + " it is the writer.")
-    boolean writerEndpoint;
+    @Option(names = "--writer-endpoint", negatable = true, description = "When the demo starts its lab: both"
+            + " regions write through the writer endpoint (the default); --no-writer-endpoint shows the failover"
+            + " without it, the writer moving first and the old region refusing writes until the dials move.")
+    Boolean writerEndpoint;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -76,10 +75,11 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = lab.talk();
         String text;
         if (lab.running()) {
-            out.println("using the lab running in " + lab.dir());
+            out.println("using the lab running in " + lab.dir() + (writerEndpoint == null ? "" : " as it is: --"
+                    + (writerEndpoint ? "" : "no-") + "writer-endpoint applies to a lab the demo starts"));
             text = lab.call("status", Map.of());
         } else {
-            text = lab.up(2, LabConfig.DEFAULT_ACCELERATOR_REGION, writerEndpoint);
+            text = lab.up(2, LabConfig.DEFAULT_ACCELERATOR_REGION, writerEndpoint == null || writerEndpoint);
         }
         if (!gafail.json()) {
             lab.show(text);

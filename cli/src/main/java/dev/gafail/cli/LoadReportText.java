@@ -29,7 +29,7 @@ final class LoadReportText {
                 report.during().requests(), report.during().failures().isEmpty() ? "" : " (" + String.join(", ",
                         report.during().failures().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
                                 .toList()) + "; writes were retried until acknowledged, and reads answered 503 with"
-                        + " Retry-After)");
+                        + " Retry-After were retried)");
         out.printf("  of them noticed by users               %d (all but 503s with Retry-After retried to a success)%n",
                 report.noticed());
         out.printf("  acknowledged writes lost               %d of %d (each read back through the edge)%s%n",

@@ -13,10 +13,10 @@ import java.util.Optional;
  * regions, the alarms that gate changes, and where to reach the AWS APIs when not at AWS.
  *
  * @param file      where it was read from, for messages
+ * @param acceleratorRegion the AWS region of Global Accelerator's control plane (us-west-2 at AWS)
  * @param writerEndpoint whether every region writes through the global database's writer endpoint (Aurora's
  *                  global writer endpoint), so that the target takes writes before it is the writer
  * @param regions   in the file's order
- * @param acceleratorRegion the AWS region of Global Accelerator's control plane (us-west-2 at AWS)
  * @param endpoints  endpoint overrides by service ({@code default}, {@code rds}, ...) or AWS region; empty at AWS
  * @param parameters values for runbook parameters of these names when {@code --set} gives none, as text
  * @param state      the S3 bucket of the team's state; null: gafail's local folder

@@ -98,7 +98,7 @@ class FailoverTest {
             }
         }
         assertEquals(List.of("scale-target", "shift-traffic-first", "switch-writer", "target-writes",
-                "through-accelerator", "fence-old-region", "record"), succeeded);
+                "target-alarms-ok", "through-accelerator", "fence-old-region", "record"), succeeded);
         assertTrue(aws.calls().stream().anyMatch(c -> c.operation().equals("PutMetricData")
                 && c.body().contains("TrafficShiftSeconds")), "the shift that ran is recorded");
     }

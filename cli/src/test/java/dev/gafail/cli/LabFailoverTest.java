@@ -61,7 +61,8 @@ class LabFailoverTest {
         // writes while the old region still holds the writer.
         JsonNode events = events(LAB, latestExecution(LAB));
         assertEquals(List.of("scale-target", "shift-traffic-first", "switch-writer", "target-writes",
-                "through-accelerator", "fence-old-region", "record"), mainSteps(events, "step-succeeded"));
+                "target-alarms-ok", "through-accelerator", "fence-old-region", "record"), mainSteps(events,
+                "step-succeeded"));
         Instant switchStarted = at(events, "step-started", "switch-writer");
         assertTrue(written.stream().anyMatch(w -> w.region().equals(to) && w.at().isBefore(switchStarted)),
                 "the target took writes before it held the writer: " + written);

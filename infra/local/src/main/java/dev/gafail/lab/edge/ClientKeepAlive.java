@@ -11,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * client connection's age counts from its start and does not reset on traffic; once it is past the
  * duration, the next response closes the connection gracefully ({@code Connection: close}), so the
  * client reconnects and the accelerator routes it by the dials of that moment. Connections are known
- * by the client's address, and their first request stands for their start.
+ * by the client's address (a port the system reuses within {@link #FORGET_AFTER} only closes a new
+ * connection early, once), and their first answer stands for their start.
  */
 final class ClientKeepAlive {
 

@@ -17,8 +17,8 @@ import javax.net.ssl.SSLSocketFactory;
  * One HTTP/1.1 request on a connection of its own ({@code Connection: close}). The accelerator
  * routes connections, not requests, so a client that reused a pooled connection would keep talking
  * to the region it first reached until its load balancer closes it ({@link KeepAliveHttp}); a new
- * connection per request is a new client arriving, routed by the dials of that moment. The JDK's clients cannot be told to do this (Connection is a restricted
- * header), hence these few lines.
+ * connection per request is a new client arriving, routed by the dials of that moment. The JDK's
+ * clients cannot be told to do this (Connection is a restricted header), hence these few lines.
  */
 final class HttpOnce {
 
