@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -134,31 +135,37 @@ final class Api implements HttpHandler {
             call.json(200, cached.get(), Map.of("X-Cache", "hit"));
             return;
         }
-        Optional<Note> found = here(n -> n.find(subject, id));
-        if (found.isEmpty() && writes.isPresent() && monitor.role() != RoleMonitor.Role.WRITER) {
-            // Read your writes: a note acknowledged a moment ago may not have reached this region's replica.
-            found = writes.get().read(w -> w.find(subject, id));
-        }
+        // Read your writes: a note acknowledged a moment ago may not have reached this region's replica.
+        Optional<Note> found = here(n -> n.find(subject, id), missing -> missing.isEmpty()
+                && monitor.role() != RoleMonitor.Role.WRITER);
         Note note = found.orElseThrow(() -> ApiException.notFound("no note " + id));
         String json = Json.MAPPER.writeValueAsString(note);
         cache.fill(subject, id, json);
         call.json(200, json, Map.of("X-Cache", cache.configured() ? "miss" : "off"));
     }
 
-    /**
-     * A read on this region's database; when that does not answer and there is a writer endpoint, on the
-     * writer: a switchover rebuilds the old writer's database as a replica while its region may still
-     * have users (keep-alive connections the dials have not moved yet).
-     */
+    /** {@link #here(Function, Predicate)} whatever this region's database answers. */
     private <T> T here(Function<Notes, T> read) {
+        return here(read, answer -> false);
+    }
+
+    /**
+     * A read on this region's database; with a writer endpoint, on the writer instead (once) when that
+     * database does not answer, or when its answer is one {@code askWriter} says the writer must confirm: a
+     * switchover rebuilds the old writer's database as a replica while its region may still have users
+     * (keep-alive connections the dials have not moved yet), and a replica trails the writer.
+     */
+    private <T> T here(Function<Notes, T> read, Predicate<T> askWriter) {
+        T answer;
         try {
-            return read.apply(notes);
+            answer = read.apply(notes);
         } catch (ApiException e) {
             if (writes.isEmpty() || e.status() != 503) {
                 throw e;
             }
             return writes.get().read(read);
         }
+        return writes.isPresent() && askWriter.test(answer) ? writes.get().read(read) : answer;
     }
 
     /** The new version goes into this region's cache, so that it reads back here at once, replica or not. */
